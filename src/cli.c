@@ -1,0 +1,301 @@
+/* cli.c: the subcommand table, common options and dispatch of `virtshare` */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "error.h"
+#include "table.h"
+
+static const struct vs_cmd commands[] = {
+	{
+		.name = "inspect",
+		.usage = N_("[--json] [--root DIR]"),
+		.summary = N_("Show what the host, qemu.conf and libvirt offer "
+			      "for virtiofs"),
+		.details = N_(
+		    "Reports hugepage pools per size and NUMA node, hugetlbfs "
+		    "mounts,\n"
+		    "/dev/shm, qemu.conf settings, libvirt and QEMU versions "
+		    "and\n"
+		    "capabilities, and the virtiofs daemons installed.\n"
+		    "\n"
+		    "  --json        print the report as JSON (schema in "
+		    "virtshare(1))\n"
+		    "  --root DIR    read /sys, /proc and /etc below DIR "
+		    "instead of /\n"),
+		.run = cmd_inspect,
+	},
+};
+
+static const char *const exit_help = N_(
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  the operation failed\n"
+    "  2  bad command line\n"
+    "  3  bad input: a file, XML, value or rule was refused\n"
+    "  4  libvirt failed or could not be reached\n");
+
+static const char *const common_help = N_(
+    "Options for every command:\n"
+    "  -c, --connect URI  libvirt URI, as virsh: qemu:///system, "
+    "qemu:///session,\n"
+    "                     qemu+ssh://host/system, test:///default\n"
+    "      --demo         the built-in demo: libvirt's test driver and a "
+    "sample\n"
+    "                     host tree, no daemon needed\n"
+    "      --root DIR     read the host below DIR (a fixture tree) instead "
+    "of /\n"
+    "  -h, --help         show help\n");
+
+const char *
+cli_datadir(void)
+{
+	const char *env = getenv("VIRTSHARE_DATADIR");
+
+	return env && *env ? env : PKGDATADIR;
+}
+
+void
+cli_out(const char *s)
+{
+	if (s)
+		fputs(s, stdout);
+}
+
+static void
+usage_all(const char *prog, FILE *f)
+{
+	AUTOPTR(table) t = table_new(2);
+	struct strbuf sb = STRBUF_INIT;
+
+	fprintf(f, _("Usage: %s [OPTIONS] COMMAND [ARGS...]\n"), prog);
+	fputs(_("Share host directories with libvirt/QEMU guests over "
+		"virtiofs.\n\n"),
+	      f);
+	fputs(_("Commands:\n"), f);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		table_rowv(t, commands[i].name, _(commands[i].summary));
+	table_render(t, 2, &sb);
+	fputs(sb_str(&sb), f);
+	sb_clear(&sb);
+	fputs("\n", f);
+	fputs(_(common_help), f);
+	fputs(_("  -V, --version      show the version\n\n"), f);
+	fputs(_(exit_help), f);
+	fprintf(f, _("\nRun '%s COMMAND --help' for the options of a command.\n"),
+		prog);
+}
+
+static void
+usage_cmd(const char *prog, const struct vs_cmd *cmd)
+{
+	printf(_("Usage: %1$s %2$s %3$s\n"), prog, cmd->name, _(cmd->usage));
+	printf("%s.\n\n", _(cmd->summary));
+	fputs(_(cmd->details), stdout);
+	fputs("\n", stdout);
+	fputs(_(common_help), stdout);
+	fputs("\n", stdout);
+	fputs(_(exit_help), stdout);
+}
+
+static void
+set_demo(struct cli *cli)
+{
+	free(cli->uri);
+	free(cli->root);
+	cli->uri = xasprintf("test://%s/demo/node.xml", cli_datadir());
+	cli->root = xasprintf("%s/demo/host", cli_datadir());
+	cli->uri_given = true;
+	cli->demo = true;
+}
+
+int
+cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
+	   const struct option *longopts)
+{
+	AUTOFREE char *shorts = xasprintf("+:c:h%s", shortopts);
+	int c;
+
+	opterr = 0;
+	for (;;) {
+		int prev = optind;
+
+		c = getopt_long(argc, argv, shorts, longopts, NULL);
+		switch (c) {
+		case 'c':
+			free(cli->uri);
+			cli->uri = xstrdup(optarg);
+			cli->uri_given = true;
+			continue;
+		case CLI_OPT_ROOT:
+			free(cli->root);
+			cli->root = xstrdup(optarg);
+			continue;
+		case CLI_OPT_DEMO:
+			set_demo(cli);
+			continue;
+		case 'h':
+			usage_cmd(cli->prog, cli->cmd);
+			return 'h';
+		case ':':
+			vs_error(VS_ERR_USAGE,
+				 _("Option '%1$s' needs a value. See '%2$s %3$s "
+				   "--help'."),
+				 argv[optind - 1], cli->prog, cli->cmd->name);
+			return '?';
+		case '?':
+			vs_error(VS_ERR_USAGE,
+				 _("Unknown option '%1$s' for '%2$s'. See "
+				   "'%3$s %2$s --help'."),
+				 argv[prev < argc ? prev : argc - 1],
+				 cli->cmd->name, cli->prog);
+			return '?';
+		default:
+			return c;
+		}
+	}
+}
+
+int
+cli_args(struct cli *cli, int argc, char **argv, int min, int max)
+{
+	int n = argc - optind;
+
+	if (n >= min && n <= max)
+		return 0;
+	if (n > max)
+		return vs_error(VS_ERR_USAGE,
+				_("Unexpected argument '%1$s'. Usage: %2$s "
+				  "%3$s %4$s"),
+				argv[optind + max], cli->prog, cli->cmd->name,
+				_(cli->cmd->usage));
+	return vs_error(VS_ERR_USAGE,
+			_("Missing arguments. Usage: %1$s %2$s %3$s"),
+			cli->prog, cli->cmd->name, _(cli->cmd->usage));
+}
+
+struct virt_conn *
+cli_connect(struct cli *cli)
+{
+	if (!cli->conn)
+		cli->conn = virt_open(cli->uri, 0);
+	return cli->conn;
+}
+
+struct virt_conn *
+cli_connect_optional(struct cli *cli, char **why)
+{
+	*why = NULL;
+	if (cli->conn || cli->uri_given)
+		return cli_connect(cli);
+	cli->conn = virt_open(NULL, 0);
+	if (!cli->conn) {
+		*why = xstrdup(vs_error_message());
+		vs_error_reset();
+	}
+	return cli->conn;
+}
+
+static const struct vs_cmd *
+cmd_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (STREQ(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int
+finish(struct cli *cli, int status)
+{
+	if (status < 0) {
+		enum vs_code code = vs_error_code();
+
+		fprintf(stderr, "%s: %s\n", cli->prog,
+			code == VS_OK ? _("internal error: failure without a "
+					  "message")
+				      : vs_error_message());
+		status = vs_error_status(code == VS_OK ? VS_ERR_SYSTEM : code);
+	}
+	virt_conn_free(cli->conn);
+	free(cli->uri);
+	free(cli->root);
+	if (fflush(stdout) != 0 && status == 0) {
+		fprintf(stderr, _("%1$s: cannot write the output: %2$s\n"),
+			cli->prog, strerror(errno));
+		status = EXIT_FAILED;
+	}
+	return status;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	static const struct option global[] = {
+		CLI_COMMON_LONGOPTS,
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli cli = {.prog = "virtshare"};
+	const char *env;
+	int c;
+
+	cli.root = xstrdup("/");
+	if ((env = getenv("VIRTSHARE_URI")) && *env) {
+		cli.uri = xstrdup(env);
+		cli.uri_given = true;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:hV", global, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			free(cli.uri);
+			cli.uri = xstrdup(optarg);
+			cli.uri_given = true;
+			break;
+		case CLI_OPT_ROOT:
+			free(cli.root);
+			cli.root = xstrdup(optarg);
+			break;
+		case CLI_OPT_DEMO:
+			set_demo(&cli);
+			break;
+		case 'h':
+			usage_all(cli.prog, stdout);
+			return finish(&cli, EXIT_OK);
+		case 'V':
+			printf("virtshare %s\n", PACKAGE_VERSION);
+			return finish(&cli, EXIT_OK);
+		case ':':
+			vs_error(VS_ERR_USAGE,
+				 _("Option '%1$s' needs a value. See '%2$s "
+				   "--help'."),
+				 argv[optind - 1], cli.prog);
+			return finish(&cli, -1);
+		default:
+			vs_error(VS_ERR_USAGE,
+				 _("Unknown option '%1$s'. See '%2$s --help'."),
+				 argv[optind - 1], cli.prog);
+			return finish(&cli, -1);
+		}
+	}
+	if (optind >= argc) {
+		/* The wizard takes over here once it exists. */
+		usage_all(cli.prog, stderr);
+		return finish(&cli, EXIT_USAGE);
+	}
+	if (!(cli.cmd = cmd_find(argv[optind]))) {
+		vs_error(VS_ERR_USAGE,
+			 _("Unknown command '%1$s'. See '%2$s --help' for the "
+			   "list of commands."),
+			 argv[optind], cli.prog);
+		return finish(&cli, -1);
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+	return finish(&cli, cli.cmd->run(&cli, argc, argv));
+}

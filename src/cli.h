@@ -1,0 +1,81 @@
+/* cli.h: the `virtshare` command: shared state, the subcommand table, helpers */
+#ifndef VS_CLI_H
+#define VS_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util.h"
+#include "virt.h"
+
+/* Exit statuses (also in --help and virtshare(1)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_BADINPUT = 3,
+	EXIT_LIBVIRT = 4,
+};
+
+/* State shared by every subcommand. */
+struct cli {
+	const char *prog;
+	const struct vs_cmd *cmd; /* the running subcommand */
+	char *uri;                /* -c/--connect, or the demo's */
+	bool uri_given;           /* -c, --demo or $VIRTSHARE_URI */
+	char *root;               /* --root, "/" by default */
+	bool demo;                /* --demo */
+	struct virt_conn *conn;   /* opened on first use */
+};
+
+struct vs_cmd {
+	const char *name;
+	const char *usage;   /* N_(): the arguments after the name */
+	const char *summary; /* N_(): one line for `virtshare --help` */
+	const char *details; /* N_(): options and examples for CMD --help */
+	/* Returns an exit status, or -1 after reporting with vs_error(). */
+	int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+/* The commands, one file each (cmd-NAME.c). */
+int cmd_inspect(struct cli *cli, int argc, char **argv);
+
+/* Entry point used by main(). */
+int cli_main(int argc, char **argv);
+
+/*
+ * getopt_long over a subcommand's arguments with its own options plus
+ * the common ones (-c/--connect, --root, --demo, -h/--help), which it
+ * handles itself. Returns the next own option, -1 at the end, or '?'
+ * after reporting VS_ERR_USAGE. Positional arguments start at optind.
+ * --help prints the command's help and returns 'h': the caller returns 0.
+ */
+#define CLI_COMMON_LONGOPTS                                    \
+	{"connect", required_argument, NULL, 'c'},             \
+	{"root", required_argument, NULL, CLI_OPT_ROOT},       \
+	{"demo", no_argument, NULL, CLI_OPT_DEMO},             \
+	{"help", no_argument, NULL, 'h'}
+enum { CLI_OPT_ROOT = 0x1000, CLI_OPT_DEMO, CLI_OPT_FIRST_OWN };
+int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+
+/* Require exactly/at least/at most positional arguments (reports usage). */
+int cli_args(struct cli *cli, int argc, char **argv, int min, int max);
+
+/*
+ * The libvirt connection, opened on first use (reported on failure).
+ * cli_connect_optional() returns NULL without reporting when no URI was
+ * given explicitly and the default daemon does not answer; *why then
+ * holds libvirt's message (caller frees).
+ */
+struct virt_conn *cli_connect(struct cli *cli);
+struct virt_conn *cli_connect_optional(struct cli *cli, char **why);
+
+/* Directory of templates and the demo: $VIRTSHARE_DATADIR or PKGDATADIR. */
+const char *cli_datadir(void);
+
+/* Print s to stdout (or the pager one day); s may be NULL. */
+void cli_out(const char *s);
+
+#endif

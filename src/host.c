@@ -1,0 +1,536 @@
+/* host.c: read hugepage pools, NUMA nodes, mounts and installed daemons below a root */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "error.h"
+#include "host.h"
+#include "json.h"
+
+#define SYS_HUGEPAGES "/sys/kernel/mm/hugepages"
+#define SYS_NODES "/sys/devices/system/node"
+
+/* The virtiofs daemons libvirt users meet, besides ours. */
+static const char *const known_daemons[] = {
+	"/usr/libexec/virtiofsd",  /* Rust virtiofsd (Debian 13, Fedora) */
+	"/usr/lib/qemu/virtiofsd", /* QEMU's C virtiofsd (Debian 12) */
+};
+
+/* Where QEMU and libvirt look for vhost-user descriptors, by priority. */
+static const char *const descriptor_dirs[] = {
+	"/etc/qemu/vhost-user",
+	"/usr/share/qemu/vhost-user",
+};
+
+static void
+warn(struct host_info *h, const char *what, const char *path, int err)
+{
+	strlist_take(&h->warnings,
+		     xasprintf(_("Cannot read %1$s (%2$s): %3$s"), what, path,
+			       strerror(err)));
+}
+
+static int
+pool_cmp(const void *a, const void *b)
+{
+	const struct host_pool *x = a, *y = b;
+
+	return (x->size_kib > y->size_kib) - (x->size_kib < y->size_kib);
+}
+
+static int
+node_cmp(const void *a, const void *b)
+{
+	const struct host_node *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static uint64_t
+read_count(const char *dir, const char *name)
+{
+	AUTOFREE char *path = xasprintf("%s/%s", dir, name);
+	uint64_t v;
+
+	return file_read_u64(path, &v) < 0 ? HOST_UNKNOWN : v;
+}
+
+/*
+ * Read every hugepages-<N>kB directory below dir into a sorted array.
+ * Returns the count; a missing dir is not a warning (no hugepage support,
+ * or a node without pools), an unreadable one is.
+ */
+static size_t
+read_pools(struct host_info *h, const char *dir, bool per_node,
+	   struct host_pool **out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (!d) {
+		if (errno != ENOENT)
+			warn(h, _("hugepage pools"), dir, errno);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		AUTOFREE char *sub = NULL;
+		struct host_pool *p;
+		uint64_t kib;
+		char *end;
+
+		if (!STRPREFIX(de->d_name, "hugepages-"))
+			continue;
+		errno = 0;
+		kib = strtoull(de->d_name + strlen("hugepages-"), &end, 10);
+		if (errno || !STREQ(end, "kB") || kib == 0)
+			continue;
+		sub = xasprintf("%s/%s", dir, de->d_name);
+		xgrow(out, &cap, n + 1, sizeof(**out));
+		p = &(*out)[n++];
+		p->size_kib = kib;
+		p->total = read_count(sub, "nr_hugepages");
+		p->free = read_count(sub, "free_hugepages");
+		p->surplus = read_count(sub, "surplus_hugepages");
+		p->reserved = per_node ? HOST_UNKNOWN
+				       : read_count(sub, "resv_hugepages");
+		if (p->total == HOST_UNKNOWN || p->free == HOST_UNKNOWN)
+			warn(h, _("hugepage pool"), sub, errno ? errno : EIO);
+	}
+	closedir(d);
+	qsort(*out, n, sizeof(**out), pool_cmp);
+	return n;
+}
+
+/* "Node 0 MemTotal:  16384 kB" lines of nodeN/meminfo. */
+static void
+read_node_meminfo(const char *path, struct host_node *node)
+{
+	AUTOFREE char *text = file_read(path, 1 << 20, NULL);
+	char *line, *save = NULL;
+
+	node->mem_total_kib = node->mem_free_kib = HOST_UNKNOWN;
+	if (!text)
+		return;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char key[64];
+		unsigned long long v;
+		int id;
+
+		if (sscanf(line, "Node %d %63[^:]: %llu kB", &id, key, &v) != 3)
+			continue;
+		if (STREQ(key, "MemTotal"))
+			node->mem_total_kib = v;
+		else if (STREQ(key, "MemFree"))
+			node->mem_free_kib = v;
+	}
+}
+
+static void
+read_nodes(struct host_info *h)
+{
+	AUTOFREE char *dir = path_under(h->root, SYS_NODES);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0;
+
+	if (!d) {
+		if (errno != ENOENT)
+			warn(h, _("NUMA nodes"), dir, errno);
+		return;
+	}
+	while ((de = readdir(d))) {
+		AUTOFREE char *meminfo = NULL, *pools = NULL;
+		struct host_node *node;
+		int id;
+
+		if (!STRPREFIX(de->d_name, "node") ||
+		    str_to_int(de->d_name + 4, &id) < 0 || id < 0)
+			continue;
+		xgrow(&h->nodes, &cap, h->nnodes + 1, sizeof(*h->nodes));
+		node = &h->nodes[h->nnodes++];
+		memset(node, 0, sizeof(*node));
+		node->id = id;
+		meminfo = xasprintf("%s/%s/meminfo", dir, de->d_name);
+		read_node_meminfo(meminfo, node);
+		pools = xasprintf("%s/%s/hugepages", dir, de->d_name);
+		node->npools = read_pools(h, pools, true, &node->pools);
+	}
+	closedir(d);
+	qsort(h->nodes, h->nnodes, sizeof(*h->nodes), node_cmp);
+}
+
+static void
+read_meminfo(struct host_info *h)
+{
+	AUTOFREE char *path = path_under(h->root, "/proc/meminfo");
+	AUTOFREE char *text = file_read(path, 1 << 20, NULL);
+	char *line, *save = NULL;
+
+	h->mem_total_kib = h->mem_available_kib = HOST_UNKNOWN;
+	if (!text) {
+		warn(h, _("memory information"), path, errno);
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char key[64];
+		unsigned long long v;
+
+		if (sscanf(line, "%63[^:]: %llu", key, &v) != 2)
+			continue;
+		if (STREQ(key, "MemTotal"))
+			h->mem_total_kib = v;
+		else if (STREQ(key, "MemAvailable"))
+			h->mem_available_kib = v;
+		else if (STREQ(key, "Hugepagesize"))
+			h->default_page_kib = v;
+	}
+}
+
+/* "always [madvise] never" -> "madvise" */
+static void
+read_thp(struct host_info *h)
+{
+	AUTOFREE char *path =
+	    path_under(h->root, "/sys/kernel/mm/transparent_hugepage/enabled");
+	AUTOFREE char *line = file_read_line(path);
+	char *open, *close;
+
+	if (!line)
+		return;
+	if ((open = strchr(line, '[')) && (close = strchr(open, ']')))
+		h->thp = xstrndup(open + 1, (size_t)(close - open - 1));
+}
+
+/* /proc/mounts escapes space, tab, newline and backslash as \ooo. */
+static char *
+unescape_mount(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_add(&sb, "");
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			sb_addc(&sb, (char)((s[1] - '0') * 64 +
+					    (s[2] - '0') * 8 + (s[3] - '0')));
+			s += 3;
+		} else {
+			sb_addc(&sb, *s);
+		}
+	}
+	return sb_steal(&sb);
+}
+
+/* The value of option name in a comma list like "rw,pagesize=2M", or NULL. */
+static char *
+mount_option(const char *options, const char *name)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = options; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=')
+			return xstrndup(p + nl + 1, len - nl - 1);
+		p = comma ? comma + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void
+read_mounts(struct host_info *h)
+{
+	AUTOFREE char *path = path_under(h->root, "/proc/mounts");
+	AUTOFREE char *text = file_read(path, 4 << 20, NULL);
+	char *line, *save = NULL;
+	size_t cap = 0;
+
+	if (!text) {
+		warn(h, _("the mount table"), path, errno);
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char dev[4096], dir[4096], type[256], opts[4096];
+		struct host_mount *m;
+		AUTOFREE char *pagesize = NULL, *size = NULL;
+
+		if (sscanf(line, "%4095s %4095s %255s %4095s", dev, dir, type,
+			   opts) != 4)
+			continue;
+		xgrow(&h->mounts, &cap, h->nmounts + 1, sizeof(*h->mounts));
+		m = &h->mounts[h->nmounts++];
+		memset(m, 0, sizeof(*m));
+		m->dir = unescape_mount(dir);
+		m->fstype = xstrdup(type);
+		m->options = xstrdup(opts);
+		if ((size = mount_option(opts, "size")) &&
+		    size_parse_kib(size, &m->size_kib) < 0)
+			m->size_kib = 0; /* "50%" and such: not a size */
+		if (STREQ(type, "hugetlbfs")) {
+			pagesize = mount_option(opts, "pagesize");
+			if (!pagesize ||
+			    size_parse_kib(pagesize, &m->pagesize_kib) < 0)
+				m->pagesize_kib = h->default_page_kib;
+		}
+	}
+}
+
+static void
+read_shm(struct host_info *h)
+{
+	const struct host_mount *m = host_mount_for_path(h, "/dev/shm");
+	struct statvfs st;
+
+	h->shm_free_kib = HOST_UNKNOWN;
+	if (!m || !STREQ(m->dir, "/dev/shm"))
+		return;
+	h->shm_present = true;
+	if (root_is_host(h->root) && statvfs("/dev/shm", &st) == 0) {
+		h->shm_size_kib = (uint64_t)st.f_blocks * st.f_frsize / 1024;
+		h->shm_free_kib = (uint64_t)st.f_bavail * st.f_frsize / 1024;
+	} else if (m->size_kib) {
+		h->shm_size_kib = m->size_kib;
+	} else if (h->mem_total_kib != HOST_UNKNOWN) {
+		h->shm_size_kib = h->mem_total_kib / 2; /* tmpfs default */
+	}
+}
+
+const char *
+host_our_daemon_path(void)
+{
+	const char *env = getenv("VIRTSHARE_FSD");
+
+	return env && *env ? env : LIBEXECDIR "/virtshare-fsd";
+}
+
+static struct host_daemon *
+daemon_add(struct host_info *h, size_t *cap, const char *path)
+{
+	struct host_daemon *d;
+
+	for (size_t i = 0; i < h->ndaemons; i++)
+		if (STREQ(h->daemons[i].path, path))
+			return &h->daemons[i];
+	xgrow(&h->daemons, cap, h->ndaemons + 1, sizeof(*h->daemons));
+	d = &h->daemons[h->ndaemons++];
+	memset(d, 0, sizeof(*d));
+	d->path = xstrdup(path);
+	return d;
+}
+
+/* Parse {"type": "fs", "features": [...]} as virtiofsd prints it. */
+static void
+daemon_probe(struct host_daemon *d)
+{
+	char *argv[] = {d->path, (char *)"--print-capabilities", NULL};
+	AUTOFREE char *out = NULL;
+	AUTOPTR(json_node) caps = NULL;
+	const struct json_node *type, *features;
+
+	if (run_capture(argv, 5000, 64 * 1024, &out) != 0 || !out)
+		return;
+	if (!(caps = json_parse(out, strlen(out))))
+		return;
+	d->probed = true;
+	if ((type = json_get(caps, "type")) && type->type == JSON_STR)
+		d->type = xstrdup(type->str);
+	features = json_get(caps, "features");
+	for (size_t i = 0; features && features->type == JSON_ARR &&
+			   i < features->n;
+	     i++)
+		if (features->kids[i].type == JSON_STR)
+			strlist_add(&d->features, features->kids[i].str);
+}
+
+static void
+read_descriptors(struct host_info *h, size_t *cap)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(descriptor_dirs); i++) {
+		AUTOFREE char *dir = path_under(h->root, descriptor_dirs[i]);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		if (!d)
+			continue;
+		while ((de = readdir(d))) {
+			AUTOFREE char *file = NULL, *text = NULL;
+			AUTOPTR(json_node) doc = NULL;
+			const struct json_node *type, *bin;
+			struct host_daemon *dm;
+			size_t len;
+
+			if (strlen(de->d_name) < 6 ||
+			    !STREQ(de->d_name + strlen(de->d_name) - 5,
+				   ".json"))
+				continue;
+			file = xasprintf("%s/%s", dir, de->d_name);
+			if (!(text = file_read(file, 1 << 20, &len)))
+				continue;
+			doc = json_parse(text, len);
+			type = json_get(doc, "type");
+			bin = json_get(doc, "binary");
+			if (!type || type->type != JSON_STR ||
+			    !STREQ(type->str, "fs") || !bin ||
+			    bin->type != JSON_STR)
+				continue;
+			dm = daemon_add(h, cap, bin->str);
+			if (!dm->descriptor)
+				dm->descriptor = xasprintf(
+				    "%s/%s", descriptor_dirs[i], de->d_name);
+		}
+		closedir(d);
+	}
+}
+
+static void
+read_daemons(struct host_info *h, unsigned flags)
+{
+	size_t cap = 0;
+
+	daemon_add(h, &cap, host_our_daemon_path())->ours = true;
+	for (size_t i = 0; i < ARRAY_SIZE(known_daemons); i++)
+		daemon_add(h, &cap, known_daemons[i]);
+	read_descriptors(h, &cap);
+
+	for (size_t i = 0; i < h->ndaemons; i++) {
+		struct host_daemon *d = &h->daemons[i];
+		AUTOFREE char *p = path_under(h->root, d->path);
+
+		d->present = access(p, X_OK) == 0;
+		if (d->present && root_is_host(h->root) &&
+		    (flags & HOST_PROBE_DAEMONS))
+			daemon_probe(d);
+	}
+}
+
+struct host_info *
+host_read(const char *root, unsigned flags)
+{
+	AUTOPTR(host_info) h = xcalloc(1, sizeof(*h));
+	AUTOFREE char *path = NULL;
+
+	h->root = xstrdup(root_is_host(root) ? "/" : root);
+	path = path_under(root, "/proc/sys/kernel/osrelease");
+	if (!(h->kernel = file_read_line(path)))
+		warn(h, _("the kernel version"), path, errno);
+	read_meminfo(h);
+	read_thp(h);
+	free(path);
+	path = path_under(root, SYS_HUGEPAGES);
+	h->npools = read_pools(h, path, false, &h->pools);
+	read_nodes(h);
+	read_mounts(h);
+	read_shm(h);
+	read_daemons(h, flags);
+	return steal_ptr(h);
+}
+
+void
+host_info_free(struct host_info *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->nnodes; i++)
+		free(h->nodes[i].pools);
+	for (size_t i = 0; i < h->nmounts; i++) {
+		free(h->mounts[i].dir);
+		free(h->mounts[i].fstype);
+		free(h->mounts[i].options);
+	}
+	for (size_t i = 0; i < h->ndaemons; i++) {
+		free(h->daemons[i].path);
+		free(h->daemons[i].type);
+		free(h->daemons[i].descriptor);
+		strlist_clear(&h->daemons[i].features);
+	}
+	free(h->root);
+	free(h->kernel);
+	free(h->thp);
+	free(h->pools);
+	free(h->nodes);
+	free(h->mounts);
+	free(h->daemons);
+	strlist_clear(&h->warnings);
+	free(h);
+}
+
+const struct host_pool *
+host_pool_find(const struct host_info *h, uint64_t size_kib)
+{
+	for (size_t i = 0; i < h->npools; i++)
+		if (h->pools[i].size_kib == size_kib)
+			return &h->pools[i];
+	return NULL;
+}
+
+const struct host_node *
+host_node_find(const struct host_info *h, int node)
+{
+	for (size_t i = 0; i < h->nnodes; i++)
+		if (h->nodes[i].id == node)
+			return &h->nodes[i];
+	return NULL;
+}
+
+const struct host_pool *
+host_node_pool_find(const struct host_info *h, int node, uint64_t size_kib)
+{
+	const struct host_node *n = host_node_find(h, node);
+
+	for (size_t i = 0; n && i < n->npools; i++)
+		if (n->pools[i].size_kib == size_kib)
+			return &n->pools[i];
+	return NULL;
+}
+
+const struct host_mount *
+host_hugetlbfs_find(const struct host_info *h, uint64_t size_kib)
+{
+	for (size_t i = 0; i < h->nmounts; i++)
+		if (STREQ(h->mounts[i].fstype, "hugetlbfs") &&
+		    h->mounts[i].pagesize_kib == size_kib)
+			return &h->mounts[i];
+	return NULL;
+}
+
+const struct host_mount *
+host_mount_for_path(const struct host_info *h, const char *path)
+{
+	const struct host_mount *best = NULL;
+	size_t bestlen = 0;
+
+	/* Later mounts shadow earlier ones on the same directory. */
+	for (size_t i = 0; i < h->nmounts; i++) {
+		const char *dir = h->mounts[i].dir;
+		size_t len = strlen(dir);
+
+		if (STREQ(dir, "/"))
+			len = 0;
+		else if (strncmp(path, dir, len) != 0 ||
+			 (path[len] != '/' && path[len] != '\0'))
+			continue;
+		if (!best || len >= bestlen) {
+			best = &h->mounts[i];
+			bestlen = len;
+		}
+	}
+	return best;
+}
+
+bool
+host_fstype_in_memory(const char *fstype)
+{
+	return STREQ(fstype, "tmpfs") || STREQ(fstype, "ramfs") ||
+	       STREQ(fstype, "hugetlbfs");
+}

@@ -1,0 +1,106 @@
+/* host.h: what the host offers (hugepages, NUMA, mounts, daemons), read from /sys, /proc and /usr */
+#ifndef VS_HOST_H
+#define VS_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define HOST_UNKNOWN UINT64_MAX
+
+/* One hugepage pool: one page size, system-wide or on one NUMA node. */
+struct host_pool {
+	uint64_t size_kib;
+	uint64_t total;    /* nr_hugepages */
+	uint64_t free;     /* free_hugepages */
+	uint64_t reserved; /* resv_hugepages; HOST_UNKNOWN per node */
+	uint64_t surplus;  /* surplus_hugepages */
+};
+
+struct host_node {
+	int id;
+	uint64_t mem_total_kib; /* HOST_UNKNOWN when unreadable */
+	uint64_t mem_free_kib;
+	struct host_pool *pools; /* sorted by size */
+	size_t npools;
+};
+
+struct host_mount {
+	char *dir;
+	char *fstype;
+	char *options;
+	uint64_t pagesize_kib; /* hugetlbfs: pagesize= or the default size */
+	uint64_t size_kib;     /* tmpfs/hugetlbfs size= option; 0 if none */
+};
+
+struct host_daemon {
+	char *path;          /* as seen by the host, not under root */
+	bool ours;           /* virtshare-fsd */
+	bool present;        /* exists and is executable */
+	bool probed;         /* --print-capabilities ran and answered */
+	char *type;          /* "fs" from the capabilities, or NULL */
+	struct strlist features; /* e.g. "separate-options" */
+	char *descriptor;    /* the vhost-user JSON naming it, or NULL */
+};
+
+struct host_info {
+	char *root;
+	char *kernel;              /* /proc/sys/kernel/osrelease */
+	uint64_t mem_total_kib;    /* /proc/meminfo */
+	uint64_t mem_available_kib;
+	uint64_t default_page_kib; /* Hugepagesize */
+	char *thp;                 /* transparent hugepages mode, or NULL */
+	struct host_pool *pools;   /* system-wide, sorted by size */
+	size_t npools;
+	struct host_node *nodes;   /* sorted by id */
+	size_t nnodes;
+	struct host_mount *mounts; /* /proc/mounts in order */
+	size_t nmounts;
+	/* /dev/shm: size from statvfs on the host, else the mount's size=
+	 * or the kernel's default of half the memory; free only live. */
+	bool shm_present;
+	uint64_t shm_size_kib;
+	uint64_t shm_free_kib;     /* HOST_UNKNOWN under a fixture root */
+	struct host_daemon *daemons;
+	size_t ndaemons;
+	struct strlist warnings;   /* sources that could not be read */
+};
+
+enum host_flags {
+	/* Run each daemon's --print-capabilities (only on the live host). */
+	HOST_PROBE_DAEMONS = 1 << 0,
+};
+
+/*
+ * Read the host below root ("/" for the live host, else a fixture tree in
+ * the same layout). Never fails as a whole: a source that cannot be read
+ * adds a translated line to ->warnings. Caller frees with host_info_free().
+ */
+struct host_info *host_read(const char *root, unsigned flags);
+void host_info_free(struct host_info *h);
+DEFINE_AUTOPTR(host_info)
+
+/* The system-wide pool of that size, or NULL: the host does not offer it. */
+const struct host_pool *host_pool_find(const struct host_info *h,
+				       uint64_t size_kib);
+/* The pool of that size on node id, or NULL. */
+const struct host_pool *host_node_pool_find(const struct host_info *h,
+					    int node, uint64_t size_kib);
+const struct host_node *host_node_find(const struct host_info *h, int node);
+/* The first hugetlbfs mount serving that page size, or NULL. */
+const struct host_mount *host_hugetlbfs_find(const struct host_info *h,
+					     uint64_t size_kib);
+/* The mount holding path (longest matching mount point), or NULL. */
+const struct host_mount *host_mount_for_path(const struct host_info *h,
+					     const char *path);
+/* True for filesystems kept in memory (tmpfs, ramfs, hugetlbfs). */
+bool host_fstype_in_memory(const char *fstype);
+
+/*
+ * The path of our own daemon: $VIRTSHARE_FSD when set (tests, the demo),
+ * else LIBEXECDIR/virtshare-fsd. Borrowed.
+ */
+const char *host_our_daemon_path(void);
+
+#endif

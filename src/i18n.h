@@ -1,0 +1,17 @@
+/* i18n.h: gettext macros for user-visible strings */
+#ifndef VS_I18N_H
+#define VS_I18N_H
+
+#include <libintl.h>
+#include <locale.h>
+
+/* _() translates now; N_() marks a string in a static table for later. */
+#define _(s)  gettext(s)
+#define N_(s) (s)
+/* P_(singular, plural, n): a translated sentence that depends on a count. */
+#define P_(s, p, n) ngettext((s), (p), (n))
+
+/* Bind the message catalogue; call once from main(). */
+void i18n_init(void);
+
+#endif

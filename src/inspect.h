@@ -1,0 +1,35 @@
+/* inspect.h: one snapshot of the host, its qemu.conf and libvirt */
+#ifndef VS_INSPECT_H
+#define VS_INSPECT_H
+
+#include "host.h"
+#include "qemuconf.h"
+#include "virt.h"
+
+struct inspection {
+	struct host_info *host;
+	struct qemu_settings qemu;
+	char *qemu_error;       /* why qemu.conf could not be used, or NULL */
+	bool have_virt;         /* a connection was given and answered */
+	struct virt_info virt;
+	char *virt_error;       /* why libvirt could not be asked, or NULL */
+};
+
+/*
+ * Gather everything below root; conn may be NULL (no libvirt), in which
+ * case virt_error says why when why is given. Never fails: every source
+ * that cannot be read becomes a message in the result. Caller frees.
+ */
+struct inspection *inspection_gather(const char *root, struct virt_conn *conn,
+				     const char *why_no_virt,
+				     unsigned host_flags);
+void inspection_free(struct inspection *in);
+DEFINE_AUTOPTR(inspection)
+
+/*
+ * The JSON document of `virtshare inspect --json` (schema 1, documented in
+ * virtshare(1)). Caller frees.
+ */
+char *inspection_json(const struct inspection *in);
+
+#endif

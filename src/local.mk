@@ -1,0 +1,25 @@
+## src/local.mk: libvirtshare (the core) and the `virtshare` command
+
+noinst_LIBRARIES += src/libvirtshare.a
+src_libvirtshare_a_CPPFLAGS = $(AM_CPPFLAGS) $(XML_CFLAGS) $(LIBVIRT_CFLAGS) $(INIH_CFLAGS)
+src_libvirtshare_a_SOURCES = \
+	src/error.c src/error.h \
+	src/i18n.c src/i18n.h \
+	src/util.c src/util.h \
+	src/json.c src/json.h \
+	src/table.c src/table.h \
+	src/host.c src/host.h \
+	src/qemuconf.c src/qemuconf.h \
+	src/virt.c src/virt.h \
+	src/inspect.c src/inspect.h
+
+# Everything that links the core needs these.
+VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
+
+bin_PROGRAMS += src/virtshare
+src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
+src_virtshare_SOURCES = \
+	src/main.c \
+	src/cli.c src/cli.h \
+	src/cmd-inspect.c
+src_virtshare_LDADD = $(VS_CORE_LIBS)

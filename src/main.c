@@ -1,0 +1,11 @@
+/* main.c: entry point of the `virtshare` command */
+#include <stdlib.h>
+
+#include "cli.h"
+
+int
+main(int argc, char **argv)
+{
+	i18n_init();
+	exit(cli_main(argc, argv));
+}

@@ -1,0 +1,543 @@
+/* util.c: allocation, ownership, strings, files and child processes */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "error.h"
+#include "util.h"
+
+static void __attribute__((noreturn))
+oom(size_t size)
+{
+	fprintf(stderr, "virtshare: out of memory (%zu bytes)\n", size);
+	abort();
+}
+
+void *
+xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		oom(size);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+
+	if (!q)
+		oom(size);
+	return q;
+}
+
+void
+xgrow(void *p, size_t *cap, size_t need, size_t elsize)
+{
+	void **pp = p;
+	size_t ncap = *cap ? *cap : 8;
+
+	if (need <= *cap)
+		return;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elsize)
+			oom(SIZE_MAX);
+		ncap *= 2;
+	}
+	*pp = xrealloc(*pp, ncap * elsize);
+	*cap = ncap;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		oom(strlen(s));
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		oom(n);
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char *p;
+
+	if (vasprintf(&p, fmt, ap) < 0)
+		oom(strlen(fmt));
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+autofree_cleanup(void *pp)
+{
+	free(*(void **)pp);
+}
+
+void
+close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+
+		close(*fd);
+		errno = saved;
+	}
+	*fd = -1;
+}
+
+void
+autoclose_cleanup(int *fd)
+{
+	close_fd(fd);
+}
+
+/* ---- strbuf ------------------------------------------------------------ */
+
+void
+sb_addn(struct strbuf *sb, const char *s, size_t n)
+{
+	xgrow(&sb->buf, &sb->cap, sb->len + n + 1, 1);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+sb_add(struct strbuf *sb, const char *s)
+{
+	sb_addn(sb, s, strlen(s));
+}
+
+void
+sb_addc(struct strbuf *sb, char c)
+{
+	sb_addn(sb, &c, 1);
+}
+
+void
+sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	AUTOFREE char *s = xvasprintf(fmt, ap);
+
+	sb_add(sb, s);
+}
+
+void
+sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void
+sb_pad(struct strbuf *sb, size_t n)
+{
+	while (n--)
+		sb_addc(sb, ' ');
+}
+
+char *
+sb_steal(struct strbuf *sb)
+{
+	char *s = sb->buf ? sb->buf : xstrdup("");
+
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return s;
+}
+
+void
+sb_clear(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+const char *
+sb_str(const struct strbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+/* ---- strlist ----------------------------------------------------------- */
+
+void
+strlist_take(struct strlist *l, char *s)
+{
+	xgrow(&l->v, &l->cap, l->n + 2, sizeof(*l->v));
+	l->v[l->n++] = s;
+	l->v[l->n] = NULL;
+}
+
+void
+strlist_add(struct strlist *l, const char *s)
+{
+	strlist_take(l, xstrdup(s));
+}
+
+bool
+strlist_has(const struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (STREQ(l->v[i], s))
+			return true;
+	return false;
+}
+
+void
+strlist_clear(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+/* ---- paths and files ---------------------------------------------------- */
+
+bool
+root_is_host(const char *root)
+{
+	return !root || !*root || STREQ(root, "/");
+}
+
+char *
+path_under(const char *root, const char *path)
+{
+	size_t rl;
+
+	if (root_is_host(root))
+		return xstrdup(path);
+	rl = strlen(root);
+	while (rl > 1 && root[rl - 1] == '/')
+		rl--;
+	return xasprintf("%.*s%s%s", (int)rl, root, path[0] == '/' ? "" : "/",
+			 path);
+}
+
+char *
+file_read(const char *path, size_t max, size_t *lenp)
+{
+	AUTOCLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	sb_addn(&sb, "", 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			sb_clear(&sb);
+			return NULL;
+		}
+		if (sb.len + (size_t)n > max) {
+			sb_clear(&sb);
+			errno = EFBIG;
+			return NULL;
+		}
+		sb_addn(&sb, chunk, (size_t)n);
+	}
+	if (lenp)
+		*lenp = sb.len;
+	return sb_steal(&sb);
+}
+
+char *
+file_read_line(const char *path)
+{
+	char *s = file_read(path, 1 << 16, NULL);
+	char *nl;
+
+	if (s && (nl = strchr(s, '\n')))
+		*nl = '\0';
+	return s;
+}
+
+int
+file_read_u64(const char *path, uint64_t *out)
+{
+	AUTOFREE char *s = file_read_line(path);
+
+	if (!s)
+		return -1;
+	if (str_to_u64(str_trim(s), out) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+file_write_atomic(const char *path, const char *data, size_t len,
+		  unsigned mode)
+{
+	AUTOFREE char *tmp = xasprintf("%s.tmpXXXXXX", path);
+	AUTOCLOSE int fd = mkostemp(tmp, O_CLOEXEC);
+	size_t off = 0;
+
+	if (fd < 0)
+		return vs_error_errno(VS_ERR_IO, errno,
+				      _("Cannot create a file next to %s"),
+				      path);
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+		goto fail;
+	close_fd(&fd);
+	if (rename(tmp, path) < 0)
+		goto fail;
+	return 0;
+fail:
+	vs_error_errno(VS_ERR_IO, errno, _("Cannot write %s"), path);
+	unlink(tmp);
+	return -1;
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+char *
+str_trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+			 e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int
+str_to_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+str_to_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < INT_MIN || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static const struct {
+	const char *suffix;
+	uint64_t kib;
+} size_units[] = {
+	{"", 1}, /* a bare number is KiB, as libvirt's page sizes */
+	{"k", 1}, {"K", 1}, {"KiB", 1}, {"KB", 1},
+	{"m", 1024}, {"M", 1024}, {"MiB", 1024}, {"MB", 1024},
+	{"g", 1024 * 1024}, {"G", 1024 * 1024}, {"GiB", 1024 * 1024},
+	{"GB", 1024 * 1024},
+	{"t", 1024ULL * 1024 * 1024}, {"T", 1024ULL * 1024 * 1024},
+	{"TiB", 1024ULL * 1024 * 1024},
+};
+
+int
+size_parse_kib(const char *s, uint64_t *kib)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(size_units); i++) {
+		if (!STREQ(end, size_units[i].suffix))
+			continue;
+		if (v > UINT64_MAX / size_units[i].kib)
+			return -1;
+		*kib = v * size_units[i].kib;
+		return 0;
+	}
+	return -1;
+}
+
+char *
+size_format_kib(uint64_t kib)
+{
+	static const char units[] = "KMGTP";
+	uint64_t scale = 1;
+	size_t u = 0;
+
+	while (u + 1 < sizeof(units) - 1 && kib >= scale * 1024)
+		scale *= 1024, u++;
+	if (kib % scale == 0)
+		return xasprintf("%" PRIu64 "%c", kib / scale, units[u]);
+	return xasprintf("%.1f%c", (double)kib / (double)scale, units[u]);
+}
+
+/* ---- child processes ------------------------------------------------------ */
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+run_capture(char *const argv[], int timeout_ms, size_t max, char **out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	long long deadline = now_ms() + timeout_ms;
+	int pipefd[2], status;
+	bool killed = false;
+	pid_t pid;
+
+	if (out)
+		*out = NULL;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(pipefd[1], 1) < 0 ||
+		    dup2(null, 2) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	for (;;) {
+		struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
+		long long left = deadline - now_ms();
+		char chunk[4096];
+		ssize_t n;
+
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			killed = true;
+			break;
+		}
+		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
+			break;
+		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(pipefd[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (sb.len + (size_t)n <= max)
+			sb_addn(&sb, chunk, (size_t)n);
+	}
+	close(pipefd[0]);
+	/* The child may close stdout and go on running: keep the deadline. */
+	for (;;) {
+		pid_t r = waitpid(pid, &status, killed ? 0 : WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			sb_clear(&sb);
+			return -1;
+		}
+		if (r == 0 && now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			killed = true;
+		} else if (r == 0) {
+			poll(NULL, 0, 5);
+		}
+	}
+	if (killed || !WIFEXITED(status)) {
+		sb_clear(&sb);
+		return -1;
+	}
+	if (out)
+		*out = sb_steal(&sb);
+	else
+		sb_clear(&sb);
+	return WEXITSTATUS(status);
+}

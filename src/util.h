@@ -1,0 +1,139 @@
+/* util.h: allocation, ownership, strings and files for the virtshare core */
+#ifndef VS_UTIL_H
+#define VS_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "i18n.h"
+
+/*
+ * Allocation never fails: out of memory aborts (as tmux's xmalloc), so no
+ * caller has an OOM branch.
+ */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+/* Grow *p (an array of *cap elements of elsize) so it holds at least need. */
+void xgrow(void *p, size_t *cap, size_t need, size_t elsize);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+/*
+ * Scope-bound ownership, as libvirt's g_autofree/g_autoptr:
+ *   AUTOFREE char *s = xstrdup("x");        freed at end of scope
+ *   AUTOPTR(host_info) h = host_read(...);  host_info_free() at end of scope
+ *   return steal_ptr(s);                     hand ownership to the caller
+ * A type opts in with DEFINE_AUTOPTR(type) next to its type_free().
+ */
+void autofree_cleanup(void *pp);
+void autoclose_cleanup(int *fd);
+#define AUTOFREE  __attribute__((cleanup(autofree_cleanup)))
+#define AUTOCLOSE __attribute__((cleanup(autoclose_cleanup)))
+#define AUTOPTR(type) \
+	__attribute__((cleanup(type##_autoptr_cleanup))) struct type *
+#define DEFINE_AUTOPTR(type)                                             \
+	static inline void type##_autoptr_cleanup(struct type **p)       \
+	{                                                                \
+		type##_free(*p);                                         \
+	}
+#define steal_ptr(p)                        \
+	({                                  \
+		__typeof__(p) steal_tmp_ = (p); \
+		(p) = NULL;                 \
+		steal_tmp_;                 \
+	})
+
+/* Close *fd if open and set it to -1. */
+void close_fd(int *fd);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define STREQ(a, b)   (strcmp((a), (b)) == 0)
+#define STRPREFIX(s, p) (strncmp((s), (p), strlen(p)) == 0)
+
+/* A growable string; buf is always NUL-terminated once anything is added. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+#define STRBUF_INIT {NULL, 0, 0}
+void sb_add(struct strbuf *sb, const char *s);
+void sb_addn(struct strbuf *sb, const char *s, size_t n);
+void sb_addc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* Add n spaces (for aligning columns). */
+void sb_pad(struct strbuf *sb, size_t n);
+/* Returns the string (caller frees, never NULL) and empties sb. */
+char *sb_steal(struct strbuf *sb);
+void sb_clear(struct strbuf *sb);
+/* The current contents, "" when empty; borrowed. */
+const char *sb_str(const struct strbuf *sb);
+
+/* A NULL-terminated list of owned strings. */
+struct strlist {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+void strlist_add(struct strlist *l, const char *s);
+void strlist_take(struct strlist *l, char *s);
+bool strlist_has(const struct strlist *l, const char *s);
+void strlist_clear(struct strlist *l);
+
+/*
+ * Paths below a root directory (tests point root at a fixture tree).
+ * Returns root + path (caller frees); root "/" or NULL means the host.
+ */
+char *path_under(const char *root, const char *path);
+bool root_is_host(const char *root);
+
+/*
+ * Read a whole file (at most max bytes) into a NUL-terminated buffer.
+ * Returns the buffer (caller frees) or NULL with errno set; does not report.
+ */
+char *file_read(const char *path, size_t max, size_t *len);
+/* Read a file's first line, trailing newline removed; NULL + errno. */
+char *file_read_line(const char *path);
+/* Parse a file holding one unsigned integer; -1 + errno on failure. */
+int file_read_u64(const char *path, uint64_t *out);
+/*
+ * Write data to path atomically (temporary file + fsync + rename) with the
+ * given mode. Returns 0 or -1 and reports VS_ERR_IO.
+ */
+int file_write_atomic(const char *path, const char *data, size_t len,
+		      unsigned mode);
+
+/* Strip leading and trailing ASCII whitespace in place; returns s. */
+char *str_trim(char *s);
+/* Parse a decimal unsigned integer that must span the whole string. */
+int str_to_u64(const char *s, uint64_t *out);
+int str_to_int(const char *s, int *out);
+
+/*
+ * Sizes as people and libvirt write them. size_parse_kib() accepts "2M",
+ * "2048K", "2048k", "1G", "2MiB", "1048576" (a bare number is KiB, as
+ * libvirt counts page sizes). Returns 0 or -1 (does not report).
+ */
+int size_parse_kib(const char *s, uint64_t *kib);
+/* "2M", "1G", "512K", "1.5G": compact, for tables. Caller frees. */
+char *size_format_kib(uint64_t kib);
+
+/*
+ * Run argv with stdin from /dev/null, capturing stdout (at most max bytes)
+ * and discarding stderr, killing it after timeout_ms. Returns the exit
+ * status (0..255), or -1 if it could not run, was killed or timed out (not
+ * reported). *out (caller frees) may be NULL.
+ */
+int run_capture(char *const argv[], int timeout_ms, size_t max, char **out);
+
+#endif

@@ -1,0 +1,370 @@
+/* virt.c: the libvirt connection, capabilities and domain calls */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "error.h"
+#include "virt.h"
+
+struct virt_conn {
+	virConnectPtr conn;
+	char *uri;
+	unsigned long lib_version;
+};
+
+static void
+virt_silent(void *opaque, virErrorPtr err)
+{
+	(void)opaque;
+	(void)err;
+}
+
+/* libvirt's last message, or a fallback; borrowed. */
+static const char *
+virt_last_message(void)
+{
+	const char *msg = virGetLastErrorMessage();
+
+	return msg && *msg ? msg : _("unknown libvirt error");
+}
+
+static int
+virt_fail(const char *what)
+{
+	return vs_error(VS_ERR_LIBVIRT, _("%1$s: %2$s"), what,
+			virt_last_message());
+}
+
+struct virt_conn *
+virt_open(const char *uri, unsigned flags)
+{
+	AUTOPTR(virt_conn) c = xcalloc(1, sizeof(*c));
+	char *canon;
+
+	virSetErrorFunc(NULL, virt_silent);
+	if (virInitialize() < 0) {
+		vs_error(VS_ERR_CONNECT, _("Cannot initialise libvirt: %s"),
+			 virt_last_message());
+		return NULL;
+	}
+	if (flags & VIRT_OPEN_READONLY)
+		c->conn = virConnectOpenReadOnly(uri);
+	else
+		c->conn = virConnectOpen(uri);
+	if (!c->conn) {
+		vs_error(VS_ERR_CONNECT,
+			 _("Cannot connect to libvirt at %1$s: %2$s. Start the "
+			   "daemon (systemctl start libvirtd, or libvirtd -d), "
+			   "or choose another URI with -c (test:///default "
+			   "needs no daemon)."),
+			 uri ? uri : _("the default URI"), virt_last_message());
+		return NULL;
+	}
+	canon = virConnectGetURI(c->conn);
+	c->uri = xstrdup(canon ? canon : (uri ? uri : ""));
+	free(canon);
+	if (virGetVersion(&c->lib_version, NULL, NULL) < 0)
+		c->lib_version = 0;
+	return steal_ptr(c);
+}
+
+void
+virt_conn_free(struct virt_conn *c)
+{
+	if (!c)
+		return;
+	if (c->conn)
+		virConnectClose(c->conn);
+	free(c->uri);
+	free(c);
+}
+
+const char *
+virt_uri(const struct virt_conn *c)
+{
+	return c->uri;
+}
+
+bool
+virt_is_test(const struct virt_conn *c)
+{
+	return STRPREFIX(c->uri, "test:");
+}
+
+bool
+virt_is_session(const struct virt_conn *c)
+{
+	return strstr(c->uri, "/session") != NULL;
+}
+
+unsigned long
+virt_lib_version(const struct virt_conn *c)
+{
+	return c->lib_version;
+}
+
+char *
+virt_version_str(unsigned long v)
+{
+	return xasprintf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000,
+			 v % 1000);
+}
+
+/* ---- capabilities --------------------------------------------------------- */
+
+static xmlDocPtr
+xml_parse_string(const char *xml)
+{
+	return xmlReadMemory(xml, (int)strlen(xml), "libvirt.xml", NULL,
+			     XML_PARSE_NONET | XML_PARSE_NOWARNING |
+				 XML_PARSE_NOERROR);
+}
+
+/* Every text or attribute value the XPath expression selects. */
+static void
+xpath_strings(xmlDocPtr doc, const char *expr, struct strlist *out)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr obj;
+
+	if (!ctx)
+		return;
+	obj = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+	for (int i = 0; obj && obj->nodesetval && i < obj->nodesetval->nodeNr;
+	     i++) {
+		xmlChar *s = xmlNodeGetContent(obj->nodesetval->nodeTab[i]);
+
+		if (s)
+			strlist_add(out, (const char *)s);
+		xmlFree(s);
+	}
+	xmlXPathFreeObject(obj);
+	xmlXPathFreeContext(ctx);
+}
+
+static void
+read_host_pages(struct virt_conn *c, struct virt_info *info)
+{
+	AUTOFREE char *xml = virConnectGetCapabilities(c->conn);
+	struct strlist sizes = {0};
+	xmlDocPtr doc;
+
+	if (!xml || !(doc = xml_parse_string(xml))) {
+		strlist_take(&info->warnings,
+			     xasprintf(_("Host capabilities unavailable: %s"),
+				       virt_last_message()));
+		return;
+	}
+	/* Pages in KiB; libvirt always reports unit='KiB' here. */
+	xpath_strings(doc, "/capabilities/host/cpu/pages/@size", &sizes);
+	info->page_sizes_kib = xcalloc(sizes.n, sizeof(uint64_t));
+	for (size_t i = 0; i < sizes.n; i++) {
+		uint64_t v;
+
+		if (str_to_u64(sizes.v[i], &v) == 0)
+			info->page_sizes_kib[info->npage_sizes++] = v;
+	}
+	strlist_clear(&sizes);
+	xmlFreeDoc(doc);
+}
+
+static void
+read_domcaps(struct virt_conn *c, struct virt_info *info)
+{
+	AUTOFREE char *xml = NULL;
+	xmlDocPtr doc;
+	struct strlist emu = {0};
+
+	xml = virConnectGetDomainCapabilities(c->conn, NULL, NULL, NULL, NULL,
+					      0);
+	if (!xml) /* no KVM: ask for plain QEMU (TCG) */
+		xml = virConnectGetDomainCapabilities(c->conn, NULL, NULL,
+						      NULL, "qemu", 0);
+	if (!xml || !(doc = xml_parse_string(xml))) {
+		/* Drivers without domain capabilities (the test driver
+		 * before 9.8) are reported as such, not as a failure. */
+		if (virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
+			strlist_take(&info->warnings,
+				     xasprintf(_("Domain capabilities "
+						 "unavailable: %s"),
+					       virt_last_message()));
+		return;
+	}
+	info->domcaps_known = true;
+	xpath_strings(doc, "/domainCapabilities/path", &emu);
+	if (emu.n)
+		info->emulator = xstrdup(emu.v[0]);
+	strlist_clear(&emu);
+	xpath_strings(doc,
+		      "/domainCapabilities/memoryBacking[@supported='yes']"
+		      "/enum[@name='sourceType']/value",
+		      &info->source_types);
+	xpath_strings(doc,
+		      "/domainCapabilities/devices/filesystem[@supported='yes']"
+		      "/enum[@name='driverType']/value",
+		      &info->fs_drivers);
+	xmlFreeDoc(doc);
+}
+
+int
+virt_info_read(struct virt_conn *c, struct virt_info *info)
+{
+	const char *type;
+	unsigned long v;
+
+	memset(info, 0, sizeof(*info));
+	info->uri = xstrdup(c->uri);
+	info->lib_version = c->lib_version;
+	if (!(type = virConnectGetType(c->conn)))
+		return virt_fail(_("Cannot query the libvirt driver"));
+	info->driver = xstrdup(type);
+	if (virConnectGetLibVersion(c->conn, &v) == 0)
+		info->daemon_version = v;
+	if (virConnectGetVersion(c->conn, &v) == 0)
+		info->hv_version = v;
+	read_host_pages(c, info);
+	read_domcaps(c, info);
+	return 0;
+}
+
+void
+virt_info_clear(struct virt_info *info)
+{
+	free(info->uri);
+	free(info->driver);
+	free(info->page_sizes_kib);
+	free(info->emulator);
+	strlist_clear(&info->source_types);
+	strlist_clear(&info->fs_drivers);
+	strlist_clear(&info->warnings);
+	memset(info, 0, sizeof(*info));
+}
+
+/* ---- domains -------------------------------------------------------------- */
+
+static const char *const state_names[] = {
+	[VIR_DOMAIN_NOSTATE] = N_("no state"),
+	[VIR_DOMAIN_RUNNING] = N_("running"),
+	[VIR_DOMAIN_BLOCKED] = N_("idle"),
+	[VIR_DOMAIN_PAUSED] = N_("paused"),
+	[VIR_DOMAIN_SHUTDOWN] = N_("in shutdown"),
+	[VIR_DOMAIN_SHUTOFF] = N_("shut off"),
+	[VIR_DOMAIN_CRASHED] = N_("crashed"),
+	[VIR_DOMAIN_PMSUSPENDED] = N_("suspended"),
+};
+
+const char *
+virt_state_name(int state)
+{
+	if (state < 0 || (size_t)state >= ARRAY_SIZE(state_names) ||
+	    !state_names[state])
+		return _("unknown");
+	return _(state_names[state]);
+}
+
+static int
+domain_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct virt_domain *)a)->name,
+		      ((const struct virt_domain *)b)->name);
+}
+
+int
+virt_domain_list(struct virt_conn *c, struct virt_domain **out)
+{
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(c->conn, &doms, 0);
+
+	*out = NULL;
+	if (n < 0)
+		return virt_fail(_("Cannot list the domains"));
+	*out = xcalloc((size_t)n, sizeof(**out));
+	for (int i = 0; i < n; i++) {
+		struct virt_domain *d = &(*out)[i];
+		virDomainInfo info;
+
+		d->name = xstrdup(virDomainGetName(doms[i]));
+		d->active = virDomainIsActive(doms[i]) == 1;
+		d->persistent = virDomainIsPersistent(doms[i]) == 1;
+		if (virDomainGetInfo(doms[i], &info) == 0) {
+			d->state = info.state;
+			d->memory_kib = info.maxMem;
+			d->vcpus = info.nrVirtCpu;
+		}
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	qsort(*out, (size_t)n, sizeof(**out), domain_cmp);
+	return n;
+}
+
+void
+virt_domains_free(struct virt_domain *d, int n)
+{
+	for (int i = 0; d && i < n; i++)
+		free(d[i].name);
+	free(d);
+}
+
+static virDomainPtr
+domain_lookup(struct virt_conn *c, const char *name)
+{
+	virDomainPtr dom = virDomainLookupByName(c->conn, name);
+
+	if (dom)
+		return dom;
+	if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+		vs_error(VS_ERR_NO_DOMAIN,
+			 _("There is no domain named '%1$s' on %2$s. List the "
+			   "domains with: virsh -c %2$s list --all"),
+			 name, c->uri);
+	else
+		virt_fail(_("Cannot look up the domain"));
+	return NULL;
+}
+
+char *
+virt_domain_xml(struct virt_conn *c, const char *name, bool inactive)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	char *xml;
+
+	if (!dom)
+		return NULL;
+	xml = virDomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+	if (!xml)
+		virt_fail(_("Cannot read the domain XML"));
+	virDomainFree(dom);
+	return xml;
+}
+
+int
+virt_domain_is_active(struct virt_conn *c, const char *name)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	int active;
+
+	if (!dom)
+		return -1;
+	active = virDomainIsActive(dom);
+	if (active < 0)
+		virt_fail(_("Cannot query the domain state"));
+	virDomainFree(dom);
+	return active;
+}
+
+int
+virt_domain_define(struct virt_conn *c, const char *xml, bool validate)
+{
+	virDomainPtr dom = virDomainDefineXMLFlags(
+	    c->conn, xml, validate ? VIR_DOMAIN_DEFINE_VALIDATE : 0);
+
+	if (!dom)
+		return virt_fail(_("libvirt rejected the domain XML"));
+	virDomainFree(dom);
+	return 0;
+}
