@@ -23,3 +23,9 @@ src_virtshare_SOURCES = \
 	src/cli.c src/cli.h \
 	src/cmd-inspect.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
+
+man1_MANS = src/virtshare.1
+src/virtshare.1: src/virtshare.1.in
+	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' $(srcdir)/src/virtshare.1.in > $@
+CLEANFILES += src/virtshare.1
+EXTRA_DIST += src/virtshare.1.in

@@ -424,6 +424,8 @@ int
 qemu_settings_read(const char *root, struct qemu_settings *s)
 {
 	AUTOPTR(qemuconf) c = NULL;
+	AUTOFREE char *text = NULL;
+	size_t len;
 
 	memset(s, 0, sizeof(*s));
 	s->path = path_under(root, QEMUCONF_PATH);
@@ -431,15 +433,15 @@ qemu_settings_read(const char *root, struct qemu_settings *s)
 	s->user = xstrdup(QEMUCONF_DEFAULT_USER);
 	s->group = xstrdup(QEMUCONF_DEFAULT_GROUP);
 
-	c = qemuconf_read(s->path);
-	if (!c) {
-		if (vs_error_code() == VS_ERR_IO && errno == ENOENT) {
-			vs_error_reset();
-			return 0;
-		}
-		return -1;
-	}
+	text = file_read(s->path, QEMUCONF_MAX_SIZE, &len);
+	if (!text && errno == ENOENT)
+		return 0;
+	if (!text)
+		return vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
+				      s->path);
 	s->present = true;
+	if (!(c = qemuconf_parse(s->path, text, len)))
+		return -1;
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (STREQ(c->entries[i].name, c->entries[j].name) &&

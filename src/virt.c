@@ -23,6 +23,14 @@ virt_silent(void *opaque, virErrorPtr err)
 	(void)err;
 }
 
+/* libxml2 inside libvirt prints parse warnings to stderr; we report. */
+static void
+xml_silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 /* libvirt's last message, or a fallback; borrowed. */
 static const char *
 virt_last_message(void)
@@ -46,6 +54,7 @@ virt_open(const char *uri, unsigned flags)
 	char *canon;
 
 	virSetErrorFunc(NULL, virt_silent);
+	xmlSetGenericErrorFunc(NULL, xml_silent);
 	if (virInitialize() < 0) {
 		vs_error(VS_ERR_CONNECT, _("Cannot initialise libvirt: %s"),
 			 virt_last_message());
@@ -55,6 +64,14 @@ virt_open(const char *uri, unsigned flags)
 		c->conn = virConnectOpenReadOnly(uri);
 	else
 		c->conn = virConnectOpen(uri);
+	if (!c->conn && uri && STRPREFIX(uri, "test:")) {
+		vs_error(VS_ERR_CONNECT,
+			 _("Cannot open libvirt's test driver at %1$s: %2$s. "
+			   "Name a readable node XML file after test://, or "
+			   "use test:///default."),
+			 uri, virt_last_message());
+		return NULL;
+	}
 	if (!c->conn) {
 		vs_error(VS_ERR_CONNECT,
 			 _("Cannot connect to libvirt at %1$s: %2$s. Start the "

@@ -1,1 +1,10 @@
-## tests/golden/local.mk
+## tests/golden/local.mk: golden-file tests (REGENERATE=1 make check rewrites)
+golden_tests = tests/golden/inspect.sh
+TESTS += $(golden_tests)
+# Globs, not the directory: in a VPATH build the build tree has a
+# tests/golden of its own (test logs) that must not be distributed.
+EXTRA_DIST += $(golden_tests) \
+	$(wildcard $(srcdir)/tests/golden/*.txt) \
+	$(wildcard $(srcdir)/tests/golden/*.json) \
+	$(wildcard $(srcdir)/tests/golden/*.xml) \
+	$(wildcard $(srcdir)/tests/golden/*.err)

@@ -1,0 +1,1 @@
+virtshare inspect extra-arg

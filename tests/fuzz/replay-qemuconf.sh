@@ -1,0 +1,3 @@
+#!/bin/sh
+# replay-qemuconf.sh: the qemu.conf parser over its fuzz corpus
+exec "$top_builddir/tests/fuzz/fuzz-qemuconf" "$top_srcdir"/tests/fuzz/corpus/qemuconf/*
