@@ -1,14 +1,16 @@
-## templates/local.mk: XML snippets, example INI files and the demo, installed in pkgdatadir
-nobase_dist_pkgdata_DATA += \
-	templates/demo/node.xml
+## templates/local.mk: XML snippets, example INI files and the demo.
+## templates/X is installed as $(pkgdatadir)/X: $VIRTSHARE_DATADIR in the
+## build tree points at templates/ and the same relative paths work.
+demodir = $(pkgdatadir)/demo
+dist_demo_DATA = templates/demo/node.xml
 # The demo host is a directory tree: install it whole.
 install-data-local: install-demo-host
 install-demo-host:
-	$(MKDIR_P) '$(DESTDIR)$(pkgdatadir)/demo'
-	cp -R '$(srcdir)/templates/demo/host' '$(DESTDIR)$(pkgdatadir)/demo/'
-	chmod -R u+w '$(DESTDIR)$(pkgdatadir)/demo/host'
+	$(MKDIR_P) '$(DESTDIR)$(demodir)'
+	cp -R '$(srcdir)/templates/demo/host' '$(DESTDIR)$(demodir)/'
+	chmod -R u+w '$(DESTDIR)$(demodir)/host'
 uninstall-local: uninstall-demo-host
 uninstall-demo-host:
-	rm -rf '$(DESTDIR)$(pkgdatadir)/demo/host'
+	rm -rf '$(DESTDIR)$(demodir)/host'
 EXTRA_DIST += templates/demo/host
 .PHONY: install-demo-host uninstall-demo-host
