@@ -14,7 +14,7 @@
 #include "host.h"
 #include "json.h"
 
-#define SYS_HUGEPAGES "/sys/kernel/mm/hugepages"
+#define SYS_HUGEPAGES HOST_SYS_HUGEPAGES
 #define SYS_NODES "/sys/devices/system/node"
 
 /* The virtiofs daemons libvirt users meet, besides ours. */

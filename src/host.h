@@ -8,6 +8,8 @@
 #include "util.h"
 
 #define HOST_UNKNOWN UINT64_MAX
+/* The system-wide hugepage pools, one hugepages-<N>kB directory each. */
+#define HOST_SYS_HUGEPAGES "/sys/kernel/mm/hugepages"
 
 /* One hugepage pool: one page size, system-wide or on one NUMA node. */
 struct host_pool {

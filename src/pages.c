@@ -49,6 +49,16 @@ check_offered(const struct host_info *h, uint64_t size_kib)
 
 	if (host_pool_find(h, size_kib))
 		return 0;
+	if (!h->npools && h->root) {
+		AUTOFREE char *dir = path_under(h->root, HOST_SYS_HUGEPAGES);
+
+		return vs_error(VS_ERR_UNSUPPORTED,
+				_("This host offers no hugepages at all: %s "
+				  "lists no pools (a kernel without hugetlb "
+				  "support). Back the guest memory with memfd "
+				  "or a file instead."),
+				dir);
+	}
 	if (!h->npools)
 		return vs_error(VS_ERR_UNSUPPORTED,
 				_("This host offers no hugepages at all: its "
@@ -535,10 +545,12 @@ refuse_memory(const struct host_info *h, const struct pages_request *req,
 	return vs_error(
 	    VS_ERR_INVALID,
 	    n ? _("A pool of %1$llu pages of %2$s needs %3$s, more than the "
-		  "%4$s of memory NUMA node %5$d has. Ask for fewer pages.")
+		  "%4$s of memory NUMA node %6$d has: at most %5$llu pages "
+		  "fit. Ask for fewer pages.")
 	      : _("A pool of %1$llu pages of %2$s needs %3$s, more than the "
-		  "%4$s of memory this host has. Ask for fewer pages."),
-	    ULL(want), size, need, have, req->node);
+		  "%4$s of memory this host has: at most %5$llu pages fit. "
+		  "Ask for fewer pages."),
+	    ULL(want), size, need, have, ULL(mem / req->size_kib), req->node);
 }
 
 /* The pool size req asks for, given its size before; -1 if refused. */
