@@ -460,6 +460,28 @@ read_free_pages(struct virt_conn *c, struct host_info *h,
 				       node->id, virt_last_message()));
 }
 
+/* MemTotal of the host's /proc/meminfo, or HOST_UNKNOWN. */
+static uint64_t
+node_memory_total(struct virt_conn *c)
+{
+	AUTOFREE virNodeMemoryStatsPtr params = NULL;
+	uint64_t total = HOST_UNKNOWN;
+	int n = 0;
+
+	if (virNodeGetMemoryStats(c->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS,
+				  NULL, &n, 0) < 0 ||
+	    n <= 0)
+		return HOST_UNKNOWN;
+	params = xcalloc((size_t)n, sizeof(*params));
+	if (virNodeGetMemoryStats(c->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS,
+				  params, &n, 0) < 0)
+		return HOST_UNKNOWN;
+	for (int i = 0; i < n; i++)
+		if (STREQ(params[i].field, VIR_NODE_MEMORY_STATS_TOTAL))
+			total = params[i].value;
+	return total;
+}
+
 static struct host_info *
 caps_pages(struct virt_conn *c, bool with_free)
 {
@@ -476,8 +498,10 @@ caps_pages(struct virt_conn *c, bool with_free)
 		return NULL;
 	}
 	h = xcalloc(1, sizeof(*h));
-	h->mem_total_kib = h->mem_available_kib = HOST_UNKNOWN;
-	if (virNodeGetInfo(c->conn, &info) == 0)
+	h->mem_total_kib = node_memory_total(c);
+	h->mem_available_kib = HOST_UNKNOWN;
+	if (h->mem_total_kib == HOST_UNKNOWN &&
+	    virNodeGetInfo(c->conn, &info) == 0)
 		h->mem_total_kib = info.memory;
 	xpath_strings(doc, "/capabilities/host/cpu/pages/@size", &sizes);
 	kib = xcalloc(sizes.n, sizeof(*kib));
