@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "inspect.h"
 #include "json.h"
 #include "pages.h"
 #include "table.h"
@@ -355,15 +356,6 @@ show_clear(struct show *s)
 	qemu_settings_clear(&s->qemu);
 }
 
-static void
-json_count(struct json *j, const char *key, uint64_t v)
-{
-	if (v == HOST_UNKNOWN)
-		json_null(j, key);
-	else
-		json_u64(j, key, v);
-}
-
 static char *
 show_json(const struct show *s)
 {
@@ -377,41 +369,22 @@ show_json(const struct show *s)
 	json_str(&j, "root", h->root);
 	json_str(&j, "uri", s->uri);
 	if (h->default_page_kib)
-		json_u64(&j, "default_size_kib", h->default_page_kib);
+		json_u64(&j, "default_hugepage_kib", h->default_page_kib);
 	else
-		json_null(&j, "default_size_kib");
-	json_count(&j, "memory_kib", h->mem_total_kib);
-	json_arr_begin(&j, "pools");
-	for (size_t i = 0; i < h->npools; i++) {
-		const struct host_pool *p = &h->pools[i];
-
+		json_null(&j, "default_hugepage_kib");
+	if (h->mem_total_kib == HOST_UNKNOWN)
+		json_null(&j, "memory_kib");
+	else
+		json_u64(&j, "memory_kib", h->mem_total_kib);
+	inspection_json_pools(&j, h);
+	/* What libvirt makes of the mounts: sysfs hosts only. */
+	json_arr_begin(&j, "hugetlbfs");
+	for (size_t i = 0; s->mounts && i < h->npools; i++) {
 		json_obj_begin(&j, NULL);
-		json_u64(&j, "size_kib", p->size_kib);
-		json_bool(&j, "default", p->size_kib == h->default_page_kib);
-		json_count(&j, "total", p->total);
-		json_count(&j, "free", p->free);
-		json_count(&j, "reserved", p->reserved);
-		json_count(&j, "surplus", p->surplus);
-		json_arr_begin(&j, "nodes");
-		for (size_t n = 0; n < h->nnodes; n++) {
-			const struct host_pool *np = host_node_pool_find(
-			    h, h->nodes[n].id, p->size_kib);
-
-			if (!np)
-				continue;
-			json_obj_begin(&j, NULL);
-			json_int(&j, "node", h->nodes[n].id);
-			json_count(&j, "total", np->total);
-			json_count(&j, "free", np->free);
-			json_count(&j, "surplus", np->surplus);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-		json_str(&j, "mount", s->mounts ? s->mounts[i].dir : NULL);
-		json_str(&j, "mount_state",
-			 s->mounts ? mount_state_names[s->mounts[i].state]
-				   : NULL);
-		json_str(&j, "advice", s->mounts ? s->mounts[i].advice : NULL);
+		json_u64(&j, "size_kib", h->pools[i].size_kib);
+		json_str(&j, "state", mount_state_names[s->mounts[i].state]);
+		json_str(&j, "mount", s->mounts[i].dir);
+		json_str(&j, "advice", s->mounts[i].advice);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);

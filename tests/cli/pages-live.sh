@@ -71,7 +71,7 @@ expect "pages shows the 2M pool" 0 "^  2M \(default\) +all +$orig " \
 json=$("$VIRTSHARE" pages --json)
 check "pages --json: the 2M pool total is sysfs's" \
 	jq -e --argjson n "$orig" \
-	'.pools[] | select(.size_kib == 2048) | .total == $n' <<< "$json"
+	'.hugepages[] | select(.size_kib == 2048) | .total == $n' <<< "$json"
 
 # Allocate, verify, grow, release: each step read back from sysfs.
 free0=$(pages_free)
