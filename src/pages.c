@@ -1,6 +1,4 @@
 /* pages.c: what guests need, pool changes with read-back and rollback */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -116,6 +116,12 @@ expect "mount it again: already there" 0 "already mounted on $mnt" \
 	"$VIRTSHARE" pages mount 2M "$mnt"
 expect "a relative mount point: refused" 3 "not an absolute path" \
 	"$VIRTSHARE" pages mount 2M relative/dir
+expect "a directory holding another mount: refused" 3 \
+	"/proc already holds a proc mount" "$VIRTSHARE" pages mount 2M /proc
+touch "$TESTTMP/file"
+expect "a mount point that is a file: the kernel's refusal, explained" 1 \
+	"Cannot mount hugetlbfs \(pagesize=2048K\) on $TESTTMP/file: Not a directory" \
+	"$VIRTSHARE" pages mount 2M "$TESTTMP/file"
 umount "$mnt"
 
 # Asking for more than the kernel can give: it gives what it can, and
