@@ -28,6 +28,49 @@ static const struct vs_cmd commands[] = {
 		    "instead of /\n"),
 		.run = cmd_inspect,
 	},
+	{
+		.name = "pages",
+		.usage = N_("[alloc SIZE COUNT | free SIZE [COUNT] | mount "
+			    "SIZE [DIR]] [OPTIONS]"),
+		.summary = N_("Show, allocate, release and mount hugepages, "
+			      "safely"),
+		.details = N_(
+		    "Without an action, shows the hugepage pools per size and "
+		    "NUMA node\n"
+		    "(total, free, reserved, surplus) and the hugetlbfs mount "
+		    "of each size.\n"
+		    "SIZE is 2M, 2048K, 1G or 1048576 (KiB). After every "
+		    "change the pool is\n"
+		    "read back; if the kernel gave less than asked, every pool "
+		    "touched is\n"
+		    "put back as it was and the error says what was possible.\n"
+		    "\n"
+		    "  alloc SIZE COUNT    make the pool COUNT pages (--set, "
+		    "the default)\n"
+		    "                      or add COUNT pages to it (--add)\n"
+		    "  free SIZE [COUNT]   release COUNT free pages, or every "
+		    "free page\n"
+		    "  mount SIZE [DIR]    mount hugetlbfs for SIZE pages "
+		    "(default\n"
+		    "                      /dev/hugepages, /dev/hugepages1G "
+		    "...)\n"
+		    "\n"
+		    "  --node N            the pool of NUMA node N, not the "
+		    "system-wide one\n"
+		    "  --persist           keep the pool at boot: a sysctl.d "
+		    "drop-in for the\n"
+		    "                      default size, else a systemd unit "
+		    "(and the kernel\n"
+		    "                      command line that does the same)\n"
+		    "  --via-libvirt       change the pools with "
+		    "virNodeAllocPages, as for a\n"
+		    "                      remote URI (qemu+ssh://HOST/system)\n"
+		    "  --json              print the pools as JSON (schema in "
+		    "virtshare(1))\n"
+		    "  --root DIR          read and write /sys and /etc below "
+		    "DIR instead of /\n"),
+		.run = cmd_pages,
+	},
 };
 
 static const char *const exit_help = N_(

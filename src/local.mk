@@ -11,7 +11,8 @@ src_libvirtshare_a_SOURCES = \
 	src/host.c src/host.h \
 	src/qemuconf.c src/qemuconf.h \
 	src/virt.c src/virt.h \
-	src/inspect.c src/inspect.h
+	src/inspect.c src/inspect.h \
+	src/pages.c src/pages.h src/pages-priv.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
@@ -21,7 +22,8 @@ src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
 src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
-	src/cmd-inspect.c
+	src/cmd-inspect.c \
+	src/cmd-pages.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
