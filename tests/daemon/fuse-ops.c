@@ -42,6 +42,7 @@ static char workdir[256], share[300];
 static struct spawn *daemon_proc;
 static struct vuclient *vu;
 static struct fusecl *fc;
+static int broken;
 
 static const char *
 hpath(const char *rel)
@@ -84,7 +85,9 @@ is_res(long got, long want, const char *fmt, ...)
 				 got < 0 ? strerror(-got) : "-", want,
 				 want < 0 ? strerror(-want) : "-");
 	}
-	if (got == -FUSECL_EBROKEN)
+	/* a malformed reply is one failure; a dead daemon ends the run */
+	if (got == -FUSECL_EBROKEN &&
+	    (++broken >= 5 || !daemon_proc || spawn_wait(daemon_proc, 0)))
 		bail(name);
 	return r;
 }
