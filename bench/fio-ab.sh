@@ -56,6 +56,7 @@ END {
 	printf "%-34s %12s %12s %8s\n", "job metric", "ours", "reference", "ratio"
 	for (k in keys) {
 		o = median(v["ours", k]); r = median(v["reference", k])
-		printf "%-34s %12.0f %12.0f %8.2f\n", k, o, r, r > 0 ? o / r : 0
+		printf "%-34s %12.0f %12.0f %8.2f\n", k, o, r, (r > 0 ? o / r : 0)
 	}
 }' "$results" | sort
+echo "# every metric is higher-is-better: ratio = ours / reference, > 1 ours faster"

@@ -3,7 +3,7 @@
 EXTRA_PROGRAMS = bench/vu-rate
 bench_vu_rate_SOURCES = bench/vu-rate.c
 bench_vu_rate_LDADD = tests/daemon/libvuclient.a
-CLEANFILES += bench/vu-rate$(EXEEXT)
+CLEANFILES += bench/vu-rate$(EXEEXT) tests/e2e/bench-fio.txt
 EXTRA_DIST += bench/fio-ab.sh bench/guest-bench.sh
 
 # The rate benchmark needs no guest; the fio one boots six (~8 minutes).
