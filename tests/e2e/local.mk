@@ -8,12 +8,16 @@ tests_e2e_vs_guest_CFLAGS = -O2 -Wall -Wextra -Wshadow -Wformat=2 \
 	-Wmissing-prototypes -Wstrict-prototypes
 tests_e2e_vs_guest_LDFLAGS = -static
 
+# check-e2e runs these as TESTS; automake only writes rules for tests it
+# saw in TESTS, so they get an extension of their own with a TAP driver.
+TEST_EXTENSIONS = .test .e2e
+E2E_LOG_DRIVER = $(LOG_DRIVER)
 E2E_TESTS += \
-	tests/e2e/qemu-reference.sh \
-	tests/e2e/qemu-memfd.sh \
-	tests/e2e/qemu-shm.sh \
-	tests/e2e/qemu-hugetlbfs.sh \
-	tests/e2e/libvirt.sh
+	tests/e2e/qemu-reference.e2e \
+	tests/e2e/qemu-memfd.e2e \
+	tests/e2e/qemu-shm.e2e \
+	tests/e2e/qemu-hugetlbfs.e2e \
+	tests/e2e/libvirt.e2e
 EXTRA_DIST += $(E2E_TESTS) \
 	tests/e2e/lib.sh \
 	tests/e2e/mkinitramfs.sh \
