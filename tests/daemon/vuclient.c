@@ -932,12 +932,14 @@ vuc_complete(struct vuclient *c, int queue, int head, const struct iovec *wr,
 	int k = 0;
 	unsigned i;
 
-	if (s->used_len > s->wr_total) {
+	if (s->wr_total != SIZE_MAX && s->used_len > s->wr_total) {
 		vuc_err(c, "used length %u exceeds the %zu writable bytes",
 			s->used_len, s->wr_total);
 		ret = -1;
 		left = s->wr_total;
 	}
+	if (s->wr_total == SIZE_MAX)
+		left = 0; /* a raw chain: nothing to copy back */
 	/* copy the written bytes back, piece by piece, iovec by iovec */
 	i = 0;
 	while (wr && left > 0 && i < s->nwr && k < nwr) {
@@ -1049,4 +1051,89 @@ uint16_t
 vuclient_avail_idx(const struct vuclient *c, int queue)
 {
 	return c->vq[queue].avail_idx;
+}
+
+uint64_t
+vuclient_region_gpa(const struct vuclient *c, int region)
+{
+	return c->reg[region].gpa;
+}
+
+size_t
+vuclient_region_size(const struct vuclient *c, int region)
+{
+	return c->reg[region].size;
+}
+
+int
+vuclient_memfd(const struct vuclient *c)
+{
+	return c->memfd;
+}
+
+int
+vuclient_desc_reserve(struct vuclient *c, int queue, unsigned n,
+		      uint16_t *idx)
+{
+	struct vuc_vq *vq = &c->vq[queue];
+	unsigned i;
+
+	if (n == 0 || n > vq->nfree) {
+		vuc_err(c, "cannot reserve %u descriptors, %u free", n,
+			vq->nfree);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		idx[i] = vq->free[--vq->nfree];
+	return 0;
+}
+
+int
+vuclient_submit_raw(struct vuclient *c, int queue, uint16_t head,
+		    const uint16_t *idx, unsigned n)
+{
+	struct vuc_vq *vq = &c->vq[queue];
+	struct vuc_slot *s;
+
+	if (head >= vq->num || vq->slots[head].busy) {
+		vuc_err(c, "head %u cannot be tracked", head);
+		return -1;
+	}
+	s = &vq->slots[head];
+	s->busy = true;
+	s->done = false;
+	s->ndescs = n;
+	s->descs = malloc(n * sizeof(*s->descs));
+	if (!s->descs)
+		abort();
+	memcpy(s->descs, idx, n * sizeof(*idx));
+	s->wr = NULL;
+	s->nwr = 0;
+	s->wr_total = SIZE_MAX;
+	vq->inflight++;
+	return vuclient_publish(c, queue, head);
+}
+
+int
+vuclient_set_mem_table(struct vuclient *c)
+{
+	return vuc_mem_table(c);
+}
+
+void *
+vuclient_avail_ring(struct vuclient *c, int queue)
+{
+	return c->vq[queue].avail;
+}
+
+int
+vuclient_kick(struct vuclient *c, int queue)
+{
+	uint64_t one = 1;
+
+	if (write(c->vq[queue].kick, &one, sizeof(one)) != sizeof(one)) {
+		vuc_err(c, "kick: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }

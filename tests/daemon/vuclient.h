@@ -177,4 +177,28 @@ int vuclient_galloc(struct vuclient *c, int region, size_t len,
 void *vuclient_desc_table(struct vuclient *c, int queue);
 int vuclient_publish(struct vuclient *c, int queue, uint16_t head);
 
+/* Guest-physical base and size of a region; the memfd behind them. */
+uint64_t vuclient_region_gpa(const struct vuclient *c, int region);
+size_t vuclient_region_size(const struct vuclient *c, int region);
+int vuclient_memfd(const struct vuclient *c);
+
+/*
+ * Take @n free descriptors of @queue (their indices in @idx) for a chain
+ * the caller writes by hand, then hand it over with vuclient_submit_raw():
+ * the chain is tracked like any other (vuclient_wait works, with no copy
+ * back and no check of the used length) and its descriptors come back
+ * when it is used.
+ */
+int vuclient_desc_reserve(struct vuclient *c, int queue, unsigned n,
+			  uint16_t *idx);
+int vuclient_submit_raw(struct vuclient *c, int queue, uint16_t head,
+			const uint16_t *idx, unsigned n);
+
+/* The avail ring of @queue (struct vring_avail), and a bare kick. */
+void *vuclient_avail_ring(struct vuclient *c, int queue);
+int vuclient_kick(struct vuclient *c, int queue);
+
+/* Send the memory table again (QEMU does on every memory hotplug). */
+int vuclient_set_mem_table(struct vuclient *c);
+
 #endif
