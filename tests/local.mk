@@ -7,3 +7,4 @@ include tests/tui/local.mk
 include tests/daemon/local.mk
 include tests/e2e/local.mk
 include tests/fuzz/local.mk
+include tests/daemon-unit/local.mk
