@@ -616,7 +616,15 @@ t_forged(void)
 	lk.lk.end = 10;
 	r = fusecl_call(fc, FUSE_SETLK, victim_id, &lk, sizeof(lk), NULL,
 			NULL, 0);
-	expect_error(r, "SETLK with a forged file handle: error");
+	/*
+	 * A daemon may key POSIX locks by node and owner and never look at
+	 * fh (QEMU's does): then the lock lands on the node's own file,
+	 * which the guest may lock anyway. Either answer is fine.
+	 */
+	tap_ok(r != -FUSECL_EBROKEN && outside_intact(),
+	       "SETLK with a forged file handle: answered (%ld)", r);
+	lk.lk.type = F_UNLCK;
+	fusecl_call(fc, FUSE_SETLK, victim_id, &lk, sizeof(lk), NULL, NULL, 0);
 	memset(&cf, 0, sizeof(cf));
 	cf.fh_in = fh;
 	cf.nodeid_out = 0x99999999ull;
