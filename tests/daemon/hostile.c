@@ -1,4 +1,5 @@
-/* hostile.c: a guest and a front end that lie, and what the daemon does about it */
+/* hostile.c: a guest and a front end that lie, and what the daemon does about
+ * it */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -104,8 +105,7 @@ outside_intact(void)
 		close(fd);
 	}
 	if (n != 7 || strcmp(buf, "secret\n") || stat(path, &st) < 0 ||
-	    (st.st_mode & 07777) != 0600 || st.st_uid != 0 ||
-	    st.st_nlink != 1)
+	    (st.st_mode & 07777) != 0600 || st.st_uid != 0 || st.st_nlink != 1)
 		return false;
 	snprintf(path, sizeof(path), "%s/escape", workdir);
 	if (lstat(path, &st) == 0)
@@ -135,13 +135,12 @@ static bool
 raw_daemon(void)
 {
 	struct spawn_opts o = {
-		.binary = daemon_path,
-		.shared_dir = share,
-		.workdir = workdir,
-		.options = "cache=none,xattr,posix_lock,flock",
+	    .binary = daemon_path,
+	    .shared_dir = share,
+	    .workdir = workdir,
+	    .options = "cache=none,xattr,posix_lock,flock",
 	};
-	struct vuclient_opts vo = { .timeout_ms = 2000,
-				    .want_indirect = true };
+	struct vuclient_opts vo = {.timeout_ms = 2000, .want_indirect = true};
 
 	stop_daemon();
 	restarts++;
@@ -168,7 +167,7 @@ fresh_daemon(void)
 	fc = fusecl_new(vu);
 	fc->timeout_ms = 2000;
 	if (fusecl_init(fc, FUSE_POSIX_LOCKS | FUSE_FLOCK_LOCKS |
-				    FUSE_MAX_PAGES | FUSE_INIT_EXT) < 0 ||
+	                        FUSE_MAX_PAGES | FUSE_INIT_EXT) < 0 ||
 	    fusecl_lookup(fc, FUSE_ROOT_ID, "victim.txt", &e) < 0) {
 		printf("Bail out! INIT/LOOKUP: %s\n", fusecl_error(fc));
 		exit(1);
@@ -208,10 +207,11 @@ verdict(const char *name)
 	ok = tap_ok(!why && outside_intact(), "%s", name);
 	if (ok)
 		tap_diag("  the daemon closed the session: exit %d, log: %s",
-			 WEXITSTATUS(sp->status), last_log_line());
+		         WEXITSTATUS(sp->status), last_log_line());
 	else {
-		tap_diag("  %s", why ? why : "something outside the share "
-					     "changed");
+		tap_diag("  %s", why ? why
+		                     : "something outside the share "
+		                       "changed");
 		spawn_dump_log(sp, stdout, 8);
 	}
 	fresh_daemon();
@@ -232,7 +232,7 @@ expect_error(long r, const char *fmt, ...)
 		return verdict(name);
 	if (!tap_ok(r < 0 && outside_intact(), "%s", name)) {
 		tap_diag("  got %ld%s", r,
-			 outside_intact() ? "" : ", and outside changed");
+		         outside_intact() ? "" : ", and outside changed");
 		return false;
 	}
 	return true;
@@ -296,8 +296,8 @@ enum nameop {
 };
 
 static const char *const nameop_label[N_COUNT] = {
-	"LOOKUP", "MKDIR", "MKNOD", "CREATE", "SYMLINK", "UNLINK", "RMDIR",
-	"RENAME from", "RENAME to", "RENAME2 to", "LINK", "SYMLINK",
+    "LOOKUP", "MKDIR",       "MKNOD",     "CREATE",     "SYMLINK", "UNLINK",
+    "RMDIR",  "RENAME from", "RENAME to", "RENAME2 to", "LINK",    "SYMLINK",
 };
 
 static long
@@ -307,80 +307,85 @@ send_name(enum nameop op, const struct badname *b)
 		struct fuse_entry_out e;
 		uint8_t raw[512];
 	} out;
-	struct fuse_mkdir_in mk = { .mode = S_IFDIR | 0755 };
-	struct fuse_mknod_in mn = { .mode = S_IFREG | 0644 };
-	struct fuse_create_in cr = { .flags = O_RDWR | O_CREAT,
-				     .mode = S_IFREG | 0644 };
-	struct fuse_rename_in rn = { .newdir = FUSE_ROOT_ID };
-	struct fuse_rename2_in rn2 = { .newdir = FUSE_ROOT_ID };
-	struct fuse_link_in ln = { .oldnodeid = victim_id };
+	struct fuse_mkdir_in mk = {.mode = S_IFDIR | 0755};
+	struct fuse_mknod_in mn = {.mode = S_IFREG | 0644};
+	struct fuse_create_in cr = {.flags = O_RDWR | O_CREAT,
+	                            .mode = S_IFREG | 0644};
+	struct fuse_rename_in rn = {.newdir = FUSE_ROOT_ID};
+	struct fuse_rename2_in rn2 = {.newdir = FUSE_ROOT_ID};
+	struct fuse_link_in ln = {.oldnodeid = victim_id};
 	struct iovec a[3];
 	int n = 0;
 
-#define ARG(p, l)                                                         \
-	do {                                                              \
-		a[n].iov_base = (void *)(p);                              \
-		a[n++].iov_len = (l);                                     \
+#define ARG(p, l)                                                              \
+	do {                                                                   \
+		a[n].iov_base = (void *)(p);                                   \
+		a[n++].iov_len = (l);                                          \
 	} while (0)
 	switch (op) {
 	case N_LOOKUP:
 		ARG(b->bytes, b->len);
 		return fusecl_callv(fc, FUSE_LOOKUP, FUSE_ROOT_ID, a, n, &out,
-				    sizeof(out.e));
+		                    sizeof(out.e));
 	case N_MKDIR:
 		ARG(&mk, sizeof(mk));
 		ARG(b->bytes, b->len);
 		return fusecl_callv(fc, FUSE_MKDIR, FUSE_ROOT_ID, a, n, &out,
-				    sizeof(out.e));
+		                    sizeof(out.e));
 	case N_MKNOD:
 		ARG(&mn, sizeof(mn));
 		ARG(b->bytes, b->len);
 		return fusecl_callv(fc, FUSE_MKNOD, FUSE_ROOT_ID, a, n, &out,
-				    sizeof(out.e));
+		                    sizeof(out.e));
 	case N_CREATE:
 		ARG(&cr, sizeof(cr));
 		ARG(b->bytes, b->len);
 		return fusecl_callv(fc, FUSE_CREATE, FUSE_ROOT_ID, a, n, &out,
-				    sizeof(out.e) + sizeof(struct fuse_open_out));
+		                    sizeof(out.e) +
+		                        sizeof(struct fuse_open_out));
 	case N_SYMLINK:
 		ARG(b->bytes, b->len);
 		ARG("target", 7);
 		return fusecl_callv(fc, FUSE_SYMLINK, FUSE_ROOT_ID, a, n, &out,
-				    sizeof(out.e));
+		                    sizeof(out.e));
 	case N_UNLINK:
 		ARG(b->bytes, b->len);
-		return fusecl_callv(fc, FUSE_UNLINK, FUSE_ROOT_ID, a, n, NULL, 0);
+		return fusecl_callv(fc, FUSE_UNLINK, FUSE_ROOT_ID, a, n, NULL,
+		                    0);
 	case N_RMDIR:
 		ARG(b->bytes, b->len);
-		return fusecl_callv(fc, FUSE_RMDIR, FUSE_ROOT_ID, a, n, NULL, 0);
+		return fusecl_callv(fc, FUSE_RMDIR, FUSE_ROOT_ID, a, n, NULL,
+		                    0);
 	case N_RENAME_FROM:
 		ARG(&rn, sizeof(rn));
 		ARG(b->bytes, b->len);
 		ARG("renamed", 8);
-		return fusecl_callv(fc, FUSE_RENAME, FUSE_ROOT_ID, a, n, NULL, 0);
+		return fusecl_callv(fc, FUSE_RENAME, FUSE_ROOT_ID, a, n, NULL,
+		                    0);
 	case N_RENAME_TO:
 		ARG(&rn, sizeof(rn));
 		ARG("victim.txt", 11);
 		ARG(b->bytes, b->len);
-		return fusecl_callv(fc, FUSE_RENAME, FUSE_ROOT_ID, a, n, NULL, 0);
+		return fusecl_callv(fc, FUSE_RENAME, FUSE_ROOT_ID, a, n, NULL,
+		                    0);
 	case N_RENAME2_TO:
 		ARG(&rn2, sizeof(rn2));
 		ARG("victim.txt", 11);
 		ARG(b->bytes, b->len);
 		return fusecl_callv(fc, FUSE_RENAME2, FUSE_ROOT_ID, a, n, NULL,
-				    0);
+		                    0);
 	case N_LINK:
 		ARG(&ln, sizeof(ln));
 		ARG(b->bytes, b->len);
 		return fusecl_callv(fc, FUSE_LINK, FUSE_ROOT_ID, a, n, &out,
-				    sizeof(out.e));
+		                    sizeof(out.e));
 	case N_SYMLINK_TARGET:
 		/* a symlink whose target leaves the share is legal to make
 		 * (the guest resolves it); the name is what is hostile */
 		ARG("okname", 7);
 		ARG(b->bytes, b->len);
 		return fusecl_callv(fc, FUSE_SYMLINK, FUSE_ROOT_ID, a, n, &out,
-				    sizeof(out.e));
+		                    sizeof(out.e));
 	default:
 		return -EINVAL;
 	}
@@ -405,11 +410,11 @@ t_names(void)
 			if (op == N_SYMLINK_TARGET) {
 				/* made or refused, never followed */
 				expect_error(r == -FUSECL_EBROKEN ? r : -1,
-					     "SYMLINK with a hostile target");
+				             "SYMLINK with a hostile target");
 				continue;
 			}
 			expect_error(r, "%s with name %s: error",
-				     nameop_label[op], b->label);
+			             nameop_label[op], b->label);
 		}
 	}
 	snprintf(path, sizeof(path), "%s/victim.txt", share);
@@ -438,10 +443,10 @@ t_planted(void)
 {
 	struct fuse_setattr_in sa;
 	struct fuse_attr_out ao;
-	struct fuse_setxattr_in sx = { .size = 1 };
-	struct fuse_create_in cr = { .flags = O_RDWR | O_CREAT | O_TRUNC,
-				     .mode = S_IFREG | 0644 };
-	struct fuse_mkdir_in mk = { .mode = S_IFDIR | 0755 };
+	struct fuse_setxattr_in sx = {.size = 1};
+	struct fuse_create_in cr = {.flags = O_RDWR | O_CREAT | O_TRUNC,
+	                            .mode = S_IFREG | 0644};
+	struct fuse_mkdir_in mk = {.mode = S_IFDIR | 0755};
 	uint8_t out[512];
 	uint32_t mode = 0;
 	uint64_t id, fh;
@@ -452,107 +457,109 @@ t_planted(void)
 	tap_ok(id && S_ISLNK(mode),
 	       "LOOKUP of a symlink to a directory outside: the link itself");
 	expect_error(lookup(id, "secret.txt", NULL) ? 0 : -1,
-		     "LOOKUP through a symlink to outside: error");
+	             "LOOKUP through a symlink to outside: error");
 	expect_error(fusecl_open(fc, FUSE_OPEN, id, O_RDONLY, &fh),
-		     "OPEN of a symlink node: error");
+	             "OPEN of a symlink node: error");
 	expect_error(fusecl_open(fc, FUSE_OPENDIR, id, O_RDONLY, &fh),
-		     "OPENDIR of a symlink to outside: error");
+	             "OPENDIR of a symlink to outside: error");
 	expect_error(fusecl_mkdir(fc, id, "escape", S_IFDIR | 0755, NULL),
-		     "MKDIR inside a symlink to outside: error");
+	             "MKDIR inside a symlink to outside: error");
 	expect_error(fusecl_create(fc, id, "escape", O_RDWR | O_CREAT,
-				   S_IFREG | 0644, NULL, &fh),
-		     "CREATE inside a symlink to outside: error");
+	                           S_IFREG | 0644, NULL, &fh),
+	             "CREATE inside a symlink to outside: error");
 	memset(target, 0, sizeof(target));
 	r = fusecl_call(fc, FUSE_READLINK, id, NULL, 0, NULL, target,
-			sizeof(target) - 1);
+	                sizeof(target) - 1);
 	tap_ok(r > 0 && strcmp(target, outside) == 0,
 	       "READLINK tells the target as it is (the guest resolves it)");
 
 	id = lookup(FUSE_ROOT_ID, "secret-link", &mode);
 	tap_ok(id && S_ISLNK(mode), "LOOKUP of a symlink to a file outside");
 	expect_error(fusecl_open(fc, FUSE_OPEN, id, O_RDWR, &fh),
-		     "OPEN of a symlink to an outside file: error");
+	             "OPEN of a symlink to an outside file: error");
 	memset(&sa, 0, sizeof(sa));
 	sa.valid = FATTR_SIZE;
 	sa.size = 0;
 	r = fusecl_call(fc, FUSE_SETATTR, id, &sa, sizeof(sa), NULL, &ao,
-			sizeof(ao));
+	                sizeof(ao));
 	expect_error(r == sizeof(ao) ? (outside_intact() ? -1 : 0) : r,
-		     "SETATTR size on a symlink never truncates its target");
+	             "SETATTR size on a symlink never truncates its target");
 	memset(&sa, 0, sizeof(sa));
 	sa.valid = FATTR_MODE;
 	sa.mode = S_IFREG | 0666;
 	r = fusecl_call(fc, FUSE_SETATTR, id, &sa, sizeof(sa), NULL, &ao,
-			sizeof(ao));
+	                sizeof(ao));
 	expect_error(r == sizeof(ao) ? (outside_intact() ? -1 : 0) : r,
-		     "SETATTR mode on a symlink never chmods its target");
+	             "SETATTR mode on a symlink never chmods its target");
 	{
 		struct iovec a[3] = {
-			{ &sx, FUSE_COMPAT_SETXATTR_IN_SIZE },
-			{ "user.x", 7 },
-			{ "v", 1 },
+		    {&sx, FUSE_COMPAT_SETXATTR_IN_SIZE},
+		    {"user.x", 7},
+		    {"v", 1},
 		};
 
 		r = fusecl_callv(fc, FUSE_SETXATTR, id, a, 3, NULL, 0);
 		expect_error(r == 0 ? (outside_intact() ? -1 : 0) : r,
-			     "SETXATTR on a symlink never reaches its target");
+		             "SETXATTR on a symlink never reaches its target");
 	}
-	r = fusecl_call(fc, FUSE_CREATE, FUSE_ROOT_ID, &cr, sizeof(cr),
-			"secret-link", out,
-			sizeof(struct fuse_entry_out) +
-				sizeof(struct fuse_open_out));
-	expect_error(r >= 0 ? (outside_intact() ? -1 : 0) : r,
-		     "CREATE O_TRUNC over a symlink never truncates its target");
+	r = fusecl_call(
+	    fc, FUSE_CREATE, FUSE_ROOT_ID, &cr, sizeof(cr), "secret-link", out,
+	    sizeof(struct fuse_entry_out) + sizeof(struct fuse_open_out));
+	expect_error(
+	    r >= 0 ? (outside_intact() ? -1 : 0) : r,
+	    "CREATE O_TRUNC over a symlink never truncates its target");
 	r = fusecl_call(fc, FUSE_MKDIR, FUSE_ROOT_ID, &mk, sizeof(mk),
-			"to-outside", out, sizeof(struct fuse_entry_out));
+	                "to-outside", out, sizeof(struct fuse_entry_out));
 	expect_error(r, "MKDIR over a symlink: EEXIST");
 
 	/* a hard link made on the host is the host's business; a forged
 	 * LINK from the guest is ours */
 	{
-		struct fuse_link_in ln = { .oldnodeid = 0x7fffffff12345678ull };
+		struct fuse_link_in ln = {.oldnodeid = 0x7fffffff12345678ull};
 
 		r = fusecl_call(fc, FUSE_LINK, FUSE_ROOT_ID, &ln, sizeof(ln),
-				"escape", out, sizeof(struct fuse_entry_out));
+		                "escape", out, sizeof(struct fuse_entry_out));
 		expect_error(r, "LINK of a forged node id: error");
 	}
 
 	id = lookup(FUSE_ROOT_ID, "null-dev", &mode);
-	tap_ok(id && S_ISCHR(mode), "LOOKUP of a character device in the share");
+	tap_ok(id && S_ISCHR(mode),
+	       "LOOKUP of a character device in the share");
 	expect_error(fusecl_open(fc, FUSE_OPEN, id, O_RDWR, &fh),
-		     "OPEN of a character device: refused (CVE-2020-35517)");
-	r = fusecl_call(fc, FUSE_CREATE, FUSE_ROOT_ID, &cr, sizeof(cr),
-			"null-dev", out,
-			sizeof(struct fuse_entry_out) +
-				sizeof(struct fuse_open_out));
+	             "OPEN of a character device: refused (CVE-2020-35517)");
+	r = fusecl_call(
+	    fc, FUSE_CREATE, FUSE_ROOT_ID, &cr, sizeof(cr), "null-dev", out,
+	    sizeof(struct fuse_entry_out) + sizeof(struct fuse_open_out));
 	expect_error(r, "CREATE over a character device: refused");
 	id = lookup(FUSE_ROOT_ID, "fifo", &mode);
 	tap_ok(id && S_ISFIFO(mode), "LOOKUP of a FIFO in the share");
 	expect_error(fusecl_open(fc, FUSE_OPEN, id, O_RDONLY, &fh),
-		     "OPEN of a FIFO: refused, and no hang");
+	             "OPEN of a FIFO: refused, and no hang");
 	id = lookup(FUSE_ROOT_ID, "sock", &mode);
 	tap_ok(id && S_ISSOCK(mode), "LOOKUP of a UNIX socket in the share");
 	expect_error(fusecl_open(fc, FUSE_OPEN, id, O_RDWR, &fh),
-		     "OPEN of a socket: refused");
+	             "OPEN of a socket: refused");
 	{
 		struct fuse_mknod_in mn = {
-			.mode = S_IFCHR | 0666,
-			.rdev = makedev(1, 3),
+		    .mode = S_IFCHR | 0666,
+		    .rdev = makedev(1, 3),
 		};
 		uint64_t nid;
 
 		r = fusecl_call(fc, FUSE_MKNOD, FUSE_ROOT_ID, &mn, sizeof(mn),
-				"guest-dev", out,
-				sizeof(struct fuse_entry_out));
+		                "guest-dev", out,
+		                sizeof(struct fuse_entry_out));
 		nid = r > 0 ? ((struct fuse_entry_out *)out)->nodeid : 0;
 		if (nid)
-			expect_error(fusecl_open(fc, FUSE_OPEN, nid, O_RDWR,
-						 &fh),
-				     "OPEN of a device the guest made: "
-				     "refused");
+			expect_error(
+			    fusecl_open(fc, FUSE_OPEN, nid, O_RDWR, &fh),
+			    "OPEN of a device the guest made: "
+			    "refused");
 		else
-			tap_ok(true, "MKNOD of a character device refused "
-				     "(%ld)", r);
+			tap_ok(true,
+			       "MKNOD of a character device refused "
+			       "(%ld)",
+			       r);
 	}
 }
 
@@ -561,7 +568,7 @@ t_planted(void)
 static void
 t_forged(void)
 {
-	static const uint64_t ids[] = { 0, 0xdeadbeefcafeull, ~0ull };
+	static const uint64_t ids[] = {0, 0xdeadbeefcafeull, ~0ull};
 	struct fuse_read_in rd;
 	struct fuse_write_in wr;
 	struct fuse_release_in rl;
@@ -574,48 +581,50 @@ t_forged(void)
 
 	for (i = 0; i < 3; i++) {
 		expect_error(fusecl_getattr(fc, ids[i], NULL),
-			     "GETATTR of node id %#llx: error",
-			     (unsigned long long)ids[i]);
+		             "GETATTR of node id %#llx: error",
+		             (unsigned long long)ids[i]);
 		expect_error(fusecl_lookup(fc, ids[i], "victim.txt", NULL),
-			     "LOOKUP under node id %#llx: error",
-			     (unsigned long long)ids[i]);
+		             "LOOKUP under node id %#llx: error",
+		             (unsigned long long)ids[i]);
 		expect_error(fusecl_open(fc, FUSE_OPEN, ids[i], O_RDONLY, &fh),
-			     "OPEN of node id %#llx: error",
-			     (unsigned long long)ids[i]);
+		             "OPEN of node id %#llx: error",
+		             (unsigned long long)ids[i]);
 	}
 	fusecl_open(fc, FUSE_OPEN, victim_id, O_RDWR, &fh);
 	memset(&rd, 0, sizeof(rd));
 	rd.fh = fh + 0x100000;
 	rd.size = 16;
 	r = fusecl_call(fc, FUSE_READ, victim_id, &rd, sizeof(rd), NULL, out,
-			16);
+	                16);
 	expect_error(r, "READ with a forged file handle: error");
 	rd.fh = ~0ull;
 	r = fusecl_call(fc, FUSE_READ, victim_id, &rd, sizeof(rd), NULL, out,
-			16);
+	                16);
 	expect_error(r, "READ with file handle ~0: error");
 	memset(&wr, 0, sizeof(wr));
 	wr.fh = fh ^ 0x5a5a5a5a00ull;
 	wr.size = 4;
 	{
-		struct iovec a[2] = { { &wr, sizeof(wr) }, { "evil", 4 } };
+		struct iovec a[2] = {{&wr, sizeof(wr)}, {"evil", 4}};
 
 		r = fusecl_callv(fc, FUSE_WRITE, victim_id, a, 2, out,
-				 sizeof(struct fuse_write_out));
+		                 sizeof(struct fuse_write_out));
 	}
 	expect_error(r, "WRITE with a forged file handle: error");
 	memset(&rl, 0, sizeof(rl));
 	rl.fh = 0xabcdef0123ull;
 	r = fusecl_call(fc, FUSE_RELEASE, victim_id, &rl, sizeof(rl), NULL,
-			NULL, 0);
-	tap_ok(r != -FUSECL_EBROKEN, "RELEASE of a forged file handle: "
-				     "answered (%ld)", r);
+	                NULL, 0);
+	tap_ok(r != -FUSECL_EBROKEN,
+	       "RELEASE of a forged file handle: "
+	       "answered (%ld)",
+	       r);
 	memset(&lk, 0, sizeof(lk));
 	lk.fh = 0xabcdef0123ull;
 	lk.lk.type = F_WRLCK;
 	lk.lk.end = 10;
-	r = fusecl_call(fc, FUSE_SETLK, victim_id, &lk, sizeof(lk), NULL,
-			NULL, 0);
+	r = fusecl_call(fc, FUSE_SETLK, victim_id, &lk, sizeof(lk), NULL, NULL,
+	                0);
 	/*
 	 * A daemon may key POSIX locks by node and owner and never look at
 	 * fh (QEMU's does): then the lock lands on the node's own file,
@@ -631,31 +640,31 @@ t_forged(void)
 	cf.fh_out = 0x99999999ull;
 	cf.len = 4;
 	r = fusecl_call(fc, FUSE_COPY_FILE_RANGE, victim_id, &cf, sizeof(cf),
-			NULL, out, sizeof(struct fuse_write_out));
+	                NULL, out, sizeof(struct fuse_write_out));
 	expect_error(r, "COPY_FILE_RANGE to a forged node: error");
 	{
-		struct fuse_forget_in fi = { .nlookup = 1000000 };
-		struct iovec a = { &fi, sizeof(fi) };
+		struct fuse_forget_in fi = {.nlookup = 1000000};
+		struct iovec a = {&fi, sizeof(fi)};
 		long used = fusecl_noreply(fc, VUC_QUEUE_HIPRIO, FUSE_FORGET,
-					   0xdeadbeefull, &a, 1);
+		                           0xdeadbeefull, &a, 1);
 
 		tap_ok(used >= 0, "FORGET of an unknown node: ignored");
 		used = fusecl_noreply(fc, VUC_QUEUE_HIPRIO, FUSE_FORGET,
-				      FUSE_ROOT_ID, &a, 1);
+		                      FUSE_ROOT_ID, &a, 1);
 		tap_ok(used >= 0, "FORGET of the root a million times: "
-				  "ignored");
+		                  "ignored");
 		verdict("the daemon serves after bogus FORGETs");
 	}
 	{
 		/* a lookup count cannot go below zero and free the inode */
-		struct fuse_forget_in fi = { .nlookup = 5 };
-		struct iovec a = { &fi, sizeof(fi) };
+		struct fuse_forget_in fi = {.nlookup = 5};
+		struct iovec a = {&fi, sizeof(fi)};
 
 		fusecl_noreply(fc, VUC_QUEUE_HIPRIO, FUSE_FORGET, victim_id, &a,
-			       1);
+		               1);
 		r = fusecl_call(fc, FUSE_READ, victim_id,
-				&(struct fuse_read_in){ .fh = fh, .size = 4 },
-				sizeof(struct fuse_read_in), NULL, out, 4);
+		                &(struct fuse_read_in){.fh = fh, .size = 4},
+		                sizeof(struct fuse_read_in), NULL, out, 4);
 		tap_ok(r != -FUSECL_EBROKEN,
 		       "READ after over-forgetting its node: answered (%ld)",
 		       r);
@@ -666,20 +675,20 @@ t_forged(void)
 
 /* ---- lengths that lie and truncated headers ---------------------------- */
 
-#define RAW_DROPPED (-100001L)	/* the chain came back without a reply */
-#define RAW_OVERRUN (-100002L)	/* the daemon wrote past the buffers */
+#define RAW_DROPPED (-100001L) /* the chain came back without a reply */
+#define RAW_OVERRUN (-100002L) /* the daemon wrote past the buffers */
 
 /* Send raw readable bytes as a request, a reply buffer of @wr bytes. */
 static long
 raw_request(const void *req, size_t len, size_t wr)
 {
 	static uint8_t reply[8192];
-	struct iovec rd = { (void *)req, len };
-	struct iovec w = { reply, wr };
+	struct iovec rd = {(void *)req, len};
+	struct iovec w = {reply, wr};
 	long used;
 
 	used = vuclient_call(vu, VUC_QUEUE_REQUEST, &rd, 1, &w, wr ? 1 : 0,
-			     VUC_CHAIN_DIRECT);
+	                     VUC_CHAIN_DIRECT);
 	if (used < 0) {
 		snprintf(fc->err, sizeof(fc->err), "%s", vuclient_error(vu));
 		if (strstr(fc->err, "exceeds"))
@@ -709,10 +718,10 @@ expect_refused(long r, long short_ok, const char *name)
 		return;
 	}
 	if (!tap_ok(r != RAW_OVERRUN && outside_intact() &&
-			    (r < 0 || r <= short_ok),
-		    "%s", name))
+	                (r < 0 || r <= short_ok),
+	            "%s", name))
 		tap_diag("  got %ld%s", r,
-			 r == RAW_OVERRUN ? " (wrote past the buffers)" : "");
+		         r == RAW_OVERRUN ? " (wrote past the buffers)" : "");
 }
 
 struct req_buf {
@@ -738,15 +747,15 @@ static void
 t_lengths(void)
 {
 	struct req_buf b;
-	struct fuse_getattr_in ga = { 0 };
-	struct fuse_read_in rd = { .size = 1 << 20 };
-	struct fuse_write_in wr = { .size = 1 << 20 };
-	struct fuse_setxattr_in sx = { .size = 1000 };
-	struct fuse_getxattr_in gx = { .size = 65536 };
-	struct fuse_batch_forget_in bf = { .count = 1000000 };
-	struct fuse_lseek_in ls = { .whence = 77 };
-	struct fuse_fallocate_in fa = { .offset = ~0ull >> 1, .length = ~0ull };
-	struct fuse_init_in in = { .major = 7, .minor = 38 };
+	struct fuse_getattr_in ga = {0};
+	struct fuse_read_in rd = {.size = 1 << 20};
+	struct fuse_write_in wr = {.size = 1 << 20};
+	struct fuse_setxattr_in sx = {.size = 1000};
+	struct fuse_getxattr_in gx = {.size = 65536};
+	struct fuse_batch_forget_in bf = {.count = 1000000};
+	struct fuse_lseek_in ls = {.whence = 77};
+	struct fuse_fallocate_in fa = {.offset = ~0ull >> 1, .length = ~0ull};
+	struct fuse_init_in in = {.major = 7, .minor = 38};
 	uint64_t fh = 0;
 	size_t n;
 
@@ -754,11 +763,11 @@ t_lengths(void)
 	n = mk_req(&b, FUSE_GETATTR, FUSE_ROOT_ID, &ga, sizeof(ga));
 	b.h.len = 4096;
 	expect_refused(raw_request(&b, n, 256), -1,
-		       "in_header.len larger than the chain");
+	               "in_header.len larger than the chain");
 	n = mk_req(&b, FUSE_GETATTR, FUSE_ROOT_ID, &ga, sizeof(ga));
 	b.h.len = 20;
 	expect_refused(raw_request(&b, n, 256), -1,
-		       "in_header.len shorter than the header");
+	               "in_header.len shorter than the header");
 	n = mk_req(&b, FUSE_GETATTR, FUSE_ROOT_ID, &ga, sizeof(ga));
 	b.h.len = 0;
 	expect_refused(raw_request(&b, n, 256), -1, "in_header.len 0");
@@ -768,49 +777,49 @@ t_lengths(void)
 	n = mk_req(&b, FUSE_GETATTR, FUSE_ROOT_ID, &ga, sizeof(ga));
 	b.h.len = 10;
 	expect_refused(raw_request(&b, 10, 256), -1,
-		       "a request of 10 bytes (half a header)");
+	               "a request of 10 bytes (half a header)");
 	n = mk_req(&b, FUSE_GETATTR, FUSE_ROOT_ID, &ga, sizeof(ga));
 	expect_refused(raw_request(&b, n, 0), -1,
-		       "a request with no room for a reply");
+	               "a request with no room for a reply");
 	n = mk_req(&b, FUSE_GETATTR, FUSE_ROOT_ID, &ga, sizeof(ga));
 	expect_refused(raw_request(&b, n, 8), -1,
-		       "a reply buffer shorter than the out header");
+	               "a reply buffer shorter than the out header");
 
 	rd.fh = fh;
 	n = mk_req(&b, FUSE_READ, victim_id, &rd, sizeof(rd));
 	expect_refused(raw_request(&b, n, 100), 100,
-		       "READ of 1 MiB into 100 bytes: error or short");
+	               "READ of 1 MiB into 100 bytes: error or short");
 	rd.size = ~0u;
 	n = mk_req(&b, FUSE_READ, victim_id, &rd, sizeof(rd));
 	expect_refused(raw_request(&b, n, 4096), 4096,
-		       "READ of 4 GiB into 4 KiB: error or short");
+	               "READ of 4 GiB into 4 KiB: error or short");
 	wr.fh = fh;
 	n = mk_req(&b, FUSE_WRITE, victim_id, &wr, sizeof(wr));
 	memcpy(b.arg + sizeof(wr), "tiny", 4);
 	b.h.len += 4;
 	expect_refused(raw_request(&b, n + 4, 64), -1,
-		       "WRITE claiming 1 MiB with 4 bytes of data");
+	               "WRITE claiming 1 MiB with 4 bytes of data");
 	n = mk_req(&b, FUSE_WRITE, victim_id, &wr, 20);
 	expect_refused(raw_request(&b, n, 64), -1,
-		       "WRITE with a truncated write_in");
+	               "WRITE with a truncated write_in");
 	n = mk_req(&b, FUSE_SETXATTR, victim_id, &sx, 8);
 	memcpy(b.arg + 8, "user.a\0v", 8);
 	b.h.len += 8;
 	expect_refused(raw_request(&b, n + 8, 64), -1,
-		       "SETXATTR claiming 1000 value bytes with 1");
+	               "SETXATTR claiming 1000 value bytes with 1");
 	n = mk_req(&b, FUSE_GETXATTR, victim_id, &gx, sizeof(gx));
 	memcpy(b.arg + sizeof(gx), "user.a", 7);
 	b.h.len += 7;
 	expect_refused(raw_request(&b, n + 7, 64), 48,
-		       "GETXATTR of 64 KiB into 64 bytes");
+	               "GETXATTR of 64 KiB into 64 bytes");
 	n = mk_req(&b, FUSE_LISTXATTR, victim_id, &gx, sizeof(gx));
 	expect_refused(raw_request(&b, n, 64), 48,
-		       "LISTXATTR of 64 KiB into 64 bytes");
+	               "LISTXATTR of 64 KiB into 64 bytes");
 	n = mk_req(&b, FUSE_BATCH_FORGET, 0, &bf, sizeof(bf));
 	raw_request(&b, n, 0);
 	verdict("BATCH_FORGET counting a million entries, sending none");
 	n = mk_req(&b, FUSE_RENAME, FUSE_ROOT_ID,
-		   &(struct fuse_rename_in){ .newdir = FUSE_ROOT_ID }, 8);
+	           &(struct fuse_rename_in){.newdir = FUSE_ROOT_ID}, 8);
 	memcpy(b.arg + 8, "victim.txt", 11);
 	b.h.len += 11;
 	expect_refused(raw_request(&b, n + 11, 64), -1, "RENAME with one name");
@@ -836,17 +845,27 @@ static void
 t_opcodes(void)
 {
 	static const uint32_t ops[] = {
-		0, 37 /* BMAP */, 39 /* IOCTL */, 40 /* POLL */,
-		41 /* NOTIFY_REPLY */, 48 /* SETUPMAPPING */,
-		49 /* REMOVEMAPPING */, 51 /* TMPFILE */, 52, 100, 4096,
-		FUSE_INIT_BSWAP_RESERVED, 0x7fffffff, ~0u,
+	    0,
+	    37 /* BMAP */,
+	    39 /* IOCTL */,
+	    40 /* POLL */,
+	    41 /* NOTIFY_REPLY */,
+	    48 /* SETUPMAPPING */,
+	    49 /* REMOVEMAPPING */,
+	    51 /* TMPFILE */,
+	    52,
+	    100,
+	    4096,
+	    FUSE_INIT_BSWAP_RESERVED,
+	    0x7fffffff,
+	    ~0u,
 	};
-	uint8_t zero[64] = { 0 };
+	uint8_t zero[64] = {0};
 	unsigned i;
 
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		long r = fusecl_call(fc, ops[i], FUSE_ROOT_ID, zero,
-				     sizeof(zero), NULL, zero, sizeof(zero));
+		                     sizeof(zero), NULL, zero, sizeof(zero));
 
 		if (reference)
 			expect_error(r, "opcode %u: error", ops[i]);
@@ -857,10 +876,9 @@ t_opcodes(void)
 		}
 	}
 	{
-		long r = fusecl_call(fc, FUSE_INIT, 0,
-				     &(struct fuse_init_in){ .major = 6 },
-				     sizeof(struct fuse_init_in), NULL, zero,
-				     sizeof(zero));
+		long r = fusecl_call(
+		    fc, FUSE_INIT, 0, &(struct fuse_init_in){.major = 6},
+		    sizeof(struct fuse_init_in), NULL, zero, sizeof(zero));
 
 		tap_ok(r != -FUSECL_EBROKEN, "INIT of FUSE major 6: answered");
 	}
@@ -874,8 +892,7 @@ t_opcodes(void)
  * case fixes next itself (then @link is false). Returns the head.
  */
 static int
-raw_chain(int q, struct vring_desc *d, unsigned n, bool link,
-	  uint16_t *idx_out)
+raw_chain(int q, struct vring_desc *d, unsigned n, bool link, uint16_t *idx_out)
 {
 	struct vring_desc *t = vuclient_desc_table(vu, q);
 	uint16_t idx[64];
@@ -902,8 +919,9 @@ getattr_bufs(struct vuclient_gbuf *in, struct vuclient_gbuf *out)
 	struct {
 		struct fuse_in_header h;
 		struct fuse_getattr_in g;
-	} req = { { .len = sizeof(req), .opcode = FUSE_GETATTR,
-		    .nodeid = FUSE_ROOT_ID } };
+	} req = {{.len = sizeof(req),
+	          .opcode = FUSE_GETATTR,
+	          .nodeid = FUSE_ROOT_ID}};
 
 	req.h.unique = fc->unique;
 	fc->unique += 2;
@@ -937,26 +955,26 @@ enum chaincase {
 };
 
 static const char *const chaincase_label[C_COUNT] = {
-	"descriptor at guest address 0 (unmapped)",
-	"descriptor in the gap between regions",
-	"descriptor crossing the end of a region",
-	"descriptor address wrapping around 2^64",
-	"descriptor of 4 GiB",
-	"reply buffer outside guest memory",
-	"writable descriptor before the readable ones",
-	"chain looping on itself",
-	"chain of two descriptors looping",
-	"next index beyond the queue size",
-	"indirect table outside guest memory",
-	"indirect table of 17 bytes",
-	"indirect table of 0 bytes",
-	"indirect descriptor inside an indirect table",
-	"indirect table looping",
-	"indirect table longer than the queue",
-	"indirect descriptor with NEXT set",
-	"chain of one empty descriptor",
-	"avail ring naming head 65535",
-	"avail index jumping past the ring size",
+    "descriptor at guest address 0 (unmapped)",
+    "descriptor in the gap between regions",
+    "descriptor crossing the end of a region",
+    "descriptor address wrapping around 2^64",
+    "descriptor of 4 GiB",
+    "reply buffer outside guest memory",
+    "writable descriptor before the readable ones",
+    "chain looping on itself",
+    "chain of two descriptors looping",
+    "next index beyond the queue size",
+    "indirect table outside guest memory",
+    "indirect table of 17 bytes",
+    "indirect table of 0 bytes",
+    "indirect descriptor inside an indirect table",
+    "indirect table looping",
+    "indirect table longer than the queue",
+    "indirect descriptor with NEXT set",
+    "chain of one empty descriptor",
+    "avail ring naming head 65535",
+    "avail index jumping past the ring size",
 };
 
 static void
@@ -972,8 +990,8 @@ chain_case(enum chaincase cc)
 	bool link = true;
 
 	getattr_bufs(&in, &out);
-	d[0] = (struct vring_desc){ in.gpa, in.len, 0, 0 };
-	d[1] = (struct vring_desc){ out.gpa, out.len, VRING_DESC_F_WRITE, 0 };
+	d[0] = (struct vring_desc){in.gpa, in.len, 0, 0};
+	d[1] = (struct vring_desc){out.gpa, out.len, VRING_DESC_F_WRITE, 0};
 	switch (cc) {
 	case C_ADDR_ZERO:
 		d[0].addr = 0;
@@ -1019,8 +1037,8 @@ chain_case(enum chaincase cc)
 		it[0].flags = VRING_DESC_F_NEXT;
 		it[0].next = 1;
 		it[1] = d[1];
-		d[0] = (struct vring_desc){ tab.gpa, 32, VRING_DESC_F_INDIRECT,
-					    0 };
+		d[0] =
+		    (struct vring_desc){tab.gpa, 32, VRING_DESC_F_INDIRECT, 0};
 		n = 1;
 		if (cc == C_INDIRECT_UNMAPPED)
 			d[0].addr = 0x1000;
@@ -1029,28 +1047,26 @@ chain_case(enum chaincase cc)
 		else if (cc == C_INDIRECT_ZERO_LEN)
 			d[0].len = 0;
 		else if (cc == C_INDIRECT_NESTED)
-			it[1] = (struct vring_desc){ tab.gpa, 32,
-						     VRING_DESC_F_INDIRECT, 0 };
+			it[1] = (struct vring_desc){tab.gpa, 32,
+			                            VRING_DESC_F_INDIRECT, 0};
 		else if (cc == C_INDIRECT_LOOP)
-			it[1] = (struct vring_desc){ out.gpa, out.len,
-						     VRING_DESC_F_WRITE |
-							     VRING_DESC_F_NEXT,
-						     0 };
+			it[1] = (struct vring_desc){
+			    out.gpa, out.len,
+			    VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 0};
 		else if (cc == C_INDIRECT_HUGE) {
 			for (k = 1; k < 2047; k++) {
 				it[k] = (struct vring_desc){
-					out.gpa, 1,
-					VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
-					k + 1
-				};
+				    out.gpa, 1,
+				    VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
+				    k + 1};
 			}
-			it[2047] = (struct vring_desc){ out.gpa, 1,
-							VRING_DESC_F_WRITE, 0 };
+			it[2047] = (struct vring_desc){out.gpa, 1,
+			                               VRING_DESC_F_WRITE, 0};
 			d[0].len = 16 * 2048;
 		} else if (cc == C_INDIRECT_WITH_NEXT) {
 			d[0].flags |= VRING_DESC_F_NEXT;
-			d[1] = (struct vring_desc){ out.gpa, out.len,
-						    VRING_DESC_F_WRITE, 0 };
+			d[1] = (struct vring_desc){out.gpa, out.len,
+			                           VRING_DESC_F_WRITE, 0};
 			n = 2;
 		}
 		break;
@@ -1071,7 +1087,7 @@ chain_case(enum chaincase cc)
 	}
 	if (cc == C_AVAIL_JUMP) {
 		struct vring_avail *av =
-			vuclient_avail_ring(vu, VUC_QUEUE_REQUEST);
+		    vuclient_avail_ring(vu, VUC_QUEUE_REQUEST);
 
 		head = raw_chain(VUC_QUEUE_REQUEST, d, n, true, idx);
 		vuclient_submit_raw(vu, VUC_QUEUE_REQUEST, head, idx, n);
@@ -1131,7 +1147,7 @@ t_canary(void)
 	struct {
 		struct fuse_in_header h;
 		struct fuse_read_in r;
-	} req = { { .len = sizeof(req), .opcode = FUSE_READ } };
+	} req = {{.len = sizeof(req), .opcode = FUSE_READ}};
 	uint64_t fh = 0;
 	int head, k;
 	bool intact = true;
@@ -1149,8 +1165,8 @@ t_canary(void)
 	vuclient_galloc(vu, 1, 4096, &canary);
 	memset(canary.host, 0xc5, 4096);
 	memset(out.host, 0, 20);
-	d[0] = (struct vring_desc){ in.gpa, in.len, 0, 0 };
-	d[1] = (struct vring_desc){ out.gpa, 20, VRING_DESC_F_WRITE, 0 };
+	d[0] = (struct vring_desc){in.gpa, in.len, 0, 0};
+	d[1] = (struct vring_desc){out.gpa, 20, VRING_DESC_F_WRITE, 0};
 	head = raw_chain(VUC_QUEUE_REQUEST, d, 2, true, idx);
 	vuclient_submit_raw(vu, VUC_QUEUE_REQUEST, head, idx, 2);
 	vuclient_wait(vu, VUC_QUEUE_REQUEST, head, NULL, 0, 1000);
@@ -1194,32 +1210,32 @@ enum vucase {
 };
 
 static const char *const vucase_label[V_COUNT] = {
-	"vhost-user request 999",
-	"vhost-user header claiming a 1 MiB payload",
-	"vhost-user header of version 3",
-	"SET_FEATURES with a 4-byte payload",
-	"GET_FEATURES with a payload",
-	"SET_MEM_TABLE with no regions",
-	"SET_MEM_TABLE with 9 regions",
-	"SET_MEM_TABLE with 2 regions and 1 fd",
-	"SET_MEM_TABLE with 1 region and 3 fds",
-	"SET_MEM_TABLE with a region of size 0",
-	"SET_MEM_TABLE with a region past the end of its file",
-	"SET_MEM_TABLE with overlapping regions",
-	"SET_MEM_TABLE with an eventfd for memory",
-	"SET_VRING_NUM for ring 7",
-	"SET_VRING_NUM 0",
-	"SET_VRING_NUM 100 (not a power of 2)",
-	"SET_VRING_NUM 65536",
-	"SET_VRING_ADDR outside every region",
-	"SET_VRING_KICK with neither fd nor NOFD flag",
-	"SET_VRING_CALL for ring 200",
-	"SET_LOG_BASE without LOG_SHMFD",
-	"ADD_MEM_REG without an fd",
-	"REM_MEM_REG of an unknown region",
-	"a message cut after the header",
-	"GET_FEATURES carrying 8 fds",
-	"GET_VRING_BASE of a ring never started",
+    "vhost-user request 999",
+    "vhost-user header claiming a 1 MiB payload",
+    "vhost-user header of version 3",
+    "SET_FEATURES with a 4-byte payload",
+    "GET_FEATURES with a payload",
+    "SET_MEM_TABLE with no regions",
+    "SET_MEM_TABLE with 9 regions",
+    "SET_MEM_TABLE with 2 regions and 1 fd",
+    "SET_MEM_TABLE with 1 region and 3 fds",
+    "SET_MEM_TABLE with a region of size 0",
+    "SET_MEM_TABLE with a region past the end of its file",
+    "SET_MEM_TABLE with overlapping regions",
+    "SET_MEM_TABLE with an eventfd for memory",
+    "SET_VRING_NUM for ring 7",
+    "SET_VRING_NUM 0",
+    "SET_VRING_NUM 100 (not a power of 2)",
+    "SET_VRING_NUM 65536",
+    "SET_VRING_ADDR outside every region",
+    "SET_VRING_KICK with neither fd nor NOFD flag",
+    "SET_VRING_CALL for ring 200",
+    "SET_LOG_BASE without LOG_SHMFD",
+    "ADD_MEM_REG without an fd",
+    "REM_MEM_REG of an unknown region",
+    "a message cut after the header",
+    "GET_FEATURES carrying 8 fds",
+    "GET_VRING_BASE of a ring never started",
 };
 
 struct memreg {
@@ -1232,14 +1248,16 @@ vu_case(enum vucase vc)
 	struct {
 		uint32_t n, pad;
 		struct memreg r[9];
-	} mt = { 2, 0, { { 0x40000000, 1 << 20, 0x7f0000000000, 0 },
-			 { 0x80000000, 1 << 20, 0x7f0100000000, 1 << 20 } } };
+	} mt = {2,
+	        0,
+	        {{0x40000000, 1 << 20, 0x7f0000000000, 0},
+	         {0x80000000, 1 << 20, 0x7f0100000000, 1 << 20}}};
 	int memfd = vuclient_memfd(vu);
 	int fds[8], i, efd = eventfd(0, EFD_CLOEXEC);
-	uint64_t v = 0, buf[64] = { 0 };
+	uint64_t v = 0, buf[64] = {0};
 	struct {
 		uint32_t index, num;
-	} st = { 0, 128 };
+	} st = {0, 128};
 
 	for (i = 0; i < 8; i++)
 		fds[i] = memfd;
@@ -1253,15 +1271,12 @@ vu_case(enum vucase vc)
 	case V_UNKNOWN_REQ:
 		vuclient_send(vu, 999, 0, &v, 8, NULL, 0);
 		break;
-	case V_HUGE_SIZE:
-		{
-			uint32_t h[3] = { VHOST_USER_SET_FEATURES, 1,
-					  1 << 20 };
+	case V_HUGE_SIZE: {
+		uint32_t h[3] = {VHOST_USER_SET_FEATURES, 1, 1 << 20};
 
-			if (write(vuclient_socket(vu), h, sizeof(h)) < 0)
-				break;
-		}
-		break;
+		if (write(vuclient_socket(vu), h, sizeof(h)) < 0)
+			break;
+	} break;
 	case V_BAD_VERSION:
 		vuclient_send(vu, VHOST_USER_GET_FEATURES, 2, NULL, 0, NULL, 0);
 		break;
@@ -1270,7 +1285,7 @@ vu_case(enum vucase vc)
 		break;
 	case V_GET_FEATURES_PAYLOAD:
 		vuclient_send(vu, VHOST_USER_GET_FEATURES, 0, buf, 100, NULL,
-			      0);
+		              0);
 		break;
 	case V_MEM_NO_REGIONS:
 		mt.n = 0;
@@ -1279,37 +1294,37 @@ vu_case(enum vucase vc)
 	case V_MEM_NINE_REGIONS:
 		mt.n = 9;
 		vuclient_send(vu, VHOST_USER_SET_MEM_TABLE, 0, &mt,
-			      8 + 8 * sizeof(struct memreg), fds, 8);
+		              8 + 8 * sizeof(struct memreg), fds, 8);
 		break;
 	case V_MEM_MISSING_FD:
 		vuclient_send(vu, VHOST_USER_SET_MEM_TABLE, 0, &mt,
-			      8 + 2 * sizeof(struct memreg), fds, 1);
+		              8 + 2 * sizeof(struct memreg), fds, 1);
 		break;
 	case V_MEM_EXTRA_FD:
 		mt.n = 1;
 		vuclient_send(vu, VHOST_USER_SET_MEM_TABLE, 0, &mt,
-			      8 + sizeof(struct memreg), fds, 3);
+		              8 + sizeof(struct memreg), fds, 3);
 		break;
 	case V_MEM_ZERO_SIZE:
 		mt.r[1].size = 0;
 		vuclient_send(vu, VHOST_USER_SET_MEM_TABLE, 0, &mt,
-			      8 + 2 * sizeof(struct memreg), fds, 2);
+		              8 + 2 * sizeof(struct memreg), fds, 2);
 		break;
 	case V_MEM_PAST_EOF:
 		mt.r[1].off = 1ull << 40;
 		vuclient_send(vu, VHOST_USER_SET_MEM_TABLE, 0, &mt,
-			      8 + 2 * sizeof(struct memreg), fds, 2);
+		              8 + 2 * sizeof(struct memreg), fds, 2);
 		break;
 	case V_MEM_OVERLAP:
 		mt.r[1].gpa = mt.r[0].gpa + 4096;
 		mt.r[1].uaddr = mt.r[0].uaddr + 4096;
 		vuclient_send(vu, VHOST_USER_SET_MEM_TABLE, 0, &mt,
-			      8 + 2 * sizeof(struct memreg), fds, 2);
+		              8 + 2 * sizeof(struct memreg), fds, 2);
 		break;
 	case V_MEM_EVENTFD:
 		fds[0] = fds[1] = efd;
 		vuclient_send(vu, VHOST_USER_SET_MEM_TABLE, 0, &mt,
-			      8 + 2 * sizeof(struct memreg), fds, 2);
+		              8 + 2 * sizeof(struct memreg), fds, 2);
 		break;
 	case V_VRING_NUM_INDEX:
 		st.index = 7;
@@ -1333,10 +1348,10 @@ vu_case(enum vucase vc)
 		buf[2] = 0x2000;
 		buf[3] = 0x3000;
 		vuclient_send(vu, VHOST_USER_SET_MEM_TABLE, 0, &mt,
-			      8 + 2 * sizeof(struct memreg), fds, 2);
+		              8 + 2 * sizeof(struct memreg), fds, 2);
 		vuclient_send(vu, VHOST_USER_SET_VRING_NUM, 0, &st, 8, NULL, 0);
 		vuclient_send(vu, VHOST_USER_SET_VRING_ADDR, 0, buf, 40, NULL,
-			      0);
+		              0);
 		v = 1;
 		vuclient_send(vu, VHOST_USER_SET_VRING_KICK, 0, &v, 8, &efd, 1);
 		break;
@@ -1357,23 +1372,22 @@ vu_case(enum vucase vc)
 	case V_REM_MEM_UNKNOWN:
 		buf[1] = 0x123456789000ull;
 		buf[2] = 4096;
-		vuclient_send(vu, VHOST_USER_REM_MEM_REG, 0, buf, 40, &memfd, 1);
+		vuclient_send(vu, VHOST_USER_REM_MEM_REG, 0, buf, 40, &memfd,
+		              1);
 		break;
-	case V_TRUNCATED:
-		{
-			uint32_t h[3] = { VHOST_USER_SET_FEATURES, 1, 8 };
+	case V_TRUNCATED: {
+		uint32_t h[3] = {VHOST_USER_SET_FEATURES, 1, 8};
 
-			if (write(vuclient_socket(vu), h, sizeof(h)) < 0)
-				break;
-			shutdown(vuclient_socket(vu), SHUT_WR);
-		}
-		break;
+		if (write(vuclient_socket(vu), h, sizeof(h)) < 0)
+			break;
+		shutdown(vuclient_socket(vu), SHUT_WR);
+	} break;
 	case V_MANY_FDS:
 		vuclient_send(vu, VHOST_USER_GET_FEATURES, 0, NULL, 0, fds, 8);
 		break;
 	case V_GET_BASE_IDLE:
 		vuclient_send(vu, VHOST_USER_GET_VRING_BASE, 0, &st, 8, NULL,
-			      0);
+		              0);
 		break;
 	default:
 		break;
@@ -1412,7 +1426,7 @@ t_remap_inflight(void)
 {
 	struct fusecl_pending p;
 	struct fuse_lk_in lk;
-	struct iovec a = { &lk, sizeof(lk) };
+	struct iovec a = {&lk, sizeof(lk)};
 	uint64_t fa = 0, fb = 0;
 	long r;
 
@@ -1424,12 +1438,11 @@ t_remap_inflight(void)
 	lk.owner = 1;
 	lk.lk.type = F_WRLCK;
 	lk.lk.end = 10;
-	fusecl_call(fc, FUSE_SETLK, victim_id, &lk, sizeof(lk), NULL, NULL,
-		    0);
+	fusecl_call(fc, FUSE_SETLK, victim_id, &lk, sizeof(lk), NULL, NULL, 0);
 	lk.fh = fb;
 	lk.owner = 2;
-	if (fusecl_submit(fc, VUC_QUEUE_REQUEST, FUSE_SETLKW, victim_id, &a,
-			  1, NULL, 0, &p) < 0) {
+	if (fusecl_submit(fc, VUC_QUEUE_REQUEST, FUSE_SETLKW, victim_id, &a, 1,
+	                  NULL, 0, &p) < 0) {
 		tap_ok(false, "SETLKW for the remap case");
 		return;
 	}
@@ -1438,8 +1451,8 @@ t_remap_inflight(void)
 	lk.fh = fa;
 	lk.owner = 1;
 	lk.lk.type = F_UNLCK;
-	r = fusecl_call(fc, FUSE_SETLK, victim_id, &lk, sizeof(lk), NULL,
-			NULL, 0);
+	r = fusecl_call(fc, FUSE_SETLK, victim_id, &lk, sizeof(lk), NULL, NULL,
+	                0);
 	if (r == -FUSECL_EBROKEN) {
 		verdict("memory table replaced under a waiting request");
 		return;
@@ -1462,9 +1475,9 @@ t_before_init(void)
 	fc = fusecl_new(vu);
 	fc->timeout_ms = 2000;
 	expect_error(fusecl_getattr(fc, FUSE_ROOT_ID, NULL),
-		     "GETATTR before INIT: error");
+	             "GETATTR before INIT: error");
 	expect_error(fusecl_lookup(fc, FUSE_ROOT_ID, "victim.txt", NULL),
-		     "LOOKUP before INIT: error");
+	             "LOOKUP before INIT: error");
 	tap_ok(fusecl_init(fc, 0) == 0, "INIT after refused requests");
 	fresh_daemon();
 }
@@ -1475,7 +1488,7 @@ setup(void)
 	char path[600];
 
 	snprintf(workdir, sizeof(workdir), "%s/vs-hostile.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(workdir)) {
 		printf("Bail out! mkdtemp\n");
 		exit(1);
@@ -1524,9 +1537,9 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "daemon", required_argument, NULL, 'd' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
+	    {"daemon", required_argument, NULL, 'd'},
+	    {"kind", required_argument, NULL, 'k'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -1567,7 +1580,7 @@ main(int argc, char **argv)
 	t_vhost_user();
 	t_remap_inflight();
 	tap_ok(outside_intact(), "at the end, nothing outside the share "
-				 "changed");
+	                         "changed");
 	tap_diag("%u daemon instances", restarts);
 	return tap_done();
 }
