@@ -1,12 +1,13 @@
-# lib.sh: the real-guest e2e harness, sourced by tests/e2e/*.sh and bench/
+# lib.sh: the real-guest e2e harness, sourced by tests/e2e/*.e2e and bench/
 #
 # A run boots the Debian kernel with the initramfs from mkinitramfs.sh
 # under QEMU (TCG; KVM does not work on these machines), with a
 # vhost-user-fs device served by the daemon under test, and turns the
 # guest's "E2E: PASS|FAIL name" console lines into TAP, adding checks
 # made on the host (files the guest left, md5 both ways, the daemon's
-# exit). Every QEMU runs under timeout(1); every run holds one lock so
-# guests never compete for the two cores or the hugepages.
+# exit). Every QEMU runs under timeout(1); every test holds one lock on
+# the machine (VS_E2E_LOCK) so guests never compete for the two cores or
+# the hugepages, whichever build tree they come from.
 #
 # Environment: VS_E2E_DAEMON (default $VIRTSHARE_FSD, the daemon under
 # test), VS_E2E_TIMEOUT (seconds per guest, 300), VS_E2E_MEM (512M),
@@ -55,8 +56,9 @@ e2e_setup() {
 	[ -x "$e2e_daemon" ] || tap_skip_all "daemon $e2e_daemon is not built"
 	[ -x "$e2e_dir/vs-guest" ] || tap_bail "$e2e_dir/vs-guest is not built"
 	mkdir -p "$e2e_dir"
-	# one guest at a time, for the whole test
-	exec 9> "$e2e_dir/.lock"
+	# one guest at a time on the machine, whichever build tree runs it:
+	# two TCG guests on two cores time out, and hugepages are global
+	exec 9>> "${VS_E2E_LOCK:-/tmp/virtshare-e2e.lock}"
 	flock 9
 	e2e_initrd=$e2e_dir/initramfs.cpio.gz
 	KVER=$e2e_kver sh "$srcdir/tests/e2e/mkinitramfs.sh" "$e2e_initrd" \

@@ -27,5 +27,5 @@ CLEANFILES += tests/e2e/initramfs.cpio.gz tests/e2e/initramfs.cpio.gz.key
 
 clean-local: clean-e2e
 clean-e2e:
-	-rm -rf tests/e2e/run-* tests/e2e/.lock
+	-rm -rf tests/e2e/run-*
 .PHONY: clean-e2e
