@@ -60,12 +60,19 @@ e2e_setup() {
 	# two TCG guests on two cores time out, and hugepages are global
 	exec 9>> "${VS_E2E_LOCK:-/tmp/virtshare-e2e.lock}"
 	flock 9
-	e2e_initrd=$e2e_dir/initramfs.cpio.gz
-	KVER=$e2e_kver sh "$srcdir/tests/e2e/mkinitramfs.sh" "$e2e_initrd" \
-		"$e2e_dir/vs-guest" | sed 's/^/# /' ||
-		tap_bail "cannot build the initramfs"
-	[ -s "$e2e_initrd" ] || tap_bail "cannot build the initramfs"
+	e2e_initramfs test
 	echo "# daemon: $e2e_daemon"
+}
+
+# e2e_initramfs test|bench: build (or reuse) the initramfs, set e2e_initrd;
+# fio and its 80 MB of libraries go only into the bench one
+e2e_initramfs() {
+	e2e_initrd=$e2e_dir/initramfs-$1.cpio.gz
+	_fio=0
+	[ "$1" = bench ] && _fio=1
+	KVER=$e2e_kver WITH_FIO=$_fio sh "$srcdir/tests/e2e/mkinitramfs.sh" \
+		"$e2e_initrd" "$e2e_dir/vs-guest" | sed 's/^/# /'
+	[ -s "$e2e_initrd" ] || tap_bail "cannot build the initramfs"
 }
 
 # e2e_share DIR MB: a fresh share with host-made files for the guest to check
