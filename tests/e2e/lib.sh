@@ -82,6 +82,8 @@ e2e_share() {
 	echo hello-from-host > "$1/host/hello.txt"
 	head -c "$(($2 << 20))" /dev/urandom > "$1/host/rand.bin"
 	md5sum < "$1/host/rand.bin" > "$1/host/rand.md5"
+	mkdir "$1/host/many"
+	(cd "$1/host/many" && seq -f 'f%06g' 0 9999 | xargs touch)
 }
 
 # e2e_memobj BACKING: the -object for guest RAM; sets e2e_hp_cleanup
