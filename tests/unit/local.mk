@@ -11,3 +11,10 @@ tests_unit_test_qemuconf_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_qemuconf_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_host_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_host_LDADD = $(VS_CORE_LIBS)
+
+# The launcher against a stand-in daemon (same options, one front end).
+unit_tests += tests/unit/test-launch
+check_PROGRAMS += tests/unit/fake-fsd
+tests_unit_test_launch_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_launch_LDADD = $(VS_CORE_LIBS)
+tests_unit_fake_fsd_SOURCES = tests/unit/fake-fsd.c
