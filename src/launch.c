@@ -1113,7 +1113,7 @@ launch_list(struct launch_status ***out)
 	if (!rundir)
 		return -1;
 	if (!(d = opendir(rundir))) {
-		if (errno == ENOENT)
+		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
 		return vs_error_errno(VS_ERR_IO, errno,
 				      _("Cannot read the run directory %s"),
@@ -1464,6 +1464,8 @@ start_locked(const struct paths *p, const struct launch_spec *spec,
 			 prev->pid, prev->spec.socket);
 		return NULL;
 	}
+	if (owner_resolve(spec, &o) < 0 || owner_check_allowed(spec, &o) < 0)
+		return NULL;
 	if (access(daemon, X_OK) < 0) {
 		vs_error(VS_ERR_NOT_FOUND,
 			 _("The virtiofs daemon %1$s cannot be run (%2$s). "
@@ -1472,8 +1474,6 @@ start_locked(const struct paths *p, const struct launch_spec *spec,
 			 daemon, strerror(errno));
 		return NULL;
 	}
-	if (owner_resolve(spec, &o) < 0 || owner_check_allowed(spec, &o) < 0)
-		return NULL;
 	if (check_socket_dir(spec->socket) < 0)
 		return NULL;
 	if (prev)
@@ -1738,4 +1738,83 @@ out:
 	launch_spec_clear(&spec);
 	paths_clear(&p);
 	return st;
+}
+
+/* ---- systemd ---------------------------------------------------------- */
+
+/* A double-quoted value as systemd's EnvironmentFile= reads it. */
+static void
+env_quote(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '"');
+	for (; *s; s++) {
+		if (strchr("\\\"$`", *s))
+			sb_addc(sb, '\\');
+		sb_addc(sb, *s);
+	}
+	sb_addc(sb, '"');
+}
+
+char *
+launch_unit_env(const struct launch_spec *spec)
+{
+	struct strlist argv = {0};
+	struct strbuf sb = STRBUF_INIT, opts = STRBUF_INIT;
+
+	/* argv: daemon --socket-path --shared-dir, then the options. */
+	launch_argv(spec, "virtshare-fsd", &argv);
+	for (size_t i = 3; i < argv.n; i++) {
+		if (strpbrk(argv.v[i], " \t\n")) {
+			vs_error(VS_ERR_INVALID,
+				 _("The daemon option '%s' holds white space, "
+				   "which the systemd unit cannot pass. Choose "
+				   "another value."),
+				 argv.v[i]);
+			strlist_clear(&argv);
+			sb_clear(&opts);
+			return NULL;
+		}
+		if (opts.len)
+			sb_addc(&opts, ' ');
+		sb_add(&opts, argv.v[i]);
+	}
+	strlist_clear(&argv);
+	sb_add(&sb, "# virtshare-fsd@.service instance, written by "
+		    "`virtshare daemon install-unit`\n");
+	if (spec->domain)
+		sb_printf(&sb, "# the share '%s' of the domain %s\n", spec->tag,
+			  spec->domain);
+	sb_add(&sb, "SOCKET=");
+	env_quote(&sb, spec->socket);
+	sb_add(&sb, "\nSHARED_DIR=");
+	env_quote(&sb, spec->dir);
+	sb_add(&sb, "\nOPTIONS=");
+	env_quote(&sb, sb_str(&opts));
+	sb_addc(&sb, '\n');
+	sb_clear(&opts);
+	return sb_steal(&sb);
+}
+
+char *
+launch_unit_install(const char *name, const struct launch_spec *spec)
+{
+	const char *env = getenv("VIRTSHARE_CONFDIR");
+	AUTOFREE char *confdir =
+	    env && *env ? xstrdup(env) : xstrdup(SYSCONFDIR "/virtshare");
+	AUTOFREE char *dir = xasprintf("%s/fsd", confdir);
+	AUTOFREE char *path = xasprintf("%s/%s.env", dir, name);
+	AUTOFREE char *text = launch_unit_env(spec);
+
+	if (!text)
+		return NULL;
+	if (mkdir_p(dir, 0755) < 0) {
+		vs_error(VS_ERR_PERM,
+			 _("Cannot create %1$s (%2$s). Run as root, or set "
+			   "$VIRTSHARE_CONFDIR to a directory you can write."),
+			 dir, strerror(errno));
+		return NULL;
+	}
+	if (file_write_atomic(path, text, strlen(text), 0644) < 0)
+		return NULL;
+	return steal_ptr(path);
 }

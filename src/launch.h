@@ -211,4 +211,21 @@ void launch_status_list_free(struct launch_status **list, int n);
  */
 char *launch_log_tail(const char *log, size_t nlines);
 
+/*
+ * systemd supervision: templates/virtshare-fsd@.service runs the daemon of
+ * instance NAME with the environment file <confdir>/fsd/NAME.env, confdir
+ * being $VIRTSHARE_CONFDIR or SYSCONFDIR/virtshare. launch_unit_env() is
+ * that file for spec (its socket set): SOCKET, SHARED_DIR and OPTIONS, the
+ * other daemon options. The unit gives the socket spec's group (the
+ * daemon's --socket-group, umask 0007), not its user. Returns the text
+ * (caller frees), or NULL after reporting VS_ERR_INVALID for an option
+ * with white space (systemd would split it).
+ */
+char *launch_unit_env(const struct launch_spec *spec);
+/*
+ * Write launch_unit_env() for the share name (created 0644, directories
+ * 0755). Returns the file written (caller frees) or NULL (reported).
+ */
+char *launch_unit_install(const char *name, const struct launch_spec *spec);
+
 #endif

@@ -22,7 +22,8 @@ src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
 src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
-	src/cmd-inspect.c
+	src/cmd-inspect.c \
+	src/cmd-daemon.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
