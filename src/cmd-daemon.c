@@ -104,7 +104,7 @@ action_find(const char *name)
 	return NULL;
 }
 
-/* ---- the command line --------------------------------------------------- */
+/* ---- the command line ---------------------------------------------------- */
 
 /* A path made absolute against the working directory. */
 static char *
@@ -276,8 +276,6 @@ need_domain_tag_or_none(struct cli *cli, struct dargs *a)
 static char *
 share_name(struct cli *cli, struct dargs *a)
 {
-	AUTOFREE char *rundir = NULL;
-
 	if (need_domain_tag_or_none(cli, a) < 0)
 		return NULL;
 	if (a->npos == 2 && a->spec.socket) {
@@ -295,9 +293,7 @@ share_name(struct cli *cli, struct dargs *a)
 			 cli->prog);
 		return NULL;
 	}
-	if (!(rundir = launch_rundir()))
-		return NULL;
-	return launch_name_for_socket(rundir, a->spec.socket);
+	return launch_find_socket(a->spec.socket);
 }
 
 /* Options given on the command line override those of a record. */
@@ -384,7 +380,7 @@ share_spec(struct cli *cli, struct dargs *a, struct launch_spec *spec)
 	return launch_spec_set_owner(spec, uri, cli->root);
 }
 
-/* ---- output ------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 static char *
 duration_str(time_t secs)
@@ -616,7 +612,7 @@ print_started(struct cli *cli, const struct launch_status *st,
 	print_warnings(cli, st);
 }
 
-/* ---- actions ---------------------------------------------------------- */
+/* ---- actions ------------------------------------------------------------- */
 
 static int
 act_start(struct cli *cli, struct dargs *a)

@@ -210,7 +210,7 @@ launch_spec_check(const struct launch_spec *spec)
 	return 0;
 }
 
-/* ---- who may connect --------------------------------------------------- */
+/* ---- who may connect ----------------------------------------------------- */
 
 /*
  * The parts of a libvirt URI that matter here: "driver[+transport]://
@@ -408,7 +408,7 @@ check_reachable(struct launch_status *st)
 	}
 }
 
-/* ---- names and directories ------------------------------------------- */
+/* ---- names and directories ----------------------------------------------- */
 
 char *
 launch_rundir(void)
@@ -579,7 +579,7 @@ check_socket_dir(const char *socket)
 	return 0;
 }
 
-/* ---- files in the run directory ---------------------------------------- */
+/* ---- files in the run directory ------------------------------------------ */
 
 struct paths {
 	char *rundir;
@@ -789,8 +789,7 @@ pid_file_read(const struct paths *p)
 	return pid;
 }
 
-/* ---- the process -----------------------------------------------------------
- */
+/* ---- the process --------------------------------------------------------- */
 
 /*
  * Whether pid is still the process we started: alive (a zombie is gone),
@@ -984,8 +983,7 @@ spawn_detached(char *const argv[], int logfd, int *out)
 	return 0;
 }
 
-/* ---- status
- * ------------------------------------------------------------------ */
+/* ---- status -------------------------------------------------------------- */
 
 void
 launch_status_free(struct launch_status *st)
@@ -1166,8 +1164,28 @@ launch_find(const char *domain, const char *tag)
 	return name;
 }
 
-/* ---- logs
- * ---------------------------------------------------------------------- */
+char *
+launch_find_socket(const char *socket)
+{
+	AUTOFREE char *rundir = launch_rundir();
+	AUTOFREE char *name = NULL;
+	AUTOFREE char *record = NULL;
+
+	if (!rundir)
+		return NULL;
+	name = launch_name_for_socket(rundir, socket);
+	record = xasprintf("%s/%s.json", rundir, name);
+	if (access(record, F_OK) < 0) {
+		vs_error(VS_ERR_NOT_FOUND,
+			 _("No daemon was started on the socket %1$s (no "
+			   "record in %2$s). See 'virtshare daemon list'."),
+			 socket, rundir);
+		return NULL;
+	}
+	return steal_ptr(name);
+}
+
+/* ---- logs ---------------------------------------------------------------- */
 
 /* The last nlines lines of fd from offset on. */
 static char *
@@ -1272,8 +1290,7 @@ log_header(int fd, const struct strlist *argv)
 	sb_clear(&sb);
 }
 
-/* ---- start and stop
- * ----------------------------------------------------------- */
+/* ---- start and stop ------------------------------------------------------ */
 
 void
 launch_argv(const struct launch_spec *spec, const char *daemon,
@@ -1740,7 +1757,7 @@ out:
 	return st;
 }
 
-/* ---- systemd ---------------------------------------------------------- */
+/* ---- systemd ------------------------------------------------------------- */
 
 /* A double-quoted value as systemd's EnvironmentFile= reads it. */
 static void

@@ -198,6 +198,12 @@ struct launch_status *launch_status_read(const char *name);
 char *launch_find(const char *domain, const char *tag);
 
 /*
+ * The name of the share served on socket (absolute), from the records.
+ * Returns it (caller frees) or NULL (reported: VS_ERR_NOT_FOUND).
+ */
+char *launch_find_socket(const char *socket);
+
+/*
  * Every share recorded in the run directory, sorted by name. Returns the
  * count (the caller frees *out with launch_status_list_free()) or -1
  * (reported). A missing run directory is an empty list.

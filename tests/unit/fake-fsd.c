@@ -21,6 +21,9 @@
  *   hang      never listen (the launcher's timeout)
  *   noterm    ignore SIGTERM (the launcher's SIGKILL)
  * $FAKE_FSD_ARGV, when set, names a file that gets argv, one per line.
+ * `fake-fsd --connect PATH` is a front end instead: it connects (as QEMU
+ * would, with the caller's rights), says so and hangs up; exit 1 when the
+ * connection is refused.
  */
 
 static const char *const known[] = {
@@ -43,6 +46,24 @@ known_option(const char *arg)
 	return 0;
 }
 
+static int
+front_end(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 1;
+	strcpy(sun.sun_path, path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		printf("cannot connect to %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	printf("connected to %s\n", path);
+	close(fd);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -54,6 +75,8 @@ main(int argc, char **argv)
 	char buf[256];
 	int lfd, cfd;
 
+	if (argc == 3 && strcmp(argv[1], "--connect") == 0)
+		return front_end(argv[2]);
 	if (!mode)
 		mode = "";
 	if (argv_file) {

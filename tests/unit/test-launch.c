@@ -1,5 +1,6 @@
 /* test-launch.c: starting, watching and stopping the daemon (with fake-fsd) */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,6 +577,66 @@ test_failures(void)
 	launch_spec_clear(&s);
 }
 
+/* As another user: no run directory, and no giving the socket away. */
+static void
+test_unprivileged(void)
+{
+	AUTOFREE char *dir = xasprintf("%s/nobody", tmp);
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0 || host_user_lookup("nobody", &uid, &gid) < 0) {
+		tap_skip(2, "needs root and the user nobody");
+		return;
+	}
+	mkdir(dir, 0755);
+	chmod(tmp, 0711); /* mkdtemp() made it 0700 */
+	if (chown(dir, uid, gid) < 0) {
+		tap_skip(2, "cannot chown a directory to nobody");
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct launch_spec s = {.dir = "/",
+					.domain = "vm6",
+					.tag = "t",
+					.socket_user = "root",
+					.socket_group = "root"};
+		struct launch_status *st;
+		int bad = 0;
+
+		if (setgroups(0, NULL) < 0 || setgid(gid) < 0 ||
+		    setuid(uid) < 0)
+			_exit(3);
+		unsetenv("VIRTSHARE_RUNDIR");
+		unsetenv("XDG_RUNTIME_DIR");
+		vs_error_reset();
+		if (launch_rundir() || vs_error_code() != VS_ERR_NOT_FOUND)
+			bad |= 1;
+		setenv("VIRTSHARE_RUNDIR", dir, 1);
+		vs_error_reset();
+		st = launch_start(&s);
+		if (st || vs_error_code() != VS_ERR_PERM ||
+		    !strstr(vs_error_message(), "Only root can give")) {
+			tap_diag("as nobody: %s", vs_error_message());
+			bad |= 2;
+		}
+		launch_status_free(st);
+		fflush(stdout);
+		_exit(bad);
+	}
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && !(WEXITSTATUS(status) & 1) &&
+		  WEXITSTATUS(status) != 3,
+	      "a user without $XDG_RUNTIME_DIR has no default run directory");
+	check(WIFEXITED(status) && !(WEXITSTATUS(status) & 2) &&
+		  WEXITSTATUS(status) != 3,
+	      "only root can give the socket to another user");
+}
+
 static void
 test_ensure_list(void)
 {
@@ -635,6 +696,7 @@ main(void)
 	test_stale();
 	test_foreign_pid();
 	test_failures();
+	test_unprivileged();
 	test_ensure_list();
 
 	{
