@@ -1,0 +1,63 @@
+/* fuse.h: FUSE requests from virtqueue buffers, answered by passthrough */
+#ifndef FSD_FUSE_H
+#define FSD_FUSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "lockwait.h"
+#include "passthrough.h"
+
+/* fuse_process() answered nothing yet: the reply comes through deliver. */
+#define FUSE_DEFERRED (-1L)
+
+struct fuse_config {
+	struct pt_fs *fs;
+	struct lockwait *lw;
+	enum pt_cache cache;
+	bool posix_lock;
+	bool flock;
+	bool readdirplus;
+	bool announce_submounts;
+	/*
+	 * Answer a deferred request (a granted SETLKW): returns 0, EAGAIN
+	 * to be called again later, or another errno to drop it. See
+	 * vu_deliver().
+	 */
+	int (*deliver)(void *opaque, unsigned qidx, uint16_t head,
+		       uint32_t epoch, const void *reply, size_t len);
+	void *opaque;
+};
+
+/* One request as it came off a queue. */
+struct fuse_call {
+	const struct iovec *out;	/* the request (guest-readable) */
+	unsigned out_num;
+	const struct iovec *in;		/* room for the reply */
+	unsigned in_num;
+	unsigned qidx;
+	uint16_t head;
+	uint32_t epoch;
+	unsigned desc_limit;	/* most descriptors in a chain (max_write) */
+};
+
+struct fuse_server;
+
+struct fuse_server *fuse_server_new(const struct fuse_config *cfg);
+void fuse_server_free(struct fuse_server *srv);
+
+/*
+ * Decode, check and run one request; write the reply into call->in.
+ * Returns the number of bytes written (0 for requests without a reply,
+ * or when the guest left no room for one), or FUSE_DEFERRED. The guest
+ * may change its buffers at any time: the header and fixed arguments are
+ * copied out before they are checked and used.
+ */
+long fuse_process(struct fuse_server *srv, const struct fuse_call *call);
+
+/* The opcode's name for logs ("LOOKUP"), or NULL if we do not know it. */
+const char *fuse_opcode_name(uint32_t opcode);
+
+#endif

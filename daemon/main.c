@@ -1,0 +1,362 @@
+/* main.c: virtshare-fsd, a virtiofs daemon (vhost-user-fs back end) */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "fuse.h"
+#include "lockwait.h"
+#include "log.h"
+#include "options.h"
+#include "passthrough.h"
+#include "util.h"
+#include "vhost-user.h"
+
+/* File descriptors kept back from the guest's share of RLIMIT_NOFILE. */
+#define MAIN_RESERVED_FDS 64
+
+struct main_ctx {
+	struct vu_dev *dev;
+	struct fuse_server *srv;
+};
+
+static long
+main_handle(void *opaque, unsigned qidx, const struct vq_elem *elem)
+{
+	struct main_ctx *ctx = opaque;
+	struct fuse_call call = {
+		.out = elem->out,
+		.out_num = elem->out_num,
+		.in = elem->in,
+		.in_num = elem->in_num,
+		.qidx = qidx,
+		.head = elem->head,
+		.epoch = elem->epoch,
+		.desc_limit = vu_desc_limit(ctx->dev),
+	};
+	long r = fuse_process(ctx->srv, &call);
+
+	return r == FUSE_DEFERRED ? VU_DEFERRED : r;
+}
+
+static int
+main_deliver(void *opaque, unsigned qidx, uint16_t head, uint32_t epoch,
+	     const void *reply, size_t len)
+{
+	struct main_ctx *ctx = opaque;
+
+	return vu_deliver(ctx->dev, qidx, head, epoch, reply, len);
+}
+
+/* Raise (or set) RLIMIT_NOFILE; returns the soft limit in force. */
+static unsigned long long
+main_rlimit(const struct opt *o)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	if (o->rlimit_nofile_set && o->rlimit_nofile > 0) {
+		struct rlimit want = { o->rlimit_nofile, o->rlimit_nofile };
+
+		if (want.rlim_max < rl.rlim_max && geteuid() != 0)
+			want.rlim_max = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &want) < 0)
+			log_warn("cannot set RLIMIT_NOFILE to %llu: %m",
+				 o->rlimit_nofile);
+	} else if (!o->rlimit_nofile_set && rl.rlim_cur < rl.rlim_max) {
+		/* Every inode the guest holds is an fd (CVE-2020-10717). */
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("cannot raise RLIMIT_NOFILE: %m");
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	return rl.rlim_cur;
+}
+
+static int
+main_listen(const struct opt *o)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	mode_t mode = 0600;
+	int fd;
+
+	if (strlen(o->socket_path) >= sizeof(sa.sun_path)) {
+		log_error("socket path too long: %s", o->socket_path);
+		return -1;
+	}
+	strcpy(sa.sun_path, o->socket_path);
+	/* A stale socket from an earlier run goes; anything else stays. */
+	if (lstat(o->socket_path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_error("%s exists and is not a socket",
+				  o->socket_path);
+			return -1;
+		}
+		unlink(o->socket_path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		log_error("socket: %m");
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		log_error("cannot bind %s: %m", o->socket_path);
+		goto fail;
+	}
+	if (o->socket_group) {
+		struct group *gr = getgrnam(o->socket_group);
+		unsigned long long gid;
+
+		if (gr)
+			gid = gr->gr_gid;
+		else if (parse_uint(o->socket_group, 0, UINT32_MAX, &gid) < 0) {
+			log_error("unknown group '%s'", o->socket_group);
+			goto fail_unlink;
+		}
+		if (chown(o->socket_path, (uid_t)-1, (gid_t)gid) < 0) {
+			log_error("cannot give %s to group %s: %m",
+				  o->socket_path, o->socket_group);
+			goto fail_unlink;
+		}
+		mode = 0660;
+	}
+	if (chmod(o->socket_path, mode) < 0) {
+		log_error("chmod %s: %m", o->socket_path);
+		goto fail_unlink;
+	}
+	if (listen(fd, 1) < 0) {
+		log_error("listen: %m");
+		goto fail_unlink;
+	}
+	return fd;
+fail_unlink:
+	unlink(o->socket_path);
+fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * The front end's connection: accepted on the listening socket (libvirt's
+ * --fd or ours), or --fd itself when it is already connected. -1 when we
+ * were told to stop first (sigfd) or on error (logged).
+ */
+static int
+main_connect(int fd, int sigfd)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = sigfd, .events = POLLIN },
+	};
+	int listening = 0, conn;
+	socklen_t len = sizeof(listening);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0) {
+		log_error("fd %d is not a socket: %m", fd);
+		return -1;
+	}
+	if (!listening)
+		return fd;
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll: %m");
+			return -1;
+		}
+		if (pfd[1].revents)
+			return -1;
+		/* The fd may be non-blocking (libvirt makes it so). */
+		conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		if (conn >= 0)
+			return conn;
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED) {
+			log_error("accept: %m");
+			return -1;
+		}
+	}
+}
+
+static int
+main_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	/* Blocked here, so every thread started later blocks them too. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* What issue 7 (the hardening) will implement; refused until then. */
+static int
+main_check_unsupported(const struct opt *o)
+{
+	if (o->uid_map || o->gid_map) {
+		log_error("--uid-map and --gid-map need the user namespace "
+			  "sandbox, which this version does not implement");
+		return -1;
+	}
+	if (o->sandbox != OPT_SANDBOX_NONE) {
+		log_error("sandbox mode '%s' is not implemented yet; use "
+			  "--sandbox=none",
+			  opt_sandbox_name(o->sandbox));
+		return -1;
+	}
+	if (o->seccomp != OPT_SECCOMP_NONE) {
+		log_error("--seccomp is not implemented yet; use "
+			  "--seccomp=none");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+main_serve(const struct opt *o, int sigfd)
+{
+	struct main_ctx ctx = { 0 };
+	struct pt_config pcfg = {
+		.source = o->source,
+		.cache = o->cache,
+		.xattr = o->xattr,
+		.readonly = o->readonly,
+		.announce_submounts = o->announce_submounts,
+		.allow_direct_io = o->allow_direct_io,
+	};
+	struct fuse_config fcfg = {
+		.cache = o->cache,
+		.posix_lock = o->posix_lock,
+		.flock = o->flock,
+		.readdirplus = o->readdirplus,
+		.announce_submounts = o->announce_submounts,
+		.deliver = main_deliver,
+		.opaque = &ctx,
+	};
+	struct vu_config vcfg = {
+		.nqueues = VU_MAX_QUEUES,
+		.thread_pool_size = o->thread_pool_size,
+		.handle = main_handle,
+		.opaque = &ctx,
+		.quit_fd = sigfd,
+	};
+	unsigned long long nofile = main_rlimit(o), budget;
+	struct pt_fs *fs;
+	struct lockwait *lw;
+	int lfd, conn, err = 0, ret = 1;
+
+	budget = nofile > MAIN_RESERVED_FDS * 2 ? nofile - MAIN_RESERVED_FDS
+						: MAIN_RESERVED_FDS;
+	pcfg.max_handles = (unsigned)MIN(budget / 4, (unsigned long long)1 << 20);
+	pcfg.max_inodes = (unsigned)MIN(budget - pcfg.max_handles,
+					(unsigned long long)1 << 24);
+	fs = pt_new(&pcfg, &err);
+	if (!fs) {
+		log_error("cannot share %s: %s", o->source, strerror(err));
+		return 1;
+	}
+	lfd = o->socket_path ? main_listen(o) : o->fd;
+	if (lfd < 0)
+		goto out_fs;
+	log_info("sharing %s (cache %s%s%s), waiting for the front end on %s",
+		 o->source, opt_cache_name(o->cache),
+		 o->xattr ? ", xattr" : "", o->readonly ? ", read-only" : "",
+		 o->socket_path ? o->socket_path : "the --fd socket");
+	conn = main_connect(lfd, sigfd);
+	if (conn != lfd)
+		close(lfd);
+	if (conn < 0)
+		goto out_unlink;
+	log_info("front end connected");
+
+	lw = lockwait_new();
+	fcfg.fs = fs;
+	fcfg.lw = lw;
+	ctx.srv = fuse_server_new(&fcfg);
+	ctx.dev = vu_new(conn, &vcfg);
+	ret = vu_run(ctx.dev) == 0 ? 0 : 1;
+	lockwait_free(lw);
+	vu_free(ctx.dev);
+	fuse_server_free(ctx.srv);
+out_unlink:
+	if (o->socket_path)
+		unlink(o->socket_path);
+out_fs:
+	pt_free(fs);
+	log_info("exiting with status %d", ret);
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opt o;
+	char err[512];
+	int sigfd, ret;
+
+	if (opt_parse(&o, argc, argv, err, sizeof(err)) < 0) {
+		fprintf(stderr,
+			"virtshare-fsd: %s\n"
+			"Try 'virtshare-fsd --help' for more information.\n",
+			err);
+		opt_free(&o);
+		return 2;
+	}
+	switch (o.action) {
+	case OPT_HELP:
+		fputs(opt_usage(), stdout);
+		opt_free(&o);
+		return 0;
+	case OPT_VERSION:
+		printf("virtshare-fsd %s\n", PACKAGE_VERSION);
+		opt_free(&o);
+		return 0;
+	case OPT_PRINT_CAPS:
+		fputs(opt_capabilities(), stdout);
+		opt_free(&o);
+		return 0;
+	case OPT_RUN:
+		break;
+	}
+	log_init((enum log_level)o.log_level, o.syslog);
+	if (main_check_unsupported(&o) < 0) {
+		opt_free(&o);
+		return 1;
+	}
+	/* Creates take the guest's mode as is: the guest applied its umask. */
+	umask(0);
+	/* No supplementary group may leak into files (CVE-2022-0358). */
+	if (geteuid() == 0 && setgroups(0, NULL) < 0) {
+		log_error("setgroups: %m");
+		opt_free(&o);
+		return 1;
+	}
+	sigfd = main_signals();
+	if (sigfd < 0) {
+		log_error("signalfd: %m");
+		opt_free(&o);
+		return 1;
+	}
+	ret = main_serve(&o, sigfd);
+	close(sigfd);
+	opt_free(&o);
+	return ret;
+}

@@ -1,0 +1,272 @@
+/* virtqueue.c: split virtqueues in guest memory, as a vhost back end sees them */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iov.h"
+#include "log.h"
+#include "util.h"
+#include "virtqueue.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "virtio 1.0 rings are little endian; this code reads them natively"
+#endif
+
+void
+vq_init(struct vq *vq, unsigned index)
+{
+	memset(vq, 0, sizeof(*vq));
+	vq->index = index;
+	vq->call_fd = -1;
+	pthread_mutex_init(&vq->lock, NULL);
+}
+
+void
+vq_destroy(struct vq *vq)
+{
+	pthread_mutex_destroy(&vq->lock);
+}
+
+int
+vq_map(struct vq *vq, const struct mem_table *mt)
+{
+	uint64_t num = vq->num, extra = vq->event_idx ? 2 : 0;
+
+	vq->desc = NULL;
+	vq->avail = NULL;
+	vq->used = NULL;
+	if (!vq->addr_set || num == 0)
+		return EINVAL;
+	/* The alignments virtio requires; atomics need them too. */
+	if (vq->desc_uva % 16 || vq->avail_uva % 2 || vq->used_uva % 4)
+		return EINVAL;
+	vq->desc = mem_uva_ptr(mt, vq->desc_uva, 16 * num);
+	vq->avail = mem_uva_ptr(mt, vq->avail_uva, 4 + 2 * num + extra);
+	vq->used = mem_uva_ptr(mt, vq->used_uva, 4 + 8 * num + extra);
+	if (!vq->desc || !vq->avail || !vq->used) {
+		vq->desc = NULL;
+		vq->avail = NULL;
+		vq->used = NULL;
+		return EINVAL;
+	}
+	return 0;
+}
+
+void
+vq_start(struct vq *vq, uint16_t base)
+{
+	vq->last_avail_idx = base;
+	vq->broken = false;
+	pthread_mutex_lock(&vq->lock);
+	vq->used_idx = vq->used ? __atomic_load_n(&vq->used->idx,
+						  __ATOMIC_ACQUIRE)
+				: 0;
+	vq->signalled_used_valid = false;
+	pthread_mutex_unlock(&vq->lock);
+}
+
+static void
+vq_set_broken(struct vq *vq, const char *why)
+{
+	if (!vq->broken)
+		log_error("queue %u: %s; the queue is stopped", vq->index, why);
+	vq->broken = true;
+}
+
+/* Copy one descriptor out of guest memory, each field read once. */
+static void
+vq_read_desc(const struct vring_desc *table, unsigned i, struct vring_desc *d)
+{
+	d->addr = READ_ONCE(table[i].addr);
+	d->len = READ_ONCE(table[i].len);
+	d->flags = READ_ONCE(table[i].flags);
+	d->next = READ_ONCE(table[i].next);
+}
+
+int
+vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
+	struct iovec *iov, unsigned max, unsigned *out_num, unsigned *in_num)
+{
+	const struct vring_desc *table = vq->desc;
+	unsigned table_size = vq->num, i = head, seen = 0, n = 0, nin = 0;
+	bool in_indirect = false;
+	struct vring_desc d;
+	int got;
+
+	for (;;) {
+		if (i >= table_size)
+			return -1; /* next (or head) outside the table */
+		/* More descriptors than the table holds: a loop. */
+		if (++seen > table_size)
+			return -1;
+		vq_read_desc(table, i, &d);
+		if (d.flags & VRING_DESC_F_INDIRECT) {
+			/*
+			 * Zero or more direct descriptors may precede one
+			 * indirect table; it must be last and not nested.
+			 */
+			if (!vq->indirect || in_indirect ||
+			    (d.flags & VRING_DESC_F_NEXT) || d.len == 0 ||
+			    d.len % sizeof(struct vring_desc) ||
+			    d.len / sizeof(struct vring_desc) > VQ_MAX_IOV)
+				return -1;
+			table = mem_gpa_ptr(mt, d.addr, d.len);
+			if (!table)
+				return -1;
+			table_size = d.len / sizeof(struct vring_desc);
+			in_indirect = true;
+			seen = 0;
+			i = 0;
+			continue;
+		}
+		if (d.flags & VRING_DESC_F_WRITE) {
+			got = mem_gpa_iov(mt, d.addr, d.len, iov + n, max - n);
+			if (got < 0)
+				return -1;
+			nin += (unsigned)got;
+		} else {
+			/* Readable buffers must all come first. */
+			if (nin > 0)
+				return -1;
+			got = mem_gpa_iov(mt, d.addr, d.len, iov + n, max - n);
+			if (got < 0)
+				return -1;
+		}
+		n += (unsigned)got;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			break;
+		i = d.next;
+	}
+	*out_num = n - nin;
+	*in_num = nin;
+	return 0;
+}
+
+static struct vq_elem *
+vq_elem_new(uint16_t head, const struct iovec *iov, unsigned out_num,
+	    unsigned in_num)
+{
+	unsigned n = out_num + in_num;
+	struct vq_elem *e = xmalloc(sizeof(*e) + n * sizeof(struct iovec));
+
+	e->head = head;
+	e->epoch = 0;
+	e->out_num = out_num;
+	e->in_num = in_num;
+	memcpy(e->iov, iov, n * sizeof(struct iovec));
+	e->out = e->iov;
+	e->in = e->iov + out_num;
+	e->out_len = iov_size(e->out, out_num);
+	e->in_len = iov_size(e->in, in_num);
+	return e;
+}
+
+int
+vq_pop(struct vq *vq, const struct mem_table *mt, struct vq_elem **elem)
+{
+	struct iovec iov[VQ_MAX_IOV];
+	unsigned out_num, in_num;
+	uint16_t avail_idx, head;
+
+	for (;;) {
+		if (vq->broken || !vq->avail)
+			return -1;
+		avail_idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
+		if (avail_idx == vq->last_avail_idx)
+			return 0;
+		if ((uint16_t)(avail_idx - vq->last_avail_idx) > vq->num) {
+			vq_set_broken(vq, "avail index ran ahead of the queue "
+					  "size");
+			return -1;
+		}
+		head = READ_ONCE(vq->avail->ring[vq->last_avail_idx % vq->num]);
+		vq->last_avail_idx++;
+		if (head >= vq->num) {
+			vq_set_broken(vq, "available head out of range");
+			return -1;
+		}
+		if (vq_walk(vq, mt, head, iov, VQ_MAX_IOV, &out_num,
+			    &in_num) == 0)
+			break;
+		log_guest("queue %u: malformed descriptor chain at head %u "
+			  "returned unused",
+			  vq->index, head);
+		vq_push(vq, head, 0);
+	}
+	*elem = vq_elem_new(head, iov, out_num, in_num);
+	return 1;
+}
+
+int
+vq_rewalk(struct vq *vq, const struct mem_table *mt, uint16_t head,
+	  struct vq_elem **elem)
+{
+	struct iovec iov[VQ_MAX_IOV];
+	unsigned out_num, in_num;
+
+	if (!vq->desc || head >= vq->num ||
+	    vq_walk(vq, mt, head, iov, VQ_MAX_IOV, &out_num, &in_num) < 0)
+		return EINVAL;
+	*elem = vq_elem_new(head, iov, out_num, in_num);
+	return 0;
+}
+
+static bool
+vq_should_notify(struct vq *vq)
+{
+	uint16_t old, new, event;
+	bool valid;
+
+	/* Our used index must be visible before we read the guest's wish. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!vq->event_idx)
+		return !(READ_ONCE(vq->avail->flags) &
+			 VRING_AVAIL_F_NO_INTERRUPT);
+	old = vq->signalled_used;
+	valid = vq->signalled_used_valid;
+	new = vq->signalled_used = vq->used_idx;
+	vq->signalled_used_valid = true;
+	if (!valid)
+		return true;
+	event = READ_ONCE(vq->avail->ring[vq->num]); /* used_event */
+	return vring_need_event(event, new, old);
+}
+
+void
+vq_push(struct vq *vq, uint16_t head, uint32_t len)
+{
+	struct vring_used_elem *ue;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&vq->lock);
+	if (!vq->used) {
+		pthread_mutex_unlock(&vq->lock);
+		return;
+	}
+	ue = &vq->used->ring[vq->used_idx % vq->num];
+	WRITE_ONCE(ue->id, head);
+	WRITE_ONCE(ue->len, len);
+	vq->used_idx++;
+	__atomic_store_n(&vq->used->idx, vq->used_idx, __ATOMIC_RELEASE);
+	if (vq->call_fd >= 0 && vq_should_notify(vq)) {
+		if (write(vq->call_fd, &one, sizeof(one)) < 0 &&
+		    errno != EAGAIN)
+			log_debug("queue %u: call eventfd: %m", vq->index);
+	}
+	pthread_mutex_unlock(&vq->lock);
+}
+
+bool
+vq_rearm(struct vq *vq)
+{
+	uint16_t *avail_event;
+
+	if (!vq->event_idx || !vq->avail || vq->broken)
+		return false;
+	avail_event = (uint16_t *)&vq->used->ring[vq->num];
+	__atomic_store_n(avail_event, vq->last_avail_idx, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE) !=
+	       vq->last_avail_idx;
+}
