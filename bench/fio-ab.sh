@@ -1,0 +1,62 @@
+#!/bin/sh
+# fio-ab.sh: in-guest fio and metadata jobs against our daemon (A) and
+# QEMU's C virtiofsd (B), alternating A B A B ..., medians and ratios.
+#
+# The guest's emulated CPU (TCG) dominates and the same daemon measured
+# twice differs by up to 2x between single runs: only medians of
+# alternated rounds, from one run on one machine, mean anything.
+# env: VS_BENCH_ROUNDS (3), VS_BENCH_CACHE (auto), VS_BENCH_FIOTIME (5 s),
+#      VS_BENCH_FIOSIZE (128 MiB), VS_E2E_DAEMON (ours), REFERENCE_VIRTIOFSD
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$top_srcdir/tests/e2e/lib.sh"
+
+rounds=${VS_BENCH_ROUNDS:-3}
+cache=${VS_BENCH_CACHE:-auto}
+reference=${REFERENCE_VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+e2e_setup
+ours=$e2e_daemon
+[ -x "$reference" ] || tap_skip_all "no reference daemon $reference"
+results=$e2e_dir/bench-fio.txt
+: > "$results"
+append="vs.mode=bench vs.fiotime=${VS_BENCH_FIOTIME:-5} vs.fiosize=${VS_BENCH_FIOSIZE:-128} vs.many=10000"
+
+r=1
+while [ "$r" -le "$rounds" ]; do
+	for who in ours reference; do
+		if [ $who = ours ]; then e2e_daemon=$ours; else e2e_daemon=$reference; fi
+		run=$e2e_dir/run-bench-$who
+		rm -rf "$run"
+		mkdir -p "$run/share"
+		e2e_qemu_boot "round $r $who" "$run" memfd "$cache" "$append"
+		tr -d '\r' < "$e2e_serial" | sed -n 's/^BENCH //p' |
+			sed "s/^/$who $r /" >> "$results"
+		tr -d '\r' < "$e2e_serial" | grep '^E2E: FAIL' | sed "s/^/# $who: /"
+		rm -rf "$run"
+	done
+	r=$((r + 1))
+done
+
+# lines: daemon round job key=value ...; print the medians and ours/ref
+echo "# fio and metadata jobs, cache=$cache, $rounds rounds, medians"
+awk '
+function median(list,   n, a, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 1; i <= n; i++)
+		for (j = i + 1; j <= n; j++)
+			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{
+	split($4, kv, "=")
+	key = $3 " " kv[1]
+	v[$1, key] = v[$1, key] " " kv[2]
+	keys[key] = 1
+}
+END {
+	printf "%-34s %12s %12s %8s\n", "job metric", "ours", "reference", "ratio"
+	for (k in keys) {
+		o = median(v["ours", k]); r = median(v["reference", k])
+		printf "%-34s %12.0f %12.0f %8.2f\n", k, o, r, (r > 0 ? o / r : 0)
+	}
+}' "$results" | sort
+echo "# every metric is higher-is-better: ratio = ours / reference, > 1 ours faster"
