@@ -3,6 +3,7 @@
 # on a real process (tests/unit/fake-fsd: the daemon's options, its socket
 # and its one-front-end life), socket ownership against qemu.conf's user.
 . "$top_srcdir/tests/cli/lib.sh"
+. "$top_srcdir/tests/cli/daemon-lib.sh"
 
 FAKE=$top_builddir/tests/unit/fake-fsd
 export VIRTSHARE_FSD=$FAKE VIRTSHARE_RUNDIR=$TESTTMP/run
@@ -10,39 +11,7 @@ export VIRTSHARE_CONFDIR=$TESTTMP/conf
 unset FAKE_FSD_MODE LIBVIRT_DEFAULT_URI VIRTSHARE_URI
 SHARE=$TESTTMP/share
 mkdir -p "$SHARE"
-quser= qgroup=
-
-cleanup() {
-	for f in "$VIRTSHARE_RUNDIR"/*.pid; do
-		[ -f "$f" ] && kill -9 "$(cat "$f")" 2> /dev/null
-	done
-	[ -n "$quser" ] && userdel "$quser" 2> /dev/null
-	[ -n "$qgroup" ] && groupdel "$qgroup" 2> /dev/null
-	rm -rf "$TESTTMP"
-}
-trap cleanup EXIT
-
-vs() { "$VIRTSHARE" "$@"; }
-# jq over `daemon status SHARE --json`
-field() { local f=$1; shift; vs daemon status "$@" --json | jq -r "$f"; }
-# Wait until a share reaches a state (the daemon exits asynchronously).
-wait_state() {
-	local want=$1; shift
-	for _ in $(seq 100); do
-		[ "$(field .state "$@")" = "$want" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-sock_stat() { stat -c '%U:%G %a' "$1"; }
-# A process is gone when /proc has no such pid or it is a zombie (whoever
-# adopted it may not reap it: PID 1 of a container often does not).
-gone() {
-	local st
-	st=$(sed -e 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d' ' -f1)
-	[ -z "$st" ] || [ "$st" = Z ]
-}
-alive() { ! gone "$1"; }
+trap 'stop_all; test_account_cleanup; rm -rf "$TESTTMP"' EXIT
 
 if ! command -v jq > /dev/null; then
 	skip "daemon CLI" "jq is not installed"
@@ -162,14 +131,13 @@ check "the unit's command line serves the share" "$FAKE" --connect "$sock"
 rm -f "$sock"
 
 # ---- ownership for qemu:///system: qemu.conf's user and group ------------
-if [ "$(id -u)" != 0 ] || ! command -v useradd > /dev/null; then
+quser=vsu$$ qgroup=vsg$$
+if ! test_account "$quser" "$qgroup"; then
 	for t in "socket owner is qemu.conf's user" "warning" "QEMU's user connects" \
 		"others cannot"; do
 		skip "$t" "needs root and useradd"
 	done
 else
-	qgroup=vsg$$ quser=vsu$$
-	groupadd -r "$qgroup" && useradd -r -M -N -g "$qgroup" -s /bin/false "$quser"
 	root=$TESTTMP/host
 	mkdir -p "$root/etc/libvirt"
 	printf 'user = "%s"\ngroup = "%s"\n' "$quser" "$qgroup" > "$root/etc/libvirt/qemu.conf"
