@@ -31,7 +31,10 @@
 
 #define FUSE_MAX_IOV 1024
 
-/* Handler results besides 0 (replied) and a positive errno. */
+/*
+ * Handler results besides a positive errno and 0 (success: the reply the
+ * handler wrote, or just a header when it wrote none).
+ */
 #define FUSE_R_NOREPLY (-2)
 #define FUSE_R_DEFER   (-3)
 
@@ -1081,6 +1084,9 @@ fuse_process(struct fuse_server *srv, const struct fuse_call *call)
 		log_trace("unique %llu: %s", (unsigned long long)req.h.unique,
 			  strerror(r));
 		fuse_reply_err(&req, r);
+	} else if (req.reply_len == 0) {
+		/* Success without arguments is still a header. */
+		fuse_reply_err(&req, 0);
 	}
 	return req.reply_len;
 }

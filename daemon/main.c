@@ -151,8 +151,8 @@ fail:
 
 /*
  * The front end's connection: accepted on the listening socket (libvirt's
- * --fd or ours), or --fd itself when it is already connected. -1 when we
- * were told to stop first (sigfd) or on error (logged).
+ * --fd or ours), or --fd itself when it is already connected. -1 on error
+ * (logged), -2 when a signal told us to stop first.
  */
 static int
 main_connect(int fd, int sigfd)
@@ -177,8 +177,10 @@ main_connect(int fd, int sigfd)
 			log_error("poll: %m");
 			return -1;
 		}
-		if (pfd[1].revents)
-			return -1;
+		if (pfd[1].revents) {
+			log_info("stopping on a signal");
+			return -2;
+		}
 		/* The fd may be non-blocking (libvirt makes it so). */
 		conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 		if (conn >= 0)
@@ -283,8 +285,10 @@ main_serve(const struct opt *o, int sigfd)
 	conn = main_connect(lfd, sigfd);
 	if (conn != lfd)
 		close(lfd);
-	if (conn < 0)
+	if (conn < 0) {
+		ret = conn == -2 ? 0 : 1;
 		goto out_unlink;
+	}
 	log_info("front end connected");
 
 	lw = lockwait_new();

@@ -701,7 +701,7 @@ pt_lookup(struct pt_fs *fs, uint64_t parent, const char *name,
 		return err;
 	dir = pt_inode_get(fs, parent);
 	if (!dir)
-		return ENOENT;
+		return ESTALE;
 	err = pt_do_lookup(fs, dir, name, out);
 	pt_inode_put(fs, dir);
 	return err;
@@ -717,7 +717,7 @@ pt_getattr(struct pt_fs *fs, uint64_t nodeid, const uint64_t *fh,
 	int err;
 
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	if (fh)
 		h = pt_handle_get(fs, *fh, false);
 	if (h && h->inode == in)
@@ -802,7 +802,7 @@ pt_setattr(struct pt_fs *fs, uint64_t nodeid,
 		return EROFS;
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	if (valid & FATTR_FH) {
 		h = pt_handle_get(fs, a->fh, false);
 		if (!h || h->inode != in) {
@@ -863,7 +863,7 @@ pt_readlink(struct pt_fs *fs, uint64_t nodeid, char *buf, size_t size,
 	int err = 0;
 
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	if (in->type != S_IFLNK) {
 		err = EINVAL;
 	} else {
@@ -900,7 +900,7 @@ pt_make(struct pt_fs *fs, const struct pt_cred *cred, uint64_t parent,
 		return err;
 	dir = pt_inode_get(fs, parent);
 	if (!dir)
-		return ENOENT;
+		return ESTALE;
 	if (dir->type != S_IFDIR) {
 		err = ENOTDIR;
 		goto out;
@@ -980,7 +980,7 @@ pt_remove(struct pt_fs *fs, uint64_t parent, const char *name, int flags)
 		return err;
 	dir = pt_inode_get(fs, parent);
 	if (!dir)
-		return ENOENT;
+		return ESTALE;
 	if (dir->type != S_IFDIR)
 		err = ENOTDIR;
 	else if (unlinkat(dir->fd, name, flags) < 0)
@@ -1020,7 +1020,7 @@ pt_rename(struct pt_fs *fs, uint64_t parent, const char *name,
 	dir = pt_inode_get(fs, parent);
 	newdir = pt_inode_get(fs, newparent);
 	if (!dir || !newdir)
-		err = ENOENT;
+		err = ESTALE;
 	else if (dir->type != S_IFDIR || newdir->type != S_IFDIR)
 		err = ENOTDIR;
 	else if (renameat2(dir->fd, name, newdir->fd, newname, flags) < 0)
@@ -1046,7 +1046,7 @@ pt_link(struct pt_fs *fs, uint64_t nodeid, uint64_t newparent,
 	in = pt_inode_get(fs, nodeid);
 	dir = pt_inode_get(fs, newparent);
 	if (!in || !dir) {
-		err = ENOENT;
+		err = ESTALE;
 		goto out;
 	}
 	if (dir->type != S_IFDIR) {
@@ -1123,7 +1123,7 @@ pt_open(struct pt_fs *fs, uint64_t nodeid, uint32_t flags,
 		return EROFS;
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	/* Never open a device, FIFO or socket of the host for the guest. */
 	if (in->type != S_IFREG) {
 		err = in->type == S_IFDIR ? EISDIR : EACCES;
@@ -1192,7 +1192,7 @@ pt_create(struct pt_fs *fs, const struct pt_cred *cred, uint64_t parent,
 		return err;
 	dir = pt_inode_get(fs, parent);
 	if (!dir)
-		return ENOENT;
+		return ESTALE;
 	if (dir->type != S_IFDIR) {
 		err = ENOTDIR;
 		goto out;
@@ -1221,7 +1221,7 @@ pt_create(struct pt_fs *fs, const struct pt_cred *cred, uint64_t parent,
 		goto out;
 	in = pt_inode_get(fs, nodeid);
 	if (!in) {
-		err = ENOENT;
+		err = ESTALE;
 		goto out;
 	}
 	err = pt_handle_new(fs, fd, in, false, &fh);
@@ -1370,7 +1370,7 @@ pt_statfs(struct pt_fs *fs, uint64_t nodeid, struct fuse_kstatfs *out)
 	int err = 0;
 
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	if (fstatfs(in->fd, &s) < 0) {
 		err = errno;
 	} else {
@@ -1432,7 +1432,7 @@ pt_setxattr(struct pt_fs *fs, uint64_t nodeid, const char *name,
 		return EINVAL;
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	err = pt_xattr_target(fs, in, &t);
 	if (!err) {
 		r = t.fd >= 0 ? fsetxattr(t.fd, name, value, size, (int)flags)
@@ -1460,7 +1460,7 @@ pt_getxattr(struct pt_fs *fs, uint64_t nodeid, const char *name, void *buf,
 		return err;
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	err = pt_xattr_target(fs, in, &t);
 	if (!err) {
 		n = t.fd >= 0 ? fgetxattr(t.fd, name, size ? buf : NULL, size)
@@ -1488,7 +1488,7 @@ pt_listxattr(struct pt_fs *fs, uint64_t nodeid, void *buf, size_t size,
 		return ENOSYS;
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	err = pt_xattr_target(fs, in, &t);
 	if (!err) {
 		n = t.fd >= 0 ? flistxattr(t.fd, size ? buf : NULL, size)
@@ -1519,7 +1519,7 @@ pt_removexattr(struct pt_fs *fs, uint64_t nodeid, const char *name)
 		return err;
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	err = pt_xattr_target(fs, in, &t);
 	if (!err) {
 		r = t.fd >= 0 ? fremovexattr(t.fd, name)
@@ -1542,7 +1542,7 @@ pt_opendir(struct pt_fs *fs, uint64_t nodeid, uint32_t flags,
 	int fd, err;
 
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	if (in->type != S_IFDIR) {
 		err = ENOTDIR;
 		goto out;
@@ -1758,7 +1758,7 @@ pt_getlk(struct pt_fs *fs, uint64_t nodeid, uint64_t owner,
 		return err;
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	fd = pt_owner_fd(fs, in, owner, true);
 	if (fd < 0) {
 		err = -fd;
@@ -1806,7 +1806,7 @@ pt_setlk(struct pt_fs *fs, uint64_t nodeid, uint64_t fh, uint64_t owner,
 	}
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	fd = pt_owner_fd(fs, in, owner, lk->type != F_UNLCK);
 	if (fd == -ENOENT && lk->type == F_UNLCK)
 		err = 0; /* nothing locked by that owner */
@@ -1832,7 +1832,7 @@ pt_access(struct pt_fs *fs, const struct pt_cred *cred, uint64_t nodeid,
 		return EINVAL;
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	if ((mask & W_OK) && fs->cfg.readonly) {
 		err = EROFS;
 		goto out;
@@ -1934,7 +1934,7 @@ pt_syncfs(struct pt_fs *fs, uint64_t nodeid)
 	int fd, err = 0;
 
 	if (!in)
-		return ENOENT;
+		return ESTALE;
 	/* syncfs() needs a real file: the inode itself or the root. */
 	fd = pt_reopen(fs,
 		       in->type == S_IFDIR || in->type == S_IFREG ? in->fd

@@ -18,7 +18,8 @@
  * Node ids are ours (FUSE_ROOT_ID is the shared directory); an inode is an
  * O_PATH fd keyed by st_dev + st_ino, so hard links share one node id. It
  * lives while the guest's lookup count or an internal reference holds it.
- * File handles (fh) are ours too, checked on every use.
+ * File handles (fh) are ours too, checked on every use. A node id we do
+ * not hold (never given, or forgotten) gives ESTALE, a handle EBADF.
  */
 
 enum pt_cache {

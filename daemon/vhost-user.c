@@ -1093,6 +1093,7 @@ vu_run(struct vu_dev *dev)
 			break;
 		}
 		if (dev->cfg.quit_fd >= 0 && pfd[1].revents) {
+			log_info("stopping on a signal");
 			ret = 0;
 			break;
 		}

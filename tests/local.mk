@@ -7,4 +7,5 @@ include tests/tui/local.mk
 include tests/daemon/local.mk
 include tests/e2e/local.mk
 include tests/fuzz/local.mk
+include tests/daemon-unit/local.mk
 EXTRA_DIST += tests/data

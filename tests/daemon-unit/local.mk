@@ -1,0 +1,29 @@
+## tests/daemon-unit/local.mk: unit tests of virtshare-fsd's modules (TAP)
+
+DAEMON_UNIT_TESTS = \
+	tests/daemon-unit/test-options \
+	tests/daemon-unit/test-mem \
+	tests/daemon-unit/test-virtqueue \
+	tests/daemon-unit/test-fuse
+
+check_PROGRAMS += $(DAEMON_UNIT_TESTS)
+TESTS += $(DAEMON_UNIT_TESTS)
+
+DAEMON_UNIT_CPPFLAGS = $(FSD_CPPFLAGS) -I$(top_srcdir)/tests
+DAEMON_UNIT_LDADD = daemon/libfsd.a -lpthread
+
+tests_daemon_unit_test_options_SOURCES = tests/daemon-unit/test-options.c
+tests_daemon_unit_test_options_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_daemon_unit_test_options_LDADD = $(DAEMON_UNIT_LDADD)
+
+tests_daemon_unit_test_mem_SOURCES = tests/daemon-unit/test-mem.c
+tests_daemon_unit_test_mem_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_daemon_unit_test_mem_LDADD = $(DAEMON_UNIT_LDADD)
+
+tests_daemon_unit_test_virtqueue_SOURCES = tests/daemon-unit/test-virtqueue.c
+tests_daemon_unit_test_virtqueue_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_daemon_unit_test_virtqueue_LDADD = $(DAEMON_UNIT_LDADD)
+
+tests_daemon_unit_test_fuse_SOURCES = tests/daemon-unit/test-fuse.c
+tests_daemon_unit_test_fuse_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_daemon_unit_test_fuse_LDADD = $(DAEMON_UNIT_LDADD)
