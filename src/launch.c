@@ -263,8 +263,10 @@ launch_spec_set_owner(struct launch_spec *spec, const char *uri,
 			spec->socket_user = host_user_name(geteuid());
 		return 0;
 	}
-	if (qemu_settings_read(root, &qs) < 0)
+	if (qemu_settings_read(root, &qs) < 0) {
+		qemu_settings_clear(&qs);
 		return -1;
+	}
 	if (!spec->socket_user)
 		spec->socket_user = xstrdup(qs.user);
 	if (!spec->socket_group)
