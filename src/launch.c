@@ -35,15 +35,15 @@ static const char *const log_levels[] = {"off",  "error", "warn",
 
 /* enum launch_flag in records: null leaves it to the daemon. */
 static const char *const flag_names[] = {
-    [LAUNCH_DEFAULT] = NULL,
-    [LAUNCH_ON] = "on",
-    [LAUNCH_OFF] = "off",
+	[LAUNCH_DEFAULT] = NULL,
+	[LAUNCH_ON] = "on",
+	[LAUNCH_OFF] = "off",
 };
 
 static const char *const state_names[] = {
-    [LAUNCH_STOPPED] = "stopped",
-    [LAUNCH_RUNNING] = "running",
-    [LAUNCH_STALE] = "stale",
+	[LAUNCH_STOPPED] = "stopped",
+	[LAUNCH_RUNNING] = "running",
+	[LAUNCH_STALE] = "stale",
 };
 
 const char *

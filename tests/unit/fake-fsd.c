@@ -27,10 +27,10 @@
  */
 
 static const char *const known[] = {
-    "--socket-path=", "--socket-group=", "--shared-dir=",
-    "--cache=",       "--xattr",         "--no-xattr",
-    "--readonly",     "--sandbox=",      "--thread-pool-size=",
-    "--log-level=",
+	"--socket-path=", "--socket-group=", "--shared-dir=",
+	"--cache=",       "--xattr",         "--no-xattr",
+	"--readonly",     "--sandbox=",      "--thread-pool-size=",
+	"--log-level=",
 };
 
 static int
