@@ -582,19 +582,20 @@ static void
 test_unprivileged(void)
 {
 	AUTOFREE char *dir = xasprintf("%s/nobody", tmp);
+	AUTOFREE char *rootonly = xasprintf("%s/share/run", tmp);
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
 	int status;
 
 	if (geteuid() != 0 || host_user_lookup("nobody", &uid, &gid) < 0) {
-		tap_skip(2, "needs root and the user nobody");
+		tap_skip(3, "needs root and the user nobody");
 		return;
 	}
 	mkdir(dir, 0755);
 	chmod(tmp, 0711); /* mkdtemp() made it 0700 */
 	if (chown(dir, uid, gid) < 0) {
-		tap_skip(2, "cannot chown a directory to nobody");
+		tap_skip(3, "cannot chown a directory to nobody");
 		return;
 	}
 	fflush(stdout);
@@ -616,6 +617,15 @@ test_unprivileged(void)
 		vs_error_reset();
 		if (launch_rundir() || vs_error_code() != VS_ERR_NOT_FOUND)
 			bad |= 1;
+		setenv("VIRTSHARE_RUNDIR", rootonly, 1);
+		vs_error_reset();
+		st = launch_start(&s);
+		if (st || vs_error_code() != VS_ERR_PERM ||
+		    !strstr(vs_error_message(), "Permission denied")) {
+			tap_diag("as nobody: %s", vs_error_message());
+			bad |= 4;
+		}
+		launch_status_free(st);
 		setenv("VIRTSHARE_RUNDIR", dir, 1);
 		vs_error_reset();
 		st = launch_start(&s);
@@ -635,6 +645,9 @@ test_unprivileged(void)
 	check(WIFEXITED(status) && !(WEXITSTATUS(status) & 2) &&
 		  WEXITSTATUS(status) != 3,
 	      "only root can give the socket to another user");
+	check(WIFEXITED(status) && !(WEXITSTATUS(status) & 4) &&
+		  WEXITSTATUS(status) != 3,
+	      "a run directory the user cannot create: Permission denied");
 }
 
 static void
