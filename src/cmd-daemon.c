@@ -42,23 +42,23 @@ enum {
 	 BIT(OPT_SOCKET_USER) | BIT(OPT_SOCKET_GROUP))
 
 static const struct option daemon_opts[] = {
-	CLI_COMMON_LONGOPTS,
-	{"dir", required_argument, NULL, OPT_DIR},
-	{"socket", required_argument, NULL, OPT_SOCKET},
-	{"tag", required_argument, NULL, OPT_TAG},
-	{"cache", required_argument, NULL, OPT_CACHE},
-	{"xattr", no_argument, NULL, OPT_XATTR},
-	{"no-xattr", no_argument, NULL, OPT_NO_XATTR},
-	{"readonly", no_argument, NULL, OPT_READONLY},
-	{"sandbox", required_argument, NULL, OPT_SANDBOX},
-	{"thread-pool", required_argument, NULL, OPT_THREAD_POOL},
-	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-	{"socket-user", required_argument, NULL, OPT_SOCKET_USER},
-	{"socket-group", required_argument, NULL, OPT_SOCKET_GROUP},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"grace", required_argument, NULL, OPT_GRACE},
-	{"json", no_argument, NULL, OPT_JSON},
-	{NULL, 0, NULL, 0},
+    CLI_COMMON_LONGOPTS,
+    {"dir", required_argument, NULL, OPT_DIR},
+    {"socket", required_argument, NULL, OPT_SOCKET},
+    {"tag", required_argument, NULL, OPT_TAG},
+    {"cache", required_argument, NULL, OPT_CACHE},
+    {"xattr", no_argument, NULL, OPT_XATTR},
+    {"no-xattr", no_argument, NULL, OPT_NO_XATTR},
+    {"readonly", no_argument, NULL, OPT_READONLY},
+    {"sandbox", required_argument, NULL, OPT_SANDBOX},
+    {"thread-pool", required_argument, NULL, OPT_THREAD_POOL},
+    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+    {"socket-user", required_argument, NULL, OPT_SOCKET_USER},
+    {"socket-group", required_argument, NULL, OPT_SOCKET_GROUP},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"grace", required_argument, NULL, OPT_GRACE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {NULL, 0, NULL, 0},
 };
 
 /* What the command line said. */
@@ -86,13 +86,13 @@ static int act_list(struct cli *cli, struct dargs *a);
 static int act_install_unit(struct cli *cli, struct dargs *a);
 
 static const struct daemon_action actions[] = {
-	{"start", SHARE_OPTS | BIT(OPT_TIMEOUT), act_start},
-	{"stop", BIT(OPT_SOCKET) | BIT(OPT_GRACE), act_stop},
-	{"restart", BIT(OPT_SOCKET) | BIT(OPT_GRACE) | BIT(OPT_TIMEOUT),
-	 act_restart},
-	{"status", BIT(OPT_SOCKET) | BIT(OPT_JSON), act_status},
-	{"list", BIT(OPT_JSON), act_list},
-	{"install-unit", SHARE_OPTS, act_install_unit},
+    {"start", SHARE_OPTS | BIT(OPT_TIMEOUT), act_start},
+    {"stop", BIT(OPT_SOCKET) | BIT(OPT_GRACE), act_stop},
+    {"restart", BIT(OPT_SOCKET) | BIT(OPT_GRACE) | BIT(OPT_TIMEOUT),
+     act_restart},
+    {"status", BIT(OPT_SOCKET) | BIT(OPT_JSON), act_status},
+    {"list", BIT(OPT_JSON), act_list},
+    {"install-unit", SHARE_OPTS, act_install_unit},
 };
 
 static const struct daemon_action *
@@ -478,6 +478,18 @@ render_status(struct strbuf *sb, const struct launch_status *st,
 	table_rowv(t, _("options"), opts);
 	table_rowv(t, _("log"), st->log);
 	table_render(t, 2, sb);
+	if (st->state == LAUNCH_STALE) {
+		AUTOFREE char *share =
+		    st->spec.domain
+			? xasprintf("%s %s", st->spec.domain, st->spec.tag)
+			: xasprintf("--socket %s", st->spec.socket);
+
+		sb_printf(sb,
+			  _("  The daemon exits when QEMU disconnects. Start "
+			    "it again for the next boot:\n"
+			    "    virtshare daemon start %s\n"),
+			  share);
+	}
 	if (tail_lines) {
 		AUTOFREE char *tail = launch_log_tail(st->log, tail_lines);
 		const char *p = tail;

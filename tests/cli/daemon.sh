@@ -52,6 +52,9 @@ check "list" grep -qE "^vm1-data +running +$pid +$SHARE +$sock\$" <<< "$out"
 kill -9 "$pid"
 check "kill -9: stale" wait_state stale vm1 data
 check "the dead daemon's socket is left" test -S "$sock"
+out=$(vs daemon status vm1 data)
+check "stale status says how to start it again" \
+	grep -q '^    virtshare daemon start vm1 data$' <<< "$out"
 out=$(vs daemon start vm1 data 2>&1)
 check "start after kill -9" grep -q '^Started' <<< "$out"
 pid2=$(cat "$VIRTSHARE_RUNDIR/vm1-data.pid")
