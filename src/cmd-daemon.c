@@ -42,23 +42,23 @@ enum {
 	 BIT(OPT_SOCKET_USER) | BIT(OPT_SOCKET_GROUP))
 
 static const struct option daemon_opts[] = {
-    CLI_COMMON_LONGOPTS,
-    {"dir", required_argument, NULL, OPT_DIR},
-    {"socket", required_argument, NULL, OPT_SOCKET},
-    {"tag", required_argument, NULL, OPT_TAG},
-    {"cache", required_argument, NULL, OPT_CACHE},
-    {"xattr", no_argument, NULL, OPT_XATTR},
-    {"no-xattr", no_argument, NULL, OPT_NO_XATTR},
-    {"readonly", no_argument, NULL, OPT_READONLY},
-    {"sandbox", required_argument, NULL, OPT_SANDBOX},
-    {"thread-pool", required_argument, NULL, OPT_THREAD_POOL},
-    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-    {"socket-user", required_argument, NULL, OPT_SOCKET_USER},
-    {"socket-group", required_argument, NULL, OPT_SOCKET_GROUP},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"grace", required_argument, NULL, OPT_GRACE},
-    {"json", no_argument, NULL, OPT_JSON},
-    {NULL, 0, NULL, 0},
+	CLI_COMMON_LONGOPTS,
+	{"dir", required_argument, NULL, OPT_DIR},
+	{"socket", required_argument, NULL, OPT_SOCKET},
+	{"tag", required_argument, NULL, OPT_TAG},
+	{"cache", required_argument, NULL, OPT_CACHE},
+	{"xattr", no_argument, NULL, OPT_XATTR},
+	{"no-xattr", no_argument, NULL, OPT_NO_XATTR},
+	{"readonly", no_argument, NULL, OPT_READONLY},
+	{"sandbox", required_argument, NULL, OPT_SANDBOX},
+	{"thread-pool", required_argument, NULL, OPT_THREAD_POOL},
+	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+	{"socket-user", required_argument, NULL, OPT_SOCKET_USER},
+	{"socket-group", required_argument, NULL, OPT_SOCKET_GROUP},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"grace", required_argument, NULL, OPT_GRACE},
+	{"json", no_argument, NULL, OPT_JSON},
+	{NULL, 0, NULL, 0},
 };
 
 /* What the command line said. */
@@ -75,6 +75,7 @@ struct dargs {
 struct daemon_action {
 	const char *name;
 	unsigned opts; /* BIT()s of the options it takes */
+	bool changes;  /* starts, stops or writes something on the host */
 	int (*run)(struct cli *cli, struct dargs *a);
 };
 
@@ -86,13 +87,13 @@ static int act_list(struct cli *cli, struct dargs *a);
 static int act_install_unit(struct cli *cli, struct dargs *a);
 
 static const struct daemon_action actions[] = {
-    {"start", SHARE_OPTS | BIT(OPT_TIMEOUT), act_start},
-    {"stop", BIT(OPT_SOCKET) | BIT(OPT_GRACE), act_stop},
-    {"restart", BIT(OPT_SOCKET) | BIT(OPT_GRACE) | BIT(OPT_TIMEOUT),
-     act_restart},
-    {"status", BIT(OPT_SOCKET) | BIT(OPT_JSON), act_status},
-    {"list", BIT(OPT_JSON), act_list},
-    {"install-unit", SHARE_OPTS, act_install_unit},
+	{"start", SHARE_OPTS | BIT(OPT_TIMEOUT), true, act_start},
+	{"stop", BIT(OPT_SOCKET) | BIT(OPT_GRACE), true, act_stop},
+	{"restart", BIT(OPT_SOCKET) | BIT(OPT_GRACE) | BIT(OPT_TIMEOUT), true,
+	 act_restart},
+	{"status", BIT(OPT_SOCKET) | BIT(OPT_JSON), false, act_status},
+	{"list", BIT(OPT_JSON), false, act_list},
+	{"install-unit", SHARE_OPTS, true, act_install_unit},
 };
 
 static const struct daemon_action *
@@ -846,6 +847,11 @@ cmd_daemon(struct cli *cli, int argc, char **argv)
 			      _("Unexpected argument '%1$s' for '%2$s daemon "
 				"%3$s'. See '%2$s daemon --help'."),
 			      a.pos[0], cli->prog, a.act->name);
+	if (rc == 0 && cli->demo && a.act->changes)
+		rc = vs_error(VS_ERR_UNSUPPORTED,
+			      _("The demo changes nothing on this host, so "
+				"'%1$s daemon %2$s' does not run with --demo."),
+			      cli->prog, a.act->name);
 	if (rc == 0)
 		rc = a.act->run(cli, &a);
 	else if (rc > 0)
