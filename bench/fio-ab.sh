@@ -14,6 +14,7 @@ rounds=${VS_BENCH_ROUNDS:-3}
 cache=${VS_BENCH_CACHE:-auto}
 reference=${REFERENCE_VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
 e2e_setup
+e2e_initramfs bench
 ours=$e2e_daemon
 [ -x "$reference" ] || tap_skip_all "no reference daemon $reference"
 results=$e2e_dir/bench-fio.txt

@@ -39,12 +39,9 @@ static const struct {
 	const char *name;
 	long count; /* requests per round at --scale=1 */
 } ops[OP_N] = {
-	[OP_GETATTR] = { "getattr", 20000 },
-	[OP_LOOKUP] = { "lookup", 20000 },
-	[OP_READ4K] = { "read-4k", 20000 },
-	[OP_WRITE4K] = { "write-4k", 20000 },
-	[OP_OPENREL] = { "open+release", 10000 },
-	[OP_READ1M] = { "read-1M", 1000 },
+    [OP_GETATTR] = {"getattr", 20000},      [OP_LOOKUP] = {"lookup", 20000},
+    [OP_READ4K] = {"read-4k", 20000},       [OP_WRITE4K] = {"write-4k", 20000},
+    [OP_OPENREL] = {"open+release", 10000}, [OP_READ1M] = {"read-1M", 1000},
 };
 
 #define MAX_ROUNDS 15
@@ -98,11 +95,11 @@ do_op(struct fusecl *f, enum op op, uint64_t ino, uint64_t fh, long i,
 		return fusecl_lookup(f, FUSE_ROOT_ID, "data.bin", &e) == 0;
 	case OP_READ4K:
 		n = fusecl_read(f, ino, fh, ((i * 7919) % 4096) * 4096, buf,
-				4096);
+		                4096);
 		return n == 4096;
 	case OP_WRITE4K:
 		n = fusecl_write(f, ino, fh, ((i * 7919) % 4096) * 4096, buf,
-				 4096);
+		                 4096);
 		return n == 4096;
 	case OP_OPENREL:
 		return fusecl_open(f, FUSE_OPEN, ino, O_RDONLY, &h) == 0 &&
@@ -120,13 +117,13 @@ run_daemon(const char *path, int who, int round)
 {
 	static uint8_t buf[1 << 20];
 	struct spawn_opts so = {
-		.binary = path,
-		.shared_dir = share,
-		.workdir = workdir,
-		.options = "cache=auto",
+	    .binary = path,
+	    .shared_dir = share,
+	    .workdir = workdir,
+	    .options = "cache=auto",
 	};
-	struct vuclient_opts vo = { .want_indirect = true,
-				    .want_event_idx = true };
+	struct vuclient_opts vo = {.want_indirect = true,
+	                           .want_event_idx = true};
 	struct fuse_entry_out e;
 	struct vuclient *vu = NULL;
 	struct fusecl *f = NULL;
@@ -140,12 +137,12 @@ run_daemon(const char *path, int who, int round)
 	vu = vuclient_connect(s->sock, &vo);
 	if (!vu || vuclient_start(vu) < 0) {
 		fprintf(stderr, "%s: %s\n", path,
-			vu ? vuclient_error(vu) : strerror(errno));
+		        vu ? vuclient_error(vu) : strerror(errno));
 		goto out;
 	}
 	f = fusecl_new(vu);
-	if (fusecl_init(f, FUSE_MAX_PAGES | FUSE_INIT_EXT |
-				   FUSE_BIG_WRITES) < 0 ||
+	if (fusecl_init(f, FUSE_MAX_PAGES | FUSE_INIT_EXT | FUSE_BIG_WRITES) <
+	        0 ||
 	    fusecl_lookup(f, FUSE_ROOT_ID, "data.bin", &e) < 0 ||
 	    fusecl_open(f, FUSE_OPEN, e.nodeid, O_RDWR, &fh) < 0) {
 		fprintf(stderr, "%s: setup: %s\n", path, fusecl_error(f));
@@ -165,7 +162,7 @@ run_daemon(const char *path, int who, int round)
 		for (i = 0; i < n; i++)
 			if (!do_op(f, op, e.nodeid, fh, i, buf)) {
 				fprintf(stderr, "%s: %s failed: %s\n", path,
-					ops[op].name, fusecl_error(f));
+				        ops[op].name, fusecl_error(f));
 				goto out;
 			}
 		t1 = now();
@@ -195,7 +192,7 @@ make_share(void)
 	int fd, i;
 
 	snprintf(workdir, sizeof(workdir), "%s/vs-rate.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(workdir)) {
 		perror("mkdtemp");
 		exit(1);
@@ -219,13 +216,13 @@ int
 main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "ours", required_argument, NULL, 'o' },
-		{ "reference", required_argument, NULL, 'r' },
-		{ "rounds", required_argument, NULL, 'n' },
-		{ "scale", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
+	    {"ours", required_argument, NULL, 'o'},
+	    {"reference", required_argument, NULL, 'r'},
+	    {"rounds", required_argument, NULL, 'n'},
+	    {"scale", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
-	const char *path[2] = { NULL, "/usr/lib/qemu/virtiofsd" };
+	const char *path[2] = {NULL, "/usr/lib/qemu/virtiofsd"};
 	int rounds = 3, c, r, who, op;
 	char cmd[400];
 
@@ -244,8 +241,10 @@ main(int argc, char **argv)
 			scale = atol(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: %s --ours=PATH --reference=PATH "
-					"[--rounds=N] [--scale=N]\n", argv[0]);
+			fprintf(stderr,
+			        "usage: %s --ours=PATH --reference=PATH "
+			        "[--rounds=N] [--scale=N]\n",
+			        argv[0]);
 			return 2;
 		}
 	}
@@ -256,7 +255,8 @@ main(int argc, char **argv)
 	for (who = 0; who < 2; who++)
 		if (!path[who] || access(path[who], X_OK) < 0) {
 			printf("# %s daemon %s is not there: nothing to "
-			       "compare\n", who ? "reference" : "our",
+			       "compare\n",
+			       who ? "reference" : "our",
 			       path[who] ? path[who] : "(none)");
 			return 0;
 		}
@@ -268,10 +268,10 @@ main(int argc, char **argv)
 				return 1;
 
 	printf("# vhost-user request rate, one request in flight, median of "
-	       "%d rounds\n", rounds);
-	printf("%-14s %12s %12s %7s %12s %12s %7s\n", "request",
-	       "ours ns/req", "ref ns/req", "ratio", "ours req/s",
-	       "ref req/s", "ratio");
+	       "%d rounds\n",
+	       rounds);
+	printf("%-14s %12s %12s %7s %12s %12s %7s\n", "request", "ours ns/req",
+	       "ref ns/req", "ratio", "ours req/s", "ref req/s", "ratio");
 	for (op = 0; op < OP_N; op++) {
 		double cpu[2], rate[2], v[MAX_ROUNDS];
 

@@ -82,8 +82,8 @@ is_res(long got, long want, const char *fmt, ...)
 			tap_diag("  transport: %s", fusecl_error(fc));
 		else
 			tap_diag("  got %ld (%s), want %ld (%s)", got,
-				 got < 0 ? strerror(-got) : "-", want,
-				 want < 0 ? strerror(-want) : "-");
+			         got < 0 ? strerror(-got) : "-", want,
+			         want < 0 ? strerror(-want) : "-");
 	}
 	/* a malformed reply is one failure; a dead daemon ends the run */
 	if (got == -FUSECL_EBROKEN &&
@@ -139,14 +139,14 @@ lookup_id(uint64_t parent, const char *name)
 static struct spawn *
 start_daemon(const char *name, bool use_fd)
 {
-	static const char *const debug[] = { "-d", NULL };
+	static const char *const debug[] = {"-d", NULL};
 	struct spawn_opts o = {
-		.extra = getenv("VS_DAEMON_DEBUG") ? debug : NULL,
-		.binary = daemon_path,
-		.shared_dir = share,
-		.workdir = workdir,
-		.options = "cache=none,xattr,posix_lock,flock",
-		.use_fd = use_fd,
+	    .extra = getenv("VS_DAEMON_DEBUG") ? debug : NULL,
+	    .binary = daemon_path,
+	    .shared_dir = share,
+	    .workdir = workdir,
+	    .options = "cache=none,xattr,posix_lock,flock",
+	    .use_fd = use_fd,
 	};
 
 	return spawn_start(&o, name);
@@ -159,8 +159,8 @@ connect_client(const char *what, const struct vuclient_opts *vo)
 	if (!tap_ok(vu != NULL, "%s: connect to the daemon's socket", what))
 		bail("no socket");
 	if (!tap_ok(vuclient_start(vu) == 0,
-		    "%s: vhost-user negotiation, memory table, two rings",
-		    what)) {
+	            "%s: vhost-user negotiation, memory table, two rings",
+	            what)) {
 		tap_diag("  %s", vuclient_error(vu));
 		bail("vhost-user setup failed");
 	}
@@ -176,9 +176,9 @@ disconnect_client(const char *what)
 	if (tap_ok(vuclient_stop(vu, bases) == 0, "%s: rings stopped", what))
 		for (q = 0; q < VUC_NQUEUES; q++)
 			tap_is_int(bases[q], vuclient_avail_idx(vu, q),
-				   "%s: GET_VRING_BASE of ring %d is the "
-				   "number of chains made available",
-				   what, q);
+			           "%s: GET_VRING_BASE of ring %d is the "
+			           "number of chains made available",
+			           what, q);
 	else
 		tap_diag("  %s", vuclient_error(vu));
 	fusecl_free(fc);
@@ -197,21 +197,21 @@ static void
 t_init(void)
 {
 	int r = fusecl_init(fc, FUSE_ASYNC_READ | FUSE_POSIX_LOCKS |
-					FUSE_FLOCK_LOCKS | FUSE_BIG_WRITES |
-					FUSE_DO_READDIRPLUS |
-					FUSE_MAX_PAGES | FUSE_INIT_EXT);
+	                            FUSE_FLOCK_LOCKS | FUSE_BIG_WRITES |
+	                            FUSE_DO_READDIRPLUS | FUSE_MAX_PAGES |
+	                            FUSE_INIT_EXT);
 
 	is_res(r, 0, "INIT");
 	tap_is_int(fc->init.major, FUSE_KERNEL_VERSION, "INIT: major 7");
 	tap_ok(fc->init.minor >= 27 &&
-		       fc->init.minor <= FUSE_KERNEL_MINOR_VERSION,
+	           fc->init.minor <= FUSE_KERNEL_MINOR_VERSION,
 	       "INIT: minor %u within 27..%u", fc->init.minor,
 	       FUSE_KERNEL_MINOR_VERSION);
 	tap_ok(fc->init.max_write >= 4096, "INIT: max_write %u >= 4096",
 	       fc->init.max_write);
 	tap_diag("INIT: minor %u flags %#x max_write %u max_pages %u",
-		 fc->init.minor, fc->init.flags, fc->init.max_write,
-		 fc->init.max_pages);
+	         fc->init.minor, fc->init.flags, fc->init.max_write,
+	         fc->init.max_pages);
 }
 
 static void
@@ -270,15 +270,15 @@ t_create_write(void)
 {
 	static uint8_t big[1 << 20], back[1 << 20];
 	struct fuse_entry_out e;
-	struct fuse_fsync_in fs = { 0 };
-	struct fuse_flush_in fl = { 0 };
+	struct fuse_fsync_in fs = {0};
+	struct fuse_flush_in fl = {0};
 	uint32_t chunk;
 	struct stat st;
 	uint64_t fh = 0;
 	long n;
 
 	is_res(fusecl_create(fc, FUSE_ROOT_ID, "new.txt", O_RDWR | O_CREAT,
-			     S_IFREG | 0640, &e, &fh),
+	                     S_IFREG | 0640, &e, &fh),
 	       0, "CREATE");
 	tap_ok(stat(hpath("new.txt"), &st) == 0 && S_ISREG(st.st_mode),
 	       "CREATE: the file exists on the host");
@@ -290,23 +290,23 @@ t_create_write(void)
 	is_res(n, 100000, "WRITE of 100000 bytes");
 	fl.fh = fh;
 	is_res(fusecl_call(fc, FUSE_FLUSH, e.nodeid, &fl, sizeof(fl), NULL,
-			   NULL, 0),
+	                   NULL, 0),
 	       0, "FLUSH");
 	fs.fh = fh;
 	is_res(fusecl_call(fc, FUSE_FSYNC, e.nodeid, &fs, sizeof(fs), NULL,
-			   NULL, 0),
+	                   NULL, 0),
 	       0, "FSYNC");
 	fs.fsync_flags = FUSE_FSYNC_FDATASYNC;
 	is_res(fusecl_call(fc, FUSE_FSYNC, e.nodeid, &fs, sizeof(fs), NULL,
-			   NULL, 0),
+	                   NULL, 0),
 	       0, "FSYNC with FDATASYNC");
 	tap_ok(read_host("new.txt", back, sizeof(back)) == 100000 &&
-		       memcmp(back, big, 100000) == 0,
+	           memcmp(back, big, 100000) == 0,
 	       "WRITE: the host file holds the bytes");
 
 	/* the largest write the daemon allows, up to 1 MiB, one request */
-	chunk = fc->init.max_write < sizeof(big) ? fc->init.max_write
-						 : sizeof(big);
+	chunk =
+	    fc->init.max_write < sizeof(big) ? fc->init.max_write : sizeof(big);
 	fill_pattern(big, chunk, 2);
 	n = fusecl_write(fc, e.nodeid, fh, 4096, big, chunk);
 	is_res(n, chunk, "WRITE of max_write (%u) bytes at 4096", chunk);
@@ -334,7 +334,7 @@ t_setattr(void)
 	in.valid = FATTR_SIZE;
 	in.size = 4096;
 	n = fusecl_call(fc, FUSE_SETATTR, id, &in, sizeof(in), NULL, &out,
-			sizeof(out));
+	                sizeof(out));
 	is_res(n, sizeof(out), "SETATTR size (truncate)");
 	tap_is_int(out.attr.size, 4096, "SETATTR size: reply attributes");
 	stat(hpath("new.txt"), &st);
@@ -344,7 +344,7 @@ t_setattr(void)
 	in.valid = FATTR_MODE;
 	in.mode = S_IFREG | 0604;
 	n = fusecl_call(fc, FUSE_SETATTR, id, &in, sizeof(in), NULL, &out,
-			sizeof(out));
+	                sizeof(out));
 	is_res(n, sizeof(out), "SETATTR mode (chmod)");
 	stat(hpath("new.txt"), &st);
 	tap_is_int(st.st_mode & 07777, 0604, "SETATTR mode: host mode");
@@ -354,7 +354,7 @@ t_setattr(void)
 	in.uid = 4321;
 	in.gid = 4322;
 	n = fusecl_call(fc, FUSE_SETATTR, id, &in, sizeof(in), NULL, &out,
-			sizeof(out));
+	                sizeof(out));
 	is_res(n, sizeof(out), "SETATTR uid/gid (chown)");
 	stat(hpath("new.txt"), &st);
 	tap_ok(st.st_uid == 4321 && st.st_gid == 4322,
@@ -365,7 +365,7 @@ t_setattr(void)
 	in.mtime = 1000000000;
 	in.atime = 1100000000;
 	n = fusecl_call(fc, FUSE_SETATTR, id, &in, sizeof(in), NULL, &out,
-			sizeof(out));
+	                sizeof(out));
 	is_res(n, sizeof(out), "SETATTR times (utimensat)");
 	stat(hpath("new.txt"), &st);
 	tap_ok(st.st_mtime == 1000000000 && st.st_atime == 1100000000,
@@ -390,14 +390,14 @@ t_fallocate_lseek(void)
 	long n;
 
 	is_res(fusecl_create(fc, FUSE_ROOT_ID, "sparse", O_RDWR | O_CREAT,
-			     S_IFREG | 0644, &e, &fh),
+	                     S_IFREG | 0644, &e, &fh),
 	       0, "CREATE a file for FALLOCATE and LSEEK");
 	memset(&fa, 0, sizeof(fa));
 	fa.fh = fh;
 	fa.offset = 0;
 	fa.length = 1 << 20;
 	n = fusecl_call(fc, FUSE_FALLOCATE, e.nodeid, &fa, sizeof(fa), NULL,
-			NULL, 0);
+	                NULL, 0);
 	is_res(n, 0, "FALLOCATE 1 MiB");
 	stat(hpath("sparse"), &st);
 	tap_ok(st.st_size == 1 << 20 && st.st_blocks * 512 >= 1 << 20,
@@ -406,7 +406,7 @@ t_fallocate_lseek(void)
 	fa.length = 4096;
 	fa.mode = FALLOC_FL_KEEP_SIZE;
 	n = fusecl_call(fc, FUSE_FALLOCATE, e.nodeid, &fa, sizeof(fa), NULL,
-			NULL, 0);
+	                NULL, 0);
 	is_res(n, 0, "FALLOCATE with KEEP_SIZE");
 	stat(hpath("sparse"), &st);
 	tap_is_int(st.st_size, 1 << 20, "FALLOCATE KEEP_SIZE: size kept");
@@ -424,20 +424,20 @@ t_fallocate_lseek(void)
 	ls.offset = 0;
 	ls.whence = SEEK_HOLE;
 	n = fusecl_call(fc, FUSE_LSEEK, e.nodeid, &ls, sizeof(ls), NULL, &lo,
-			sizeof(lo));
+	                sizeof(lo));
 	want = lseek(hfd, 0, SEEK_HOLE);
 	is_res(n, sizeof(lo), "LSEEK SEEK_HOLE");
 	tap_is_int(lo.offset, want, "LSEEK SEEK_HOLE: as on the host");
 	ls.offset = 64 << 10;
 	ls.whence = SEEK_DATA;
 	n = fusecl_call(fc, FUSE_LSEEK, e.nodeid, &ls, sizeof(ls), NULL, &lo,
-			sizeof(lo));
+	                sizeof(lo));
 	want = lseek(hfd, 64 << 10, SEEK_DATA);
 	is_res(n, sizeof(lo), "LSEEK SEEK_DATA");
 	tap_is_int(lo.offset, want, "LSEEK SEEK_DATA: as on the host");
 	ls.offset = 9 << 20;
 	n = fusecl_call(fc, FUSE_LSEEK, e.nodeid, &ls, sizeof(ls), NULL, &lo,
-			sizeof(lo));
+	                sizeof(lo));
 	is_res(n, -ENXIO, "LSEEK SEEK_DATA past the end: ENXIO");
 	close(hfd);
 	fusecl_release(fc, FUSE_RELEASE, e.nodeid, fh);
@@ -456,7 +456,7 @@ t_copy_file_range(void)
 
 	fusecl_open(fc, FUSE_OPEN, src, O_RDONLY, &sfh);
 	fusecl_create(fc, FUSE_ROOT_ID, "copy.txt", O_RDWR | O_CREAT,
-		      S_IFREG | 0644, &e, &dfh);
+	              S_IFREG | 0644, &e, &dfh);
 	memset(&in, 0, sizeof(in));
 	in.fh_in = sfh;
 	in.off_in = 7;
@@ -465,7 +465,7 @@ t_copy_file_range(void)
 	in.off_out = 2;
 	in.len = 6;
 	n = fusecl_call(fc, FUSE_COPY_FILE_RANGE, src, &in, sizeof(in), NULL,
-			&out, sizeof(out));
+	                &out, sizeof(out));
 	is_res(n, sizeof(out), "COPY_FILE_RANGE");
 	tap_is_int(out.size, 6, "COPY_FILE_RANGE: 6 bytes copied");
 	read_host("copy.txt", buf, sizeof(buf) - 1);
@@ -485,11 +485,11 @@ t_statfs(void)
 	long n;
 
 	n = fusecl_call(fc, FUSE_STATFS, FUSE_ROOT_ID, NULL, 0, NULL, &out,
-			sizeof(out));
+	                sizeof(out));
 	is_res(n, sizeof(out), "STATFS");
 	statvfs(share, &sv);
 	tap_ok(out.st.blocks == sv.f_blocks && out.st.bsize == sv.f_bsize &&
-		       out.st.namelen == sv.f_namemax,
+	           out.st.namelen == sv.f_namemax,
 	       "STATFS: blocks, block size and name length of the host fs");
 }
 
@@ -509,7 +509,7 @@ t_namespace_ops(void)
 	is_res(fusecl_mkdir(fc, FUSE_ROOT_ID, "d1", S_IFDIR | 0750, &d1), 0,
 	       "MKDIR");
 	tap_ok(stat(hpath("d1"), &st) == 0 && S_ISDIR(st.st_mode) &&
-		       (st.st_mode & 07777) == 0750,
+	           (st.st_mode & 07777) == 0750,
 	       "MKDIR: host directory with mode 0750");
 	is_res(fusecl_mkdir(fc, FUSE_ROOT_ID, "d1", S_IFDIR | 0750, &e),
 	       -EEXIST, "MKDIR of an existing name: EEXIST");
@@ -517,36 +517,36 @@ t_namespace_ops(void)
 	memset(&mk, 0, sizeof(mk));
 	mk.mode = S_IFIFO | 0644;
 	mk.umask = 022;
-	n = fusecl_call(fc, FUSE_MKNOD, d1.nodeid, &mk, sizeof(mk), "fifo",
-			&e, sizeof(e));
+	n = fusecl_call(fc, FUSE_MKNOD, d1.nodeid, &mk, sizeof(mk), "fifo", &e,
+	                sizeof(e));
 	is_res(n, sizeof(e), "MKNOD of a FIFO");
 	tap_ok(lstat(hpath("d1/fifo"), &st) == 0 && S_ISFIFO(st.st_mode),
 	       "MKNOD: a FIFO on the host");
 	fusecl_forget(fc, e.nodeid, 1);
 	mk.mode = S_IFREG | 0600;
-	n = fusecl_call(fc, FUSE_MKNOD, d1.nodeid, &mk, sizeof(mk), "plain",
-			&e, sizeof(e));
+	n = fusecl_call(fc, FUSE_MKNOD, d1.nodeid, &mk, sizeof(mk), "plain", &e,
+	                sizeof(e));
 	is_res(n, sizeof(e), "MKNOD of a regular file");
 	tap_ok(lstat(hpath("d1/plain"), &st) == 0 && S_ISREG(st.st_mode) &&
-		       (st.st_mode & 0777) == 0600,
+	           (st.st_mode & 0777) == 0600,
 	       "MKNOD: a regular file with mode 0600 on the host");
 	fusecl_forget(fc, e.nodeid, 1);
 
 	{
 		const char sym[] = "link\0hello.txt";
-		struct iovec a = { (void *)sym, sizeof(sym) };
+		struct iovec a = {(void *)sym, sizeof(sym)};
 
 		n = fusecl_callv(fc, FUSE_SYMLINK, FUSE_ROOT_ID, &a, 1, &e,
-				 sizeof(e));
+		                 sizeof(e));
 	}
 	is_res(n, sizeof(e), "SYMLINK");
 	memset(buf, 0, sizeof(buf));
 	tap_ok(readlink(hpath("link"), buf, sizeof(buf) - 1) == 9 &&
-		       strcmp(buf, "hello.txt") == 0,
+	           strcmp(buf, "hello.txt") == 0,
 	       "SYMLINK: the host link points at hello.txt");
 	memset(buf, 0, sizeof(buf));
 	n = fusecl_call(fc, FUSE_READLINK, e.nodeid, NULL, 0, NULL, buf,
-			sizeof(buf) - 1);
+	                sizeof(buf) - 1);
 	is_res(n, 9, "READLINK");
 	tap_is_str(buf, "hello.txt", "READLINK: the target");
 	fusecl_forget(fc, e.nodeid, 1);
@@ -554,13 +554,13 @@ t_namespace_ops(void)
 	fusecl_lookup(fc, FUSE_ROOT_ID, "hello.txt", &hello);
 	ln.oldnodeid = hello.nodeid;
 	n = fusecl_call(fc, FUSE_LINK, d1.nodeid, &ln, sizeof(ln), "hl", &e,
-			sizeof(e));
+	                sizeof(e));
 	is_res(n, sizeof(e), "LINK");
 	stat(hpath("hello.txt"), &st);
 	tap_is_int(st.st_nlink, 2, "LINK: host link count 2");
 	tap_is_int(e.attr.nlink, 2, "LINK: reply link count 2");
 	tap_is_int(e.nodeid, hello.nodeid,
-		   "LINK: a hard link is the same node as its original");
+	           "LINK: a hard link is the same node as its original");
 	fusecl_forget(fc, e.nodeid, 1);
 	fusecl_forget(fc, hello.nodeid, 1);
 
@@ -573,16 +573,16 @@ t_namespace_ops(void)
 	rn.newdir = d1.nodeid;
 	{
 		struct iovec a[3] = {
-			{ &rn, sizeof(rn) },
-			{ "new.txt", 8 },
-			{ "renamed.txt", 12 },
+		    {&rn, sizeof(rn)},
+		    {"new.txt", 8},
+		    {"renamed.txt", 12},
 		};
 
 		n = fusecl_callv(fc, FUSE_RENAME, FUSE_ROOT_ID, a, 3, NULL, 0);
 	}
 	is_res(n, 0, "RENAME across directories");
 	tap_ok(access(hpath("new.txt"), F_OK) < 0 &&
-		       access(hpath("d1/renamed.txt"), F_OK) == 0,
+	           access(hpath("d1/renamed.txt"), F_OK) == 0,
 	       "RENAME: moved on the host");
 	fusecl_forget(fc, nid, 1);
 
@@ -595,9 +595,9 @@ t_namespace_ops(void)
 	rn2.flags = RENAME_NOREPLACE;
 	{
 		struct iovec a[3] = {
-			{ &rn2, sizeof(rn2) },
-			{ "a.txt", 6 },
-			{ "b.txt", 6 },
+		    {&rn2, sizeof(rn2)},
+		    {"a.txt", 6},
+		    {"b.txt", 6},
 		};
 
 		n = fusecl_callv(fc, FUSE_RENAME2, FUSE_ROOT_ID, a, 3, NULL, 0);
@@ -620,8 +620,9 @@ t_namespace_ops(void)
 	n = fusecl_call(fc, FUSE_UNLINK, d1.nodeid, NULL, 0, "hl", NULL, 0);
 	if (kind == KIND_REFERENCE)
 		/* lo_unlink looks the name up in its inode table first */
-		is_res(n, -EIO, "UNLINK of a missing name: EIO (reference "
-				"daemon)");
+		is_res(n, -EIO,
+		       "UNLINK of a missing name: EIO (reference "
+		       "daemon)");
 	else
 		is_res(n, -ENOENT, "UNLINK of a missing name: ENOENT");
 	n = fusecl_call(fc, FUSE_RMDIR, FUSE_ROOT_ID, NULL, 0, "d1", NULL, 0);
@@ -629,8 +630,7 @@ t_namespace_ops(void)
 	fusecl_mkdir(fc, d1.nodeid, "empty", S_IFDIR | 0755, &e);
 	n = fusecl_call(fc, FUSE_RMDIR, d1.nodeid, NULL, 0, "empty", NULL, 0);
 	is_res(n, 0, "RMDIR");
-	tap_ok(access(hpath("d1/empty"), F_OK) < 0,
-	       "RMDIR: gone on the host");
+	tap_ok(access(hpath("d1/empty"), F_OK) < 0, "RMDIR: gone on the host");
 	fusecl_forget(fc, e.nodeid, 1);
 	fusecl_forget(fc, d1.nodeid, 1);
 }
@@ -638,7 +638,7 @@ t_namespace_ops(void)
 /* Read a whole directory with READDIR or READDIRPLUS in small buffers. */
 static int
 read_dir(uint64_t id, uint32_t opcode, uint32_t bufsize, int *names_seen,
-	 const char *prefix, int nprefix, int *dots, bool *attrs_ok)
+         const char *prefix, int nprefix, int *dots, bool *attrs_ok)
 {
 	static uint8_t buf[65536];
 	struct fuse_read_in in;
@@ -656,7 +656,7 @@ read_dir(uint64_t id, uint32_t opcode, uint32_t bufsize, int *names_seen,
 		in.offset = off;
 		in.size = bufsize;
 		n = fusecl_call(fc, opcode, id, &in, sizeof(in), NULL, buf,
-				bufsize);
+		                bufsize);
 		if (n < 0 || ++rounds > 100000) {
 			total = -1;
 			break;
@@ -671,7 +671,7 @@ read_dir(uint64_t id, uint32_t opcode, uint32_t bufsize, int *names_seen,
 
 			if (opcode == FUSE_READDIRPLUS) {
 				const struct fuse_direntplus *dp =
-					(const void *)(buf + p);
+				    (const void *)(buf + p);
 
 				eo = &dp->entry_out;
 				d = &dp->dirent;
@@ -715,12 +715,11 @@ read_dir(uint64_t id, uint32_t opcode, uint32_t bufsize, int *names_seen,
 	}
 out:
 	is_res(fusecl_call(fc, FUSE_FSYNCDIR, id,
-			   &(struct fuse_fsync_in){ .fh = fh },
-			   sizeof(struct fuse_fsync_in), NULL, NULL, 0),
-	       0, "%s: FSYNCDIR", opcode == FUSE_READDIR ? "READDIR"
-							  : "READDIRPLUS");
-	is_res(fusecl_release(fc, FUSE_RELEASEDIR, id, fh), 0,
-	       "%s: RELEASEDIR",
+	                   &(struct fuse_fsync_in){.fh = fh},
+	                   sizeof(struct fuse_fsync_in), NULL, NULL, 0),
+	       0, "%s: FSYNCDIR",
+	       opcode == FUSE_READDIR ? "READDIR" : "READDIRPLUS");
+	is_res(fusecl_release(fc, FUSE_RELEASEDIR, id, fh), 0, "%s: RELEASEDIR",
 	       opcode == FUSE_READDIR ? "READDIR" : "READDIRPLUS");
 	return total;
 }
@@ -747,9 +746,9 @@ t_readdir(void)
 	dots = 0;
 	attrs_ok = true;
 	total = read_dir(id, FUSE_READDIR, 4096, seen, "entry-", N, &dots,
-			 &attrs_ok);
+	                 &attrs_ok);
 	tap_is_int(total, N + 2, "READDIR in 4 KiB pieces: %d entries + . ..",
-		   N);
+	           N);
 	for (i = 0, once = 0; i < N; i++)
 		once += seen[i] == 1;
 	tap_is_int(once, N, "READDIR: every host entry exactly once");
@@ -758,7 +757,7 @@ t_readdir(void)
 	memset(seen, 0, sizeof(seen));
 	dots = 0;
 	total = read_dir(id, FUSE_READDIRPLUS, 4096, seen, "entry-", N, &dots,
-			 &attrs_ok);
+	                 &attrs_ok);
 	tap_is_int(total, N + 2, "READDIRPLUS in 4 KiB pieces");
 	for (i = 0, once = 0; i < N; i++)
 		once += seen[i] == 1;
@@ -771,7 +770,7 @@ static void
 t_access(void)
 {
 	uint64_t id = lookup_id(FUSE_ROOT_ID, "hello.txt");
-	struct fuse_access_in in = { .mask = R_OK | W_OK };
+	struct fuse_access_in in = {.mask = R_OK | W_OK};
 
 	if (kind == KIND_REFERENCE) {
 		/*
@@ -779,17 +778,15 @@ t_access(void)
 		 * kernel then checks permissions itself.
 		 */
 		is_res(fusecl_call(fc, FUSE_ACCESS, id, &in, sizeof(in), NULL,
-				   NULL, 0),
+		                   NULL, 0),
 		       -ENOSYS, "ACCESS: ENOSYS (reference daemon)");
 		fusecl_forget(fc, id, 1);
 		return;
 	}
-	is_res(fusecl_call(fc, FUSE_ACCESS, id, &in, sizeof(in), NULL, NULL,
-			   0),
+	is_res(fusecl_call(fc, FUSE_ACCESS, id, &in, sizeof(in), NULL, NULL, 0),
 	       0, "ACCESS R_OK|W_OK");
 	in.mask = X_OK;
-	is_res(fusecl_call(fc, FUSE_ACCESS, id, &in, sizeof(in), NULL, NULL,
-			   0),
+	is_res(fusecl_call(fc, FUSE_ACCESS, id, &in, sizeof(in), NULL, NULL, 0),
 	       -EACCES, "ACCESS X_OK on a 0644 file: EACCES");
 	fusecl_forget(fc, id, 1);
 }
@@ -809,9 +806,9 @@ t_xattr(void)
 	{
 		/* without FUSE_SETXATTR_EXT the header is the 8-byte form */
 		struct iovec a[3] = {
-			{ &si, FUSE_COMPAT_SETXATTR_IN_SIZE },
-			{ "user.test", 10 },
-			{ "value", 5 },
+		    {&si, FUSE_COMPAT_SETXATTR_IN_SIZE},
+		    {"user.test", 10},
+		    {"value", 5},
 		};
 
 		n = fusecl_callv(fc, FUSE_SETXATTR, id, a, 3, NULL, 0);
@@ -819,49 +816,49 @@ t_xattr(void)
 	is_res(n, 0, "SETXATTR user.test");
 	memset(buf, 0, sizeof(buf));
 	tap_ok(getxattr(hpath("hello.txt"), "user.test", buf, sizeof(buf)) ==
-			       5 &&
-		       !strcmp(buf, "value"),
+	               5 &&
+	           !strcmp(buf, "value"),
 	       "SETXATTR: the host file has the attribute");
 
 	gi.size = 0;
 	gi.padding = 0;
 	n = fusecl_call(fc, FUSE_GETXATTR, id, &gi, sizeof(gi), "user.test",
-			&go, sizeof(go));
+	                &go, sizeof(go));
 	is_res(n, sizeof(go), "GETXATTR size probe");
 	tap_is_int(go.size, 5, "GETXATTR size probe: 5");
 	gi.size = sizeof(buf);
 	memset(buf, 0, sizeof(buf));
 	n = fusecl_call(fc, FUSE_GETXATTR, id, &gi, sizeof(gi), "user.test",
-			buf, sizeof(buf));
+	                buf, sizeof(buf));
 	is_res(n, 5, "GETXATTR");
 	tap_is_str(buf, "value", "GETXATTR: the value");
 	gi.size = 2;
 	n = fusecl_call(fc, FUSE_GETXATTR, id, &gi, sizeof(gi), "user.test",
-			buf, 2);
+	                buf, 2);
 	is_res(n, -ERANGE, "GETXATTR into a short buffer: ERANGE");
 
 	gi.size = 0;
 	n = fusecl_call(fc, FUSE_LISTXATTR, id, &gi, sizeof(gi), NULL, &go,
-			sizeof(go));
+	                sizeof(go));
 	is_res(n, sizeof(go), "LISTXATTR size probe");
 	tap_ok(go.size >= 10, "LISTXATTR size probe: %u", go.size);
 	gi.size = sizeof(buf);
 	memset(buf, 0, sizeof(buf));
 	n = fusecl_call(fc, FUSE_LISTXATTR, id, &gi, sizeof(gi), NULL, buf,
-			sizeof(buf));
+	                sizeof(buf));
 	tap_ok(n >= 10 && memmem(buf, n, "user.test", 10) != NULL,
 	       "LISTXATTR: lists user.test");
 
 	n = fusecl_call(fc, FUSE_REMOVEXATTR, id, NULL, 0, "user.test", NULL,
-			0);
+	                0);
 	is_res(n, 0, "REMOVEXATTR");
 	tap_ok(getxattr(hpath("hello.txt"), "user.test", buf, sizeof(buf)) <
-			       0 &&
-		       errno == ENODATA,
+	               0 &&
+	           errno == ENODATA,
 	       "REMOVEXATTR: gone on the host");
 	gi.size = sizeof(buf);
 	n = fusecl_call(fc, FUSE_GETXATTR, id, &gi, sizeof(gi), "user.test",
-			buf, sizeof(buf));
+	                buf, sizeof(buf));
 	is_res(n, -ENODATA, "GETXATTR of a removed attribute: ENODATA");
 	fusecl_forget(fc, id, 1);
 }
@@ -875,8 +872,10 @@ host_try_lock(const char *rel, bool use_flock)
 
 	if (pid == 0) {
 		int fd = open(hpath(rel), O_RDWR);
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-				    .l_start = 0, .l_len = 100 };
+		struct flock fl = {.l_type = F_WRLCK,
+		                   .l_whence = SEEK_SET,
+		                   .l_start = 0,
+		                   .l_len = 100};
 
 		if (fd < 0)
 			_exit(2);
@@ -891,7 +890,7 @@ host_try_lock(const char *rel, bool use_flock)
 
 static long
 lk_call(uint32_t opcode, uint64_t id, uint64_t fh, uint64_t owner,
-	uint32_t type, uint32_t lk_flags, struct fuse_lk_out *out)
+        uint32_t type, uint32_t lk_flags, struct fuse_lk_out *out)
 {
 	struct fuse_lk_in in;
 
@@ -905,7 +904,7 @@ lk_call(uint32_t opcode, uint64_t id, uint64_t fh, uint64_t owner,
 	in.lk.pid = opcode == FUSE_GETLK || type == F_UNLCK ? 0 : 4242;
 	in.lk_flags = lk_flags;
 	return fusecl_call(fc, opcode, id, &in, sizeof(in), NULL, out,
-			   out ? sizeof(*out) : 0);
+	                   out ? sizeof(*out) : 0);
 }
 
 static void
@@ -920,7 +919,7 @@ t_locks(void)
 	n = lk_call(FUSE_SETLK, id, fa, 0xa, F_WRLCK, 0, NULL);
 	is_res(n, 0, "SETLK write lock (owner A)");
 	tap_is_int(host_try_lock("hello.txt", false), 1,
-		   "SETLK: a host process sees the lock");
+	           "SETLK: a host process sees the lock");
 	memset(&lo, 0, sizeof(lo));
 	n = lk_call(FUSE_GETLK, id, fb, 0xb, F_WRLCK, 0, &lo);
 	is_res(n, sizeof(lo), "GETLK (owner B)");
@@ -941,7 +940,7 @@ t_locks(void)
 	} else {
 		/* ours blocks the one request, never the queue */
 		struct fuse_lk_in in;
-		struct iovec a = { &in, sizeof(in) };
+		struct iovec a = {&in, sizeof(in)};
 		struct fusecl_pending p;
 		struct fuse_attr at;
 
@@ -950,8 +949,8 @@ t_locks(void)
 		in.owner = 0xb;
 		in.lk.end = 99;
 		in.lk.type = F_WRLCK;
-		tap_ok(fusecl_submit(fc, VUC_QUEUE_REQUEST, FUSE_SETLKW, id,
-				     &a, 1, NULL, 0, &p) == 0,
+		tap_ok(fusecl_submit(fc, VUC_QUEUE_REQUEST, FUSE_SETLKW, id, &a,
+		                     1, NULL, 0, &p) == 0,
 		       "SETLKW on a held lock submitted");
 		is_res(fusecl_getattr(fc, id, &at), 0,
 		       "GETATTR completes while SETLKW waits");
@@ -960,21 +959,21 @@ t_locks(void)
 		is_res(fusecl_wait(fc, &p, 5000), 0,
 		       "SETLKW completes once the lock is free");
 		tap_is_int(host_try_lock("hello.txt", false), 1,
-			   "SETLKW: owner B holds the lock on the host");
+		           "SETLKW: owner B holds the lock on the host");
 		n = lk_call(FUSE_SETLK, id, fb, 0xb, F_UNLCK, 0, NULL);
 		is_res(n, 0, "SETLK unlock (owner B)");
 	}
 	tap_is_int(host_try_lock("hello.txt", false), 0,
-		   "SETLK unlock: a host process can lock again");
+	           "SETLK unlock: a host process can lock again");
 
 	n = lk_call(FUSE_SETLK, id, fa, 0xa, F_WRLCK, FUSE_LK_FLOCK, NULL);
 	is_res(n, 0, "SETLK with FUSE_LK_FLOCK (flock LOCK_EX)");
 	tap_is_int(host_try_lock("hello.txt", true), 1,
-		   "flock: a host process sees the lock");
+	           "flock: a host process sees the lock");
 	n = lk_call(FUSE_SETLK, id, fa, 0xa, F_UNLCK, FUSE_LK_FLOCK, NULL);
 	is_res(n, 0, "SETLK with FUSE_LK_FLOCK unlock");
 	tap_is_int(host_try_lock("hello.txt", true), 0,
-		   "flock unlock: a host process can lock again");
+	           "flock unlock: a host process can lock again");
 	fusecl_release(fc, FUSE_RELEASE, id, fa);
 	fusecl_release(fc, FUSE_RELEASE, id, fb);
 	fusecl_forget(fc, id, 1);
@@ -983,13 +982,13 @@ t_locks(void)
 static void
 t_hiprio(void)
 {
-	struct fuse_interrupt_in ii = { .unique = 2 };
-	struct iovec a = { &ii, sizeof(ii) };
+	struct fuse_interrupt_in ii = {.unique = 2};
+	struct iovec a = {&ii, sizeof(ii)};
 	struct {
 		struct fuse_batch_forget_in b;
 		struct fuse_forget_one one[2];
 	} bf;
-	struct iovec ab = { &bf, sizeof(bf) };
+	struct iovec ab = {&bf, sizeof(bf)};
 	uint64_t id1, id2;
 
 	id1 = lookup_id(FUSE_ROOT_ID, "a.txt");
@@ -1003,9 +1002,9 @@ t_hiprio(void)
 	bf.one[0].nlookup = 1;
 	bf.one[1].nodeid = id2;
 	bf.one[1].nlookup = 1;
-	is_res(fusecl_noreply(fc, VUC_QUEUE_HIPRIO, FUSE_BATCH_FORGET, 0, &ab,
-			      1),
-	       0, "BATCH_FORGET: chain returned, no reply");
+	is_res(
+	    fusecl_noreply(fc, VUC_QUEUE_HIPRIO, FUSE_BATCH_FORGET, 0, &ab, 1),
+	    0, "BATCH_FORGET: chain returned, no reply");
 	if (kind == KIND_REFERENCE)
 		/*
 		 * QEMU 7.2's virtiofsd queues an INTERRUPT whose target it
@@ -1016,9 +1015,10 @@ t_hiprio(void)
 		tap_skip(1, "reference daemon dies on FUSE_INTERRUPT");
 	else
 		is_res(fusecl_noreply(fc, VUC_QUEUE_HIPRIO, FUSE_INTERRUPT, 0,
-				      &a, 1),
-		       0, "INTERRUPT of a finished request: chain returned, "
-			  "no reply");
+		                      &a, 1),
+		       0,
+		       "INTERRUPT of a finished request: chain returned, "
+		       "no reply");
 	is_res(fusecl_getattr(fc, FUSE_ROOT_ID, NULL), 0,
 	       "the daemon still serves after FORGET and INTERRUPT");
 	tap_ok(lookup_id(FUSE_ROOT_ID, "a.txt") != 0,
@@ -1028,10 +1028,10 @@ t_hiprio(void)
 static void
 t_misc(void)
 {
-	struct fuse_syncfs_in sf = { 0 };
+	struct fuse_syncfs_in sf = {0};
 
-	is_res(fusecl_call(fc, FUSE_SYNCFS, FUSE_ROOT_ID, &sf, sizeof(sf),
-			   NULL, NULL, 0),
+	is_res(fusecl_call(fc, FUSE_SYNCFS, FUSE_ROOT_ID, &sf, sizeof(sf), NULL,
+	                   NULL, 0),
 	       0, "SYNCFS");
 	is_res(fusecl_call(fc, 9999, FUSE_ROOT_ID, NULL, 0, NULL, NULL, 0),
 	       -ENOSYS, "unknown opcode 9999: ENOSYS");
@@ -1045,8 +1045,8 @@ static void
 t_transport(void)
 {
 	struct vuclient_opts vo = {
-		.want_indirect = true,
-		.want_event_idx = true,
+	    .want_indirect = true,
+	    .want_event_idx = true,
 	};
 	static uint8_t big[256 << 10], back[256 << 10];
 	struct fusecl_pending p[32];
@@ -1070,11 +1070,11 @@ t_transport(void)
 	fc = fusecl_new(vu);
 	feats = vuclient_features(vu);
 	tap_diag("transport: offered %#llx negotiated %#llx protocol %#llx",
-		 (unsigned long long)vuclient_offered_features(vu),
-		 (unsigned long long)feats,
-		 (unsigned long long)vuclient_protocol_features(vu));
+	         (unsigned long long)vuclient_offered_features(vu),
+	         (unsigned long long)feats,
+	         (unsigned long long)vuclient_protocol_features(vu));
 	tap_ok(!(vuclient_protocol_features(vu) &
-		 (1ull << VHOST_USER_PROTOCOL_F_CONFIG)),
+	         (1ull << VHOST_USER_PROTOCOL_F_CONFIG)),
 	       "PROTOCOL_F_CONFIG is not negotiated (QEMU 7.2 serves config)");
 	is_res(fusecl_init(fc, FUSE_MAX_PAGES | FUSE_INIT_EXT), 0,
 	       "--fd: INIT");
@@ -1086,22 +1086,21 @@ t_transport(void)
 
 	/* many requests in flight at once, reaped in any order */
 	for (i = 0; i < 32; i++)
-		if (fusecl_submit(fc, VUC_QUEUE_REQUEST, FUSE_GETATTR,
-				  FUSE_ROOT_ID,
-				  &(struct iovec){ &(struct fuse_getattr_in){ 0 },
-						   sizeof(struct fuse_getattr_in) },
-				  1, back + i * 128, sizeof(struct fuse_attr_out),
-				  &p[i]) < 0)
+		if (fusecl_submit(
+		        fc, VUC_QUEUE_REQUEST, FUSE_GETATTR, FUSE_ROOT_ID,
+		        &(struct iovec){&(struct fuse_getattr_in){0},
+		                        sizeof(struct fuse_getattr_in)},
+		        1, back + i * 128, sizeof(struct fuse_attr_out),
+		        &p[i]) < 0)
 			bail(fusecl_error(fc));
 	for (i = 0, ok = 0; i < 32; i++)
-		ok += fusecl_wait(fc, &p[i], 0) ==
-		      sizeof(struct fuse_attr_out);
+		ok += fusecl_wait(fc, &p[i], 0) == sizeof(struct fuse_attr_out);
 	tap_is_int(ok, 32, "32 GETATTR requests in flight at once");
 
 	if (feats & (1ull << VIRTIO_RING_F_INDIRECT_DESC)) {
 		fc->mode = VUC_CHAIN_INDIRECT;
 		is_res(fusecl_create(fc, FUSE_ROOT_ID, "indirect.bin",
-				     O_RDWR | O_CREAT, S_IFREG | 0644, &e, &fh),
+		                     O_RDWR | O_CREAT, S_IFREG | 0644, &e, &fh),
 		       0, "indirect chain: CREATE");
 		fill_pattern(big, sizeof(big), 3);
 		is_res(fusecl_write(fc, e.nodeid, fh, 0, big, sizeof(big)),
@@ -1110,8 +1109,8 @@ t_transport(void)
 		tap_ok(n == sizeof(back) && !memcmp(big, back, n),
 		       "indirect chain: READ 256 KiB back");
 		tap_ok(read_host("indirect.bin", back, sizeof(back)) ==
-				       sizeof(big) &&
-			       !memcmp(big, back, sizeof(big)),
+		               sizeof(big) &&
+		           !memcmp(big, back, sizeof(big)),
 		       "indirect chain: the host file has the bytes");
 		fusecl_release(fc, FUSE_RELEASE, e.nodeid, fh);
 	} else {
@@ -1124,18 +1123,17 @@ t_transport(void)
 	 * lets a driver frame buffers any way it likes.
 	 */
 	fc->mode = VUC_CHAIN_SPLIT;
-	is_res(fusecl_create(fc, FUSE_ROOT_ID, "split.bin",
-			     O_RDWR | O_CREAT, S_IFREG | 0644, &e, &fh),
+	is_res(fusecl_create(fc, FUSE_ROOT_ID, "split.bin", O_RDWR | O_CREAT,
+	                     S_IFREG | 0644, &e, &fh),
 	       0, "split chain: CREATE");
 	fill_pattern(big, sizeof(big), 4);
-	is_res(fusecl_write(fc, e.nodeid, fh, 0, big, sizeof(big)),
-	       sizeof(big), "split chain: WRITE 256 KiB");
+	is_res(fusecl_write(fc, e.nodeid, fh, 0, big, sizeof(big)), sizeof(big),
+	       "split chain: WRITE 256 KiB");
 	n = fusecl_read(fc, e.nodeid, fh, 0, back, sizeof(back));
 	tap_ok(n == sizeof(back) && !memcmp(big, back, n),
 	       "split chain: READ 256 KiB back");
-	tap_ok(read_host("split.bin", back, sizeof(back)) ==
-			       sizeof(big) &&
-		       !memcmp(big, back, sizeof(big)),
+	tap_ok(read_host("split.bin", back, sizeof(back)) == sizeof(big) &&
+	           !memcmp(big, back, sizeof(big)),
 	       "split chain: the host file has the bytes");
 	fusecl_release(fc, FUSE_RELEASE, e.nodeid, fh);
 	fc->mode = VUC_CHAIN_DIRECT;
@@ -1146,7 +1144,7 @@ static void
 populate_share(void)
 {
 	snprintf(workdir, sizeof(workdir), "%s/vs-fuse-ops.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(workdir))
 		bail("mkdtemp");
 	snprintf(share, sizeof(share), "%s/share", workdir);
@@ -1174,9 +1172,9 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "daemon", required_argument, NULL, 'd' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
+	    {"daemon", required_argument, NULL, 'd'},
+	    {"kind", required_argument, NULL, 'k'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *kname = "ours";
 	int c;
@@ -1190,8 +1188,10 @@ main(int argc, char **argv)
 			kname = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: %s --daemon=PATH "
-					"--kind=ours|reference\n", argv[0]);
+			fprintf(stderr,
+			        "usage: %s --daemon=PATH "
+			        "--kind=ours|reference\n",
+			        argv[0]);
 			return 2;
 		}
 	}

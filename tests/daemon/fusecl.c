@@ -51,8 +51,8 @@ fusecl_error(const struct fusecl *f)
 /* Header first, then the arguments, each its own readable buffer. */
 static int
 fusecl_request(struct fusecl *f, struct fuse_in_header *ih, uint32_t opcode,
-	       uint64_t nodeid, const struct iovec *args, int nargs,
-	       struct iovec *rd)
+               uint64_t nodeid, const struct iovec *args, int nargs,
+               struct iovec *rd)
 {
 	size_t len = sizeof(*ih);
 	int i;
@@ -81,8 +81,8 @@ fusecl_request(struct fusecl *f, struct fuse_in_header *ih, uint32_t opcode,
 
 int
 fusecl_submit(struct fusecl *f, int queue, uint32_t opcode, uint64_t nodeid,
-	      const struct iovec *args, int nargs, void *out, size_t outsize,
-	      struct fusecl_pending *p)
+              const struct iovec *args, int nargs, void *out, size_t outsize,
+              struct fusecl_pending *p)
 {
 	struct fuse_in_header ih;
 	struct iovec rd[FUSECL_MAXARGS + 1];
@@ -99,8 +99,8 @@ fusecl_submit(struct fusecl *f, int queue, uint32_t opcode, uint64_t nodeid,
 	p->wr[1].iov_base = out;
 	p->wr[1].iov_len = outsize;
 	p->nwr = outsize ? 2 : 1;
-	p->head = vuclient_submit(f->vu, queue, rd, nrd, p->wr, p->nwr,
-				  f->mode);
+	p->head =
+	    vuclient_submit(f->vu, queue, rd, nrd, p->wr, p->nwr, f->mode);
 	if (p->head < 0) {
 		fusecl_err(f, "submit: %s", vuclient_error(f->vu));
 		return -1;
@@ -112,31 +112,31 @@ long
 fusecl_wait(struct fusecl *f, struct fusecl_pending *p, int timeout_ms)
 {
 	long used = vuclient_wait(f->vu, p->queue, p->head, p->wr, p->nwr,
-				  timeout_ms ? timeout_ms : f->timeout_ms);
+	                          timeout_ms ? timeout_ms : f->timeout_ms);
 	const struct fuse_out_header *oh = &p->oh;
 
 	if (used < 0) {
 		fusecl_err(f, "opcode %u: %s", p->opcode,
-			   vuclient_error(f->vu));
+		           vuclient_error(f->vu));
 		return -FUSECL_EBROKEN;
 	}
 	if ((size_t)used < sizeof(*oh)) {
 		fusecl_err(f, "opcode %u: reply of %ld bytes has no header",
-			   p->opcode, used);
+		           p->opcode, used);
 		return -FUSECL_EBROKEN;
 	}
 	if (oh->len != used || oh->unique != p->unique) {
 		fusecl_err(f,
-			   "opcode %u: reply header len %u unique %llu, "
-			   "used length %ld unique %llu",
-			   p->opcode, oh->len, (unsigned long long)oh->unique,
-			   used, (unsigned long long)p->unique);
+		           "opcode %u: reply header len %u unique %llu, "
+		           "used length %ld unique %llu",
+		           p->opcode, oh->len, (unsigned long long)oh->unique,
+		           used, (unsigned long long)p->unique);
 		return -FUSECL_EBROKEN;
 	}
 	if (oh->error > 0 || oh->error < -4095 ||
 	    (oh->error && used != sizeof(*oh))) {
 		fusecl_err(f, "opcode %u: bad error reply %d (%ld bytes)",
-			   p->opcode, oh->error, used);
+		           p->opcode, oh->error, used);
 		return -FUSECL_EBROKEN;
 	}
 	if (oh->error)
@@ -146,20 +146,19 @@ fusecl_wait(struct fusecl *f, struct fusecl_pending *p, int timeout_ms)
 
 long
 fusecl_callv(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
-	     const struct iovec *args, int nargs, void *out, size_t outsize)
+             const struct iovec *args, int nargs, void *out, size_t outsize)
 {
 	struct fusecl_pending p;
 
 	if (fusecl_submit(f, VUC_QUEUE_REQUEST, opcode, nodeid, args, nargs,
-			  out, outsize, &p) < 0)
+	                  out, outsize, &p) < 0)
 		return -FUSECL_EBROKEN;
 	return fusecl_wait(f, &p, 0);
 }
 
 long
-fusecl_call(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
-	    const void *arg, size_t arglen, const char *name, void *out,
-	    size_t outsize)
+fusecl_call(struct fusecl *f, uint32_t opcode, uint64_t nodeid, const void *arg,
+            size_t arglen, const char *name, void *out, size_t outsize)
 {
 	struct iovec a[2];
 	int n = 0;
@@ -177,7 +176,7 @@ fusecl_call(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
 
 long
 fusecl_noreply(struct fusecl *f, int queue, uint32_t opcode, uint64_t nodeid,
-	       const struct iovec *args, int nargs)
+               const struct iovec *args, int nargs)
 {
 	struct fuse_in_header ih;
 	struct iovec rd[FUSECL_MAXARGS + 1];
@@ -198,16 +197,16 @@ int
 fusecl_init(struct fusecl *f, uint32_t flags)
 {
 	struct fuse_init_in in = {
-		.major = FUSE_KERNEL_VERSION,
-		.minor = FUSE_KERNEL_MINOR_VERSION,
-		.max_readahead = 128 << 10,
-		.flags = flags,
+	    .major = FUSE_KERNEL_VERSION,
+	    .minor = FUSE_KERNEL_MINOR_VERSION,
+	    .max_readahead = 128 << 10,
+	    .flags = flags,
 	};
 	long n;
 
 	memset(&f->init, 0, sizeof(f->init));
 	n = fusecl_call(f, FUSE_INIT, 0, &in, sizeof(in), NULL, &f->init,
-			sizeof(f->init));
+	                sizeof(f->init));
 	if (n < 0)
 		return n;
 	if (n < FUSE_COMPAT_22_INIT_OUT_SIZE) {
@@ -219,10 +218,10 @@ fusecl_init(struct fusecl *f, uint32_t flags)
 
 int
 fusecl_lookup(struct fusecl *f, uint64_t parent, const char *name,
-	      struct fuse_entry_out *e)
+              struct fuse_entry_out *e)
 {
-	long n = fusecl_call(f, FUSE_LOOKUP, parent, NULL, 0, name, e,
-			     sizeof(*e));
+	long n =
+	    fusecl_call(f, FUSE_LOOKUP, parent, NULL, 0, name, e, sizeof(*e));
 
 	if (n >= 0 && n != sizeof(*e)) {
 		fusecl_err(f, "LOOKUP reply of %ld bytes", n);
@@ -234,8 +233,8 @@ fusecl_lookup(struct fusecl *f, uint64_t parent, const char *name,
 long
 fusecl_forget(struct fusecl *f, uint64_t nodeid, uint64_t nlookup)
 {
-	struct fuse_forget_in in = { .nlookup = nlookup };
-	struct iovec a = { &in, sizeof(in) };
+	struct fuse_forget_in in = {.nlookup = nlookup};
+	struct iovec a = {&in, sizeof(in)};
 
 	return fusecl_noreply(f, VUC_QUEUE_HIPRIO, FUSE_FORGET, nodeid, &a, 1);
 }
@@ -243,10 +242,10 @@ fusecl_forget(struct fusecl *f, uint64_t nodeid, uint64_t nlookup)
 int
 fusecl_getattr(struct fusecl *f, uint64_t nodeid, struct fuse_attr *a)
 {
-	struct fuse_getattr_in in = { 0 };
+	struct fuse_getattr_in in = {0};
 	struct fuse_attr_out out;
 	long n = fusecl_call(f, FUSE_GETATTR, nodeid, &in, sizeof(in), NULL,
-			     &out, sizeof(out));
+	                     &out, sizeof(out));
 
 	if (n >= 0 && n != sizeof(out)) {
 		fusecl_err(f, "GETATTR reply of %ld bytes", n);
@@ -258,13 +257,13 @@ fusecl_getattr(struct fusecl *f, uint64_t nodeid, struct fuse_attr *a)
 }
 
 int
-fusecl_open(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
-	    uint32_t flags, uint64_t *fh)
+fusecl_open(struct fusecl *f, uint32_t opcode, uint64_t nodeid, uint32_t flags,
+            uint64_t *fh)
 {
-	struct fuse_open_in in = { .flags = flags };
+	struct fuse_open_in in = {.flags = flags};
 	struct fuse_open_out out;
 	long n = fusecl_call(f, opcode, nodeid, &in, sizeof(in), NULL, &out,
-			     sizeof(out));
+	                     sizeof(out));
 
 	if (n >= 0 && n != sizeof(out)) {
 		fusecl_err(f, "OPEN reply of %ld bytes", n);
@@ -276,32 +275,30 @@ fusecl_open(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
 }
 
 int
-fusecl_release(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
-	       uint64_t fh)
+fusecl_release(struct fusecl *f, uint32_t opcode, uint64_t nodeid, uint64_t fh)
 {
-	struct fuse_release_in in = { .fh = fh };
-	long n = fusecl_call(f, opcode, nodeid, &in, sizeof(in), NULL, NULL,
-			     0);
+	struct fuse_release_in in = {.fh = fh};
+	long n = fusecl_call(f, opcode, nodeid, &in, sizeof(in), NULL, NULL, 0);
 
 	return n < 0 ? n : 0;
 }
 
 int
 fusecl_create(struct fusecl *f, uint64_t parent, const char *name,
-	      uint32_t flags, uint32_t mode, struct fuse_entry_out *e,
-	      uint64_t *fh)
+              uint32_t flags, uint32_t mode, struct fuse_entry_out *e,
+              uint64_t *fh)
 {
 	struct fuse_create_in in = {
-		.flags = flags,
-		.mode = mode,
-		.umask = 022,
+	    .flags = flags,
+	    .mode = mode,
+	    .umask = 022,
 	};
 	struct {
 		struct fuse_entry_out e;
 		struct fuse_open_out o;
 	} out;
 	long n = fusecl_call(f, FUSE_CREATE, parent, &in, sizeof(in), name,
-			     &out, sizeof(out));
+	                     &out, sizeof(out));
 
 	if (n >= 0 && n != sizeof(out)) {
 		fusecl_err(f, "CREATE reply of %ld bytes", n);
@@ -315,13 +312,13 @@ fusecl_create(struct fusecl *f, uint64_t parent, const char *name,
 }
 
 int
-fusecl_mkdir(struct fusecl *f, uint64_t parent, const char *name,
-	     uint32_t mode, struct fuse_entry_out *e)
+fusecl_mkdir(struct fusecl *f, uint64_t parent, const char *name, uint32_t mode,
+             struct fuse_entry_out *e)
 {
-	struct fuse_mkdir_in in = { .mode = mode, .umask = 022 };
+	struct fuse_mkdir_in in = {.mode = mode, .umask = 022};
 	struct fuse_entry_out out;
-	long n = fusecl_call(f, FUSE_MKDIR, parent, &in, sizeof(in), name,
-			     &out, sizeof(out));
+	long n = fusecl_call(f, FUSE_MKDIR, parent, &in, sizeof(in), name, &out,
+	                     sizeof(out));
 
 	if (n >= 0 && n != sizeof(out)) {
 		fusecl_err(f, "MKDIR reply of %ld bytes", n);
@@ -334,23 +331,23 @@ fusecl_mkdir(struct fusecl *f, uint64_t parent, const char *name,
 
 long
 fusecl_read(struct fusecl *f, uint64_t nodeid, uint64_t fh, uint64_t off,
-	    void *buf, uint32_t size)
+            void *buf, uint32_t size)
 {
-	struct fuse_read_in in = { .fh = fh, .offset = off, .size = size };
+	struct fuse_read_in in = {.fh = fh, .offset = off, .size = size};
 
 	return fusecl_call(f, FUSE_READ, nodeid, &in, sizeof(in), NULL, buf,
-			   size);
+	                   size);
 }
 
 long
 fusecl_write(struct fusecl *f, uint64_t nodeid, uint64_t fh, uint64_t off,
-	     const void *buf, uint32_t size)
+             const void *buf, uint32_t size)
 {
-	struct fuse_write_in in = { .fh = fh, .offset = off, .size = size };
+	struct fuse_write_in in = {.fh = fh, .offset = off, .size = size};
 	struct fuse_write_out out;
 	struct iovec a[2] = {
-		{ &in, sizeof(in) },
-		{ (void *)buf, size },
+	    {&in, sizeof(in)},
+	    {(void *)buf, size},
 	};
 	long n = fusecl_callv(f, FUSE_WRITE, nodeid, a, 2, &out, sizeof(out));
 

@@ -1,4 +1,5 @@
-/* fusecl.h: FUSE requests over a vuclient, the way the guest kernel sends them */
+/* fusecl.h: FUSE requests over a vuclient, the way the guest kernel sends them
+ */
 #ifndef VS_FUSECL_H
 #define VS_FUSECL_H
 
@@ -48,16 +49,16 @@ void fusecl_free(struct fusecl *f);
 const char *fusecl_error(const struct fusecl *f);
 
 long fusecl_callv(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
-		  const struct iovec *args, int nargs, void *out,
-		  size_t outsize);
+                  const struct iovec *args, int nargs, void *out,
+                  size_t outsize);
 /* One argument, or an argument and a NUL-terminated name (may be NULL). */
 long fusecl_call(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
-		 const void *arg, size_t arglen, const char *name, void *out,
-		 size_t outsize);
+                 const void *arg, size_t arglen, const char *name, void *out,
+                 size_t outsize);
 
-int fusecl_submit(struct fusecl *f, int queue, uint32_t opcode,
-		  uint64_t nodeid, const struct iovec *args, int nargs,
-		  void *out, size_t outsize, struct fusecl_pending *p);
+int fusecl_submit(struct fusecl *f, int queue, uint32_t opcode, uint64_t nodeid,
+                  const struct iovec *args, int nargs, void *out,
+                  size_t outsize, struct fusecl_pending *p);
 long fusecl_wait(struct fusecl *f, struct fusecl_pending *p, int timeout_ms);
 
 /*
@@ -66,26 +67,26 @@ long fusecl_wait(struct fusecl *f, struct fusecl_pending *p, int timeout_ms);
  * back (0 expected) or -FUSECL_EBROKEN.
  */
 long fusecl_noreply(struct fusecl *f, int queue, uint32_t opcode,
-		    uint64_t nodeid, const struct iovec *args, int nargs);
+                    uint64_t nodeid, const struct iovec *args, int nargs);
 
 /* Shorthands; each returns 0 (or a length) or a negative errno. */
 int fusecl_init(struct fusecl *f, uint32_t flags);
 int fusecl_lookup(struct fusecl *f, uint64_t parent, const char *name,
-		  struct fuse_entry_out *e);
+                  struct fuse_entry_out *e);
 long fusecl_forget(struct fusecl *f, uint64_t nodeid, uint64_t nlookup);
 int fusecl_getattr(struct fusecl *f, uint64_t nodeid, struct fuse_attr *a);
 int fusecl_open(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
-		uint32_t flags, uint64_t *fh);
+                uint32_t flags, uint64_t *fh);
 int fusecl_release(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
-		   uint64_t fh);
+                   uint64_t fh);
 int fusecl_create(struct fusecl *f, uint64_t parent, const char *name,
-		  uint32_t flags, uint32_t mode, struct fuse_entry_out *e,
-		  uint64_t *fh);
+                  uint32_t flags, uint32_t mode, struct fuse_entry_out *e,
+                  uint64_t *fh);
 int fusecl_mkdir(struct fusecl *f, uint64_t parent, const char *name,
-		 uint32_t mode, struct fuse_entry_out *e);
-long fusecl_read(struct fusecl *f, uint64_t nodeid, uint64_t fh,
-		 uint64_t off, void *buf, uint32_t size);
-long fusecl_write(struct fusecl *f, uint64_t nodeid, uint64_t fh,
-		  uint64_t off, const void *buf, uint32_t size);
+                 uint32_t mode, struct fuse_entry_out *e);
+long fusecl_read(struct fusecl *f, uint64_t nodeid, uint64_t fh, uint64_t off,
+                 void *buf, uint32_t size);
+long fusecl_write(struct fusecl *f, uint64_t nodeid, uint64_t fh, uint64_t off,
+                  const void *buf, uint32_t size);
 
 #endif

@@ -11,9 +11,14 @@ check_PROGRAMS += tests/daemon/fuse-ops
 tests_daemon_fuse_ops_SOURCES = tests/daemon/fuse-ops.c
 tests_daemon_fuse_ops_LDADD = tests/daemon/libvuclient.a
 
+check_PROGRAMS += tests/daemon/hostile
+tests_daemon_hostile_SOURCES = tests/daemon/hostile.c
+tests_daemon_hostile_LDADD = tests/daemon/libvuclient.a
+
 # Same suite, two daemons: ours, and QEMU's C virtiofsd to prove the client.
 DAEMON_TESTS = \
 	tests/daemon/fuse-ops-ours.sh \
-	tests/daemon/fuse-ops-reference.sh
+	tests/daemon/fuse-ops-reference.sh \
+	tests/daemon/hostile-ours.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += $(DAEMON_TESTS)

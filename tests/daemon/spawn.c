@@ -14,13 +14,13 @@
 #include <sys/wait.h>
 
 /* libvirt hands over whatever number it got; not 3, to catch assumptions */
-#define SPAWN_FD 7
+#define SPAWN_FD      7
 #define SPAWN_MAXARGS 32
 
 static int
 spawn_listen(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
@@ -51,14 +51,14 @@ spawn_start(const struct spawn_opts *o, const char *name)
 	snprintf(s->sock, sizeof(s->sock), "%s/%s.sock", o->workdir, name);
 	snprintf(s->log, sizeof(s->log), "%s/%s.log", o->workdir, name);
 	snprintf(source, sizeof(source), "source=%s%s%s", o->shared_dir,
-		 o->options && *o->options ? "," : "",
-		 o->options ? o->options : "");
+	         o->options && *o->options ? "," : "",
+	         o->options ? o->options : "");
 	argv[n++] = o->binary;
 	if (o->use_fd) {
 		lfd = spawn_listen(s->sock);
 		if (lfd < 0) {
 			fprintf(stderr, "# listen on %s: %s\n", s->sock,
-				strerror(errno));
+			        strerror(errno));
 			free(s);
 			return NULL;
 		}
@@ -66,8 +66,7 @@ spawn_start(const struct spawn_opts *o, const char *name)
 		argv[n++] = fdarg;
 	} else {
 		unlink(s->sock);
-		snprintf(sockarg, sizeof(sockarg), "--socket-path=%s",
-			 s->sock);
+		snprintf(sockarg, sizeof(sockarg), "--socket-path=%s", s->sock);
 		argv[n++] = sockarg;
 	}
 	argv[n++] = "-o";
@@ -166,8 +165,7 @@ spawn_dump_log(const struct spawn *s, FILE *out, int max_lines)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f) && n++ < max_lines)
-		fprintf(out, "#   %s%s", line,
-			strchr(line, '\n') ? "" : "\n");
+		fprintf(out, "#   %s%s", line, strchr(line, '\n') ? "" : "\n");
 	fclose(f);
 }
 

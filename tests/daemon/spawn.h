@@ -1,4 +1,5 @@
-/* spawn.h: start and stop a virtiofs daemon under test, as QEMU or libvirt would */
+/* spawn.h: start and stop a virtiofs daemon under test, as QEMU or libvirt
+ * would */
 #ifndef VS_SPAWN_H
 #define VS_SPAWN_H
 
@@ -11,7 +12,7 @@ struct spawn_opts {
 	const char *shared_dir;
 	const char *workdir; /* the socket and the daemon's log go here */
 	const char *options; /* appended to -o source=DIR, e.g. "cache=none" */
-	bool use_fd;	     /* hand a listening socket with --fd=N */
+	bool use_fd;         /* hand a listening socket with --fd=N */
 	const char *const *extra; /* more arguments, NULL-terminated */
 };
 

@@ -18,16 +18,14 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#define VUC_MAX_FDS 8
+#define VUC_MAX_FDS     8
 #define VUC_MAX_PAYLOAD 4096
 
 /* Guest-physical and front-end user bases: all distinct on purpose. */
-static const uint64_t vuc_gpa_base[VUC_NREGIONS] = {
-	0x40000000ull, 0x100000000ull
-};
-static const uint64_t vuc_uaddr_base[VUC_NREGIONS] = {
-	0x7f5500000000ull, 0x7f5580000000ull
-};
+static const uint64_t vuc_gpa_base[VUC_NREGIONS] = {0x40000000ull,
+                                                    0x100000000ull};
+static const uint64_t vuc_uaddr_base[VUC_NREGIONS] = {0x7f5500000000ull,
+                                                      0x7f5580000000ull};
 
 struct vuc_hdr {
 	uint32_t request;
@@ -203,7 +201,7 @@ vuc_mem_init(struct vuclient *c)
 		return -1;
 	}
 	c->mem = mmap(NULL, c->memsize, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      c->memfd, 0);
+	              c->memfd, 0);
 	if (c->mem == MAP_FAILED) {
 		c->mem = NULL;
 		vuc_err(c, "mmap guest memory: %s", strerror(errno));
@@ -259,7 +257,7 @@ vuclient_adopt(int sock, const struct vuclient_opts *opts)
 struct vuclient *
 vuclient_connect(const char *path, const struct vuclient_opts *opts)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int timeout = opts && opts->timeout_ms ? opts->timeout_ms : 5000;
 	long long deadline = vuc_now_ms() + timeout;
 	int fd;
@@ -346,18 +344,18 @@ vuclient_socket(const struct vuclient *c)
 
 int
 vuclient_send(struct vuclient *c, uint32_t req, uint32_t flags,
-	      const void *payload, uint32_t size, const int *fds, int nfds)
+              const void *payload, uint32_t size, const int *fds, int nfds)
 {
-	struct vuc_hdr h = { req, flags | VHOST_USER_VERSION, size };
+	struct vuc_hdr h = {req, flags | VHOST_USER_VERSION, size};
 	struct iovec iov[2] = {
-		{ &h, sizeof(h) },
-		{ (void *)payload, size },
+	    {&h, sizeof(h)},
+	    {(void *)payload, size},
 	};
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * VUC_MAX_FDS)];
 		struct cmsghdr align;
 	} u;
-	struct msghdr m = { .msg_iov = iov, .msg_iovlen = size ? 2 : 1 };
+	struct msghdr m = {.msg_iov = iov, .msg_iovlen = size ? 2 : 1};
 	ssize_t n;
 
 	if (nfds > VUC_MAX_FDS) {
@@ -381,7 +379,7 @@ vuclient_send(struct vuclient *c, uint32_t req, uint32_t flags,
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)(sizeof(h) + size)) {
 		vuc_err(c, "send vhost-user request %u: %s", req,
-			n < 0 ? strerror(errno) : "short write");
+		        n < 0 ? strerror(errno) : "short write");
 		return -1;
 	}
 	return 0;
@@ -394,7 +392,7 @@ vuc_read_full(struct vuclient *c, void *buf, size_t len)
 	uint8_t *p = buf;
 
 	while (len > 0) {
-		struct pollfd pfd = { c->sock, POLLIN, 0 };
+		struct pollfd pfd = {c->sock, POLLIN, 0};
 		long long left = deadline - vuc_now_ms();
 		ssize_t n;
 
@@ -407,8 +405,8 @@ vuc_read_full(struct vuclient *c, void *buf, size_t len)
 			continue;
 		if (n <= 0) {
 			vuc_err(c, "reading vhost-user reply: %s",
-				n ? strerror(errno)
-				  : "daemon closed the connection");
+			        n ? strerror(errno)
+			          : "daemon closed the connection");
 			return -1;
 		}
 		p += n;
@@ -428,7 +426,7 @@ vuclient_recv(struct vuclient *c, uint32_t req, void *payload, uint32_t size)
 	if (h.request != req || (h.flags & 3) != VHOST_USER_VERSION ||
 	    !(h.flags & VHOST_USER_FLAG_REPLY)) {
 		vuc_err(c, "bad reply header: request %u flags %#x to %u",
-			h.request, h.flags, req);
+		        h.request, h.flags, req);
 		return -1;
 	}
 	if (h.size > VUC_MAX_PAYLOAD) {
@@ -461,14 +459,14 @@ vuclient_get_u64(struct vuclient *c, uint32_t req, uint64_t *val)
 /* Send a message that has no reply of its own; wait for the ack. */
 static int
 vuc_set(struct vuclient *c, uint32_t req, const void *payload, uint32_t size,
-	const int *fds, int nfds)
+        const int *fds, int nfds)
 {
 	bool ack = c->protocol & (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK);
 	uint64_t status;
 	int n;
 
-	if (vuclient_send(c, req, ack ? VHOST_USER_FLAG_NEED_REPLY : 0,
-			  payload, size, fds, nfds) < 0)
+	if (vuclient_send(c, req, ack ? VHOST_USER_FLAG_NEED_REPLY : 0, payload,
+	                  size, fds, nfds) < 0)
 		return -1;
 	if (!ack)
 		return 0;
@@ -477,7 +475,7 @@ vuc_set(struct vuclient *c, uint32_t req, const void *payload, uint32_t size,
 		return -1;
 	if (n != sizeof(status) || status != 0) {
 		vuc_err(c, "request %u was refused (ack %llu, %d bytes)", req,
-			(unsigned long long)status, n);
+		        (unsigned long long)status, n);
 		return -1;
 	}
 	return 0;
@@ -492,7 +490,7 @@ vuclient_set_u64(struct vuclient *c, uint32_t req, uint64_t val)
 static int
 vuc_set_state(struct vuclient *c, uint32_t req, unsigned q, unsigned num)
 {
-	struct vhost_vring_state s = { .index = q, .num = num };
+	struct vhost_vring_state s = {.index = q, .num = num};
 
 	return vuc_set(c, req, &s, sizeof(s), NULL, 0);
 }
@@ -533,26 +531,26 @@ vuc_mem_table(struct vuclient *c)
 			return -1;
 		if (slots < VUC_NREGIONS) {
 			vuc_err(c, "daemon has only %llu memory slots",
-				(unsigned long long)slots);
+			        (unsigned long long)slots);
 			return -1;
 		}
 		for (i = 0; i < VUC_NREGIONS; i++) {
-			struct vuc_mem_reg m = { 0 };
+			struct vuc_mem_reg m = {0};
 
 			vuc_region_desc(&c->reg[i], &m.region);
 			if (vuc_set(c, VHOST_USER_ADD_MEM_REG, &m, sizeof(m),
-				    &fds[i], 1) < 0)
+			            &fds[i], 1) < 0)
 				return -1;
 		}
 		return 0;
 	} else {
-		struct vuc_mem_table t = { .nregions = VUC_NREGIONS };
+		struct vuc_mem_table t = {.nregions = VUC_NREGIONS};
 
 		for (i = 0; i < VUC_NREGIONS; i++)
 			vuc_region_desc(&c->reg[i], &t.regions[i]);
 		return vuc_set(c, VHOST_USER_SET_MEM_TABLE, &t,
-			       8 + VUC_NREGIONS * sizeof(t.regions[0]), fds,
-			       VUC_NREGIONS);
+		               8 + VUC_NREGIONS * sizeof(t.regions[0]), fds,
+		               VUC_NREGIONS);
 	}
 }
 
@@ -562,10 +560,10 @@ vuc_ring_start(struct vuclient *c, unsigned q)
 	struct vuc_vq *vq = &c->vq[q];
 	uint64_t ubase = c->reg[0].uaddr;
 	struct vhost_vring_addr a = {
-		.index = q,
-		.desc_user_addr = ubase + vq->desc_off,
-		.used_user_addr = ubase + vq->used_off,
-		.avail_user_addr = ubase + vq->avail_off,
+	    .index = q,
+	    .desc_user_addr = ubase + vq->desc_off,
+	    .used_user_addr = ubase + vq->used_off,
+	    .avail_user_addr = ubase + vq->avail_off,
 	};
 
 	if (vuc_set_vring_fd(c, VHOST_USER_SET_VRING_CALL, q, vq->call) < 0 ||
@@ -583,8 +581,8 @@ vuc_ring_start(struct vuclient *c, unsigned q)
 int
 vuclient_start(struct vuclient *c)
 {
-	uint64_t want = 1ull << VIRTIO_F_VERSION_1 |
-			1ull << VHOST_USER_F_PROTOCOL_FEATURES;
+	uint64_t want =
+	    1ull << VIRTIO_F_VERSION_1 | 1ull << VHOST_USER_F_PROTOCOL_FEATURES;
 	unsigned q;
 
 	if (c->o.want_indirect)
@@ -599,28 +597,28 @@ vuclient_start(struct vuclient *c)
 	}
 	if (c->offered & (1ull << VHOST_USER_F_PROTOCOL_FEATURES)) {
 		uint64_t pf, pwant = 1ull << VHOST_USER_PROTOCOL_F_MQ |
-				     1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK;
+		                     1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK;
 
 		if (c->o.use_add_mem_reg)
 			pwant |= 1ull
-				 << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS;
-		if (vuclient_get_u64(c, VHOST_USER_GET_PROTOCOL_FEATURES,
-				     &pf) < 0)
+			         << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS;
+		if (vuclient_get_u64(c, VHOST_USER_GET_PROTOCOL_FEATURES, &pf) <
+		    0)
 			return -1;
 		pf &= pwant;
 		if (vuclient_send(c, VHOST_USER_SET_PROTOCOL_FEATURES, 0, &pf,
-				  sizeof(pf), NULL, 0) < 0)
+		                  sizeof(pf), NULL, 0) < 0)
 			return -1;
 		c->protocol = pf;
 		if (pf & (1ull << VHOST_USER_PROTOCOL_F_MQ)) {
 			uint64_t nq;
 
-			if (vuclient_get_u64(c, VHOST_USER_GET_QUEUE_NUM,
-					     &nq) < 0)
+			if (vuclient_get_u64(c, VHOST_USER_GET_QUEUE_NUM, &nq) <
+			    0)
 				return -1;
 			if (nq < 1) {
 				vuc_err(c, "GET_QUEUE_NUM says %llu queues",
-					(unsigned long long)nq);
+				        (unsigned long long)nq);
 				return -1;
 			}
 		}
@@ -643,14 +641,14 @@ vuclient_stop(struct vuclient *c, uint32_t bases[VUC_NQUEUES])
 	unsigned q;
 
 	for (q = 0; q < VUC_NQUEUES; q++) {
-		struct vhost_vring_state s = { .index = q };
+		struct vhost_vring_state s = {.index = q};
 		int n;
 
 		if ((c->features & (1ull << VHOST_USER_F_PROTOCOL_FEATURES)) &&
 		    vuc_set_state(c, VHOST_USER_SET_VRING_ENABLE, q, 0) < 0)
 			return -1;
 		if (vuclient_send(c, VHOST_USER_GET_VRING_BASE, 0, &s,
-				  sizeof(s), NULL, 0) < 0)
+		                  sizeof(s), NULL, 0) < 0)
 			return -1;
 		n = vuclient_recv(c, VHOST_USER_GET_VRING_BASE, &s, sizeof(s));
 		if (n < 0)
@@ -669,7 +667,7 @@ vuclient_stop(struct vuclient *c, uint32_t bases[VUC_NQUEUES])
 
 int
 vuclient_galloc(struct vuclient *c, int region, size_t len,
-		struct vuclient_gbuf *out)
+                struct vuclient_gbuf *out)
 {
 	struct vuc_region *r;
 	size_t at;
@@ -682,7 +680,7 @@ vuclient_galloc(struct vuclient *c, int region, size_t len,
 	at = vuc_align(r->arena_pos, 16);
 	if (len > r->size || at > r->size - len) {
 		vuc_err(c, "guest memory of region %d exhausted (%zu bytes)",
-			region, len);
+		        region, len);
 		return -1;
 	}
 	r->arena_pos = at + len;
@@ -713,7 +711,7 @@ vuclient_desc_table(struct vuclient *c, int queue)
 /* ---- chains ----------------------------------------------------------- */
 
 /* Piece sizes for VUC_CHAIN_SPLIT: 13 + 3 cuts a fuse_in_header. */
-static const size_t vuc_split_sizes[] = { 13, 3, 40, 512, 4096, 65536 };
+static const size_t vuc_split_sizes[] = {13, 3, 40, 512, 4096, 65536};
 
 struct vuc_build {
 	struct vring_desc *d; /* descriptors being filled */
@@ -726,7 +724,7 @@ struct vuc_build {
 
 static int
 vuc_build_add(struct vuclient *c, struct vuc_build *b, int region,
-	      const void *src, size_t len, bool writable)
+              const void *src, size_t len, bool writable)
 {
 	struct vuclient_gbuf g;
 
@@ -759,7 +757,7 @@ vuc_build_add(struct vuclient *c, struct vuc_build *b, int region,
 
 static int
 vuc_build_buf(struct vuclient *c, struct vuc_build *b, enum vuc_chain mode,
-	      const void *src, size_t len, bool writable)
+              const void *src, size_t len, bool writable)
 {
 	const uint8_t *p = src;
 
@@ -800,11 +798,11 @@ vuclient_publish(struct vuclient *c, int queue, uint16_t head)
 }
 
 int
-vuclient_submit(struct vuclient *c, int queue, const struct iovec *rd,
-		int nrd, const struct iovec *wr, int nwr, enum vuc_chain mode)
+vuclient_submit(struct vuclient *c, int queue, const struct iovec *rd, int nrd,
+                const struct iovec *wr, int nwr, enum vuc_chain mode)
 {
 	struct vuc_vq *vq = &c->vq[queue];
-	struct vuc_build b = { 0 };
+	struct vuc_build b = {0};
 	struct vuc_slot *s;
 	unsigned nring, i;
 	int head = -1, k;
@@ -816,7 +814,7 @@ vuclient_submit(struct vuclient *c, int queue, const struct iovec *rd,
 	}
 	for (k = 0; k < nrd; k++)
 		if (vuc_build_buf(c, &b, mode, rd[k].iov_base, rd[k].iov_len,
-				  false) < 0)
+		                  false) < 0)
 			goto out;
 	for (k = 0; k < nwr; k++)
 		if (vuc_build_buf(c, &b, mode, NULL, wr[k].iov_len, true) < 0)
@@ -828,7 +826,7 @@ vuclient_submit(struct vuclient *c, int queue, const struct iovec *rd,
 	nring = mode == VUC_CHAIN_INDIRECT ? 1 : b.n;
 	if (nring > vq->nfree) {
 		vuc_err(c, "chain of %u descriptors, %u free", nring,
-			vq->nfree);
+		        vq->nfree);
 		goto out;
 	}
 	if (mode == VUC_CHAIN_INDIRECT) {
@@ -905,13 +903,15 @@ vuc_reap(struct vuclient *c, int queue)
 
 	while (vq->last_used != idx) {
 		struct vring_used_elem *e =
-			&vq->used->ring[vq->last_used % vq->num];
+		    &vq->used->ring[vq->last_used % vq->num];
 		uint32_t id = e->id;
 
 		if (id >= vq->num || !vq->slots[id].busy ||
 		    vq->slots[id].done) {
-			vuc_err(c, "daemon used descriptor %u that is not in "
-				   "flight on queue %d", id, queue);
+			vuc_err(c,
+			        "daemon used descriptor %u that is not in "
+			        "flight on queue %d",
+			        id, queue);
 			return -1;
 		}
 		vq->slots[id].done = true;
@@ -923,7 +923,7 @@ vuc_reap(struct vuclient *c, int queue)
 
 static long
 vuc_complete(struct vuclient *c, int queue, int head, const struct iovec *wr,
-	     int nwr)
+             int nwr)
 {
 	struct vuc_vq *vq = &c->vq[queue];
 	struct vuc_slot *s = &vq->slots[head];
@@ -932,12 +932,14 @@ vuc_complete(struct vuclient *c, int queue, int head, const struct iovec *wr,
 	int k = 0;
 	unsigned i;
 
-	if (s->used_len > s->wr_total) {
+	if (s->wr_total != SIZE_MAX && s->used_len > s->wr_total) {
 		vuc_err(c, "used length %u exceeds the %zu writable bytes",
-			s->used_len, s->wr_total);
+		        s->used_len, s->wr_total);
 		ret = -1;
 		left = s->wr_total;
 	}
+	if (s->wr_total == SIZE_MAX)
+		left = 0; /* a raw chain: nothing to copy back */
 	/* copy the written bytes back, piece by piece, iovec by iovec */
 	i = 0;
 	while (wr && left > 0 && i < s->nwr && k < nwr) {
@@ -972,7 +974,7 @@ vuc_complete(struct vuclient *c, int queue, int head, const struct iovec *wr,
 
 long
 vuclient_wait(struct vuclient *c, int queue, int head, const struct iovec *wr,
-	      int nwr, int timeout_ms)
+              int nwr, int timeout_ms)
 {
 	struct vuc_vq *vq = &c->vq[queue];
 	bool event_idx = vuclient_has_feature(c, VIRTIO_RING_F_EVENT_IDX);
@@ -987,8 +989,8 @@ vuclient_wait(struct vuclient *c, int queue, int head, const struct iovec *wr,
 	deadline = vuc_now_ms() + timeout_ms;
 	for (;;) {
 		struct pollfd pfd[2] = {
-			{ vq->call, POLLIN, 0 },
-			{ c->sock, POLLIN, 0 },
+		    {vq->call, POLLIN, 0},
+		    {c->sock, POLLIN, 0},
 		};
 		long long left;
 		uint64_t cnt;
@@ -1009,7 +1011,7 @@ vuclient_wait(struct vuclient *c, int queue, int head, const struct iovec *wr,
 		left = deadline - vuc_now_ms();
 		if (left <= 0) {
 			vuc_err(c, "no reply on queue %d within %d ms", queue,
-				timeout_ms);
+			        timeout_ms);
 			return -1;
 		}
 		/* wake up now and then in case a call went astray */
@@ -1021,7 +1023,7 @@ vuclient_wait(struct vuclient *c, int queue, int head, const struct iovec *wr,
 			}
 			if (pfd[1].revents & (POLLHUP | POLLERR)) {
 				vuc_err(c, "daemon closed the connection while "
-					   "a request was in flight");
+				           "a request was in flight");
 				return -1;
 			}
 		}
@@ -1030,7 +1032,7 @@ vuclient_wait(struct vuclient *c, int queue, int head, const struct iovec *wr,
 
 long
 vuclient_call(struct vuclient *c, int queue, const struct iovec *rd, int nrd,
-	      const struct iovec *wr, int nwr, enum vuc_chain mode)
+              const struct iovec *wr, int nwr, enum vuc_chain mode)
 {
 	int head = vuclient_submit(c, queue, rd, nrd, wr, nwr, mode);
 
@@ -1049,4 +1051,88 @@ uint16_t
 vuclient_avail_idx(const struct vuclient *c, int queue)
 {
 	return c->vq[queue].avail_idx;
+}
+
+uint64_t
+vuclient_region_gpa(const struct vuclient *c, int region)
+{
+	return c->reg[region].gpa;
+}
+
+size_t
+vuclient_region_size(const struct vuclient *c, int region)
+{
+	return c->reg[region].size;
+}
+
+int
+vuclient_memfd(const struct vuclient *c)
+{
+	return c->memfd;
+}
+
+int
+vuclient_desc_reserve(struct vuclient *c, int queue, unsigned n, uint16_t *idx)
+{
+	struct vuc_vq *vq = &c->vq[queue];
+	unsigned i;
+
+	if (n == 0 || n > vq->nfree) {
+		vuc_err(c, "cannot reserve %u descriptors, %u free", n,
+		        vq->nfree);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		idx[i] = vq->free[--vq->nfree];
+	return 0;
+}
+
+int
+vuclient_submit_raw(struct vuclient *c, int queue, uint16_t head,
+                    const uint16_t *idx, unsigned n)
+{
+	struct vuc_vq *vq = &c->vq[queue];
+	struct vuc_slot *s;
+
+	if (head >= vq->num || vq->slots[head].busy) {
+		vuc_err(c, "head %u cannot be tracked", head);
+		return -1;
+	}
+	s = &vq->slots[head];
+	s->busy = true;
+	s->done = false;
+	s->ndescs = n;
+	s->descs = malloc(n * sizeof(*s->descs));
+	if (!s->descs)
+		abort();
+	memcpy(s->descs, idx, n * sizeof(*idx));
+	s->wr = NULL;
+	s->nwr = 0;
+	s->wr_total = SIZE_MAX;
+	vq->inflight++;
+	return vuclient_publish(c, queue, head);
+}
+
+int
+vuclient_set_mem_table(struct vuclient *c)
+{
+	return vuc_mem_table(c);
+}
+
+void *
+vuclient_avail_ring(struct vuclient *c, int queue)
+{
+	return c->vq[queue].avail;
+}
+
+int
+vuclient_kick(struct vuclient *c, int queue)
+{
+	uint64_t one = 1;
+
+	if (write(c->vq[queue].kick, &one, sizeof(one)) != sizeof(one)) {
+		vuc_err(c, "kick: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }

@@ -47,40 +47,40 @@ enum {
 	VHOST_USER_REM_MEM_REG = 38,
 };
 
-#define VHOST_USER_VERSION 0x1
-#define VHOST_USER_FLAG_REPLY (1u << 2)
+#define VHOST_USER_VERSION         0x1
+#define VHOST_USER_FLAG_REPLY      (1u << 2)
 #define VHOST_USER_FLAG_NEED_REPLY (1u << 3)
-#define VHOST_USER_VRING_NOFD (1ull << 8)
+#define VHOST_USER_VRING_NOFD      (1ull << 8)
 
-#define VHOST_USER_F_PROTOCOL_FEATURES 30
-#define VHOST_USER_PROTOCOL_F_MQ 0
-#define VHOST_USER_PROTOCOL_F_LOG_SHMFD 1
-#define VHOST_USER_PROTOCOL_F_REPLY_ACK 3
-#define VHOST_USER_PROTOCOL_F_SLAVE_REQ 5
-#define VHOST_USER_PROTOCOL_F_CONFIG 9
-#define VHOST_USER_PROTOCOL_F_RESET_DEVICE 13
+#define VHOST_USER_F_PROTOCOL_FEATURES            30
+#define VHOST_USER_PROTOCOL_F_MQ                  0
+#define VHOST_USER_PROTOCOL_F_LOG_SHMFD           1
+#define VHOST_USER_PROTOCOL_F_REPLY_ACK           3
+#define VHOST_USER_PROTOCOL_F_SLAVE_REQ           5
+#define VHOST_USER_PROTOCOL_F_CONFIG              9
+#define VHOST_USER_PROTOCOL_F_RESET_DEVICE        13
 #define VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS 15
 
-#define VUC_QUEUE_HIPRIO 0
+#define VUC_QUEUE_HIPRIO  0
 #define VUC_QUEUE_REQUEST 1
-#define VUC_NQUEUES 2
-#define VUC_NREGIONS 2
+#define VUC_NQUEUES       2
+#define VUC_NREGIONS      2
 
 /* How a request's buffers are laid out in descriptors. */
 enum vuc_chain {
 	VUC_CHAIN_DIRECT,   /* one descriptor per buffer, region 1 */
 	VUC_CHAIN_INDIRECT, /* the same through an indirect table */
 	VUC_CHAIN_SPLIT,    /* buffers cut in pieces alternating regions,
-			       one piece straddling the header boundary */
+	                       one piece straddling the header boundary */
 };
 
 struct vuclient_opts {
-	unsigned queue_size;	 /* ring entries, power of two (128) */
-	size_t region_size;	 /* bytes per region (16 MiB) */
-	bool want_indirect;	 /* negotiate INDIRECT_DESC if offered */
-	bool want_event_idx;	 /* negotiate EVENT_IDX if offered */
-	bool use_add_mem_reg;	 /* ADD_MEM_REG instead of SET_MEM_TABLE */
-	int timeout_ms;		 /* per request and per reply (5000) */
+	unsigned queue_size;  /* ring entries, power of two (128) */
+	size_t region_size;   /* bytes per region (16 MiB) */
+	bool want_indirect;   /* negotiate INDIRECT_DESC if offered */
+	bool want_event_idx;  /* negotiate EVENT_IDX if offered */
+	bool use_add_mem_reg; /* ADD_MEM_REG instead of SET_MEM_TABLE */
+	int timeout_ms;       /* per request and per reply (5000) */
 };
 
 struct vuclient;
@@ -98,7 +98,7 @@ struct vuclient_gbuf {
  * frees with vuclient_free(), or NULL with errno set (no client to ask).
  */
 struct vuclient *vuclient_connect(const char *path,
-				  const struct vuclient_opts *opts);
+                                  const struct vuclient_opts *opts);
 struct vuclient *vuclient_adopt(int sock, const struct vuclient_opts *opts);
 void vuclient_free(struct vuclient *c);
 
@@ -132,9 +132,9 @@ int vuclient_socket(const struct vuclient *c);
  * payload size.
  */
 int vuclient_send(struct vuclient *c, uint32_t req, uint32_t flags,
-		  const void *payload, uint32_t size, const int *fds, int nfds);
+                  const void *payload, uint32_t size, const int *fds, int nfds);
 int vuclient_recv(struct vuclient *c, uint32_t req, void *payload,
-		  uint32_t size);
+                  uint32_t size);
 int vuclient_get_u64(struct vuclient *c, uint32_t req, uint64_t *val);
 /* Send a u64 and, when REPLY_ACK is negotiated, wait for the ack. */
 int vuclient_set_u64(struct vuclient *c, uint32_t req, uint64_t val);
@@ -145,8 +145,8 @@ int vuclient_set_u64(struct vuclient *c, uint32_t req, uint64_t val);
  * reserved. Returns the head index (>= 0) to pass to vuclient_wait().
  */
 int vuclient_submit(struct vuclient *c, int queue, const struct iovec *rd,
-		    int nrd, const struct iovec *wr, int nwr,
-		    enum vuc_chain mode);
+                    int nrd, const struct iovec *wr, int nwr,
+                    enum vuc_chain mode);
 
 /*
  * Wait until the chain @head of @queue is in the used ring, copy what the
@@ -154,12 +154,12 @@ int vuclient_submit(struct vuclient *c, int queue, const struct iovec *rd,
  * NULL) and return the used length (>= 0).
  */
 long vuclient_wait(struct vuclient *c, int queue, int head,
-		   const struct iovec *wr, int nwr, int timeout_ms);
+                   const struct iovec *wr, int nwr, int timeout_ms);
 
 /* vuclient_submit() + vuclient_wait(). */
 long vuclient_call(struct vuclient *c, int queue, const struct iovec *rd,
-		   int nrd, const struct iovec *wr, int nwr,
-		   enum vuc_chain mode);
+                   int nrd, const struct iovec *wr, int nwr,
+                   enum vuc_chain mode);
 
 /* Chains made available and not yet used, per queue. */
 unsigned vuclient_inflight(const struct vuclient *c, int queue);
@@ -173,8 +173,32 @@ uint16_t vuclient_avail_idx(const struct vuclient *c, int queue);
  * until the client is freed.
  */
 int vuclient_galloc(struct vuclient *c, int region, size_t len,
-		    struct vuclient_gbuf *out);
+                    struct vuclient_gbuf *out);
 void *vuclient_desc_table(struct vuclient *c, int queue);
 int vuclient_publish(struct vuclient *c, int queue, uint16_t head);
+
+/* Guest-physical base and size of a region; the memfd behind them. */
+uint64_t vuclient_region_gpa(const struct vuclient *c, int region);
+size_t vuclient_region_size(const struct vuclient *c, int region);
+int vuclient_memfd(const struct vuclient *c);
+
+/*
+ * Take @n free descriptors of @queue (their indices in @idx) for a chain
+ * the caller writes by hand, then hand it over with vuclient_submit_raw():
+ * the chain is tracked like any other (vuclient_wait works, with no copy
+ * back and no check of the used length) and its descriptors come back
+ * when it is used.
+ */
+int vuclient_desc_reserve(struct vuclient *c, int queue, unsigned n,
+                          uint16_t *idx);
+int vuclient_submit_raw(struct vuclient *c, int queue, uint16_t head,
+                        const uint16_t *idx, unsigned n);
+
+/* The avail ring of @queue (struct vring_avail), and a bare kick. */
+void *vuclient_avail_ring(struct vuclient *c, int queue);
+int vuclient_kick(struct vuclient *c, int queue);
+
+/* Send the memory table again (QEMU does on every memory hotplug). */
+int vuclient_set_mem_table(struct vuclient *c);
 
 #endif

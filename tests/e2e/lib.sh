@@ -1,12 +1,13 @@
-# lib.sh: the real-guest e2e harness, sourced by tests/e2e/*.sh and bench/
+# lib.sh: the real-guest e2e harness, sourced by tests/e2e/*.e2e and bench/
 #
 # A run boots the Debian kernel with the initramfs from mkinitramfs.sh
 # under QEMU (TCG; KVM does not work on these machines), with a
 # vhost-user-fs device served by the daemon under test, and turns the
 # guest's "E2E: PASS|FAIL name" console lines into TAP, adding checks
 # made on the host (files the guest left, md5 both ways, the daemon's
-# exit). Every QEMU runs under timeout(1); every run holds one lock so
-# guests never compete for the two cores or the hugepages.
+# exit). Every QEMU runs under timeout(1); every test holds one lock on
+# the machine (VS_E2E_LOCK) so guests never compete for the two cores or
+# the hugepages, whichever build tree they come from.
 #
 # Environment: VS_E2E_DAEMON (default $VIRTSHARE_FSD, the daemon under
 # test), VS_E2E_TIMEOUT (seconds per guest, 300), VS_E2E_MEM (512M),
@@ -55,15 +56,23 @@ e2e_setup() {
 	[ -x "$e2e_daemon" ] || tap_skip_all "daemon $e2e_daemon is not built"
 	[ -x "$e2e_dir/vs-guest" ] || tap_bail "$e2e_dir/vs-guest is not built"
 	mkdir -p "$e2e_dir"
-	# one guest at a time, for the whole test
-	exec 9> "$e2e_dir/.lock"
+	# one guest at a time on the machine, whichever build tree runs it:
+	# two TCG guests on two cores time out, and hugepages are global
+	exec 9>> "${VS_E2E_LOCK:-/tmp/virtshare-e2e.lock}"
 	flock 9
-	e2e_initrd=$e2e_dir/initramfs.cpio.gz
-	KVER=$e2e_kver sh "$srcdir/tests/e2e/mkinitramfs.sh" "$e2e_initrd" \
-		"$e2e_dir/vs-guest" | sed 's/^/# /' ||
-		tap_bail "cannot build the initramfs"
-	[ -s "$e2e_initrd" ] || tap_bail "cannot build the initramfs"
+	e2e_initramfs test
 	echo "# daemon: $e2e_daemon"
+}
+
+# e2e_initramfs test|bench: build (or reuse) the initramfs, set e2e_initrd;
+# fio and its 80 MB of libraries go only into the bench one
+e2e_initramfs() {
+	e2e_initrd=$e2e_dir/initramfs-$1.cpio.gz
+	_fio=0
+	[ "$1" = bench ] && _fio=1
+	KVER=$e2e_kver WITH_FIO=$_fio sh "$srcdir/tests/e2e/mkinitramfs.sh" \
+		"$e2e_initrd" "$e2e_dir/vs-guest" | sed 's/^/# /'
+	[ -s "$e2e_initrd" ] || tap_bail "cannot build the initramfs"
 }
 
 # e2e_share DIR MB: a fresh share with host-made files for the guest to check
@@ -73,6 +82,8 @@ e2e_share() {
 	echo hello-from-host > "$1/host/hello.txt"
 	head -c "$(($2 << 20))" /dev/urandom > "$1/host/rand.bin"
 	md5sum < "$1/host/rand.bin" > "$1/host/rand.md5"
+	mkdir "$1/host/many"
+	(cd "$1/host/many" && seq -f 'f%06g' 0 9999 | xargs touch)
 }
 
 # e2e_memobj BACKING: the -object for guest RAM; sets e2e_hp_cleanup

@@ -23,11 +23,12 @@ EXTRA_DIST += $(E2E_TESTS) \
 	tests/e2e/mkinitramfs.sh \
 	tests/e2e/guest-init.sh \
 	tests/e2e/domain.xml.in
-CLEANFILES += tests/e2e/initramfs.cpio.gz tests/e2e/initramfs.cpio.gz.key
+CLEANFILES += tests/e2e/initramfs-test.cpio.gz tests/e2e/initramfs-test.cpio.gz.key \
+	tests/e2e/initramfs-bench.cpio.gz tests/e2e/initramfs-bench.cpio.gz.key
 
 clean-local: clean-e2e
 clean-e2e:
-	-rm -rf tests/e2e/run-* tests/e2e/.lock
+	-rm -rf tests/e2e/run-*
 .PHONY: clean-e2e
 
 # `virtshare daemon start` launches the daemon a guest mounts (<source socket>).

@@ -1,4 +1,5 @@
-/* vs-guest.c: file-operation checks busybox cannot do, run inside the e2e guest */
+/* vs-guest.c: file-operation checks busybox cannot do, run inside the e2e guest
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -77,8 +78,7 @@ cmd_countdir(const char *dir, long want)
 			n++;
 	closedir(d);
 	if (n != want) {
-		fprintf(stderr, "readdir saw %ld entries, want %ld\n", n,
-			want);
+		fprintf(stderr, "readdir saw %ld entries, want %ld\n", n, want);
 		return 1;
 	}
 	return 0;
@@ -212,8 +212,8 @@ child_flock_wait(const char *file)
 static int
 child_fcntl_wait(const char *file)
 {
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			    .l_start = 0, .l_len = 10 };
+	struct flock fl = {
+	    .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
 	int fd = open(file, O_RDWR);
 
 	if (fd < 0)
@@ -228,10 +228,10 @@ child_fcntl_wait(const char *file)
  */
 static int
 wait_for_child(int fd, bool use_flock, int (*child)(const char *),
-	       const char *file)
+               const char *file)
 {
-	struct flock fl = { .l_type = F_UNLCK, .l_whence = SEEK_SET,
-			    .l_start = 0, .l_len = 10 };
+	struct flock fl = {
+	    .l_type = F_UNLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
 	pid_t pid = fork();
 	int st;
 
@@ -264,8 +264,8 @@ cmd_flockwait(const char *file)
 static int
 child_fcntl_probe(const char *file)
 {
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			    .l_start = 0, .l_len = 10 };
+	struct flock fl = {
+	    .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
 	int fd = open(file, O_RDWR);
 
 	if (fd < 0)
@@ -287,8 +287,8 @@ child_fcntl_probe(const char *file)
 static int
 cmd_fcntl(const char *file)
 {
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			    .l_start = 0, .l_len = 10 };
+	struct flock fl = {
+	    .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
 	int fd = open(file, O_RDWR | O_CREAT, 0644), r;
 
 	errno = 0;
@@ -312,8 +312,8 @@ cmd_fcntl(const char *file)
 static int
 cmd_fcntlwait(const char *file)
 {
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			    .l_start = 0, .l_len = 10 };
+	struct flock fl = {
+	    .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
 	int fd = open(file, O_RDWR | O_CREAT, 0644);
 
 	errno = 0;
@@ -445,8 +445,9 @@ main(int argc, char **argv)
 		return cmd_fsync(arg);
 	if (!strcmp(cmd, "statfs"))
 		return cmd_statfs(arg);
-	fprintf(stderr, "usage: vs-guest mkmany|countdir|rmmany|meta DIR N | "
-			"xattr|flock|flockwait|fcntl|fcntlwait|mmapread|fsync FILE | "
-			"odirect FILE MB | statfs DIR\n");
+	fprintf(stderr,
+	        "usage: vs-guest mkmany|countdir|rmmany|meta DIR N | "
+	        "xattr|flock|flockwait|fcntl|fcntlwait|mmapread|fsync FILE | "
+	        "odirect FILE MB | statfs DIR\n");
 	return 2;
 }
