@@ -71,6 +71,68 @@ static const struct vs_cmd commands[] = {
 		    "DIR instead of /\n"),
 		.run = cmd_pages,
 	},
+	{
+		.name = "daemon",
+		.usage = N_("start|stop|restart|status|list|install-unit "
+			    "[DOMAIN TAG] [OPTIONS]"),
+		.summary = N_("Run virtshare-fsd for shares with "
+			      "<source socket>"),
+		.details = N_(
+		    "libvirt launches no daemon for a share whose XML has "
+		    "<source socket>:\n"
+		    "this runs virtshare-fsd for it, detached, and gives the "
+		    "socket the owner,\n"
+		    "group and mode QEMU needs (qemu.conf's user and group "
+		    "for qemu:///system,\n"
+		    "you for qemu:///session). A pid file, a log and a launch "
+		    "record per share\n"
+		    "live in the run directory ($VIRTSHARE_RUNDIR, "
+		    "/run/virtshare for root).\n"
+		    "\n"
+		    "  start DOMAIN TAG [--dir DIR] [OPTIONS]\n"
+		    "                 start the daemon of DOMAIN's share TAG "
+		    "on\n"
+		    "                 RUNDIR/DOMAIN-TAG.sock; the directory "
+		    "and options are\n"
+		    "                 remembered for later starts\n"
+		    "  start --dir DIR --socket PATH [--tag TAG] [OPTIONS]\n"
+		    "                 start a daemon on any socket\n"
+		    "  stop SHARE [--grace SECONDS]\n"
+		    "                 SIGTERM, then SIGKILL after SECONDS "
+		    "(5)\n"
+		    "  restart SHARE [--grace SECONDS] [--timeout SECONDS]\n"
+		    "  status [SHARE] [--json]\n"
+		    "                 state, pid, socket, uptime, the last "
+		    "log lines\n"
+		    "  list [--json]  every daemon started, one per line\n"
+		    "  install-unit SHARE [OPTIONS]\n"
+		    "                 write the settings of the systemd "
+		    "instance\n"
+		    "                 virtshare-fsd@NAME.service\n"
+		    "SHARE is DOMAIN TAG, or --socket PATH.\n"
+		    "\n"
+		    "Options of start and install-unit:\n"
+		    "  --dir DIR             the directory to share\n"
+		    "  --socket PATH         the socket (default "
+		    "RUNDIR/DOMAIN-TAG.sock)\n"
+		    "  --tag TAG             the mount tag, for the record "
+		    "(--socket form)\n"
+		    "  --cache MODE          none, auto or always\n"
+		    "  --xattr, --no-xattr   extended attributes on or off\n"
+		    "  --readonly            the guest cannot change "
+		    "anything\n"
+		    "  --sandbox MODE        namespace, chroot or none\n"
+		    "  --thread-pool N       worker threads, 0 for none\n"
+		    "  --log-level LEVEL     off, error, warn, info, debug or "
+		    "trace\n"
+		    "  --socket-user USER    owner of the socket (default: "
+		    "QEMU's user)\n"
+		    "  --socket-group GROUP  its group (default: QEMU's "
+		    "group), mode 0660\n"
+		    "  --timeout SECONDS     wait so long for the socket to "
+		    "listen (10)\n"),
+		.run = cmd_daemon,
+	},
 };
 
 static const char *const exit_help = N_(

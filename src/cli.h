@@ -41,6 +41,7 @@ struct vs_cmd {
 /* The commands, one file each (cmd-NAME.c). */
 int cmd_inspect(struct cli *cli, int argc, char **argv);
 int cmd_pages(struct cli *cli, int argc, char **argv);
+int cmd_daemon(struct cli *cli, int argc, char **argv);
 
 /* Entry point used by main(). */
 int cli_main(int argc, char **argv);

@@ -2,13 +2,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "host.h"
@@ -675,4 +678,229 @@ host_fstype_in_memory(const char *fstype)
 {
 	return STREQ(fstype, "tmpfs") || STREQ(fstype, "ramfs") ||
 	       STREQ(fstype, "hugetlbfs");
+}
+
+/* ---- processes, sockets and accounts ------------------------------------ */
+
+#define DELETED_SUFFIX " (deleted)"
+/* __SO_ACCEPTCON in /proc/net/unix: the socket is listening. */
+#define UNIX_FLAG_ACCEPTCON 0x10000UL
+
+/* Fields 3 (state) and 22 (starttime) of a /proc/PID/stat line. */
+static int
+parse_proc_stat(char *line, struct host_proc *p)
+{
+	char *rest = strrchr(line, ')'), *save = NULL, *tok;
+	int field = 3;
+
+	/* "pid (comm) state ...": comm may hold spaces and ')'. */
+	if (!rest || rest[1] != ' ')
+		return -1;
+	for (tok = strtok_r(rest + 2, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save), field++) {
+		uint64_t v;
+
+		if (field == 3)
+			p->state = tok[0];
+		if (field != 22)
+			continue;
+		if (str_to_u64(tok, &v) < 0)
+			return -1;
+		p->start_ticks = v;
+		return 0;
+	}
+	return -1;
+}
+
+int
+host_proc_read(const char *root, int pid, struct host_proc *p)
+{
+	AUTOFREE char *dir = NULL, *stat_path = NULL, *exe_path = NULL;
+	AUTOFREE char *line = NULL;
+	char exe[4096];
+	size_t sl = strlen(DELETED_SUFFIX);
+	ssize_t n;
+
+	memset(p, 0, sizeof(*p));
+	if (pid <= 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	dir = path_under(root, "/proc");
+	stat_path = xasprintf("%s/%d/stat", dir, pid);
+	exe_path = xasprintf("%s/%d/exe", dir, pid);
+	if (!(line = file_read_line(stat_path)))
+		return -1;
+	if (parse_proc_stat(line, p) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	p->pid = pid;
+	/* Unreadable for other users' processes unless root: then NULL. */
+	n = readlink(exe_path, exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((size_t)n > sl && STREQ(exe + n - sl, DELETED_SUFFIX))
+			exe[n - sl] = '\0';
+		p->exe = xstrdup(exe);
+	}
+	return 0;
+}
+
+void
+host_proc_clear(struct host_proc *p)
+{
+	free(p->exe);
+	memset(p, 0, sizeof(*p));
+}
+
+bool
+host_proc_alive(const struct host_proc *p)
+{
+	return p->pid > 0 && p->state != 'Z' && p->state != 'X' &&
+	       p->state != 'x';
+}
+
+int
+host_unix_listening(const char *root, int pid, const char *path)
+{
+	AUTOFREE char *rel = pid > 0 ? xasprintf("/proc/%d/net/unix", pid)
+				     : xstrdup("/proc/net/unix");
+	AUTOFREE char *file = path_under(root, rel);
+	AUTOFREE char *text = file_read(file, 64 << 20, NULL);
+	char *line, *save = NULL;
+
+	if (!text)
+		return -1;
+	/* "Num RefCount Protocol Flags Type St Inode Path", hex numbers. */
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long flags;
+		unsigned type, st;
+		int off = -1;
+
+		if (sscanf(line, "%*s %*s %*s %lx %x %x %*u %n", &flags, &type,
+			   &st, &off) != 3 ||
+		    off < 0)
+			continue;
+		if ((flags & UNIX_FLAG_ACCEPTCON) && STREQ(line + off, path))
+			return 1;
+	}
+	return 0;
+}
+
+/* "+N" is a numeric id in qemu.conf, as libvirt's virGetUserID(). */
+static bool
+numeric_id(const char *name, unsigned *id)
+{
+	uint64_t v;
+
+	if (name[0] != '+' || str_to_u64(name + 1, &v) < 0 || v >= UINT32_MAX)
+		return false;
+	*id = (unsigned)v;
+	return true;
+}
+
+static size_t
+pw_bufsize(int which)
+{
+	long n = sysconf(which);
+
+	return n > 0 ? (size_t)n : 16384;
+}
+
+int
+host_user_lookup(const char *name, uid_t *uid, gid_t *gid)
+{
+	size_t len = pw_bufsize(_SC_GETPW_R_SIZE_MAX);
+	AUTOFREE char *buf = xmalloc(len);
+	struct passwd pw, *res = NULL;
+	unsigned id;
+	int rc;
+
+	if (numeric_id(name, &id)) {
+		*uid = id;
+		*gid = getpwuid_r(id, &pw, buf, len, &res) == 0 && res
+			   ? pw.pw_gid
+			   : id;
+		return 0;
+	}
+	rc = getpwnam_r(name, &pw, buf, len, &res);
+	if (rc != 0 || !res) {
+		errno = rc ? rc : ENOENT;
+		return -1;
+	}
+	*uid = pw.pw_uid;
+	*gid = pw.pw_gid;
+	return 0;
+}
+
+int
+host_group_lookup(const char *name, gid_t *gid)
+{
+	size_t len = pw_bufsize(_SC_GETGR_R_SIZE_MAX);
+	AUTOFREE char *buf = xmalloc(len);
+	struct group gr, *res = NULL;
+	unsigned id;
+	int rc;
+
+	if (numeric_id(name, &id)) {
+		*gid = id;
+		return 0;
+	}
+	rc = getgrnam_r(name, &gr, buf, len, &res);
+	if (rc != 0 || !res) {
+		errno = rc ? rc : ENOENT;
+		return -1;
+	}
+	*gid = gr.gr_gid;
+	return 0;
+}
+
+bool
+host_user_in_group(const char *name, gid_t primary, gid_t gid)
+{
+	int n = 64;
+	AUTOFREE gid_t *groups = NULL;
+
+	if (primary == gid)
+		return true;
+	for (;;) {
+		int got = n;
+
+		groups = xrealloc(groups, (size_t)n * sizeof(*groups));
+		if (getgrouplist(name, primary, groups, &got) >= 0) {
+			for (int i = 0; i < got; i++)
+				if (groups[i] == gid)
+					return true;
+			return false;
+		}
+		if (got <= n)
+			return false;
+		n = got;
+	}
+}
+
+char *
+host_user_name(uid_t uid)
+{
+	size_t len = pw_bufsize(_SC_GETPW_R_SIZE_MAX);
+	AUTOFREE char *buf = xmalloc(len);
+	struct passwd pw, *res = NULL;
+
+	if (getpwuid_r(uid, &pw, buf, len, &res) == 0 && res)
+		return xstrdup(pw.pw_name);
+	return xasprintf("%u", (unsigned)uid);
+}
+
+char *
+host_group_name(gid_t gid)
+{
+	size_t len = pw_bufsize(_SC_GETGR_R_SIZE_MAX);
+	AUTOFREE char *buf = xmalloc(len);
+	struct group gr, *res = NULL;
+
+	if (getgrgid_r(gid, &gr, buf, len, &res) == 0 && res)
+		return xstrdup(gr.gr_name);
+	return xasprintf("%u", (unsigned)gid);
 }

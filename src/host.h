@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -144,5 +145,48 @@ int host_hugetlbfs_mount(const char *dir, uint64_t size_kib);
  * else LIBEXECDIR/virtshare-fsd. Borrowed.
  */
 const char *host_our_daemon_path(void);
+
+/* ---- processes, sockets and accounts (for launching the daemon) ---- */
+
+/* A process as <root>/proc/PID shows it. */
+struct host_proc {
+	int pid;
+	char state;                     /* 'R', 'S', ...; 'Z' or 'X': gone */
+	unsigned long long start_ticks; /* since boot, in clock ticks */
+	char *exe;                      /* /proc/PID/exe, NULL if unreadable */
+};
+
+/*
+ * Read process pid below root into *p (cleared first). Returns 0, or -1
+ * with errno set (ENOENT: no such process); does not report. The exe link
+ * loses a " (deleted)" suffix. Clear with host_proc_clear().
+ */
+int host_proc_read(const char *root, int pid, struct host_proc *p);
+void host_proc_clear(struct host_proc *p);
+/* True when the process was read and is not a zombie. */
+bool host_proc_alive(const struct host_proc *p);
+
+/*
+ * Whether a UNIX socket bound to path is listening, from
+ * <root>/proc/<pid>/net/unix (the network namespace of process pid; pid 0
+ * reads /proc/net/unix, ours). Only a listening socket has the
+ * accept-connections flag, so a connected one or a stale file is 0. Does
+ * not connect: a virtiofs daemon serves one front end and exits when it
+ * disconnects. Returns 1, 0, or -1 with errno (not reported).
+ */
+int host_unix_listening(const char *root, int pid, const char *path);
+
+/*
+ * Accounts of the live host, by name or as "+N" (qemu.conf's numeric
+ * form). host_user_lookup() also gives the user's primary group. Return
+ * 0, or -1 with errno (ENOENT: no such account); do not report.
+ */
+int host_user_lookup(const char *name, uid_t *uid, gid_t *gid);
+int host_group_lookup(const char *name, gid_t *gid);
+/* Whether the user (with its supplementary groups) is in group gid. */
+bool host_user_in_group(const char *name, gid_t primary, gid_t gid);
+/* The account name, or the number when there is none (caller frees). */
+char *host_user_name(uid_t uid);
+char *host_group_name(gid_t gid);
 
 #endif

@@ -12,7 +12,8 @@ src_libvirtshare_a_SOURCES = \
 	src/qemuconf.c src/qemuconf.h \
 	src/virt.c src/virt.h \
 	src/inspect.c src/inspect.h \
-	src/pages.c src/pages.h src/pages-priv.h
+	src/pages.c src/pages.h src/pages-priv.h \
+	src/launch.c src/launch.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
@@ -23,11 +24,13 @@ src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
 	src/cmd-inspect.c \
-	src/cmd-pages.c
+	src/cmd-pages.c \
+	src/cmd-daemon.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
 src/virtshare.1: src/virtshare.1.in
-	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' $(srcdir)/src/virtshare.1.in > $@
+	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
+	    -e 's|@SYSCONFDIR@|$(sysconfdir)|g' $(srcdir)/src/virtshare.1.in > $@
 CLEANFILES += src/virtshare.1
 EXTRA_DIST += src/virtshare.1.in

@@ -14,3 +14,13 @@ uninstall-demo-host:
 	rm -rf '$(DESTDIR)$(demodir)/host'
 EXTRA_DIST += templates/demo/host
 .PHONY: install-demo-host uninstall-demo-host
+
+# The systemd template of `virtshare daemon install-unit`, paths filled in.
+systemdsystemunit_DATA = templates/virtshare-fsd@.service
+templates/virtshare-fsd@.service: templates/virtshare-fsd@.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) templates && $(SED) \
+	    -e 's|@libexecdir[@]|$(libexecdir)|g' \
+	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    $(srcdir)/templates/virtshare-fsd@.service.in > $@
+CLEANFILES += templates/virtshare-fsd@.service
+EXTRA_DIST += templates/virtshare-fsd@.service.in

@@ -30,3 +30,7 @@ clean-local: clean-e2e
 clean-e2e:
 	-rm -rf tests/e2e/run-*
 .PHONY: clean-e2e
+
+# `virtshare daemon start` launches the daemon a guest mounts (<source socket>).
+E2E_TESTS += tests/e2e/daemon-launch.e2e
+EXTRA_DIST += tests/e2e/domain-socket.xml.in

@@ -14,3 +14,15 @@ tests_unit_test_host_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_host_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_pages_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_pages_LDADD = $(VS_CORE_LIBS)
+
+# The launcher against a stand-in daemon (same options, one front end).
+unit_tests += tests/unit/test-launch
+check_PROGRAMS += tests/unit/fake-fsd
+tests_unit_test_launch_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_launch_LDADD = $(VS_CORE_LIBS)
+tests_unit_fake_fsd_SOURCES = tests/unit/fake-fsd.c
+# A vhost-user front end for the launched real daemon (tests/cli/daemon-fsd.sh).
+check_PROGRAMS += tests/unit/launch-probe
+tests_unit_launch_probe_SOURCES = tests/unit/launch-probe.c
+tests_unit_launch_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/daemon
+tests_unit_launch_probe_LDADD = tests/daemon/libvuclient.a

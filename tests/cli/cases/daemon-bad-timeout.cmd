@@ -1,0 +1,2 @@
+export VIRTSHARE_RUNDIR=$PWD/run
+virtshare daemon start vm1 data --dir / --timeout soon

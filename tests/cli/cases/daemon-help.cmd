@@ -1,0 +1,1 @@
+virtshare daemon --help

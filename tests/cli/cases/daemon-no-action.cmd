@@ -1,0 +1,2 @@
+# an action is needed
+virtshare daemon

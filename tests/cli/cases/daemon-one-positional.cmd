@@ -1,0 +1,3 @@
+# DOMAIN without TAG
+export VIRTSHARE_RUNDIR=$PWD/run
+virtshare daemon start vm1 --dir /

@@ -1,0 +1,2 @@
+export VIRTSHARE_RUNDIR=$PWD/run
+virtshare daemon status --socket /tmp/nothing-here.sock

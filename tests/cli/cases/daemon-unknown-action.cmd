@@ -1,0 +1,2 @@
+# actions are start, stop, restart, status, list, install-unit
+virtshare daemon frob

@@ -1,0 +1,3 @@
+export VIRTSHARE_RUNDIR=$PWD/run
+export VIRTSHARE_FSD=$top_builddir/tests/unit/fake-fsd
+virtshare daemon start vm1 data --dir / --socket-user root --socket-group no-such-group-vs
