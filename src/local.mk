@@ -11,7 +11,8 @@ src_libvirtshare_a_SOURCES = \
 	src/host.c src/host.h \
 	src/qemuconf.c src/qemuconf.h \
 	src/virt.c src/virt.h \
-	src/inspect.c src/inspect.h
+	src/inspect.c src/inspect.h \
+	src/diff.c src/diff.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)

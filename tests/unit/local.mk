@@ -11,3 +11,7 @@ tests_unit_test_qemuconf_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_qemuconf_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_host_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_host_LDADD = $(VS_CORE_LIBS)
+
+unit_tests += tests/unit/test-diff
+tests_unit_test_diff_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_diff_LDADD = $(VS_CORE_LIBS)
