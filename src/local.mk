@@ -12,7 +12,8 @@ src_libvirtshare_a_SOURCES = \
 	src/qemuconf.c src/qemuconf.h \
 	src/virt.c src/virt.h \
 	src/inspect.c src/inspect.h \
-	src/diff.c src/diff.h
+	src/diff.c src/diff.h \
+	src/domxml.c src/domxml.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
