@@ -1,6 +1,11 @@
 ## templates/local.mk: XML snippets, example INI files and the demo, installed in pkgdatadir
 nobase_dist_pkgdata_DATA += \
 	templates/demo/node.xml
+# XML snippets new domain elements are made from (src/domxml.c).
+dist_pkgdata_DATA += \
+	templates/domain.xml \
+	templates/filesystem.xml \
+	templates/memorybacking.xml
 # The demo host is a directory tree: install it whole.
 install-data-local: install-demo-host
 install-demo-host:
