@@ -40,6 +40,10 @@ struct vs_cmd {
 
 /* The commands, one file each (cmd-NAME.c). */
 int cmd_inspect(struct cli *cli, int argc, char **argv);
+int cmd_share(struct cli *cli, int argc, char **argv);
+int cmd_unshare(struct cli *cli, int argc, char **argv);
+int cmd_undo(struct cli *cli, int argc, char **argv);
+int cmd_shares(struct cli *cli, int argc, char **argv);
 
 /* Entry point used by main(). */
 int cli_main(int argc, char **argv);
@@ -77,5 +81,18 @@ const char *cli_datadir(void);
 
 /* Print s to stdout (or the pager one day); s may be NULL. */
 void cli_out(const char *s);
+
+/* Plans (cli-plan.c). */
+struct plan;
+struct plan_target;
+/* The domain in xml_file when given, else on the connection (opened
+ * here); NULL after reporting. The caller owns it. */
+struct plan_target *cli_target(struct cli *cli, const char *domain,
+			       const char *xml_file);
+/*
+ * Show the plan; unless dry_run, ask (or take yes), apply it and say what
+ * was done. Returns an exit status, or -1 after reporting.
+ */
+int cli_plan_run(struct cli *cli, struct plan *p, bool dry_run, bool yes);
 
 #endif

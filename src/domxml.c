@@ -16,7 +16,7 @@
 #define LIBVIRT_V(major, minor) ((major) * 1000000UL + (minor) * 1000UL)
 #define TAG_MAX 36 /* the kernel's virtio_fs_config tag[36] */
 
-/* ---- the source text of every node ---------------------------------------- */
+/* ---- the source text of every node --------------------------------------- */
 
 /*
  * libxml2 forgets how a document was written (quotes, blanks inside
@@ -353,7 +353,7 @@ forget_spans(xmlNodePtr n)
 	}
 }
 
-/* ---- indentation ---------------------------------------------------------- */
+/* ---- indentation --------------------------------------------------------- */
 
 static bool
 is_blank_text(xmlNodePtr n)
@@ -421,7 +421,7 @@ newline_node(struct domxml *d, const char *indent)
 	return text_node(d, s);
 }
 
-/* ---- parsing and writing -------------------------------------------------- */
+/* ---- parsing and writing ------------------------------------------------- */
 
 struct domxml *
 domxml_parse(const char *xml, const char *what)
@@ -731,7 +731,7 @@ domxml_format(const struct domxml *d)
 	return sb_steal(&sb);
 }
 
-/* ---- finding and changing nodes ------------------------------------------- */
+/* ---- finding and changing nodes ------------------------------------------ */
 
 static xmlNodePtr
 child(xmlNodePtr parent, const char *name)
@@ -981,7 +981,7 @@ ensure_child(struct domxml *d, xmlNodePtr parent, xmlNodePtr tparent,
 	return c;
 }
 
-/* ---- sizes and values ----------------------------------------------------- */
+/* ---- sizes and values ---------------------------------------------------- */
 
 /* libvirt's scaled integers: the unit multiplies into bytes. */
 static const struct {
@@ -1056,7 +1056,7 @@ version_str(unsigned long v)
 			 v % 1000);
 }
 
-/* ---- reading shares ------------------------------------------------------- */
+/* ---- reading shares ------------------------------------------------------ */
 
 void
 domxml_share_init(struct domxml_share *s)
@@ -1226,7 +1226,7 @@ domxml_shares(const struct domxml *d, struct domxml_share **out)
 	return k;
 }
 
-/* ---- reading memory ------------------------------------------------------- */
+/* ---- reading memory ------------------------------------------------------ */
 
 void
 domxml_memory_clear(struct domxml_memory *m)
@@ -1349,7 +1349,7 @@ domxml_memory_kind(const struct domxml_memory *m)
 	return "default";
 }
 
-/* ---- backing requests ----------------------------------------------------- */
+/* ---- backing requests ---------------------------------------------------- */
 
 static const char *const backing_names[] = {
 	[DOMXML_BACKING_KEEP] = "keep",
@@ -1458,7 +1458,7 @@ domxml_backing_str(const struct domxml_backing *b)
 	return sb_steal(&sb);
 }
 
-/* ---- checks ----------------------------------------------------------------- */
+/* ---- checks -------------------------------------------------------------- */
 
 /* what needs libvirt since; fix says what to do instead. */
 static int
@@ -1532,13 +1532,13 @@ backing_check(const struct domxml *d, const struct domxml_backing *b,
 		return 0;
 	}
 	if (!m->ncells &&
-	    version_check(env, LIBVIRT_V(6, 9),
+	    version_check(env, DOMXML_LIBVIRT_NO_NUMA,
 			  _("Shared guest memory without guest NUMA cells"),
 			  _("Give the domain guest NUMA cells and use the "
 			    "numa backing, or upgrade libvirt.")) < 0)
 		return -1;
 	if (b->kind == DOMXML_BACKING_MEMFD &&
-	    version_check(env, LIBVIRT_V(4, 10), _("The memfd backing"),
+	    version_check(env, DOMXML_LIBVIRT_MEMFD, _("The memfd backing"),
 			  _("Use the file backing, or upgrade libvirt.")) < 0)
 		return -1;
 	if (b->kind != DOMXML_BACKING_HUGEPAGES || !b->nodeset)
@@ -1557,7 +1557,7 @@ backing_check(const struct domxml *d, const struct domxml_backing *b,
 	return nodeset_check(b->nodeset, m);
 }
 
-/* ---- editing memory ------------------------------------------------------- */
+/* ---- editing memory ------------------------------------------------------ */
 
 static xmlNodePtr
 ensure_backing(struct domxml *d)
@@ -1750,7 +1750,7 @@ out:
 	return ret;
 }
 
-/* ---- checking and editing shares ------------------------------------------ */
+/* ---- checking and editing shares ----------------------------------------- */
 
 /* One option that needs a newer libvirt than virtiofs itself. */
 struct option_gate {
@@ -1937,6 +1937,12 @@ check_values(const struct domxml_share *r)
 				  "guest kernel takes at most %3$d. Choose a "
 				  "shorter tag."),
 				r->tag, len, TAG_MAX);
+	/* QEMU's vhost-user-fs refuses anything else. */
+	if (r->queue && (r->queue > 1024 || (r->queue & (r->queue - 1))))
+		return vs_error(VS_ERR_INVALID,
+				_("The queue size %u is not one QEMU takes: use "
+				  "a power of 2 up to 1024, such as 1024."),
+				r->queue);
 	if (r->cache && !STREQ(r->cache, "none") && !STREQ(r->cache, "always"))
 		return vs_error(VS_ERR_INVALID,
 				_("The cache mode '%s' is not one libvirt "
@@ -2280,7 +2286,7 @@ domxml_check_shared(const struct domxml *d)
 	return ret;
 }
 
-/* ---- comparing what libvirt kept ------------------------------------------- */
+/* ---- comparing what libvirt kept ----------------------------------------- */
 
 static void
 differ(struct strlist *diffs, const char *tag, const char *what,

@@ -153,6 +153,11 @@ struct domxml_env {
 	const char *root;
 };
 
+/* libvirt versions the memory backings need (major * 1000000 + minor *
+ * 1000): memfd, and shared memory without guest NUMA cells. */
+#define DOMXML_LIBVIRT_MEMFD 4010000UL
+#define DOMXML_LIBVIRT_NO_NUMA 6009000UL
+
 enum domxml_backing_kind {
 	DOMXML_BACKING_KEEP,      /* leave guest memory as it is */
 	DOMXML_BACKING_MEMFD,

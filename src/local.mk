@@ -13,7 +13,9 @@ src_libvirtshare_a_SOURCES = \
 	src/virt.c src/virt.h \
 	src/inspect.c src/inspect.h \
 	src/diff.c src/diff.h \
-	src/domxml.c src/domxml.h
+	src/domxml.c src/domxml.h \
+	src/backing.c src/backing.h \
+	src/plan.c src/plan.h src/plan-priv.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
@@ -23,7 +25,10 @@ src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
 src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
-	src/cmd-inspect.c
+	src/cmd-inspect.c \
+	src/cli-plan.c \
+	src/cmd-share.c \
+	src/cmd-shares.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1

@@ -94,4 +94,15 @@ int virt_domain_is_active(struct virt_conn *c, const char *name);
  */
 int virt_domain_define(struct virt_conn *c, const char *xml, bool validate);
 
+/*
+ * Whether the domain is running and whether it has a persistent
+ * definition. Returns 0, or -1 after reporting VS_ERR_NO_DOMAIN or
+ * VS_ERR_LIBVIRT.
+ */
+int virt_domain_status(struct virt_conn *c, const char *name, bool *active,
+		       bool *persistent);
+/* True when the connection's daemon runs on this host (no host in the
+ * URI), so that paths in a domain can be checked here. */
+bool virt_is_local(const struct virt_conn *c);
+
 #endif

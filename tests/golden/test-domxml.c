@@ -126,6 +126,8 @@ static const struct golden cases[] = {
 	DO_TEST("share", "no-source", .tag = "data"),
 	DO_TEST("share", "socket-binary-option", .tag = "data",
 		.socket = "/run/data.sock", .cache = "always"),
+	SHARE("queue-not-power-of-two", .queue = "1000"),
+	SHARE("queue-too-big", .queue = "2048"),
 	SHARE("cache-auto", .cache = "auto"),
 	SHARE("sandbox-unknown", .sandbox = "jail"),
 	SHARE("binary-relative", .binary = "virtiofsd"),
