@@ -218,7 +218,8 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 
 	opterr = 0;
 	for (;;) {
-		int prev = optind;
+		char bad_short[3] = {'-', 0, 0};
+		const char *bad;
 
 		c = getopt_long(argc, argv, shorts, longopts, NULL);
 		switch (c) {
@@ -244,10 +245,15 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 				 argv[optind - 1], cli->prog, cli->cmd->name);
 			return '?';
 		case '?':
+			/* getopt names an unknown short option in optopt;
+			 * an unknown long one is the argument just read. */
+			bad_short[1] = (char)optopt;
+			bad = optopt > ' ' && optopt < 127 ? bad_short
+							   : argv[optind - 1];
 			vs_error(VS_ERR_USAGE,
 				 _("Unknown option '%1$s' for '%2$s'. See "
 				   "'%3$s %2$s --help'."),
-				 argv[prev < argc ? prev : argc - 1],
+				 bad,
 				 cli->cmd->name, cli->prog);
 			return '?';
 		default:

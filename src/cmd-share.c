@@ -129,6 +129,16 @@ set_field(const struct share_field *f, const char *opt, const char *arg,
 	return 0;
 }
 
+/* "--name" of the long option with that code. Caller frees. */
+static char *
+opt_name(const struct option *opts, int code)
+{
+	for (; opts->name; opts++)
+		if (opts->val == code)
+			return xasprintf("--%s", opts->name);
+	return xstrdup("?");
+}
+
 static const struct share_field *
 field_for(int code)
 {
@@ -216,8 +226,9 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		if (run_opt(c, &o))
 			continue;
 		if (f) {
-			if (set_field(f, argv[optind - 1], optarg,
-				      &req.share) < 0)
+			AUTOFREE char *name = opt_name(opts, c);
+
+			if (set_field(f, name, optarg, &req.share) < 0)
 				goto out;
 		} else if (c == OPT_IDMAP) {
 			if (domxml_idmap_parse(optarg, &req.share) < 0)

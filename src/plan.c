@@ -398,7 +398,10 @@ file_target_read(struct plan_target *t)
 	char *xml = file_read(t->path, 16 << 20, NULL);
 
 	if (!xml)
-		vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"), t->path);
+		vs_error_errno(VS_ERR_IO, errno,
+			       _("Cannot read the domain definition %s (check "
+				 "the file name)"),
+			       t->path);
 	return xml;
 }
 
