@@ -1,5 +1,6 @@
 ## tests/cli/local.mk: the `virtshare` command line, case by case
-cli_tests = tests/cli/run-cases.sh tests/cli/inspect-libvirtd.sh
+cli_tests = tests/cli/run-cases.sh tests/cli/inspect-libvirtd.sh \
+	tests/cli/share-libvirtd.sh
 TESTS += $(cli_tests)
 EXTRA_DIST += $(cli_tests) tests/cli/lib.sh tests/cli/libvirtd.sh \
 	tests/cli/cases
