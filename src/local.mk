@@ -33,6 +33,7 @@ src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
 src/virtshare.1: src/virtshare.1.in
-	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' $(srcdir)/src/virtshare.1.in > $@
+	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
+		-e 's|@LOCALSTATEDIR@|$(localstatedir)|g' $(srcdir)/src/virtshare.1.in > $@
 CLEANFILES += src/virtshare.1
 EXTRA_DIST += src/virtshare.1.in
