@@ -73,6 +73,9 @@ weigh_file(const struct facts *f, struct backing_option *o)
 {
 	AUTOFREE char *why = source_blocked(f, "file");
 	const struct qemu_settings *q = &f->in->qemu;
+	const char *dir = q->memory_backing_dir
+				  ? q->memory_backing_dir
+				  : QEMUCONF_DEFAULT_MEMORY_BACKING_DIR;
 	const struct host_mount *mnt;
 
 	o->possible = why == NULL;
@@ -80,22 +83,19 @@ weigh_file(const struct facts *f, struct backing_option *o)
 		o->reason = xasprintf(_("file: not possible: %s."), why);
 		return;
 	}
-	mnt = q->memory_backing_dir && f->in->host
-		  ? host_mount_for_path(f->in->host, q->memory_backing_dir)
-		  : NULL;
+	mnt = f->in->host ? host_mount_for_path(f->in->host, dir) : NULL;
 	if (mnt && !host_fstype_in_memory(mnt->fstype))
-		o->reason = xasprintf(_("file: possible, but slow: guest memory "
-					"in files under %1$s, which is on a "
-					"disk (%2$s); set memory_backing_dir = "
-					"\"/dev/shm\" in qemu.conf."),
-				      q->memory_backing_dir, mnt->fstype);
+		o->reason = xasprintf(_("file: possible, but slow: guest "
+					"memory in files under %1$s, which is "
+					"on a disk (%2$s); set "
+					"memory_backing_dir = \"/dev/shm\" in "
+					"qemu.conf."),
+				      dir, mnt->fstype);
 	else
 		o->reason = xasprintf(_("file: possible: guest memory in files "
 					"under %s (qemu.conf "
 					"memory_backing_dir)."),
-				      q->memory_backing_dir
-					  ? q->memory_backing_dir
-					  : QEMUCONF_DEFAULT_MEMORY_BACKING_DIR);
+				      dir);
 }
 
 static void
@@ -125,13 +125,14 @@ weigh_hugepages(const struct facts *f, struct backing_option *o)
 			add_size(&sizes, h->pools[i].size_kib);
 	o->possible = sizes.len > 0;
 	if (f->m->hugepages)
-		o->reason = xstrdup(_("hugepages: the domain already uses them: "
-				      "they are kept."));
+		o->reason = xstrdup(_("hugepages: the domain already uses "
+				      "them: they are kept."));
 	else if (sizes.len)
 		o->reason = xasprintf(_("hugepages: possible on request "
-					"(pages of %s): the guest's memory must "
-					"first be reserved as free hugepages, "
-					"so they are never chosen alone."),
+					"(pages of %s): the guest's memory "
+					"must first be reserved as free "
+					"hugepages, so they are never chosen "
+					"alone."),
 				      sb_str(&sizes));
 	else
 		o->reason = xstrdup(_("hugepages: not possible: this host "
@@ -222,8 +223,8 @@ backing_choose(const struct inspection *in, const struct domxml *d,
 	} else if (m.source && STREQ(m.source, "file") &&
 		   option(c, DOMXML_BACKING_FILE)->possible) {
 		c->chosen.kind = DOMXML_BACKING_FILE;
-		c->why = xstrdup(_("The domain's memory is file-backed: it stays "
-				   "so and is made shared."));
+		c->why = xstrdup(_("The domain's memory is file-backed: it "
+				   "stays so and is made shared."));
 	} else if (option(c, DOMXML_BACKING_MEMFD)->possible) {
 		c->chosen.kind = DOMXML_BACKING_MEMFD;
 		c->why = xstrdup(_("memfd: shared memory that needs no host "

@@ -92,8 +92,9 @@ memory_text(const struct domxml_memory *m)
 			  p, m->pages[i].nodeset);
 	}
 	if (m->ncells)
-		sb_printf(&sb, P_(", %zu guest NUMA cell", ", %zu guest NUMA cells",
-				  m->ncells),
+		sb_printf(&sb,
+			  P_(", %zu guest NUMA cell", ", %zu guest NUMA cells",
+			     m->ncells),
 			  m->ncells);
 	if (domxml_memory_shared(m, &why))
 		sb_add(&sb, _(", shared: ready for virtiofs.\n"));
@@ -125,9 +126,9 @@ shares_text(const struct domxml *d, const struct domxml_share *s, size_t n)
 	table_rowv(t, _("TAG"), _("SOURCE"), _("OPTIONS"));
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *opts = options_text(&s[i]);
-		AUTOFREE char *src = s[i].socket
-					 ? xasprintf(_("socket %s"), s[i].socket)
-					 : xstrdup(s[i].dir ? s[i].dir : "-");
+		AUTOFREE char *src =
+		    s[i].socket ? xasprintf(_("socket %s"), s[i].socket)
+				: xstrdup(s[i].dir ? s[i].dir : "-");
 
 		table_rowv(t, s[i].tag ? s[i].tag : "-", src, opts);
 	}

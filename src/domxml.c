@@ -155,6 +155,16 @@ qname(xmlNodePtr n)
 	return xstrdup((const char *)n->name);
 }
 
+/* The name of an attribute with its namespace prefix. Caller frees. */
+static char *
+qname_attr(xmlAttrPtr a)
+{
+	if (a->ns && a->ns->prefix)
+		return xasprintf("%s:%s", (const char *)a->ns->prefix,
+				 (const char *)a->name);
+	return xstrdup((const char *)a->name);
+}
+
 static bool
 name_is(const struct scan *sc, size_t from, size_t to, const char *name)
 {
@@ -215,10 +225,7 @@ scan_attrs(struct scan *sc, xmlNodePtr node, struct dx_span *sp)
 		if (!a) {
 			return false;
 		} else {
-			AUTOFREE char *an = a->ns && a->ns->prefix
-				? xasprintf("%s:%s", (const char *)a->ns->prefix,
-					    (const char *)a->name)
-				: xstrdup((const char *)a->name);
+			AUTOFREE char *an = qname_attr(a);
 
 			if (!STREQ(an, at_->name))
 				return false;
@@ -274,7 +281,8 @@ scan_children(struct scan *sc, xmlNodePtr node, struct dx_span *sp)
 		if (at(sc, "<!--"))
 			ok = scan_leaf(sc, child, XML_COMMENT_NODE, "-->");
 		else if (at(sc, "<![CDATA["))
-			ok = scan_leaf(sc, child, XML_CDATA_SECTION_NODE, "]]>");
+			ok = scan_leaf(sc, child, XML_CDATA_SECTION_NODE,
+				       "]]>");
 		else if (at(sc, "<?"))
 			ok = scan_leaf(sc, child, XML_PI_NODE, "?>");
 		else if (sc->s[sc->p] == '<')
@@ -591,8 +599,10 @@ write_head(const struct domxml *d, xmlNodePtr n, struct strbuf *sb)
 	sb_printf(sb, "<%s", name);
 	if (!sp) {
 		for (xmlNsPtr ns = n->nsDef; ns; ns = ns->next) {
-			AUTOFREE char *an = ns->prefix
-				? xasprintf("xmlns:%s", (const char *)ns->prefix)
+			AUTOFREE char *an =
+			    ns->prefix
+				? xasprintf("xmlns:%s",
+					    (const char *)ns->prefix)
 				: xstrdup("xmlns");
 
 			sb_addc(sb, ' ');
@@ -612,10 +622,7 @@ write_head(const struct domxml *d, xmlNodePtr n, struct strbuf *sb)
 		write_attr(sb, a->name, v ? v : "", a->quote);
 	}
 	for (xmlAttrPtr a = n->properties; a; a = a->next) {
-		AUTOFREE char *an = a->ns && a->ns->prefix
-			? xasprintf("%s:%s", (const char *)a->ns->prefix,
-				    (const char *)a->name)
-			: xstrdup((const char *)a->name);
+		AUTOFREE char *an = qname_attr(a);
 		xmlChar *v;
 
 		if (span_attr(sp, an))
@@ -1129,9 +1136,9 @@ domxml_idmap_parse(const char *spec, struct domxml_share *s)
 	return 0;
 bad:
 	return vs_error(VS_ERR_INVALID,
-			_("The id map '%s' is not understood. Write each range "
-			  "as uid:START:TARGET:COUNT or gid:START:TARGET:COUNT, "
-			  "e.g. uid:0:100000:65536."),
+			_("The id map '%s' is not understood. Write each "
+			  "range as uid:START:TARGET:COUNT or "
+			  "gid:START:TARGET:COUNT, e.g. uid:0:100000:65536."),
 			spec);
 }
 
@@ -1397,7 +1404,8 @@ domxml_backing_parse(const char *s, struct domxml_backing *b)
 	memset(b, 0, sizeof(*b));
 	for (size_t k = DOMXML_BACKING_MEMFD; k < ARRAY_SIZE(backing_names);
 	     k++) {
-		if (k != DOMXML_BACKING_HUGEPAGES && STREQ(s, backing_names[k])) {
+		if (k != DOMXML_BACKING_HUGEPAGES &&
+		    STREQ(s, backing_names[k])) {
 			b->kind = (enum domxml_backing_kind)k;
 			return 0;
 		}
@@ -1447,7 +1455,8 @@ domxml_backing_str(const struct domxml_backing *b)
 	struct strbuf sb = STRBUF_INIT;
 
 	sb_add(&sb, backing_names[b->kind]);
-	if (b->kind == DOMXML_BACKING_HUGEPAGES && (b->page_kib || b->nodeset)) {
+	if (b->kind == DOMXML_BACKING_HUGEPAGES &&
+	    (b->page_kib || b->nodeset)) {
 		AUTOFREE char *size = b->page_kib ? page_str(b->page_kib)
 						  : xstrdup("");
 
@@ -1524,10 +1533,10 @@ backing_check(const struct domxml *d, const struct domxml_backing *b,
 	if (b->kind == DOMXML_BACKING_NUMA) {
 		if (!m->ncells)
 			return vs_error(VS_ERR_CONFLICT,
-					_("Domain '%s' has no guest NUMA cells, "
-					  "so there is no <cell memAccess> to "
-					  "share. Use the memfd or file backing "
-					  "instead."),
+					_("Domain '%s' has no guest NUMA "
+					  "cells, so there is no <cell "
+					  "memAccess> to share. Use the memfd "
+					  "or file backing instead."),
 					name);
 		return 0;
 	}
@@ -1842,9 +1851,9 @@ check_alias(const struct domxml *d, const char *alias, xmlNodePtr self)
 
 	if (!STRPREFIX(alias, "ua-") || !alias[3])
 		return vs_error(VS_ERR_INVALID,
-				_("The alias '%s' must start with 'ua-' (libvirt "
-				  "accepts user aliases only with that prefix), "
-				  "e.g. ua-data."),
+				_("The alias '%s' must start with 'ua-' "
+				  "(libvirt accepts user aliases only with "
+				  "that prefix), e.g. ua-data."),
 				alias);
 	for (const char *c = alias; *c; c++)
 		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
@@ -1874,8 +1883,8 @@ check_source(const struct domxml_share *r, const struct domxml_env *env)
 
 	if (!r->dir && !r->socket)
 		return vs_error(VS_ERR_INVALID,
-				_("A share needs a source: a host directory, or "
-				  "the socket of a virtiofs daemon started "
+				_("A share needs a source: a host directory, "
+				  "or the socket of a virtiofs daemon started "
 				  "outside libvirt."));
 	if (r->dir && r->socket)
 		return vs_error(VS_ERR_INVALID,
@@ -1886,16 +1895,17 @@ check_source(const struct domxml_share *r, const struct domxml_env *env)
 	if (r->socket) {
 		if (r->socket[0] != '/')
 			return vs_error(VS_ERR_INVALID,
-					_("The socket path '%s' is not absolute. "
-					  "Give the full path, e.g. "
+					_("The socket path '%s' is not "
+					  "absolute. Give the full path, e.g. "
 					  "/run/virtshare/data.sock."),
 					r->socket);
 		return 0;
 	}
 	if (r->dir[0] != '/')
 		return vs_error(VS_ERR_INVALID,
-				_("The source directory '%s' is not an absolute "
-				  "path. Give the full path, e.g. /srv/data."),
+				_("The source directory '%s' is not an "
+				  "absolute path. Give the full path, e.g. "
+				  "/srv/data."),
 				r->dir);
 	if (env->root) {
 		AUTOFREE char *path = path_under(env->root, r->dir);
@@ -1903,8 +1913,8 @@ check_source(const struct domxml_share *r, const struct domxml_env *env)
 		if (stat(path, &st) < 0 && errno == ENOENT)
 			return vs_error(VS_ERR_INVALID,
 					_("The source directory %s does not "
-					  "exist on this host. Create it first, "
-					  "or check the path."),
+					  "exist on this host. Create it "
+					  "first, or check the path."),
 					r->dir);
 		if (stat(path, &st) < 0)
 			return vs_error(VS_ERR_INVALID,
@@ -1933,15 +1943,15 @@ check_values(const struct domxml_share *r)
 				  "mount -t virtiofs data /mnt/data."));
 	if (len > TAG_MAX)
 		return vs_error(VS_ERR_INVALID,
-				_("The mount tag '%1$s' is %2$zu bytes long; the "
-				  "guest kernel takes at most %3$d. Choose a "
-				  "shorter tag."),
+				_("The mount tag '%1$s' is %2$zu bytes long; "
+				  "the guest kernel takes at most %3$d. Choose "
+				  "a shorter tag."),
 				r->tag, len, TAG_MAX);
 	/* QEMU's vhost-user-fs refuses anything else. */
 	if (r->queue && (r->queue > 1024 || (r->queue & (r->queue - 1))))
 		return vs_error(VS_ERR_INVALID,
-				_("The queue size %u is not one QEMU takes: use "
-				  "a power of 2 up to 1024, such as 1024."),
+				_("The queue size %u is not one QEMU takes: "
+				  "use a power of 2 up to 1024, such as 1024."),
 				r->queue);
 	if (r->cache && !STREQ(r->cache, "none") && !STREQ(r->cache, "always"))
 		return vs_error(VS_ERR_INVALID,
@@ -1957,7 +1967,8 @@ check_values(const struct domxml_share *r)
 	if (r->binary && r->binary[0] != '/')
 		return vs_error(VS_ERR_INVALID,
 				_("The daemon path '%s' is not absolute. Give "
-				  "the full path, e.g. /usr/libexec/virtiofsd."),
+				  "the full path, e.g. "
+				  "/usr/libexec/virtiofsd."),
 				r->binary);
 	for (size_t i = 0; i < r->nuid + r->ngid; i++) {
 		const struct domxml_idmap *m =
@@ -2023,8 +2034,8 @@ check_tag(const struct domxml *d, const struct domxml_share *r,
 	    (r->socket && !str_is(cur.socket, r->socket)))
 		ret = vs_error(VS_ERR_CONFLICT,
 			       _("The tag '%1$s' is already used by the share "
-				 "of %2$s in domain '%3$s'. Choose another tag, "
-				 "or remove that share first: virtshare "
+				 "of %2$s in domain '%3$s'. Choose another "
+				 "tag, or remove that share first: virtshare "
 				 "unshare %3$s %1$s"),
 			       r->tag, cur.dir ? cur.dir : cur.socket, name);
 	domxml_share_clear(&cur);
@@ -2180,15 +2191,16 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 	if (fs) {
 		before = node_text(d, fs);
 	} else {
-		devices = ensure_child(d, d->root, template_root(d, TMPL_DOMAIN),
+		devices = ensure_child(d, d->root,
+				       template_root(d, TMPL_DOMAIN),
 				       "devices", NULL);
 		fs = element_from(d, tfs);
 		insert(d, devices, fs, tdev);
 		set_attr(ensure_child(d, fs, tfs, "driver", NULL), "type",
 			 "virtiofs");
 		if (req->dir)
-			set_attr(ensure_child(d, fs, tfs, "source", NULL), "dir",
-				 req->dir);
+			set_attr(ensure_child(d, fs, tfs, "source", NULL),
+				 "dir", req->dir);
 		else
 			set_attr(ensure_child(d, fs, tfs, "source", NULL),
 				 "socket", req->socket);
@@ -2245,9 +2257,9 @@ domxml_share_remove(struct domxml *d, const char *tag, struct strlist *notes)
 			same[k++] = same[i];
 	if (!k)
 		return vs_error(VS_ERR_NOT_FOUND,
-				_("Domain '%1$s' has no virtiofs share with the "
-				  "tag '%2$s'. List its shares with: virtshare "
-				  "shares %1$s"),
+				_("Domain '%1$s' has no virtiofs share with "
+				  "the tag '%2$s'. List its shares with: "
+				  "virtshare shares %1$s"),
 				name, tag);
 	for (size_t i = 0; i < k; i++) {
 		read_share(same[i], &s);

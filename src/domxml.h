@@ -38,7 +38,7 @@ bool domxml_exact(const struct domxml *d);
 /* The domain's <name>, or NULL. Borrowed. */
 const char *domxml_name(const struct domxml *d);
 
-/* ---- reading ------------------------------------------------------------ */
+/* ---- reading ------------------------------------------------------------- */
 
 /* An on/off attribute that may be absent. */
 enum domxml_switch {
@@ -140,7 +140,7 @@ bool domxml_memory_shared(const struct domxml_memory *m, char **why);
  * "default" (no source given). Borrowed. */
 const char *domxml_memory_kind(const struct domxml_memory *m);
 
-/* ---- editing ------------------------------------------------------------ */
+/* ---- editing ------------------------------------------------------------- */
 
 /* What an edit is checked against. */
 struct domxml_env {
@@ -219,7 +219,8 @@ int domxml_share_check(const struct domxml *d, const struct domxml_share *req,
 /*
  * Add the share, or update the one with the same tag and source: the
  * options req sets are written, the others left alone. A new share gets
- * <driver queue='DOMXML_QUEUE_DEFAULT'> unless req sets another. Checks first as
+ * <driver queue='DOMXML_QUEUE_DEFAULT'> unless req sets another. Checks
+ * first as
  * domxml_share_check(), so nothing changes on failure (-1). Notes and
  * warnings (translated) are added to the lists.
  */

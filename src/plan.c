@@ -1,4 +1,4 @@
-/* plan.c: plans of changes, the domain definition step, and where definitions live */
+/* plan.c: plans of changes, the domain definition step, where domains live */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -176,7 +176,7 @@ plan_statedir(void)
 	return env && *env ? env : LOCALSTATEDIR "/lib/virtshare";
 }
 
-/* ---- targets -------------------------------------------------------------- */
+/* ---- targets ------------------------------------------------------------- */
 
 struct target_ops {
 	/* The definition now. NULL, reported. */
@@ -322,8 +322,8 @@ libvirt_save(struct plan_target *t, const char *statedir, const char *xml,
 	strlist_clear(&have);
 	if (next > 999999)
 		return vs_error(VS_ERR_IO,
-				_("%s holds a million saved definitions: remove "
-				  "old ones."),
+				_("%s holds a million saved definitions: "
+				  "remove old ones."),
 				dir);
 	*where = xasprintf("%s/%06lu.xml", dir, next);
 	/* Definitions can hold passwords (VNC, iSCSI): owner only. */
@@ -345,8 +345,9 @@ libvirt_active(struct plan_target *t)
 		return vs_error(VS_ERR_CONFLICT,
 				_("Domain '%1$s' is transient: it has no "
 				  "persistent definition to change. Make it "
-				  "persistent first: virsh -c %2$s dumpxml %1$s "
-				  "> %1$s.xml && virsh -c %2$s define %1$s.xml"),
+				  "persistent first: virsh -c %2$s dumpxml "
+				  "%1$s > %1$s.xml && virsh -c %2$s define "
+				  "%1$s.xml"),
 				t->domain, virt_uri(t->conn));
 	return active;
 }
@@ -484,7 +485,7 @@ plan_target_file(const char *path, const char *domain)
 	return t;
 }
 
-/* ---- the domain definition step -------------------------------------------- */
+/* ---- the domain definition step ------------------------------------------ */
 
 struct domain_step {
 	struct plan_target *t;
@@ -584,8 +585,8 @@ domain_apply(struct plan_step *s, const struct plan_ctx *ctx,
 
 		if (ds->t->ops->write(ds->t, ds->old_xml) < 0)
 			return vs_error(code,
-					_("%1$s Putting the previous definition "
-					  "back failed too: %2$s"),
+					_("%1$s Putting the previous "
+					  "definition back failed too: %2$s"),
 					msg, vs_error_message());
 		return vs_error(code, _("%s The previous definition was put "
 					"back."),
@@ -823,8 +824,9 @@ daemon_notes(const struct share_request *r, const struct inspection *in,
 	if (found.len)
 		strlist_take(&e->notes,
 			     xasprintf(_("libvirt starts the virtiofs daemon "
-					 "its vhost-user descriptors name (%s); "
-					 "give a daemon path to choose another."),
+					 "its vhost-user descriptors name "
+					 "(%s); give a daemon path to choose "
+					 "another."),
 				       sb_str(&found)));
 	else
 		strlist_add(&e->warnings,
@@ -867,9 +869,10 @@ plan_share(struct plan *p, struct plan_target *t,
 				   i < BACKING_NOPTIONS;
 		     i++)
 			if (choice.options[i].kind != b->kind)
-				strlist_take(&e.notes,
-					     xasprintf(_("Also weighed: %s"),
-						       choice.options[i].reason));
+				strlist_take(
+				    &e.notes,
+				    xasprintf(_("Also weighed: %s"),
+					      choice.options[i].reason));
 	}
 	is_new = domxml_share_check(e.d, &r->share, &env, &e.warnings) == 0;
 	if (domxml_backing_set(e.d, b, &env, &e.notes) < 0 ||

@@ -1,4 +1,4 @@
-/* plan.h: the changes virtshare is about to make, shown and applied the same way */
+/* plan.h: the changes virtshare is about to make, shown and applied alike */
 #ifndef VS_PLAN_H
 #define VS_PLAN_H
 
@@ -113,7 +113,7 @@ struct plan_target *plan_target_file(const char *path, const char *domain);
 void plan_target_free(struct plan_target *t);
 DEFINE_AUTOPTR(plan_target)
 
-/* ---- the share changes ---------------------------------------------------- */
+/* ---- the share changes --------------------------------------------------- */
 
 /* A share as asked for by a user, an INI section or the wizard. */
 struct share_request {

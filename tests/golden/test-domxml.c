@@ -1,4 +1,4 @@
-/* test-domxml.c: domain XML edits against golden files (REGENERATE=1 rewrites) */
+/* test-domxml.c: domain XML edits against golden files (REGENERATE=1) */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,9 +97,10 @@ static const struct golden cases[] = {
 	SHARE("update-cache", .cache = "none"),
 	SHARE("update-add-binary", .xattr = "on", .thread_pool = "4"),
 	SHARE("update-readonly-off", .readonly = "off"),
-	SHARE("idempotent", .queue = "1024", .binary = "/usr/lib/qemu/virtiofsd",
-	      .xattr = "on", .cache = "always", .lock_posix = "on",
-	      .flock = "on", .readonly = "on", .alias = "ua-data"),
+	SHARE("idempotent", .queue = "1024",
+	      .binary = "/usr/lib/qemu/virtiofsd", .xattr = "on",
+	      .cache = "always", .lock_posix = "on", .flock = "on",
+	      .readonly = "on", .alias = "ua-data"),
 	SHARE("second"),
 	DO_TEST("share", "same-dir-other-tag", .tag = "data2",
 		.dir = "/srv/data"),
@@ -364,8 +365,8 @@ test_case(const struct golden *g)
 static void
 test_reading(void)
 {
-	AUTOFREE char *path = xasprintf("%s/tests/golden/share-idempotent.in.xml",
-					srcdir);
+	AUTOFREE char *path = xasprintf(
+	    "%s/tests/golden/share-idempotent.in.xml", srcdir);
 	AUTOFREE char *xml = file_read(path, 1 << 20, NULL);
 	AUTOPTR(domxml) d = domxml_parse(xml, path);
 	struct domxml_share *s = NULL;

@@ -1,4 +1,4 @@
-/* test-diff.c: unified diffs: fixed cases, and random texts checked by patching */
+/* test-diff.c: unified diffs: fixed cases, and random texts patched back */
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,8 +66,8 @@ patch(const char *a, const char *diff)
 		if (STRPREFIX(p, "@@ -")) {
 			char *end;
 			unsigned long s = strtoul(p + 4, &end, 10);
-			unsigned long cnt = *end == ',' ? strtoul(end + 1, NULL, 10)
-							: 1;
+			unsigned long cnt =
+			    *end == ',' ? strtoul(end + 1, NULL, 10) : 1;
 			/* An empty range names the line before it. */
 			size_t before = cnt == 0 ? s : s - 1;
 

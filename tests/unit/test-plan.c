@@ -1,4 +1,4 @@
-/* test-plan.c: plans through libvirt's test driver: share, read back, unshare, undo */
+/* test-plan.c: plans through the test driver: share, unshare, undo, rollback */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
