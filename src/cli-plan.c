@@ -1,4 +1,4 @@
-/* cli-plan.c: where a domain is, and showing, confirming and applying a plan */
+/* cli-plan.c: options anywhere, where a domain is, showing and applying plans */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -6,6 +6,75 @@
 #include "cli.h"
 #include "error.h"
 #include "plan.h"
+
+/* How many argv elements the option at argv[i] takes (1 or 2); 0 when
+ * it is not an option. */
+static int
+option_width(char **argv, int argc, int i, const char *shortopts,
+	     const struct option *longopts)
+{
+	const char *a = argv[i];
+	const struct option *match = NULL;
+	size_t len;
+	int nmatch = 0;
+
+	if (a[0] != '-' || !a[1])
+		return 0;
+	if (a[1] != '-') {
+		/* A cluster of short options; one taking a value ends it. */
+		for (const char *c = a + 1; *c; c++) {
+			const char *o = strchr(shortopts, *c);
+
+			if (o && o[1] == ':')
+				return c[1] || i + 1 >= argc ? 1 : 2;
+		}
+		return 1;
+	}
+	len = strcspn(a + 2, "=");
+	for (const struct option *o = longopts; o->name; o++) {
+		if (strncmp(o->name, a + 2, len) != 0)
+			continue;
+		if (strlen(o->name) == len) {
+			match = o;
+			nmatch = 1;
+			break;
+		}
+		/* getopt takes an unambiguous abbreviation. */
+		match = o;
+		nmatch++;
+	}
+	if (nmatch != 1 || match->has_arg != required_argument || a[2 + len])
+		return 1;
+	return i + 1 < argc ? 2 : 1;
+}
+
+void
+cli_options_first(int argc, char **argv, const char *shortopts,
+		  const struct option *longopts)
+{
+	AUTOFREE char **out = xcalloc((size_t)argc + 1, sizeof(*out));
+	AUTOFREE char **args = xcalloc((size_t)argc + 1, sizeof(*args));
+	AUTOFREE char *shorts = xasprintf("c:h%s", shortopts);
+	int n = 0, nargs = 0, i = 1;
+
+	out[n++] = argv[0];
+	while (i < argc && !STREQ(argv[i], "--")) {
+		int w = option_width(argv, argc, i, shorts, longopts);
+
+		if (!w)
+			args[nargs++] = argv[i++];
+		while (w-- > 0)
+			out[n++] = argv[i++];
+	}
+	/* getopt drops a "--" before the arguments. */
+	if (i < argc)
+		out[n++] = argv[i++];
+	for (int k = 0; k < nargs; k++)
+		out[n++] = args[k];
+	while (i < argc)
+		out[n++] = argv[i++];
+	memcpy(argv, out, (size_t)argc * sizeof(*argv));
+}
 
 struct plan_target *
 cli_target(struct cli *cli, const char *domain, const char *xml_file)

@@ -124,6 +124,49 @@ static const struct vs_cmd commands[] = {
 		    "  --xml FILE   put FILE.bak back into FILE\n"),
 		.run = cmd_undo,
 	},
+	{
+		.name = "pages",
+		.usage = N_("[alloc SIZE COUNT | free SIZE [COUNT] | mount "
+			    "SIZE [DIR]] [OPTIONS]"),
+		.summary = N_("Show, allocate, release and mount hugepages, "
+			      "safely"),
+		.details = N_(
+		    "Without an action, shows the hugepage pools per size and "
+		    "NUMA node\n"
+		    "(total, free, reserved, surplus) and the hugetlbfs mount "
+		    "of each size.\n"
+		    "SIZE is 2M, 2048K, 1G or 1048576 (KiB). After every "
+		    "change the pool is\n"
+		    "read back; if the kernel gave less than asked, every pool "
+		    "touched is\n"
+		    "put back as it was and the error says what was possible.\n"
+		    "\n"
+		    "  alloc SIZE COUNT    make the pool COUNT pages (--set, "
+		    "the default)\n"
+		    "                      or add COUNT pages to it (--add)\n"
+		    "  free SIZE [COUNT]   release COUNT free pages, or every "
+		    "free page\n"
+		    "  mount SIZE [DIR]    mount hugetlbfs for SIZE pages "
+		    "(default\n"
+		    "                      /dev/hugepages, /dev/hugepages1G "
+		    "...)\n"
+		    "\n"
+		    "  --node N            the pool of NUMA node N, not the "
+		    "system-wide one\n"
+		    "  --persist           keep the pool at boot: a sysctl.d "
+		    "drop-in for the\n"
+		    "                      default size, else a systemd unit "
+		    "(and the kernel\n"
+		    "                      command line that does the same)\n"
+		    "  --via-libvirt       change the pools with "
+		    "virNodeAllocPages, as for a\n"
+		    "                      remote URI (qemu+ssh://HOST/system)\n"
+		    "  --json              print the pools as JSON (schema in "
+		    "virtshare(1))\n"
+		    "  --root DIR          read and write /sys and /etc below "
+		    "DIR instead of /\n"),
+		.run = cmd_pages,
+	},
 };
 
 static const char *const exit_help = N_(
@@ -212,14 +255,12 @@ int
 cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	   const struct option *longopts)
 {
-	/* Options may follow the arguments: share DOMAIN --tag T. */
-	AUTOFREE char *shorts = xasprintf(":c:h%s", shortopts);
+	AUTOFREE char *shorts = xasprintf("+:c:h%s", shortopts);
 	int c;
 
 	opterr = 0;
 	for (;;) {
-		char bad_short[3] = {'-', 0, 0};
-		const char *bad;
+		int prev = optind;
 
 		c = getopt_long(argc, argv, shorts, longopts, NULL);
 		switch (c) {
@@ -245,15 +286,10 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 				 argv[optind - 1], cli->prog, cli->cmd->name);
 			return '?';
 		case '?':
-			/* getopt names an unknown short option in optopt;
-			 * an unknown long one is the argument just read. */
-			bad_short[1] = (char)optopt;
-			bad = optopt > ' ' && optopt < 127 ? bad_short
-							   : argv[optind - 1];
 			vs_error(VS_ERR_USAGE,
 				 _("Unknown option '%1$s' for '%2$s'. See "
 				   "'%3$s %2$s --help'."),
-				 bad,
+				 argv[prev < argc ? prev : argc - 1],
 				 cli->cmd->name, cli->prog);
 			return '?';
 		default:
@@ -399,7 +435,6 @@ cli_main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	/* 0 makes glibc start afresh, with the command's own ordering. */
-	optind = 0;
+	optind = 1;
 	return finish(&cli, cli.cmd->run(&cli, argc, argv));
 }

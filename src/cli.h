@@ -44,6 +44,7 @@ int cmd_share(struct cli *cli, int argc, char **argv);
 int cmd_unshare(struct cli *cli, int argc, char **argv);
 int cmd_undo(struct cli *cli, int argc, char **argv);
 int cmd_shares(struct cli *cli, int argc, char **argv);
+int cmd_pages(struct cli *cli, int argc, char **argv);
 
 /* Entry point used by main(). */
 int cli_main(int argc, char **argv);
@@ -81,6 +82,16 @@ const char *cli_datadir(void);
 
 /* Print s to stdout (or the pager one day); s may be NULL. */
 void cli_out(const char *s);
+
+/*
+ * Move the options of a command line (argv[1..]) before its arguments,
+ * keeping their order, so that cli_getopt(), which stops at the first
+ * argument, takes them anywhere: `share DOMAIN --tag TAG`. shortopts and
+ * longopts are the command's own, as given to cli_getopt(); an option's
+ * value moves with it. Everything after "--" stays an argument.
+ */
+void cli_options_first(int argc, char **argv, const char *shortopts,
+		       const struct option *longopts);
 
 /* Plans (cli-plan.c). */
 struct plan;

@@ -175,7 +175,7 @@ run_opt(int c, struct run_opts *o)
 static const char *
 dir_root(struct cli *cli, const struct run_opts *o, struct virt_conn *conn)
 {
-	if (o->xml || !conn || virt_is_local(conn))
+	if (o->xml || !conn || !virt_is_remote(conn))
 		return cli->root;
 	return NULL;
 }
@@ -214,6 +214,7 @@ cmd_share(struct cli *cli, int argc, char **argv)
 	int c, ret = -1;
 
 	share_request_init(&req);
+	cli_options_first(argc, argv, "", opts);
 	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		const struct share_field *f = field_for(c);
 
@@ -279,6 +280,7 @@ cmd_unshare(struct cli *cli, int argc, char **argv)
 	struct plan_target *t;
 	int c;
 
+	cli_options_first(argc, argv, "", opts);
 	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		if (c == 'h')
 			return EXIT_OK;
@@ -306,6 +308,7 @@ cmd_undo(struct cli *cli, int argc, char **argv)
 	struct plan_target *t;
 	int c;
 
+	cli_options_first(argc, argv, "", opts);
 	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		if (c == 'h')
 			return EXIT_OK;

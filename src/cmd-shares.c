@@ -263,6 +263,7 @@ cmd_shares(struct cli *cli, int argc, char **argv)
 	size_t n;
 	int c;
 
+	cli_options_first(argc, argv, "", opts);
 	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		if (c == 'h')
 			return EXIT_OK;

@@ -8,6 +8,8 @@
 #include "util.h"
 
 #define HOST_UNKNOWN UINT64_MAX
+/* The system-wide hugepage pools, one hugepages-<N>kB directory each. */
+#define HOST_SYS_HUGEPAGES "/sys/kernel/mm/hugepages"
 
 /* One hugepage pool: one page size, system-wide or on one NUMA node. */
 struct host_pool {
@@ -96,6 +98,46 @@ const struct host_mount *host_mount_for_path(const struct host_info *h,
 					     const char *path);
 /* True for filesystems kept in memory (tmpfs, ramfs, hugetlbfs). */
 bool host_fstype_in_memory(const char *fstype);
+
+/*
+ * The nr_hugepages file of the pool of size_kib pages on NUMA node
+ * (-1: the system-wide pool), as a host path (caller frees).
+ */
+char *host_pool_path(int node, uint64_t size_kib);
+/*
+ * The pool size (nr_hugepages) read now below root. Returns 0, or -1
+ * after reporting VS_ERR_IO.
+ */
+int host_pool_get(const char *root, int node, uint64_t size_kib,
+		  uint64_t *count);
+/*
+ * Ask the kernel for a pool of count pages by writing nr_hugepages below
+ * root. The kernel gives fewer without failing when memory is short or
+ * fragmented: read back with host_pool_get(). Returns 0, or -1 after
+ * reporting VS_ERR_PERM or VS_ERR_IO.
+ */
+int host_pool_set(const char *root, int node, uint64_t size_kib,
+		  uint64_t count);
+
+/*
+ * Install a configuration file at path (a host path such as
+ * /etc/sysctl.d/x.conf) below root: missing directories are created and
+ * an existing file is replaced atomically. Returns 0 or -1 (reported).
+ */
+int host_config_write(const char *root, const char *path, const char *text,
+		      unsigned mode);
+/*
+ * Make path below root a symbolic link to target (a host path, kept as
+ * written), replacing an existing link. Returns 0 or -1 (reported).
+ */
+int host_config_link(const char *root, const char *path, const char *target);
+
+/*
+ * Mount hugetlbfs for size_kib pages on dir of the live host (nosuid,
+ * nodev), creating dir when missing. Returns 0, or -1 after reporting
+ * VS_ERR_PERM or VS_ERR_SYSTEM.
+ */
+int host_hugetlbfs_mount(const char *dir, uint64_t size_kib);
 
 /*
  * The path of our own daemon: $VIRTSHARE_FSD when set (tests, the demo),

@@ -63,8 +63,8 @@ json_strlist(struct json *j, const char *key, const struct strlist *l)
 	json_arr_end(j);
 }
 
-static void
-json_pools(struct json *j, const struct host_info *h)
+void
+inspection_json_pools(struct json *j, const struct host_info *h)
 {
 	json_arr_begin(j, "hugepages");
 	for (size_t i = 0; i < h->npools; i++) {
@@ -118,7 +118,7 @@ json_host(struct json *j, const struct host_info *h)
 		json_u64(j, "default_hugepage_kib", h->default_page_kib);
 	else
 		json_null(j, "default_hugepage_kib");
-	json_pools(j, h);
+	inspection_json_pools(j, h);
 	json_arr_begin(j, "numa_nodes");
 	for (size_t i = 0; i < h->nnodes; i++) {
 		json_obj_begin(j, NULL);

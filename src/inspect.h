@@ -3,6 +3,7 @@
 #define VS_INSPECT_H
 
 #include "host.h"
+#include "json.h"
 #include "qemuconf.h"
 #include "virt.h"
 
@@ -31,5 +32,10 @@ DEFINE_AUTOPTR(inspection)
  * virtshare(1)). Caller frees.
  */
 char *inspection_json(const struct inspection *in);
+/*
+ * Its "hugepages" member (the pools of h per size, with their nodes and
+ * hugetlbfs mounts), which `virtshare pages --json` prints as well.
+ */
+void inspection_json_pools(struct json *j, const struct host_info *h);
 
 #endif

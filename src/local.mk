@@ -15,7 +15,8 @@ src_libvirtshare_a_SOURCES = \
 	src/diff.c src/diff.h \
 	src/domxml.c src/domxml.h \
 	src/backing.c src/backing.h \
-	src/plan.c src/plan.h src/plan-priv.h
+	src/plan.c src/plan.h src/plan-priv.h \
+	src/pages.c src/pages.h src/pages-priv.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
@@ -28,7 +29,8 @@ src_virtshare_SOURCES = \
 	src/cmd-inspect.c \
 	src/cli-plan.c \
 	src/cmd-share.c \
-	src/cmd-shares.c
+	src/cmd-shares.c \
+	src/cmd-pages.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1

@@ -1,10 +1,13 @@
 /* virt.c: the libvirt connection, capabilities and domain calls */
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/parser.h>
+#include <libxml/uri.h>
 #include <libxml/xpath.h>
 
 #include "error.h"
@@ -406,13 +409,248 @@ virt_domain_status(struct virt_conn *c, const char *name, bool *active,
 }
 
 bool
-virt_is_local(const struct virt_conn *c)
+virt_is_remote(const struct virt_conn *c)
 {
 	const char *sep = strstr(c->uri, "://");
 	const char *host;
 
 	if (!sep)
-		return true;
+		return false;
 	host = sep + 3;
-	return *host == '/' || *host == '\0' || STRPREFIX(host, "localhost/");
+	return *host != '/' && *host != '\0' && !STRPREFIX(host, "localhost/");
+}
+
+/* ---- hugepages ------------------------------------------------------------ */
+
+bool
+virt_uri_is_local(const char *uri)
+{
+	xmlURIPtr u;
+	bool local;
+
+	if (!uri || !*uri)
+		return true;
+	/* Unparseable: let libvirt say what is wrong with it. */
+	if (!(u = xmlParseURI(uri)))
+		return false;
+	local = !(u->server && *u->server) &&
+		!(u->scheme && STREQ(u->scheme, "test"));
+	xmlFreeURI(u);
+	return local;
+}
+
+/* The first value the formatted XPath expression selects, as a number. */
+static bool __attribute__((format(printf, 3, 4)))
+xpath_u64(xmlDocPtr doc, uint64_t *out, const char *fmt, ...)
+{
+	struct strlist l = {0};
+	AUTOFREE char *expr = NULL;
+	va_list ap;
+	bool found;
+
+	va_start(ap, fmt);
+	expr = xvasprintf(fmt, ap);
+	va_end(ap);
+	xpath_strings(doc, expr, &l);
+	found = l.n && str_to_u64(str_trim(l.v[0]), out) == 0;
+	strlist_clear(&l);
+	return found;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Free pages per size on one cell into the pools of node (or unknown). */
+static void
+read_free_pages(struct virt_conn *c, struct host_info *h,
+		struct host_node *node)
+{
+	AUTOFREE unsigned int *sizes = xcalloc(node->npools, sizeof(*sizes));
+	AUTOFREE unsigned long long *counts =
+	    xcalloc(node->npools, sizeof(*counts));
+
+	for (size_t i = 0; i < node->npools; i++)
+		sizes[i] = (unsigned int)node->pools[i].size_kib;
+	/* The test driver answers 0, not the count, having filled them. */
+	if (node->npools &&
+	    virNodeGetFreePages(c->conn, (unsigned int)node->npools, sizes,
+				node->id, 1, counts, 0) >= 0) {
+		for (size_t i = 0; i < node->npools; i++)
+			node->pools[i].free = counts[i];
+		return;
+	}
+	if (node->npools)
+		strlist_take(&h->warnings,
+			     xasprintf(_("libvirt did not tell the free "
+					 "hugepages of NUMA node %1$d: %2$s"),
+				       node->id, virt_last_message()));
+}
+
+/* MemTotal of the host's /proc/meminfo, or HOST_UNKNOWN. */
+static uint64_t
+node_memory_total(struct virt_conn *c)
+{
+	AUTOFREE virNodeMemoryStatsPtr params = NULL;
+	uint64_t total = HOST_UNKNOWN;
+	int n = 0;
+
+	if (virNodeGetMemoryStats(c->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS,
+				  NULL, &n, 0) < 0 ||
+	    n <= 0)
+		return HOST_UNKNOWN;
+	params = xcalloc((size_t)n, sizeof(*params));
+	if (virNodeGetMemoryStats(c->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS,
+				  params, &n, 0) < 0)
+		return HOST_UNKNOWN;
+	for (int i = 0; i < n; i++)
+		if (STREQ(params[i].field, VIR_NODE_MEMORY_STATS_TOTAL))
+			total = params[i].value;
+	return total;
+}
+
+static struct host_info *
+caps_pages(struct virt_conn *c, bool with_free)
+{
+	AUTOFREE char *xml = virConnectGetCapabilities(c->conn);
+	AUTOPTR(host_info) h = NULL;
+	struct strlist sizes = {0}, cells = {0};
+	AUTOFREE uint64_t *kib = NULL;
+	size_t nkib = 0;
+	virNodeInfo info;
+	xmlDocPtr doc;
+
+	if (!xml || !(doc = xml_parse_string(xml))) {
+		virt_fail(_("Cannot read the host capabilities from libvirt"));
+		return NULL;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->mem_total_kib = node_memory_total(c);
+	h->mem_available_kib = HOST_UNKNOWN;
+	if (h->mem_total_kib == HOST_UNKNOWN &&
+	    virNodeGetInfo(c->conn, &info) == 0)
+		h->mem_total_kib = info.memory;
+	xpath_strings(doc, "/capabilities/host/cpu/pages/@size", &sizes);
+	kib = xcalloc(sizes.n, sizeof(*kib));
+	for (size_t i = 0; i < sizes.n; i++)
+		if (str_to_u64(sizes.v[i], &kib[nkib]) == 0)
+			nkib++;
+	qsort(kib, nkib, sizeof(*kib), u64_cmp);
+	/* The smallest size is the base page, not a hugepage pool. */
+	h->npools = nkib > 1 ? nkib - 1 : 0;
+	h->pools = xcalloc(h->npools, sizeof(*h->pools));
+	xpath_strings(doc, "/capabilities/host/topology/cells/cell/@id",
+		      &cells);
+	h->nodes = xcalloc(cells.n, sizeof(*h->nodes));
+	for (size_t i = 0; i < cells.n; i++) {
+		struct host_node *n = &h->nodes[h->nnodes];
+		const char *cell = "/capabilities/host/topology/cells/cell";
+
+		if (str_to_int(cells.v[i], &n->id) < 0)
+			continue;
+		h->nnodes++;
+		if (!xpath_u64(doc, &n->mem_total_kib, "%s[@id='%d']/memory",
+			       cell, n->id))
+			n->mem_total_kib = HOST_UNKNOWN;
+		n->mem_free_kib = HOST_UNKNOWN;
+		n->npools = h->npools;
+		n->pools = xcalloc(n->npools, sizeof(*n->pools));
+		for (size_t p = 0; p < n->npools; p++) {
+			struct host_pool *pool = &n->pools[p];
+
+			pool->size_kib = kib[p + 1];
+			pool->free = pool->reserved = pool->surplus =
+			    HOST_UNKNOWN;
+			if (!xpath_u64(doc, &pool->total,
+				       "%s[@id='%d']/pages[@size='%" PRIu64
+				       "']",
+				       cell, n->id, pool->size_kib))
+				pool->total = HOST_UNKNOWN;
+		}
+		if (with_free)
+			read_free_pages(c, h, n);
+	}
+	for (size_t p = 0; p < h->npools; p++) {
+		struct host_pool *pool = &h->pools[p];
+
+		pool->size_kib = kib[p + 1];
+		pool->reserved = pool->surplus = HOST_UNKNOWN;
+		for (size_t i = 0; i < h->nnodes; i++) {
+			const struct host_pool *np = &h->nodes[i].pools[p];
+
+			pool->total = pool->total == HOST_UNKNOWN ||
+					      np->total == HOST_UNKNOWN
+					  ? HOST_UNKNOWN
+					  : pool->total + np->total;
+			pool->free = pool->free == HOST_UNKNOWN ||
+					     np->free == HOST_UNKNOWN
+					 ? HOST_UNKNOWN
+					 : pool->free + np->free;
+		}
+		if (!h->nnodes)
+			pool->total = pool->free = HOST_UNKNOWN;
+	}
+	strlist_clear(&sizes);
+	strlist_clear(&cells);
+	xmlFreeDoc(doc);
+	return steal_ptr(h);
+}
+
+struct host_info *
+virt_host_pages(struct virt_conn *c)
+{
+	return caps_pages(c, true);
+}
+
+int
+virt_pages_get(struct virt_conn *c, int node, uint64_t size_kib,
+	       uint64_t *count)
+{
+	AUTOPTR(host_info) h = caps_pages(c, false);
+	const struct host_pool *p;
+
+	if (!h)
+		return -1;
+	p = node < 0 ? host_pool_find(h, size_kib)
+		     : host_node_pool_find(h, node, size_kib);
+	if (!p || p->total == HOST_UNKNOWN)
+		return vs_error(VS_ERR_LIBVIRT,
+				_("libvirt at %1$s does not report the pool "
+				  "of %2$llu KiB pages. Check the pools with "
+				  "'virtshare -c %1$s pages'."),
+				c->uri, (unsigned long long)size_kib);
+	*count = p->total;
+	return 0;
+}
+
+int
+virt_pages_set(struct virt_conn *c, int node, uint64_t size_kib,
+	       uint64_t count)
+{
+	unsigned int sizes[1] = {(unsigned int)size_kib};
+	unsigned long long counts[1] = {count};
+
+	/* startCell -1 with one cell is the system-wide pool. */
+	if (virNodeAllocPages(c->conn, 1, sizes, counts, node < 0 ? -1 : node,
+			      1, VIR_NODE_ALLOC_PAGES_SET) >= 0)
+		return 0;
+	if (virGetLastErrorCode() == VIR_ERR_NO_SUPPORT && virt_is_test(c))
+		return vs_error(VS_ERR_UNSUPPORTED,
+				_("libvirt's test driver (%1$s) cannot "
+				  "allocate hugepages: %2$s. Leave out -c to "
+				  "change this host's pools, or connect to a "
+				  "real host (qemu:///system, "
+				  "qemu+ssh://HOST/system)."),
+				c->uri, virt_last_message());
+	if (virGetLastErrorCode() == VIR_ERR_NO_SUPPORT)
+		return vs_error(VS_ERR_UNSUPPORTED,
+				_("The libvirt driver at %1$s cannot allocate "
+				  "hugepages: %2$s. Connect to the QEMU "
+				  "driver (qemu:///system) instead."),
+				c->uri, virt_last_message());
+	return virt_fail(_("libvirt could not change the hugepage pool"));
 }

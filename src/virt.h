@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "host.h"
 #include "util.h"
 
 /* An open connection to one libvirt driver. */
@@ -101,8 +102,45 @@ int virt_domain_define(struct virt_conn *c, const char *xml, bool validate);
  */
 int virt_domain_status(struct virt_conn *c, const char *name, bool *active,
 		       bool *persistent);
-/* True when the connection's daemon runs on this host (no host in the
- * URI), so that paths in a domain can be checked here. */
-bool virt_is_local(const struct virt_conn *c);
+/*
+ * True when the connection's daemon runs on another host (a host in the
+ * URI): paths in its domains cannot be checked here. Unlike
+ * virt_uri_is_local(), the test driver is not remote.
+ */
+bool virt_is_remote(const struct virt_conn *c);
+
+/*
+ * Whether uri's driver manages this machine's kernel: no host part
+ * (qemu:///system, not qemu+ssh://host/system) and not the test driver.
+ * NULL, libvirt's default, counts as local.
+ */
+bool virt_uri_is_local(const char *uri);
+
+/*
+ * The hugepage pools of the connection's host as libvirt sees them: the
+ * sizes above the base page (capabilities host/cpu/pages), the pool per
+ * NUMA cell (capabilities topology: totals, not free pages), free pages
+ * per cell (virNodeGetFreePages; HOST_UNKNOWN where the driver lacks it,
+ * with a warning) and the memory (virNodeGetInfo). System-wide pools are
+ * the sums of the cells; reserved and surplus counts are HOST_UNKNOWN.
+ * root is NULL, and there are no mounts, daemons or default page size.
+ * Returns the host (caller frees) or NULL after reporting VS_ERR_LIBVIRT.
+ */
+struct host_info *virt_host_pages(struct virt_conn *c);
+/*
+ * The pool size of size_kib pages on cell node (-1: the whole host) from
+ * the capabilities, read now. Returns 0, or -1 after reporting.
+ */
+int virt_pages_get(struct virt_conn *c, int node, uint64_t size_kib,
+		   uint64_t *count);
+/*
+ * Set that pool to count pages with virNodeAllocPages. libvirt fails
+ * when the kernel gave fewer, having changed the pool all the same: read
+ * back with virt_pages_get() either way. Returns 0, or -1 after reporting
+ * VS_ERR_LIBVIRT, or VS_ERR_UNSUPPORTED for drivers without the call (the
+ * test driver).
+ */
+int virt_pages_set(struct virt_conn *c, int node, uint64_t size_kib,
+		   uint64_t count);
 
 #endif

@@ -1,6 +1,7 @@
 ## tests/cli/local.mk: the `virtshare` command line, case by case
 cli_tests = tests/cli/run-cases.sh tests/cli/inspect-libvirtd.sh \
-	tests/cli/share-libvirtd.sh
+	tests/cli/share-libvirtd.sh \
+	tests/cli/pages-live.sh
 TESTS += $(cli_tests)
 EXTRA_DIST += $(cli_tests) tests/cli/lib.sh tests/cli/libvirtd.sh \
 	tests/cli/cases

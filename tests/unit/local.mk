@@ -1,7 +1,8 @@
 ## tests/unit/local.mk: unit tests of the core (no libvirt daemon needed)
 
 VS_TEST_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS) -I$(top_srcdir)/tests
-unit_tests = tests/unit/test-util tests/unit/test-qemuconf tests/unit/test-host
+unit_tests = tests/unit/test-util tests/unit/test-qemuconf tests/unit/test-host \
+	tests/unit/test-pages
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -22,3 +23,6 @@ tests_unit_test_plan_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_plan_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_backing_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_backing_LDADD = $(VS_CORE_LIBS)
+
+tests_unit_test_pages_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_pages_LDADD = $(VS_CORE_LIBS)

@@ -1,0 +1,1 @@
+virtshare pages alloc 2M many --root "$DATA/hosts/numa-server"

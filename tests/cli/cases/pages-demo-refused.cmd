@@ -1,0 +1,2 @@
+# the demo changes nothing
+virtshare --demo pages alloc 2M 1

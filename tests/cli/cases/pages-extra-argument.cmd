@@ -1,0 +1,1 @@
+virtshare pages free 2M 1 2

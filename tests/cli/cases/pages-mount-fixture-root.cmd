@@ -1,0 +1,1 @@
+virtshare pages mount 2M --root "$DATA/hosts/numa-server"

@@ -1,0 +1,1 @@
+virtshare pages alloc 2M 1 --set --add

@@ -1,0 +1,2 @@
+# the same as JSON
+virtshare pages --json --root "$DATA/hosts/numa-server"

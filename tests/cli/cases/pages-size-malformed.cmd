@@ -1,0 +1,1 @@
+virtshare pages alloc 2X 1 --root "$DATA/hosts/numa-server"

@@ -1,0 +1,1 @@
+virtshare pages alloc 4M 1 --root "$DATA/hosts/numa-server"

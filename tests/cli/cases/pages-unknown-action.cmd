@@ -1,0 +1,1 @@
+virtshare pages allocate 2M 1
