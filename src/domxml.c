@@ -1249,6 +1249,7 @@ domxml_memory_clear(struct domxml_memory *m)
 		free(m->cells[i].mem_access);
 	}
 	free(m->cells);
+	free(m->host_nodeset);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1286,6 +1287,9 @@ domxml_memory(const struct domxml *d, struct domxml_memory *m)
 		pg->size_kib = page_kib(p);
 		pg->nodeset = attr_value(p, "nodeset");
 	}
+	m->host_nodeset = attr_value(child(child(d->root, "numatune"),
+					   "memory"),
+				     "nodeset");
 	m->ncells = xpath_nodes(d, "/domain/cpu/numa/cell", &cells);
 	if (m->ncells)
 		m->cells = xcalloc(m->ncells, sizeof(*m->cells));
@@ -1486,40 +1490,91 @@ version_check(const struct domxml_env *env, unsigned long since,
 			what, need, have, fix);
 }
 
-/* The guest NUMA node numbers a nodeset names must be cells' ids. */
+#define NODES_MAX 1024
+
+/*
+ * The nodes of a nodeset as libvirt writes it ("0", "0-3", "0-3,^2"):
+ * mask[n] for each node n named. -1 when it is malformed (not reported).
+ */
 static int
-nodeset_check(const char *nodeset, const struct domxml_memory *m)
+nodeset_mask(const char *nodeset, bool mask[NODES_MAX])
 {
 	AUTOFREE char *copy = xstrdup(nodeset);
 	char *save = NULL;
 
+	memset(mask, 0, NODES_MAX * sizeof(*mask));
 	for (char *tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
+		bool exclude = *tok == '^';
 		unsigned long lo, hi;
 		char *end;
 
-		if (*tok == '^')
-			tok++;
+		tok += exclude;
+		if (!isdigit((unsigned char)*tok))
+			return -1;
 		lo = strtoul(tok, &end, 10);
-		hi = *end == '-' ? strtoul(end + 1, &end, 10) : lo;
-		for (unsigned long n = lo; n <= hi && n - lo < 4096; n++) {
-			char id[24];
-			bool found = false;
-
-			snprintf(id, sizeof(id), "%lu", n);
-			for (size_t i = 0; i < m->ncells; i++)
-				found |= str_is(m->cells[i].id, id);
-			if (!found)
-				return vs_error(VS_ERR_INVALID,
-						_("The hugepage nodeset '%1$s' "
-						  "names guest NUMA node %2$s, "
-						  "which the domain does not "
-						  "have. Use the ids of its "
-						  "<cell> elements."),
-						nodeset, id);
-		}
+		hi = lo;
+		if (*end == '-' && isdigit((unsigned char)end[1]))
+			hi = strtoul(end + 1, &end, 10);
+		if (*end || hi < lo || hi >= NODES_MAX || (exclude && hi != lo))
+			return -1;
+		for (unsigned long n = lo; n <= hi; n++)
+			mask[n] = !exclude;
 	}
 	return 0;
+}
+
+/* The cell with that guest node id, or NULL. */
+static const struct domxml_cell *
+cell_of(const struct domxml_memory *m, unsigned long id)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%lu", id);
+	for (size_t i = 0; i < m->ncells; i++)
+		if (str_is(m->cells[i].id, s))
+			return &m->cells[i];
+	return NULL;
+}
+
+/* The guest NUMA node numbers a nodeset names must be cells' ids. */
+static int
+nodeset_check(const char *nodeset, const struct domxml_memory *m)
+{
+	bool mask[NODES_MAX];
+
+	if (nodeset_mask(nodeset, mask) < 0)
+		return vs_error(VS_ERR_INVALID,
+				_("The hugepage nodeset '%s' is not one libvirt "
+				  "reads: write guest NUMA node ids as 0, 0-3 "
+				  "or 0-3,^2."),
+				nodeset);
+	for (unsigned long n = 0; n < NODES_MAX; n++)
+		if (mask[n] && !cell_of(m, n))
+			return vs_error(VS_ERR_INVALID,
+					_("The hugepage nodeset '%1$s' names "
+					  "guest NUMA node %2$lu, which the "
+					  "domain does not have. Use the ids of "
+					  "its <cell> elements."),
+					nodeset, n);
+	return 0;
+}
+
+uint64_t
+domxml_memory_for_nodes(const struct domxml_memory *m, const char *nodeset)
+{
+	bool mask[NODES_MAX];
+	uint64_t sum = 0;
+
+	if (!nodeset || nodeset_mask(nodeset, mask) < 0)
+		return m->memory_kib;
+	for (unsigned long n = 0; n < NODES_MAX; n++) {
+		const struct domxml_cell *c = mask[n] ? cell_of(m, n) : NULL;
+
+		if (c)
+			sum += c->memory_kib;
+	}
+	return sum;
 }
 
 static int

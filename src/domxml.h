@@ -123,6 +123,7 @@ struct domxml_memory {
 	size_t npages;
 	struct domxml_cell *cells;
 	size_t ncells;
+	char *host_nodeset;    /* <numatune><memory nodeset>: host nodes */
 };
 
 /* Fill *m (cleared first); never fails: unreadable sizes are 0. */
@@ -136,6 +137,12 @@ void domxml_memory_clear(struct domxml_memory *m);
  * *why (caller frees) says which setting breaks it, translated.
  */
 bool domxml_memory_shared(const struct domxml_memory *m, char **why);
+/*
+ * The guest memory of the NUMA cells a nodeset names (guest node ids, as
+ * in <page nodeset>), in KiB; all of it when nodeset is NULL.
+ */
+uint64_t domxml_memory_for_nodes(const struct domxml_memory *m,
+				 const char *nodeset);
 /* The backing in one word: "memfd", "file", "hugepages", "anonymous" or
  * "default" (no source given). Borrowed. */
 const char *domxml_memory_kind(const struct domxml_memory *m);

@@ -10,6 +10,7 @@
 #include "backing.h"
 #include "diff.h"
 #include "error.h"
+#include "pages.h"
 #include "plan-priv.h"
 
 struct plan {
@@ -699,6 +700,14 @@ edit_begin(struct plan *p, struct plan_target *t, struct domain_edit *e)
 	return 0;
 }
 
+/* The target of the definition being edited. */
+static const struct plan_target *
+edit_target(const struct domain_edit *e)
+{
+	return e->step ? ((const struct domain_step *)e->step->data)->t
+		       : e->ds->t;
+}
+
 /* A fingerprint of guest memory, to tell whether an edit changed it. */
 static char *
 memory_print(const char *xml)
@@ -838,6 +847,63 @@ daemon_notes(const struct share_request *r, const struct inspection *in,
 	sb_clear(&found);
 }
 
+/*
+ * The hugepages the guest will take from its host, as pages_need() counts
+ * them: a size the host does not offer can never start (-1, reported);
+ * too few free pages or no hugetlbfs mount yet are warnings, with what to
+ * do.
+ */
+static int
+hugepage_check(const struct domxml *d, const struct inspection *in,
+	       const struct plan_target *t, struct strlist *warnings)
+{
+	struct domxml_memory m;
+	AUTOPTR(host_info) remote = NULL;
+	const struct host_info *h = in ? in->host : NULL;
+	int ret = 0;
+
+	domxml_memory(d, &m);
+	if (!m.hugepages)
+		goto out;
+	/* A remote guest's host is the one libvirt describes. */
+	if (t->conn && virt_is_remote(t->conn)) {
+		if (!(remote = virt_host_pages(t->conn))) {
+			strlist_take(warnings,
+				     xasprintf(_("The hugepages of the guest's "
+						 "host were not checked: %s"),
+					       vs_error_message()));
+			vs_error_reset();
+			goto out;
+		}
+		h = remote;
+	}
+	for (size_t i = 0; h && i < (m.npages ? m.npages : 1); i++) {
+		const struct domxml_page *pg = m.npages ? &m.pages[i] : NULL;
+		uint64_t size = pg && pg->size_kib ? pg->size_kib
+						   : h->default_page_kib;
+		uint64_t mem = domxml_memory_for_nodes(&m, pg ? pg->nodeset
+							       : NULL);
+		struct pages_need need;
+
+		if (!size || size == HOST_UNKNOWN || !mem)
+			continue;
+		if (pages_need(h, mem, size, m.host_nodeset, &need) < 0) {
+			ret = -1;
+			break;
+		}
+		if (!need.size_offered)
+			ret = vs_error(VS_ERR_UNSUPPORTED, "%s", need.reason);
+		else if (!need.ok && need.reason)
+			strlist_add(warnings, need.reason);
+		pages_need_clear(&need);
+		if (ret < 0)
+			break;
+	}
+out:
+	domxml_memory_clear(&m);
+	return ret;
+}
+
 int
 plan_share(struct plan *p, struct plan_target *t,
 	   const struct share_request *r, const struct inspection *in,
@@ -877,7 +943,8 @@ plan_share(struct plan *p, struct plan_target *t,
 	is_new = domxml_share_check(e.d, &r->share, &env, &e.warnings) == 0;
 	if (domxml_backing_set(e.d, b, &env, &e.notes) < 0 ||
 	    domxml_share_set(e.d, &r->share, &env, &e.notes, &e.warnings) < 0 ||
-	    domxml_check_shared(e.d) < 0)
+	    domxml_check_shared(e.d) < 0 ||
+	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) < 0)
 		goto out;
 	if (is_new && libvirt && root)
 		daemon_notes(r, in, &e);
