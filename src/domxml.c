@@ -1383,21 +1383,40 @@ domxml_backing_clear(struct domxml_backing *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* A nodeset as libvirt writes it: 0, 0-3, 0,2-3, ^1. */
-static bool
-nodeset_valid(const char *s)
-{
-	bool digit = false;
+#define NODES_MAX 1024
 
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (isdigit((unsigned char)*s))
-			digit = true;
-		else if (*s != ',' && *s != '-' && *s != '^')
-			return false;
+/*
+ * The nodes of a nodeset as libvirt writes it ("0", "0-3", "0-3,^2"):
+ * mask[n] for each node n named. -1 when it is malformed (not reported).
+ */
+static int
+nodeset_mask(const char *nodeset, bool mask[NODES_MAX])
+{
+	AUTOFREE char *copy = xstrdup(nodeset);
+	char *save = NULL;
+	bool any = false;
+
+	memset(mask, 0, NODES_MAX * sizeof(*mask));
+	for (char *tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		bool exclude = *tok == '^';
+		unsigned long lo, hi;
+		char *end;
+
+		tok += exclude;
+		if (!isdigit((unsigned char)*tok))
+			return -1;
+		lo = strtoul(tok, &end, 10);
+		hi = lo;
+		if (*end == '-' && isdigit((unsigned char)end[1]))
+			hi = strtoul(end + 1, &end, 10);
+		if (*end || hi < lo || hi >= NODES_MAX || (exclude && hi != lo))
+			return -1;
+		for (unsigned long n = lo; n <= hi; n++)
+			mask[n] = !exclude;
+		any |= !exclude;
 	}
-	return digit;
+	return any ? 0 : -1;
 }
 
 int
@@ -1428,7 +1447,9 @@ domxml_backing_parse(const char *s, struct domxml_backing *b)
 
 		if (at_) {
 			*at_++ = '\0';
-			if (!nodeset_valid(at_))
+			bool mask[NODES_MAX];
+
+			if (nodeset_mask(at_, mask) < 0)
 				goto bad;
 			b->nodeset = xstrdup(at_);
 		}
@@ -1488,40 +1509,6 @@ version_check(const struct domxml_env *env, unsigned long since,
 			_("%1$s needs libvirt %2$s or newer; the connected "
 			  "libvirt is %3$s. %4$s"),
 			what, need, have, fix);
-}
-
-#define NODES_MAX 1024
-
-/*
- * The nodes of a nodeset as libvirt writes it ("0", "0-3", "0-3,^2"):
- * mask[n] for each node n named. -1 when it is malformed (not reported).
- */
-static int
-nodeset_mask(const char *nodeset, bool mask[NODES_MAX])
-{
-	AUTOFREE char *copy = xstrdup(nodeset);
-	char *save = NULL;
-
-	memset(mask, 0, NODES_MAX * sizeof(*mask));
-	for (char *tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		bool exclude = *tok == '^';
-		unsigned long lo, hi;
-		char *end;
-
-		tok += exclude;
-		if (!isdigit((unsigned char)*tok))
-			return -1;
-		lo = strtoul(tok, &end, 10);
-		hi = lo;
-		if (*end == '-' && isdigit((unsigned char)end[1]))
-			hi = strtoul(end + 1, &end, 10);
-		if (*end || hi < lo || hi >= NODES_MAX || (exclude && hi != lo))
-			return -1;
-		for (unsigned long n = lo; n <= hi; n++)
-			mask[n] = !exclude;
-	}
-	return 0;
 }
 
 /* The cell with that guest node id, or NULL. */
