@@ -1,4 +1,4 @@
-/* cli-plan.c: options anywhere, where a domain is, showing and applying plans */
+/* cli-plan.c: options anywhere, where a domain is, plans shown and applied */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

@@ -1532,17 +1532,17 @@ nodeset_check(const char *nodeset, const struct domxml_memory *m)
 
 	if (nodeset_mask(nodeset, mask) < 0)
 		return vs_error(VS_ERR_INVALID,
-				_("The hugepage nodeset '%s' is not one libvirt "
-				  "reads: write guest NUMA node ids as 0, 0-3 "
-				  "or 0-3,^2."),
+				_("The hugepage nodeset '%s' is not one "
+				  "libvirt reads: write guest NUMA node ids "
+				  "as 0, 0-3 or 0-3,^2."),
 				nodeset);
 	for (unsigned long n = 0; n < NODES_MAX; n++)
 		if (mask[n] && !cell_of(m, n))
 			return vs_error(VS_ERR_INVALID,
 					_("The hugepage nodeset '%1$s' names "
 					  "guest NUMA node %2$lu, which the "
-					  "domain does not have. Use the ids of "
-					  "its <cell> elements."),
+					  "domain does not have. Use the ids "
+					  "of its <cell> elements."),
 					nodeset, n);
 	return 0;
 }
