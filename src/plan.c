@@ -915,8 +915,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	const struct domxml_backing *b = &r->backing;
 	struct domxml_env env = {.root = root};
 	bool libvirt = is_libvirt(t);
-	bool is_new;
-	int ret = -1;
+	int found, ret = -1;
 
 	if (libvirt && in && in->have_virt) {
 		env.libvirt_version = in->virt.daemon_version
@@ -940,13 +939,16 @@ plan_share(struct plan *p, struct plan_target *t,
 				    xasprintf(_("Also weighed: %s"),
 					      choice.options[i].reason));
 	}
-	is_new = domxml_share_check(e.d, &r->share, &env, &e.warnings) == 0;
+	/* The share's own rules first: they are about what was asked. */
+	if ((found = domxml_share_check(e.d, &r->share, &env, &e.warnings)) <
+	    0)
+		goto out;
 	if (domxml_backing_set(e.d, b, &env, &e.notes) < 0 ||
 	    domxml_share_set(e.d, &r->share, &env, &e.notes, &e.warnings) < 0 ||
 	    domxml_check_shared(e.d) < 0 ||
 	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) < 0)
 		goto out;
-	if (is_new && libvirt && root)
+	if (!found && libvirt && root)
 		daemon_notes(r, in, &e);
 	if (!env.libvirt_version && !libvirt)
 		strlist_add(&e.notes, _("No libvirt was asked: the options are "
