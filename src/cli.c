@@ -29,6 +29,102 @@ static const struct vs_cmd commands[] = {
 		.run = cmd_inspect,
 	},
 	{
+		.name = "share",
+		.usage = N_("DOMAIN --tag TAG --dir PATH|--socket PATH "
+			    "[OPTIONS]"),
+		.summary = N_("Share a host directory with a domain over "
+			      "virtiofs, or change a share's options"),
+		.details = N_(
+		    "Adds the <filesystem> device and makes guest memory "
+		    "shared, as\n"
+		    "virtiofs needs; with the tag of an existing share, "
+		    "changes the\n"
+		    "options given and leaves the others. Shows the change "
+		    "as a diff\n"
+		    "first; the same command twice changes nothing the "
+		    "second time.\n"
+		    "\n"
+		    "  --tag TAG              the mount tag, at most 36 "
+		    "bytes\n"
+		    "  --dir PATH             the host directory (absolute, "
+		    "existing)\n"
+		    "  --socket PATH          or the socket of a daemon you "
+		    "run yourself\n"
+		    "  --backing KIND         guest memory: memfd, file, "
+		    "numa,\n"
+		    "                         hugepages[:SIZE[@NODES]] "
+		    "(default: chosen)\n"
+		    "  --cache none|always    the daemon's cache mode\n"
+		    "  --xattr, --no-xattr    extended attributes on or off\n"
+		    "  --readonly, --no-readonly  a read-only share "
+		    "(libvirt 11.0)\n"
+		    "  --binary PATH          the daemon libvirt starts\n"
+		    "  --idmap uid|gid:START:TARGET:COUNT  id ranges, "
+		    "repeatable (10.0)\n"
+		    "  --queue N              queue size, a power of 2 up to "
+		    "1024\n"
+		    "                         (new shares get 1024)\n"
+		    "  --sandbox namespace|chroot  the daemon's sandbox "
+		    "(libvirt 7.2)\n"
+		    "  --lock-posix on|off    POSIX locks\n"
+		    "  --flock on|off         BSD locks\n"
+		    "  --thread-pool N        daemon threads, 0 for none "
+		    "(libvirt 8.5)\n"
+		    "  --openfiles N          the daemon's open file limit "
+		    "(libvirt 10.6)\n"
+		    "  --alias ua-NAME        a device alias\n"
+		    "  --dry-run              only show the change\n"
+		    "  --yes                  apply without asking\n"
+		    "  --xml FILE             edit a domain XML file, not "
+		    "libvirt (written\n"
+		    "                         atomically, the old one kept "
+		    "as FILE.bak)\n"),
+		.run = cmd_share,
+	},
+	{
+		.name = "unshare",
+		.usage = N_("DOMAIN TAG [--dry-run] [--yes] [--xml FILE]"),
+		.summary = N_("Remove a virtiofs share from a domain"),
+		.details = N_(
+		    "Removes the <filesystem> with that mount tag; guest "
+		    "memory stays\n"
+		    "shared. Shows the change as a diff first.\n"
+		    "\n"
+		    "  --dry-run    only show the change\n"
+		    "  --yes        apply without asking\n"
+		    "  --xml FILE   edit a domain XML file, not libvirt\n"),
+		.run = cmd_unshare,
+	},
+	{
+		.name = "shares",
+		.usage = N_("DOMAIN [--json] [--xml FILE]"),
+		.summary = N_("List a domain's virtiofs shares and whether "
+			      "its memory is shared"),
+		.details = N_(
+		    "  --json       print the list as JSON (schema in "
+		    "virtshare(1))\n"
+		    "  --xml FILE   read a domain XML file, not libvirt\n"),
+		.run = cmd_shares,
+	},
+	{
+		.name = "undo",
+		.usage = N_("DOMAIN [--dry-run] [--yes] [--xml FILE]"),
+		.summary = N_("Put back a domain's definition from before the "
+			      "last change"),
+		.details = N_(
+		    "Every change saves the definition it replaces (below "
+		    "the state\n"
+		    "directory, or as FILE.bak with --xml); undo puts the "
+		    "newest one\n"
+		    "back and uses it up, so repeating it goes further "
+		    "back.\n"
+		    "\n"
+		    "  --dry-run    only show the change\n"
+		    "  --yes        apply without asking\n"
+		    "  --xml FILE   put FILE.bak back into FILE\n"),
+		.run = cmd_undo,
+	},
+	{
 		.name = "pages",
 		.usage = N_("[alloc SIZE COUNT | free SIZE [COUNT] | mount "
 			    "SIZE [DIR]] [OPTIONS]"),

@@ -40,6 +40,10 @@ struct vs_cmd {
 
 /* The commands, one file each (cmd-NAME.c). */
 int cmd_inspect(struct cli *cli, int argc, char **argv);
+int cmd_share(struct cli *cli, int argc, char **argv);
+int cmd_unshare(struct cli *cli, int argc, char **argv);
+int cmd_undo(struct cli *cli, int argc, char **argv);
+int cmd_shares(struct cli *cli, int argc, char **argv);
 int cmd_pages(struct cli *cli, int argc, char **argv);
 int cmd_daemon(struct cli *cli, int argc, char **argv);
 
@@ -79,5 +83,28 @@ const char *cli_datadir(void);
 
 /* Print s to stdout (or the pager one day); s may be NULL. */
 void cli_out(const char *s);
+
+/*
+ * Move the options of a command line (argv[1..]) before its arguments,
+ * keeping their order, so that cli_getopt(), which stops at the first
+ * argument, takes them anywhere: `share DOMAIN --tag TAG`. shortopts and
+ * longopts are the command's own, as given to cli_getopt(); an option's
+ * value moves with it. Everything after "--" stays an argument.
+ */
+void cli_options_first(int argc, char **argv, const char *shortopts,
+		       const struct option *longopts);
+
+/* Plans (cli-plan.c). */
+struct plan;
+struct plan_target;
+/* The domain in xml_file when given, else on the connection (opened
+ * here); NULL after reporting. The caller owns it. */
+struct plan_target *cli_target(struct cli *cli, const char *domain,
+			       const char *xml_file);
+/*
+ * Show the plan; unless dry_run, ask (or take yes), apply it and say what
+ * was done. Returns an exit status, or -1 after reporting.
+ */
+int cli_plan_run(struct cli *cli, struct plan *p, bool dry_run, bool yes);
 
 #endif

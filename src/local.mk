@@ -12,6 +12,10 @@ src_libvirtshare_a_SOURCES = \
 	src/qemuconf.c src/qemuconf.h \
 	src/virt.c src/virt.h \
 	src/inspect.c src/inspect.h \
+	src/diff.c src/diff.h \
+	src/domxml.c src/domxml.h \
+	src/backing.c src/backing.h \
+	src/plan.c src/plan.h src/plan-priv.h \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h
 
@@ -24,6 +28,9 @@ src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
 	src/cmd-inspect.c \
+	src/cli-plan.c \
+	src/cmd-share.c \
+	src/cmd-shares.c \
 	src/cmd-pages.c \
 	src/cmd-daemon.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
@@ -31,6 +38,7 @@ src_virtshare_LDADD = $(VS_CORE_LIBS)
 man1_MANS = src/virtshare.1
 src/virtshare.1: src/virtshare.1.in
 	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
-	    -e 's|@SYSCONFDIR@|$(sysconfdir)|g' $(srcdir)/src/virtshare.1.in > $@
+	    -e 's|@SYSCONFDIR@|$(sysconfdir)|g' \
+	    -e 's|@LOCALSTATEDIR@|$(localstatedir)|g' $(srcdir)/src/virtshare.1.in > $@
 CLEANFILES += src/virtshare.1
 EXTRA_DIST += src/virtshare.1.in

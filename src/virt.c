@@ -389,6 +389,37 @@ virt_domain_define(struct virt_conn *c, const char *xml, bool validate)
 	return 0;
 }
 
+int
+virt_domain_status(struct virt_conn *c, const char *name, bool *active,
+		   bool *persistent)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	int a, p;
+
+	if (!dom)
+		return -1;
+	a = virDomainIsActive(dom);
+	p = virDomainIsPersistent(dom);
+	virDomainFree(dom);
+	if (a < 0 || p < 0)
+		return virt_fail(_("Cannot query the domain state"));
+	*active = a == 1;
+	*persistent = p == 1;
+	return 0;
+}
+
+bool
+virt_is_remote(const struct virt_conn *c)
+{
+	const char *sep = strstr(c->uri, "://");
+	const char *host;
+
+	if (!sep)
+		return false;
+	host = sep + 3;
+	return *host != '/' && *host != '\0' && !STRPREFIX(host, "localhost/");
+}
+
 /* ---- hugepages ------------------------------------------------------------ */
 
 bool

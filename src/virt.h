@@ -96,6 +96,20 @@ int virt_domain_is_active(struct virt_conn *c, const char *name);
 int virt_domain_define(struct virt_conn *c, const char *xml, bool validate);
 
 /*
+ * Whether the domain is running and whether it has a persistent
+ * definition. Returns 0, or -1 after reporting VS_ERR_NO_DOMAIN or
+ * VS_ERR_LIBVIRT.
+ */
+int virt_domain_status(struct virt_conn *c, const char *name, bool *active,
+		       bool *persistent);
+/*
+ * True when the connection's daemon runs on another host (a host in the
+ * URI): paths in its domains cannot be checked here. Unlike
+ * virt_uri_is_local(), the test driver is not remote.
+ */
+bool virt_is_remote(const struct virt_conn *c);
+
+/*
  * Whether uri's driver manages this machine's kernel: no host part
  * (qemu:///system, not qemu+ssh://host/system) and not the test driver.
  * NULL, libvirt's default, counts as local.

@@ -3,6 +3,11 @@
 ## build tree points at templates/ and the same relative paths work.
 demodir = $(pkgdatadir)/demo
 dist_demo_DATA = templates/demo/node.xml
+# XML snippets new domain elements are made from (src/domxml.c).
+dist_pkgdata_DATA += \
+	templates/domain.xml \
+	templates/filesystem.xml \
+	templates/memorybacking.xml
 # The demo host is a directory tree: install it whole.
 install-data-local: install-demo-host
 install-demo-host:

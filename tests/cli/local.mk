@@ -1,5 +1,6 @@
 ## tests/cli/local.mk: the `virtshare` command line, case by case
 cli_tests = tests/cli/run-cases.sh tests/cli/inspect-libvirtd.sh \
+	tests/cli/share-libvirtd.sh \
 	tests/cli/pages-live.sh \
 	tests/cli/daemon.sh tests/cli/daemon-fsd.sh
 TESTS += $(cli_tests)

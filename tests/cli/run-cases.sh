@@ -17,7 +17,9 @@ for cmd in "$top_srcdir"/tests/cli/cases/*.cmd; do
 	name=$(basename "$cmd" .cmd)
 	dir=$TESTTMP/$name
 	mkdir -p "$dir"
-	out=$(cd "$dir" && TESTTMP=$dir bash -c "$(cat "$cmd")" 2>&1; echo "[exit $?]")
+	# Saved definitions stay in the case's directory, never the host's.
+	out=$(cd "$dir" && TESTTMP=$dir VIRTSHARE_STATEDIR=$dir/state \
+		bash -c "$(cat "$cmd")" 2>&1; echo "[exit $?]")
 	out=$(printf '%s\n' "$out" | TESTTMP=$dir normalize)
 	golden "cli $name" "${cmd%.cmd}.out" "$out"
 done

@@ -8,3 +8,9 @@ EXTRA_DIST += $(golden_tests) \
 	$(wildcard $(srcdir)/tests/golden/*.json) \
 	$(wildcard $(srcdir)/tests/golden/*.xml) \
 	$(wildcard $(srcdir)/tests/golden/*.err)
+
+# Domain XML edits: a table of cases in test-domxml.c, files <op>-<case>.*
+check_PROGRAMS += tests/golden/test-domxml
+TESTS += tests/golden/test-domxml
+tests_golden_test_domxml_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_golden_test_domxml_LDADD = $(VS_CORE_LIBS)

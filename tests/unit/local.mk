@@ -12,6 +12,18 @@ tests_unit_test_qemuconf_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_qemuconf_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_host_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_host_LDADD = $(VS_CORE_LIBS)
+
+unit_tests += tests/unit/test-diff
+tests_unit_test_diff_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_diff_LDADD = $(VS_CORE_LIBS)
+
+# Plans through libvirt's test driver (one process: it keeps no state).
+unit_tests += tests/unit/test-plan tests/unit/test-backing
+tests_unit_test_plan_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_plan_LDADD = $(VS_CORE_LIBS)
+tests_unit_test_backing_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_backing_LDADD = $(VS_CORE_LIBS)
+
 tests_unit_test_pages_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_pages_LDADD = $(VS_CORE_LIBS)
 

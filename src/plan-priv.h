@@ -1,0 +1,16 @@
+/* plan-priv.h: what only the tests of plan.c use */
+#ifndef VS_PLAN_PRIV_H
+#define VS_PLAN_PRIV_H
+
+#include "plan.h"
+
+/*
+ * As plan_target_libvirt(), but defined without VIR_DOMAIN_DEFINE_VALIDATE,
+ * the way a libvirt without its schema files behaves: elements libvirt
+ * does not know are dropped silently, which the read-back check must
+ * catch.
+ */
+struct plan_target *plan_target_libvirt_unvalidated(struct virt_conn *conn,
+						    const char *domain);
+
+#endif

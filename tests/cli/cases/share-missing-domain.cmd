@@ -1,0 +1,2 @@
+# the domain is the one argument
+virtshare share --tag data --dir /srv/data

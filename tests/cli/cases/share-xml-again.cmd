@@ -1,0 +1,5 @@
+# the same request twice: the second time changes nothing and says so
+cp -r "$DATA/hosts/laptop" host && chmod -R u+w host && mkdir -p host/srv/data host/srv/media
+cp "$top_srcdir/tests/golden/share-memfd.in.xml" vm1.xml
+virtshare --root host share vm1 --xml vm1.xml --dir /srv/data --tag data --yes > /dev/null
+virtshare --root host share vm1 --xml vm1.xml --dir /srv/data --tag data --yes

@@ -1,0 +1,4 @@
+# the file must define the domain named
+cp -r "$DATA/hosts/laptop" host && chmod -R u+w host && mkdir -p host/srv/data host/srv/media
+cp "$top_srcdir/tests/golden/share-memfd.in.xml" vm1.xml
+virtshare --root host share vm2 --xml vm1.xml --dir /srv/data --tag data --yes

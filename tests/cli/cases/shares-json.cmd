@@ -1,0 +1,2 @@
+# the same as JSON (schema 1)
+virtshare --demo shares build --json

@@ -1,0 +1,2 @@
+# a domain libvirt does not have
+virtshare --demo shares nosuch

@@ -1,0 +1,2 @@
+# undo and its options
+virtshare undo --help

@@ -1,0 +1,2 @@
+# nothing saved for this domain yet
+virtshare -c test:///default undo test --yes

@@ -1,0 +1,2 @@
+# the demo build guest shares /srv/build
+virtshare --demo unshare build build --dry-run

@@ -1,0 +1,2 @@
+# the domain and the tag
+virtshare unshare vm1

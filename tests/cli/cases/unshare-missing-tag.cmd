@@ -1,0 +1,2 @@
+# a tag the domain does not have
+virtshare --demo unshare build photos --yes

@@ -1,0 +1,479 @@
+/* test-domxml.c: domain XML edits against golden files (REGENERATE=1) */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+
+#include "domxml.h"
+#include "error.h"
+#include "tap.h"
+
+/*
+ * One case: tests/golden/<op>-<name>.in.xml edited by the request gives
+ * <op>-<name>.out.xml, or the error in <op>-<name>.err ("CODE\nmessage").
+ * Request values are strings as a user types them; NULL leaves an option
+ * out. Source directories are looked up below tests/data/golden-root.
+ */
+struct golden {
+	const char *op; /* "share" or "unshare" */
+	const char *name;
+	const char *tag;
+	const char *dir;
+	const char *socket;
+	const char *backing;     /* NULL: keep guest memory as it is */
+	const char *queue;
+	const char *binary;
+	const char *xattr;       /* "on" or "off" */
+	const char *cache;
+	const char *sandbox;
+	const char *lock_posix;
+	const char *flock;
+	const char *thread_pool;
+	const char *openfiles;
+	const char *idmap;
+	const char *readonly;    /* "on" or "off" */
+	const char *alias;
+	const char *libvirt;     /* the connected libvirt; NULL: none */
+	bool session;
+	const char *schema;      /* the libvirt whose schema the output needs */
+};
+
+#define DO_TEST(op_, name_, ...) {.op = op_, .name = name_, __VA_ARGS__}
+#define SHARE(name_, ...) \
+	DO_TEST("share", name_, .tag = "data", .dir = "/srv/data", __VA_ARGS__)
+
+static const struct golden cases[] = {
+	/* Every memory backing. */
+	SHARE("memfd", .backing = "memfd"),
+	SHARE("file", .backing = "file"),
+	SHARE("hugepages", .backing = "hugepages"),
+	SHARE("hugepages-2M", .backing = "hugepages:2M"),
+	SHARE("hugepages-1G-nodeset", .backing = "hugepages:1G@0-1"),
+	SHARE("hugepages-keep", .backing = "hugepages"),
+	SHARE("hugepages-file-source", .backing = "hugepages:2M"),
+	SHARE("memfd-drops-hugepages", .backing = "memfd"),
+	SHARE("memfd-existing-backing", .backing = "memfd"),
+	SHARE("memfd-empty-backing", .backing = "memfd"),
+	SHARE("memfd-access-private", .backing = "memfd"),
+	SHARE("memfd-anonymous", .backing = "memfd"),
+	SHARE("keep-shared"),
+	/* NUMA cells: shared, private, inherited. */
+	SHARE("numa-shared", .backing = "numa"),
+	SHARE("numa-private", .backing = "numa"),
+	SHARE("numa-inherited", .backing = "numa"),
+	SHARE("numa-inherited-private", .backing = "numa"),
+	SHARE("memfd-numa-private", .backing = "memfd"),
+	SHARE("numa-no-cells", .backing = "numa"),
+	SHARE("keep-private"),
+	/* Every filesystem option. */
+	SHARE("queue", .queue = "512"),
+	SHARE("binary-xattr", .binary = "/usr/lib/qemu/virtiofsd",
+	      .xattr = "on"),
+	SHARE("no-xattr", .xattr = "off"),
+	SHARE("cache-none", .cache = "none"),
+	SHARE("cache-always", .cache = "always"),
+	SHARE("sandbox", .sandbox = "chroot", .libvirt = "9.0.0"),
+	SHARE("lock", .lock_posix = "on", .flock = "off"),
+	SHARE("thread-pool", .thread_pool = "16", .libvirt = "9.0.0"),
+	SHARE("thread-pool-zero", .thread_pool = "0"),
+	SHARE("openfiles", .openfiles = "4096", .libvirt = "10.6.0",
+	      .schema = "10.6.0"),
+	SHARE("idmap", .idmap = "uid:0:100000:65536,gid:0:100000:65536",
+	      .libvirt = "10.0.0", .schema = "10.0.0"),
+	DO_TEST("share", "socket", .tag = "data",
+		.socket = "/run/virtshare/data.sock"),
+	SHARE("readonly", .readonly = "on", .libvirt = "11.0.0"),
+	SHARE("alias", .alias = "ua-data"),
+	SHARE("all-options", .backing = "memfd", .queue = "1024",
+	      .binary = "/usr/libexec/virtshare-fsd", .xattr = "on",
+	      .cache = "always", .sandbox = "namespace", .lock_posix = "on",
+	      .flock = "on", .thread_pool = "8", .openfiles = "65536",
+	      .idmap = "uid:0:100000:65536,gid:0:100000:65536",
+	      .readonly = "on", .alias = "ua-data", .libvirt = "11.0.0",
+	      .schema = "10.6.0"),
+	/* Update, idempotence, layout. */
+	SHARE("update-cache", .cache = "none"),
+	SHARE("update-add-binary", .xattr = "on", .thread_pool = "4"),
+	SHARE("update-readonly-off", .readonly = "off"),
+	SHARE("idempotent", .queue = "1024",
+	      .binary = "/usr/lib/qemu/virtiofsd", .xattr = "on",
+	      .cache = "always", .lock_posix = "on", .flock = "on",
+	      .readonly = "on", .alias = "ua-data"),
+	SHARE("second"),
+	DO_TEST("share", "same-dir-other-tag", .tag = "data2",
+		.dir = "/srv/data"),
+	SHARE("comments", .backing = "memfd"),
+	SHARE("tabs", .backing = "memfd", .cache = "none"),
+	SHARE("namespace-entities", .backing = "file"),
+	SHARE("no-devices", .backing = "memfd"),
+	DO_TEST("share", "tag-36", .dir = "/srv/data",
+		.tag = "abcdefghijklmnopqrstuvwxyz0123456789"),
+	/* Every rule, checked before anything is written. */
+	DO_TEST("share", "tag-empty", .tag = "", .dir = "/srv/data"),
+	DO_TEST("share", "tag-too-long", .dir = "/srv/data",
+		.tag = "abcdefghijklmnopqrstuvwxyz0123456789x"),
+	DO_TEST("share", "tag-conflict", .tag = "data", .dir = "/srv/media"),
+	DO_TEST("share", "tag-9p", .tag = "media", .dir = "/srv/media"),
+	SHARE("tag-duplicate"),
+	DO_TEST("share", "dir-relative", .tag = "data", .dir = "srv/data"),
+	DO_TEST("share", "dir-missing", .tag = "data", .dir = "/srv/nothing"),
+	DO_TEST("share", "dir-not-directory", .tag = "data",
+		.dir = "/srv/file.txt"),
+	DO_TEST("share", "socket-relative", .tag = "data",
+		.socket = "data.sock"),
+	SHARE("dir-and-socket", .socket = "/run/data.sock"),
+	DO_TEST("share", "no-source", .tag = "data"),
+	DO_TEST("share", "socket-binary-option", .tag = "data",
+		.socket = "/run/data.sock", .cache = "always"),
+	SHARE("queue-not-power-of-two", .queue = "1000"),
+	SHARE("queue-too-big", .queue = "2048"),
+	SHARE("cache-auto", .cache = "auto"),
+	SHARE("sandbox-unknown", .sandbox = "jail"),
+	SHARE("binary-relative", .binary = "virtiofsd"),
+	SHARE("idmap-zero-count", .idmap = "uid:0:100000:0"),
+	SHARE("alias-prefix", .alias = "data"),
+	DO_TEST("share", "alias-taken", .tag = "data2", .dir = "/srv/data",
+		.alias = "ua-data"),
+	SHARE("virtiofs-old", .libvirt = "6.1.0"),
+	SHARE("sandbox-old", .sandbox = "chroot", .libvirt = "7.1.0"),
+	DO_TEST("share", "socket-old", .tag = "data",
+		.socket = "/run/data.sock", .libvirt = "7.2.0"),
+	SHARE("thread-pool-old", .thread_pool = "16", .libvirt = "8.4.0"),
+	SHARE("idmap-old", .idmap = "uid:0:100000:65536", .libvirt = "9.0.0"),
+	SHARE("openfiles-old", .openfiles = "4096", .libvirt = "9.0.0"),
+	SHARE("readonly-old", .readonly = "on", .libvirt = "10.9.0"),
+	SHARE("session-old", .libvirt = "9.0.0", .session = true),
+	SHARE("memobject-old", .backing = "memfd", .libvirt = "6.8.0"),
+	SHARE("nodeset-no-cells", .backing = "hugepages:2M@0"),
+	SHARE("nodeset-no-size", .backing = "hugepages:@0"),
+	SHARE("nodeset-unknown-node", .backing = "hugepages:2M@0-2"),
+	SHARE("bad-backing", .backing = "hugepages:2X"),
+	SHARE("bad-xml", .backing = "memfd"),
+	SHARE("not-domain", .backing = "memfd"),
+	/* Removing. */
+	DO_TEST("unshare", "one", .tag = "data"),
+	DO_TEST("unshare", "first-of-two", .tag = "data"),
+	DO_TEST("unshare", "with-options", .tag = "data"),
+	DO_TEST("unshare", "missing", .tag = "photos"),
+	DO_TEST("unshare", "9p", .tag = "media"),
+	DO_TEST("unshare", "comments", .tag = "data"),
+};
+
+static const char *srcdir;
+static char *root;
+static unsigned long installed_libvirt;
+
+static unsigned long
+version_parse(const char *s)
+{
+	unsigned a = 0, b = 0, c = 0;
+
+	if (!s || sscanf(s, "%u.%u.%u", &a, &b, &c) < 2)
+		return 0;
+	return a * 1000000UL + b * 1000UL + c;
+}
+
+static enum domxml_switch
+sw(const char *s)
+{
+	return !s ? DOMXML_UNSET : STREQ(s, "on") ? DOMXML_ON : DOMXML_OFF;
+}
+
+/* The request of a case; -1 when a value is refused (reported). */
+static int
+request(const struct golden *g, struct domxml_share *r)
+{
+	uint64_t v;
+
+	domxml_share_init(r);
+	r->tag = g->tag ? xstrdup(g->tag) : NULL;
+	r->dir = g->dir ? xstrdup(g->dir) : NULL;
+	r->socket = g->socket ? xstrdup(g->socket) : NULL;
+	r->binary = g->binary ? xstrdup(g->binary) : NULL;
+	r->cache = g->cache ? xstrdup(g->cache) : NULL;
+	r->sandbox = g->sandbox ? xstrdup(g->sandbox) : NULL;
+	r->alias = g->alias ? xstrdup(g->alias) : NULL;
+	r->xattr = sw(g->xattr);
+	r->lock_posix = sw(g->lock_posix);
+	r->flock = sw(g->flock);
+	r->readonly = sw(g->readonly);
+	if (g->queue && str_to_u64(g->queue, &v) == 0)
+		r->queue = (unsigned)v;
+	if (g->thread_pool)
+		r->thread_pool = atoi(g->thread_pool);
+	if (g->openfiles && str_to_u64(g->openfiles, &v) == 0)
+		r->openfiles = v;
+	if (g->idmap && domxml_idmap_parse(g->idmap, r) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Apply the case to xml: the new text (caller frees) or NULL (reported).
+ * Notes and warnings are added to the lists.
+ */
+static char *
+run(const struct golden *g, const char *xml, const char *what,
+    struct strlist *notes, struct strlist *warnings)
+{
+	AUTOPTR(domxml) d = NULL;
+	struct domxml_share r;
+	struct domxml_backing b = {0};
+	struct domxml_env env = {
+		.libvirt_version = version_parse(g->libvirt),
+		.session = g->session,
+		.root = root,
+	};
+	char *out = NULL;
+
+	if (!(d = domxml_parse(xml, what)))
+		return NULL;
+	if (STREQ(g->op, "unshare")) {
+		if (domxml_share_remove(d, g->tag, notes) == 0)
+			out = domxml_format(d);
+		return out;
+	}
+	if (request(g, &r) < 0)
+		goto out;
+	if (g->backing && domxml_backing_parse(g->backing, &b) < 0)
+		goto out;
+	if (domxml_backing_set(d, &b, &env, notes) < 0 ||
+	    domxml_share_set(d, &r, &env, notes, warnings) < 0 ||
+	    domxml_check_shared(d) < 0)
+		goto out;
+	out = domxml_format(d);
+out:
+	domxml_share_clear(&r);
+	domxml_backing_clear(&b);
+	return out;
+}
+
+static bool
+regenerate(void)
+{
+	const char *r = getenv("REGENERATE");
+
+	return r && *r;
+}
+
+static int
+validate(const char *path)
+{
+	const char *tool = getenv("VIRT_XML_VALIDATE");
+	char *argv[] = {(char *)tool, (char *)path, (char *)"domain", NULL};
+
+	return run_capture(argv, 30000, 1 << 16, NULL);
+}
+
+static void
+check_golden(const char *label, const char *path, const char *got)
+{
+	AUTOFREE char *want = NULL;
+
+	if (regenerate()) {
+		file_write_atomic(path, got, strlen(got), 0644);
+		tap_ok(true, "%s # regenerated", label);
+		return;
+	}
+	want = file_read(path, 1 << 20, NULL);
+	if (!tap_ok(want && STREQ(want, got), "%s", label)) {
+		if (!want)
+			tap_diag("  missing %s (run REGENERATE=1 make check)",
+				 path);
+		else
+			tap_diag("  got:\n%s", got);
+	}
+}
+
+static void
+check_valid(const struct golden *g, const char *label, const char *path)
+{
+	const char *tool = getenv("VIRT_XML_VALIDATE");
+
+	if (!tool || !*tool)
+		tap_skip(1, "virt-xml-validate is not installed");
+	else if (version_parse(g->schema) > installed_libvirt)
+		printf("ok %d - %s: virt-xml-validate # SKIP the output needs "
+		       "libvirt %s's schema, this host has an older one\n",
+		       ++tap_n, label, g->schema);
+	else
+		tap_ok(validate(path) == 0,
+		       "%s: virt-xml-validate FILE domain passes", label);
+}
+
+static void
+test_case(const struct golden *g)
+{
+	AUTOFREE char *base = xasprintf("%s/tests/golden/%s-%s", srcdir, g->op,
+					g->name);
+	AUTOFREE char *in_path = xasprintf("%s.in.xml", base);
+	AUTOFREE char *out_path = xasprintf("%s.out.xml", base);
+	AUTOFREE char *err_path = xasprintf("%s.err", base);
+	AUTOFREE char *label = xasprintf("%s-%s", g->op, g->name);
+	AUTOFREE char *what = xasprintf("%s.in.xml", label);
+	AUTOFREE char *in = file_read(in_path, 1 << 20, NULL);
+	AUTOFREE char *out = NULL, *again = NULL;
+	struct strlist notes = {0}, warnings = {0};
+	AUTOPTR(domxml) d = NULL;
+
+	if (!tap_ok(in != NULL, "%s: read the input", label))
+		return;
+	/* Untouched, the document is written back byte for byte. */
+	if ((d = domxml_parse(in, what))) {
+		AUTOFREE char *same = domxml_format(d);
+
+		tap_ok(domxml_exact(d) && STREQ(same, in),
+		       "%s: written back unchanged, byte for byte", label);
+	}
+	vs_error_reset();
+	out = run(g, in, what, &notes, &warnings);
+	strlist_clear(&notes);
+	strlist_clear(&warnings);
+	if (!out) {
+		AUTOFREE char *err = xasprintf(
+		    "%s\n%s\n", vs_error_name(vs_error_code()),
+		    vs_error_message());
+		AUTOFREE char *l = xasprintf("%s: refused as in .err", label);
+
+		check_golden(l, err_path, err);
+		if (regenerate())
+			unlink(out_path);
+		return;
+	}
+	{
+		AUTOFREE char *l = xasprintf("%s: as in .out.xml", label);
+
+		check_golden(l, out_path, out);
+		if (regenerate())
+			unlink(err_path);
+	}
+	check_valid(g, label, out_path);
+	/* The same request again changes nothing and says nothing. */
+	if (STREQ(g->op, "share")) {
+		again = run(g, out, what, &notes, &warnings);
+		tap_ok(again && STREQ(again, out) && notes.n == 0,
+		       "%s: a second time changes nothing", label);
+		if (again && notes.n)
+			tap_diag("  said: %s", notes.v[0]);
+		strlist_clear(&notes);
+		strlist_clear(&warnings);
+	}
+}
+
+static void
+test_reading(void)
+{
+	AUTOFREE char *path = xasprintf(
+	    "%s/tests/golden/share-idempotent.in.xml", srcdir);
+	AUTOFREE char *xml = file_read(path, 1 << 20, NULL);
+	AUTOPTR(domxml) d = domxml_parse(xml, path);
+	struct domxml_share *s = NULL;
+	struct domxml_memory m;
+	size_t n = domxml_shares(d, &s);
+	AUTOFREE char *why = NULL;
+
+	tap_is_int(n, 1, "shares: one share read");
+	tap_ok(n == 1 && STREQ(s[0].tag, "data") &&
+	       STREQ(s[0].dir, "/srv/data") && s[0].queue == 1024 &&
+	       STREQ(s[0].binary, "/usr/lib/qemu/virtiofsd") &&
+	       s[0].xattr == DOMXML_ON && STREQ(s[0].cache, "always") &&
+	       s[0].lock_posix == DOMXML_ON && s[0].flock == DOMXML_ON &&
+	       s[0].thread_pool == -1 && s[0].openfiles == 0 &&
+	       s[0].readonly == DOMXML_ON && STREQ(s[0].alias, "ua-data"),
+	       "shares: every option read");
+	domxml_shares_free(s, n);
+	domxml_memory(d, &m);
+	tap_ok(m.memory_kib == 2097152 && STREQ(m.source, "memfd") &&
+	       STREQ(m.access, "shared") && !m.hugepages && m.ncells == 0 &&
+	       domxml_memory_shared(&m, NULL),
+	       "memory: memfd, shared, 2 GiB, no cells");
+	domxml_memory_clear(&m);
+
+	free(xml);
+	free(path);
+	path = xasprintf("%s/tests/golden/share-numa-private.in.xml", srcdir);
+	xml = file_read(path, 1 << 20, NULL);
+	domxml_free(d);
+	d = domxml_parse(xml, path);
+	domxml_memory(d, &m);
+	tap_ok(m.ncells == 2 && m.cells[1].memory_kib == 2097152 &&
+	       STREQ(m.cells[1].mem_access, "private") &&
+	       !domxml_memory_shared(&m, &why),
+	       "memory: two cells, one private, not shared");
+	tap_is_str(why, "guest NUMA cell 1 has memAccess='private'",
+		   "memory: the reason names the private cell");
+	domxml_memory_clear(&m);
+}
+
+static void
+test_backing_parse(void)
+{
+	static const struct {
+		const char *in;
+		const char *out; /* NULL: refused */
+	} specs[] = {
+		{"memfd", "memfd"}, {"file", "file"}, {"numa", "numa"},
+		{"hugepages", "hugepages"}, {"hugepages:2M", "hugepages:2M"},
+		{"hugepages:1G@0-1", "hugepages:1G@0-1"},
+		{"hugepages:2048", "hugepages:2M"},
+		{"hugepages:@0", "hugepages:@0"}, {"keep", NULL},
+		{"hugepages:", NULL}, {"hugepages:0", NULL},
+		{"hugepages2M", NULL}, {"hugepages:2M@", NULL},
+		{"hugepages:2M@a", NULL}, {"memfd:2M", NULL}, {"", NULL},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(specs); i++) {
+		struct domxml_backing b;
+		AUTOFREE char *s = NULL;
+
+		if (domxml_backing_parse(specs[i].in, &b) == 0)
+			s = domxml_backing_str(&b);
+		tap_is_str(s, specs[i].out, "backing '%s'", specs[i].in);
+		domxml_backing_clear(&b);
+	}
+}
+
+static void
+test_idmap_parse(void)
+{
+	struct domxml_share s;
+
+	domxml_share_init(&s);
+	tap_ok(domxml_idmap_parse("uid:0:1000:1,gid:5:2000:10", &s) == 0 &&
+	       s.nuid == 1 && s.ngid == 1 && s.uid[0].target == 1000 &&
+	       s.gid[0].start == 5 && s.gid[0].count == 10,
+	       "idmap: uid and gid ranges");
+	tap_ok(domxml_idmap_parse("uid:0:1000", &s) < 0 &&
+	       domxml_idmap_parse("pid:0:1:2", &s) < 0 &&
+	       domxml_idmap_parse("uid:0:1:2:3", &s) < 0 &&
+	       domxml_idmap_parse("uid:-1:1:2", &s) < 0 &&
+	       domxml_idmap_parse("", &s) < 0 &&
+	       vs_error_code() == VS_ERR_INVALID,
+	       "idmap: malformed ranges are refused");
+	domxml_share_clear(&s);
+}
+
+int
+main(void)
+{
+	AUTOFREE char *datadir = NULL;
+
+	srcdir = getenv("top_srcdir");
+	if (!srcdir)
+		srcdir = ".";
+	root = xasprintf("%s/tests/data/golden-root", srcdir);
+	datadir = xasprintf("%s/templates", srcdir);
+	setenv("VIRTSHARE_DATADIR", datadir, 0);
+	if (virGetVersion(&installed_libvirt, NULL, NULL) < 0)
+		installed_libvirt = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		test_case(&cases[i]);
+	test_reading();
+	test_backing_parse();
+	test_idmap_parse();
+	free(root);
+	vs_error_reset();
+	return tap_done();
+}

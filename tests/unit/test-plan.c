@@ -1,0 +1,339 @@
+/* test-plan.c: plans through the test driver: share, unshare, undo, rollback */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+
+#include "error.h"
+#include "plan-priv.h"
+#include "tap.h"
+
+/*
+ * The test driver keeps its domains only as long as the connection, so
+ * everything happens on one connection in this one process.
+ */
+static struct virt_conn *conn;
+static const char *srcdir;
+static char *root;
+static char statedir[] = "/tmp/vs-plan-test.XXXXXX";
+static struct plan_ctx ctx;
+
+static char *
+golden_input(const char *name)
+{
+	AUTOFREE char *path = xasprintf("%s/tests/golden/%s.in.xml", srcdir,
+					name);
+
+	return file_read(path, 1 << 20, NULL);
+}
+
+/* The persistent definition now, parsed. */
+static struct domxml *
+now(const char *domain)
+{
+	AUTOFREE char *xml = virt_domain_xml(conn, domain, true);
+
+	return xml ? domxml_parse(xml, domain) : NULL;
+}
+
+static size_t
+count_saved(const char *domain)
+{
+	AUTOFREE char *dir = xasprintf("%s/backups/test____default/%s",
+				       statedir, domain);
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (dh && (e = readdir(dh)))
+		n += e->d_name[0] != '.';
+	if (dh)
+		closedir(dh);
+	return n;
+}
+
+static void
+request(struct share_request *r, const char *tag, const char *dir)
+{
+	share_request_init(r);
+	r->share.tag = xstrdup(tag);
+	r->share.dir = xstrdup(dir);
+}
+
+/* Apply a plan of one share; the status of plan_apply(). */
+static int
+share(struct plan_target *t, struct share_request *r,
+      const struct inspection *in, bool *changes)
+{
+	AUTOPTR(plan) p = plan_new();
+	struct strlist done = {0};
+	int ret = -1;
+
+	if (plan_share(p, t, r, in, root) == 0) {
+		*changes = plan_changes(p);
+		ret = plan_apply(p, &ctx, &done);
+	}
+	strlist_clear(&done);
+	share_request_clear(r);
+	return ret;
+}
+
+static int
+run_plan(struct plan *p)
+{
+	struct strlist done = {0};
+	int ret = plan_apply(p, &ctx, &done);
+
+	strlist_clear(&done);
+	return ret;
+}
+
+static void
+test_share_unshare_undo(const struct inspection *in)
+{
+	AUTOFREE char *orig = NULL, *xml = golden_input("share-memfd");
+	struct share_request r;
+	struct domxml_share *s = NULL;
+	struct domxml_memory m;
+	AUTOPTR(domxml) d = NULL;
+	AUTOPTR(plan) p = NULL;
+	bool changes = false;
+	size_t n;
+
+	tap_ok(virt_domain_define(conn, xml, true) == 0,
+	       "define vm1 on test:///default");
+	orig = virt_domain_xml(conn, "vm1", true);
+
+	request(&r, "data", "/srv/data");
+	tap_ok(share(plan_target_libvirt(conn, "vm1"), &r, in, &changes) ==
+		       0 && changes,
+	       "share /srv/data as 'data': planned and applied");
+	d = now("vm1");
+	n = domxml_shares(d, &s);
+	tap_ok(n == 1 && STREQ(s[0].tag, "data") &&
+	       STREQ(s[0].dir, "/srv/data") && s[0].queue == 1024,
+	       "read back: libvirt has the share");
+	domxml_shares_free(s, n);
+	domxml_memory(d, &m);
+	tap_ok(m.source && STREQ(m.source, "memfd") &&
+	       domxml_memory_shared(&m, NULL),
+	       "read back: memory is memfd and shared (chosen by itself)");
+	domxml_memory_clear(&m);
+	tap_is_int(count_saved("vm1"), 1, "the old definition was saved");
+
+	request(&r, "data", "/srv/data");
+	tap_ok(share(plan_target_libvirt(conn, "vm1"), &r, in, &changes) ==
+		       0 && !changes,
+	       "the same share again: nothing to change");
+	tap_is_int(count_saved("vm1"), 1, "... and nothing saved");
+
+	p = plan_new();
+	tap_ok(plan_unshare(p, plan_target_libvirt(conn, "vm1"), "data") ==
+			   0 &&
+		       run_plan(p) == 0,
+	       "unshare data");
+	domxml_free(d);
+	d = now("vm1");
+	tap_ok(domxml_shares(d, &s) == 0, "read back: the share is gone");
+	tap_is_int(count_saved("vm1"), 2, "the shared definition was saved");
+
+	plan_free(p);
+	p = plan_new();
+	tap_ok(plan_undo(p, plan_target_libvirt(conn, "vm1"), statedir) == 0 &&
+		       run_plan(p) == 0,
+	       "undo the unshare");
+	domxml_free(d);
+	d = now("vm1");
+	n = domxml_shares(d, &s);
+	tap_is_int(n, 1, "read back: the share is back");
+	domxml_shares_free(s, n);
+	tap_is_int(count_saved("vm1"), 1, "undo used the saved copy up");
+
+	plan_free(p);
+	p = plan_new();
+	tap_ok(plan_undo(p, plan_target_libvirt(conn, "vm1"), statedir) == 0 &&
+		       run_plan(p) == 0,
+	       "undo the share");
+	free(xml);
+	xml = virt_domain_xml(conn, "vm1", true);
+	tap_is_str(xml, orig, "the definition is the original again");
+	plan_free(p);
+	p = plan_new();
+	tap_ok(plan_undo(p, plan_target_libvirt(conn, "vm1"), statedir) < 0 &&
+		       vs_error_code() == VS_ERR_NO_UNDO,
+	       "a third undo: nothing to undo");
+}
+
+static void
+test_dropped(void)
+{
+	AUTOFREE char *before = virt_domain_xml(conn, "vm1", true);
+	AUTOFREE char *after = NULL;
+	struct share_request r;
+	bool changes;
+
+	/* No inspection: no version checks, as for a libvirt that claims
+	 * to be newer than it is. */
+	request(&r, "ids", "/srv/data");
+	domxml_idmap_parse("uid:0:100000:65536", &r.share);
+	r.share.openfiles = 4096;
+	tap_ok(share(plan_target_libvirt_unvalidated(conn, "vm1"), &r, NULL,
+		     &changes) < 0 &&
+		       vs_error_code() == VS_ERR_LIBVIRT &&
+		       strstr(vs_error_message(), "<openfiles max>") &&
+		       strstr(vs_error_message(), "<idmap>") &&
+		       strstr(vs_error_message(), "put back"),
+	       "libvirt 9.0 drops <idmap> and <openfiles>: reported");
+	tap_diag("%s", vs_error_message());
+	after = virt_domain_xml(conn, "vm1", true);
+	tap_is_str(after, before, "... and the previous definition is back");
+
+	request(&r, "ids", "/srv/data");
+	domxml_idmap_parse("uid:0:100000:65536", &r.share);
+	tap_ok(share(plan_target_libvirt(conn, "vm1"), &r, NULL, &changes) <
+			   0 &&
+		       vs_error_code() == VS_ERR_LIBVIRT,
+	       "with schema validation libvirt refuses <idmap> outright");
+	free(after);
+	after = virt_domain_xml(conn, "vm1", true);
+	tap_is_str(after, before, "... and nothing changed");
+}
+
+static void
+test_versions(const struct inspection *in)
+{
+	struct share_request r;
+	bool changes;
+
+	request(&r, "ids", "/srv/data");
+	domxml_idmap_parse("uid:0:100000:65536", &r.share);
+	tap_ok(share(plan_target_libvirt(conn, "vm1"), &r, in, &changes) <
+			   0 &&
+		       vs_error_code() == VS_ERR_UNSUPPORTED &&
+		       strstr(vs_error_message(), "10.0.0"),
+	       "the connected libvirt's version refuses <idmap> first");
+}
+
+static void
+test_rollback(void)
+{
+	AUTOFREE char *xml = golden_input("share-keep-shared");
+	AUTOFREE char *vm1 = virt_domain_xml(conn, "vm1", true), *after = NULL;
+	AUTOPTR(plan) p = plan_new();
+	struct share_request r;
+	char *s;
+
+	/* A second domain, as the first with another name and uuid. */
+	s = strstr(xml, "<name>vm1</name>");
+	memcpy(s, "<name>vm2</name>", 16);
+	s = strstr(xml, "<uuid>c7a5");
+	memcpy(s, "<uuid>d7a5", 10);
+	tap_ok(virt_domain_define(conn, xml, true) == 0, "define vm2");
+
+	request(&r, "data", "/srv/data");
+	r.backing.kind = DOMXML_BACKING_MEMFD;
+	r.backing_given = true;
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "vm1"), &r, NULL,
+			  root) == 0,
+	       "plan: share with vm1");
+	share_request_clear(&r);
+	request(&r, "data", "/srv/data");
+	r.share.openfiles = 100;
+	tap_ok(plan_share(p, plan_target_libvirt_unvalidated(conn, "vm2"), &r,
+			  NULL, root) == 0,
+	       "plan: share with vm2, with an option libvirt 9.0 drops");
+	share_request_clear(&r);
+	request(&r, "more", "/srv/media");
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "vm1"), &r, NULL,
+			  root) == 0 &&
+		       plan_nsteps(p) == 2,
+	       "plan: a second share with vm1 joins its step");
+	share_request_clear(&r);
+	tap_ok(run_plan(p) < 0 && vs_error_code() == VS_ERR_LIBVIRT,
+	       "applying fails at vm2");
+	after = virt_domain_xml(conn, "vm1", true);
+	tap_is_str(after, vm1, "vm1, applied before, is taken back");
+}
+
+static void
+test_changed_meanwhile(const struct inspection *in)
+{
+	AUTOPTR(plan) p = plan_new();
+	AUTOFREE char *xml = virt_domain_xml(conn, "vm2", true);
+	struct share_request r;
+	char *s;
+
+	request(&r, "data", "/srv/data");
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "vm2"), &r, in, root) ==
+		       0,
+	       "plan a share with vm2");
+	share_request_clear(&r);
+	s = strstr(xml, "<vcpu placement='static'>2</vcpu>");
+	s[strlen("<vcpu placement='static'>")] = '3';
+	virt_domain_define(conn, xml, true);
+	tap_ok(run_plan(p) < 0 && vs_error_code() == VS_ERR_CONFLICT,
+	       "vm2 changed after the plan was made: refused");
+}
+
+static void
+test_running_and_transient(const struct inspection *in)
+{
+	AUTOPTR(plan) p = plan_new();
+	struct share_request r;
+	AUTOFREE char *text = NULL;
+
+	/* test:///default has a running domain named test. */
+	request(&r, "data", "/srv/data");
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) == 0,
+	       "plan a share with the running domain 'test'");
+	share_request_clear(&r);
+	text = plan_render(p);
+	tap_ok(strstr(text, "is running") && strstr(text, "cold boot") &&
+		       strstr(text, "+++ test.xml (planned)"),
+	       "the plan says the change waits for a cold boot, and shows "
+	       "the diff");
+
+	request(&r, "data", "/srv/data");
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "nosuch"), &r, in,
+			  root) < 0 &&
+		       vs_error_code() == VS_ERR_NO_DOMAIN,
+	       "an unknown domain is reported");
+	share_request_clear(&r);
+}
+
+int
+main(void)
+{
+	AUTOPTR(inspection) in = NULL;
+	AUTOFREE char *datadir = NULL, *cmd = NULL;
+
+	srcdir = getenv("top_srcdir");
+	if (!srcdir)
+		srcdir = ".";
+	root = xasprintf("%s/tests/data/golden-root", srcdir);
+	datadir = xasprintf("%s/templates", srcdir);
+	setenv("VIRTSHARE_DATADIR", datadir, 0);
+	if (!mkdtemp(statedir))
+		return 1;
+	ctx.statedir = statedir;
+	if (!tap_ok((conn = virt_open("test:///default", 0)) != NULL,
+		    "open test:///default"))
+		return tap_done();
+	in = inspection_gather("/", conn, NULL, 0);
+	test_share_unshare_undo(in);
+	test_dropped();
+	test_versions(in);
+	test_rollback();
+	test_changed_meanwhile(in);
+	test_running_and_transient(in);
+	virt_conn_free(conn);
+	cmd = xasprintf("rm -rf '%s'", statedir);
+	if (system(cmd) != 0)
+		tap_diag("could not remove %s", statedir);
+	free(root);
+	vs_error_reset();
+	return tap_done();
+}
