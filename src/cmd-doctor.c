@@ -116,8 +116,11 @@ render_result(struct strbuf *sb, const struct doctor_result *r, size_t idw)
 	}
 	labelled(sb, body, _("Why:"), r->detail ? r->detail : _(r->check->cause));
 	labelled(sb, body, _("Fix:"), r->fix ? r->fix : _(r->check->fix));
-	if (r->command)
-		labelled(sb, body, _("Run:"), r->command);
+	/* Not wrapped: it is to be copied. */
+	if (r->command) {
+		sb_pad(sb, body);
+		sb_printf(sb, "%s %s\n", _("Run:"), r->command);
+	}
 }
 
 static void

@@ -19,7 +19,8 @@ src_libvirtshare_a_SOURCES = \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h \
 	src/plan-host.c src/plan-host.h \
-	src/doctor.c src/doctor.h
+	src/doctor.c src/doctor.h src/doctor-priv.h \
+	src/doctor-checks.c src/doctor-logs.c
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
