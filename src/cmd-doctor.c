@@ -1,4 +1,4 @@
-/* cmd-doctor.c: `virtshare doctor`: what is wrong with virtiofs here, and the fixes */
+/* cmd-doctor.c: `virtshare doctor`: what keeps virtiofs from working */
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +91,7 @@ render_result(struct strbuf *sb, const struct doctor_result *r, size_t idw)
 {
 	const char *v = doctor_verdict_name(r->verdict);
 	size_t body = 4 + VERDICT_WIDTH + idw + 2;
+	const char *msg = r->message ? r->message : r->check->message;
 	AUTOFREE char *line = NULL;
 
 	sb_pad(sb, 4);
@@ -103,8 +104,8 @@ render_result(struct strbuf *sb, const struct doctor_result *r, size_t idw)
 	wrap(sb, line, body, body);
 	if (r->verdict < DOCTOR_WARNING)
 		return;
-	if (r->check->message && !r->nquotes)
-		labelled(sb, body, _("Message:"), r->check->message);
+	if (msg && *msg && !r->nquotes)
+		labelled(sb, body, _("Message:"), msg);
 	for (size_t i = 0; i < r->nquotes; i++) {
 		AUTOFREE char *where =
 		    xasprintf(_("Seen in %s:"), r->quotes[i].file);
@@ -114,7 +115,8 @@ render_result(struct strbuf *sb, const struct doctor_result *r, size_t idw)
 		sb_pad(sb, body + 2);
 		sb_printf(sb, "%s\n", r->quotes[i].line);
 	}
-	labelled(sb, body, _("Why:"), r->detail ? r->detail : _(r->check->cause));
+	labelled(sb, body, _("Why:"),
+		 r->detail ? r->detail : _(r->check->cause));
 	labelled(sb, body, _("Fix:"), r->fix ? r->fix : _(r->check->fix));
 	/* Not wrapped: it is to be copied. */
 	if (r->command) {
@@ -135,7 +137,8 @@ render_section(struct strbuf *sb, const struct doctor_section *s, size_t idw)
 		sb_printf(sb, _("Domain '%1$s' (%2$s, %3$s)\n"), s->domain,
 			  s->state, s->source);
 	else
-		sb_printf(sb, _("Domain '%1$s' (%2$s)\n"), s->domain, s->source);
+		sb_printf(sb, _("Domain '%1$s' (%2$s)\n"), s->domain,
+			  s->source);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct doctor_result *r = &s->results[i];
 
@@ -314,9 +317,9 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 				cli->prog);
 	if ((o.dry_run || o.yes) && !o.fix)
 		return vs_error(VS_ERR_USAGE,
-				_("--dry-run and --yes go with --fix: %s doctor "
-				  "--fix --dry-run shows the fixes, --fix --yes "
-				  "makes them."),
+				_("--dry-run and --yes go with --fix: %s "
+				  "doctor --fix --dry-run shows the fixes, "
+				  "--fix --yes makes them."),
 				cli->prog);
 	if (o.json && o.fix)
 		return vs_error(VS_ERR_USAGE,

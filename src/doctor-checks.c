@@ -12,7 +12,7 @@
 #include "error.h"
 #include "launch.h"
 
-/* ---- the table ------------------------------------------------------------ */
+/* ---- the table ----------------------------------------------------------- */
 
 static void run_session(const struct doctor_facts *f, struct doctor_result *r);
 static void run_qemu_fs(const struct doctor_facts *f, struct doctor_result *r);
@@ -87,8 +87,8 @@ static const struct doctor_check checks[] = {
 		.looks_at = N_("/etc/libvirt/qemu.conf"),
 		.message = "configuration file syntax error",
 		.patterns = {"configuration file syntax error"},
-		.cause = N_("libvirt's QEMU driver does not start when it cannot "
-			    "read qemu.conf."),
+		.cause = N_("libvirt's QEMU driver does not start when it "
+			    "cannot read qemu.conf."),
 		.fix = N_("Correct qemu.conf at the line named and restart "
 			  "libvirtd."),
 		.run = run_qemu_conf,
@@ -102,13 +102,14 @@ static const struct doctor_check checks[] = {
 		.message = "unsupported configuration: 'virtiofs' requires "
 			   "shared memory",
 		.patterns = {"'virtiofs' requires shared memory"},
-		.cause = N_("The daemon maps guest memory to serve requests, so "
-			    "it must be shared: without NUMA cells "
-			    "<access mode='shared'/>, with cells every cell "
-			    "memAccess='shared' or inheriting a shared access."),
-		.fix = N_("Make the memory shared: virtshare share DOMAIN --tag "
-			  "TAG --dir DIR --backing memfd (or file, hugepages, "
-			  "numa)."),
+		.cause = N_("The daemon maps guest memory to serve requests, "
+			    "so it must be shared: without NUMA cells <access "
+			    "mode='shared'/>, with cells every cell "
+			    "memAccess='shared' or inheriting a shared "
+			    "access."),
+		.fix = N_("Make the memory shared: virtshare share DOMAIN "
+			  "--tag TAG --dir DIR --backing memfd (or file, "
+			  "hugepages, numa)."),
 		.run = run_shared,
 	},
 	{
@@ -153,17 +154,17 @@ static const struct doctor_check checks[] = {
 			    "of memory_backing_dir; when that is smaller, QEMU "
 			    "dies with SIGBUS once the guest uses more."),
 		.fix = N_("Make the tmpfs larger (mount -o remount,size=SIZE "
-			  "/dev/shm) or use memfd: virtshare share DOMAIN --tag "
-			  "TAG --dir DIR --backing memfd."),
+			  "/dev/shm) or use memfd: virtshare share DOMAIN "
+			  "--tag TAG --dir DIR --backing memfd."),
 		.run = run_backing_space,
 	},
 	{
 		.id = "hugepages-boot",
 		.group = DOCTOR_GROUP_HUGEPAGES,
 		.scope = DOCTOR_SCOPE_HOST,
-		.looks_at = N_("hugepages= on /proc/cmdline, vm.nr_hugepages in "
-			       "/etc/sysctl.conf and /etc/sysctl.d, the pools "
-			       "in /sys"),
+		.looks_at = N_("hugepages= on /proc/cmdline, vm.nr_hugepages "
+			       "in /etc/sysctl.conf and /etc/sysctl.d, the "
+			       "pools in /sys"),
 		.message = "Unable to allocate N pages. Allocated only M",
 		.patterns = {"Unable to allocate * pages. Allocated only"},
 		.cause = N_("The kernel fills a pool only as far as it finds "
@@ -194,7 +195,8 @@ static const struct doctor_check checks[] = {
 		.scope = DOCTOR_SCOPE_DOMAIN,
 		.looks_at = N_("hugetlbfs mounts in /proc/mounts, qemu.conf's "
 			       "hugetlbfs_mount"),
-		.message = "Unable to find any usable hugetlbfs mount for N KiB",
+		.message = "Unable to find any usable hugetlbfs mount for N "
+			   "KiB",
 		.patterns = {"Unable to find any usable hugetlbfs mount for",
 			     "hugetlbfs filesystem is not mounted or disabled "
 			     "by administrator config"},
@@ -209,8 +211,9 @@ static const struct doctor_check checks[] = {
 		.id = "hugepages-free",
 		.group = DOCTOR_GROUP_HUGEPAGES,
 		.scope = DOCTOR_SCOPE_DOMAIN,
-		.looks_at = N_("free_hugepages of the pool on the NUMA nodes the "
-			       "guest uses (<numatune>), the guest's memory"),
+		.looks_at = N_("free_hugepages of the pool on the NUMA nodes "
+			       "the guest uses (<numatune>), the guest's "
+			       "memory"),
 		.message = "unable to map backing store for guest RAM: Cannot "
 			   "allocate memory",
 		.patterns = {"unable to map backing store for guest RAM",
@@ -245,7 +248,7 @@ static const struct doctor_check checks[] = {
 		.scope = DOCTOR_SCOPE_SHARE,
 		.looks_at = N_("the share's <binary path>, or the daemon the "
 			       "descriptors name"),
-		.message = "virtiofsd binary '%s' is not executable",
+		.message = "virtiofsd binary 'PATH' is not executable",
 		.patterns = {"virtiofsd binary '*' is not executable",
 			     "Unable to find a satisfying virtiofsd"},
 		.cause = N_("libvirt checks that the daemon it is to start "
@@ -258,8 +261,9 @@ static const struct doctor_check checks[] = {
 		.id = "daemon-died",
 		.group = DOCTOR_GROUP_DAEMON,
 		.scope = DOCTOR_SCOPE_SHARE,
-		.looks_at = N_("the daemon's log (<domain>-<alias>-virtiofsd.log), "
-			       "the domain's QEMU log, libvirtd's log"),
+		.looks_at = N_("the daemon's log "
+			       "(<domain>-<alias>-virtiofsd.log), the domain's "
+			       "QEMU log, libvirtd's log"),
 		.message = "virtiofsd died unexpectedly",
 		.patterns = {"virtiofsd died unexpectedly",
 			     "Could not start 'virtiofsd'",
@@ -279,14 +283,14 @@ static const struct doctor_check checks[] = {
 		.looks_at = N_("the <source socket> file, /proc/net/unix, "
 			       "virtshare's launch records, the socket's owner "
 			       "and mode against qemu.conf's user"),
-		.message = "Failed to connect to 'SOCKET': Permission denied",
+		.message = "Failed to connect to 'SOCKET': Connection refused",
 		.patterns = {"Failed to connect to '*': No such file or "
 			     "directory",
 			     "Failed to connect to '*': Connection refused",
 			     "Failed to connect to '*': Permission denied"},
 		.cause = N_("With <source socket> nobody starts the daemon for "
-			    "QEMU: it must listen before the guest starts, on a "
-			    "socket QEMU's user may write to."),
+			    "QEMU: it must listen before the guest starts, on "
+			    "a socket QEMU's user may write to."),
 		.fix = N_("Start it: virtshare daemon start DOMAIN TAG --dir "
 			  "DIR (it gives the socket QEMU's user and group)."),
 		.run = run_socket,
@@ -329,7 +333,8 @@ static const struct doctor_check checks[] = {
 		.scope = DOCTOR_SCOPE_SHARE,
 		.looks_at = N_("<target dir>, the mount tag"),
 		.message = "tag property must be 36 bytes or less",
-		.patterns = {"tag property must be * bytes or less"},
+		.patterns = {"tag property must be * bytes or less",
+			     "filesystem target '*' specified twice"},
 		.cause = N_("The guest finds the share by its tag: at most 36 "
 			    "bytes (the kernel's tag[36]), one per share."),
 		.fix = N_("Remove the share and add it again with a short, "
@@ -341,14 +346,14 @@ static const struct doctor_check checks[] = {
 		.group = DOCTOR_GROUP_SHARE,
 		.scope = DOCTOR_SCOPE_SHARE,
 		.looks_at = N_("<source dir>"),
-		.message = "the virtiofs export directory '%s' does not exist",
+		.message = "the virtiofs export directory 'DIR' does not exist",
 		.patterns = {"the virtiofs export directory '*' does not exist",
 			     "source is not a directory",
 			     "failed to stat source"},
 		.cause = N_("libvirt refuses to start a daemon for a directory "
 			    "that is not there."),
-		.fix = N_("Create the directory, or point the share at one that "
-			  "exists."),
+		.fix = N_("Create the directory, or point the share at one "
+			  "that exists."),
 		.run = run_source_dir,
 	},
 	{
@@ -362,9 +367,10 @@ static const struct doctor_check checks[] = {
 			     "Operation not supported*xattr"},
 		.cause = N_("Extended attributes are off unless asked for; "
 			    "guests that label files (SELinux), use ACLs or "
-			    "file capabilities get \"Operation not supported\"."),
-		.fix = N_("Turn them on: virtshare share DOMAIN --tag TAG --dir "
-			  "DIR --xattr."),
+			    "file capabilities get \"Operation not "
+			    "supported\"."),
+		.fix = N_("Turn them on: virtshare share DOMAIN --tag TAG "
+			  "--dir DIR --xattr."),
 		.run = run_xattr,
 	},
 	{
@@ -392,9 +398,9 @@ static const struct doctor_check checks[] = {
 		.message = "avc:  denied  { connectto }",
 		.patterns = {"avc:*denied", "apparmor=\"DENIED\""},
 		.cause = N_("SELinux or AppArmor keeps QEMU from the daemon's "
-			    "socket or the daemon from the directory; QEMU then "
-			    "sees the daemon hang up (\"Failed to read msg "
-			    "header. Read 0 instead of 12\")."),
+			    "socket or the daemon from the directory; QEMU "
+			    "then sees the daemon hang up (\"Failed to read "
+			    "msg header. Read 0 instead of 12\")."),
 		.fix = N_("Allow it in the policy (AppArmor: "
 			  "/etc/apparmor.d/local/abstractions/libvirt-qemu; "
 			  "SELinux: the socket's label), or keep sockets where "
@@ -424,8 +430,8 @@ static const struct doctor_check checks[] = {
 		.patterns = {"migration with virtiofs device is not supported",
 			     "State blocked by non-migratable device"},
 		.cause = N_("Snapshots do not hold the shared files, and "
-			    "migrating a guest with virtiofs needs QEMU 8.2 and "
-			    "virtiofsd 1.11 or later."),
+			    "migrating a guest with virtiofs needs QEMU 8.2 "
+			    "and virtiofsd 1.11 or later."),
 		.fix = N_("Back the shared directory up with the snapshots; "
 			  "detach the share before migrating."),
 		.run = run_migration,
@@ -502,7 +508,7 @@ doctor_group_title(enum doctor_group g)
 	return _(groups[g].title);
 }
 
-/* ---- results -------------------------------------------------------------- */
+/* ---- results ------------------------------------------------------------- */
 
 static void __attribute__((format(printf, 3, 4)))
 verdict(struct doctor_result *r, enum doctor_verdict v, const char *fmt, ...)
@@ -513,6 +519,19 @@ verdict(struct doctor_result *r, enum doctor_verdict v, const char *fmt, ...)
 	free(r->summary);
 	va_start(ap, fmt);
 	r->summary = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* The message users see in this case (not translated: it is libvirt's,
+ * QEMU's or the daemon's). */
+static void __attribute__((format(printf, 2, 3)))
+message(struct doctor_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(r->message);
+	va_start(ap, fmt);
+	r->message = xvasprintf(fmt, ap);
 	va_end(ap);
 }
 
@@ -562,6 +581,7 @@ doctor_result_clear(struct doctor_result *r)
 {
 	free(r->subject);
 	free(r->summary);
+	free(r->message);
 	free(r->detail);
 	free(r->fix);
 	free(r->command);
@@ -578,10 +598,12 @@ doctor_result_clear(struct doctor_result *r)
 char *
 doctor_shell_word(const char *s)
 {
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789/_.,:@%+=-";
 	struct strbuf sb = STRBUF_INIT;
 
-	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789/_.,:@%+=-") == strlen(s))
+	if (*s && strspn(s, safe) == strlen(s))
 		return xstrdup(s);
 	sb_addc(&sb, '\'');
 	for (; *s; s++) {
@@ -594,7 +616,7 @@ doctor_shell_word(const char *s)
 	return sb_steal(&sb);
 }
 
-/* ---- helpers of the checks ------------------------------------------------ */
+/* ---- helpers of the checks ----------------------------------------------- */
 
 static bool
 have_libvirt(const struct doctor_facts *f, struct doctor_result *r)
@@ -708,7 +730,8 @@ static bool
 file_backing_applies(const struct doctor_facts *f, struct doctor_result *r)
 {
 	if (!f->nshares) {
-		verdict(r, DOCTOR_SKIPPED, _("The domain has no virtiofs share."));
+		verdict(r, DOCTOR_SKIPPED, _("The domain has no virtiofs "
+					     "share."));
 		return false;
 	}
 	if (!file_backed(&f->mem)) {
@@ -754,8 +777,8 @@ page_uses(const struct doctor_facts *f, struct page_use **out)
 	for (size_t i = 0; i < n; i++) {
 		const struct domxml_page *pg = m->npages ? &m->pages[i] : NULL;
 
-		(*out)[i].size_kib = pg && pg->size_kib ? pg->size_kib
-							: f->h->default_page_kib;
+		(*out)[i].size_kib =
+		    pg && pg->size_kib ? pg->size_kib : f->h->default_page_kib;
 		(*out)[i].mem_kib = domxml_memory_for_nodes(
 		    m, pg ? pg->nodeset : NULL);
 	}
@@ -801,9 +824,10 @@ fix_with_our_daemon(const struct doctor_facts *f, struct doctor_result *r,
 	AUTOFREE char *extra = NULL, *w = NULL;
 
 	if (!ours) {
-		fix(r, _("%s Install one (Debian 13: apt install virtiofsd; "
-			 "Debian 12: apt install qemu-system-common), or "
-			 "install virtshare-fsd, and name it with --binary."),
+		fix(r, _("%s Daemons: virtiofsd (Debian 13: apt install "
+			 "virtiofsd), QEMU's (Debian 12: apt install "
+			 "qemu-system-common) or virtshare-fsd; name one with "
+			 "--binary PATH."),
 		    why);
 		return;
 	}
@@ -831,7 +855,7 @@ daemon_is_rust(const struct share_daemon *sd)
 	return sd->path && STREQ(sd->path, RUST_VIRTIOFSD);
 }
 
-/* ---- the checks: libvirt and QEMU ----------------------------------------- */
+/* ---- the checks: libvirt and QEMU ---------------------------------------- */
 
 static void
 run_session(const struct doctor_facts *f, struct doctor_result *r)
@@ -857,8 +881,8 @@ run_session(const struct doctor_facts *f, struct doctor_result *r)
 		  "is the first that can."),
 		v, e->in->virt.uri);
 	fix(r, _("Connect to the system instance (-c qemu:///system), where "
-		 "libvirt starts the daemon as root, or upgrade libvirt to 10.0 "
-		 "or later."));
+		 "libvirt starts the daemon as root, or upgrade libvirt to "
+		 "10.0 or later."));
 }
 
 static void
@@ -870,7 +894,8 @@ run_qemu_fs(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	if (!v->domcaps_known) {
 		verdict(r, DOCTOR_SKIPPED,
-			_("libvirt's %s driver reports no domain capabilities."),
+			_("libvirt's %s driver reports no domain "
+			  "capabilities."),
 			v->driver ? v->driver : "?");
 		return;
 	}
@@ -912,7 +937,7 @@ run_qemu_conf(const struct doctor_facts *f, struct doctor_result *r)
 		verdict(r, DOCTOR_OK, _("%s is valid."), QEMUCONF_PATH);
 }
 
-/* ---- the checks: guest memory --------------------------------------------- */
+/* ---- the checks: guest memory -------------------------------------------- */
 
 static void
 run_shared(const struct doctor_facts *f, struct doctor_result *r)
@@ -921,7 +946,8 @@ run_shared(const struct doctor_facts *f, struct doctor_result *r)
 	AUTOFREE char *why = NULL, *kind = NULL, *extra = NULL;
 
 	if (!f->nshares) {
-		verdict(r, DOCTOR_SKIPPED, _("The domain has no virtiofs share."));
+		verdict(r, DOCTOR_SKIPPED, _("The domain has no virtiofs "
+					     "share."));
 		return;
 	}
 	if (domxml_memory_shared(&f->mem, &why)) {
@@ -968,7 +994,8 @@ run_memfd(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	if (!v->domcaps_known) {
 		verdict(r, DOCTOR_SKIPPED,
-			_("libvirt's %s driver reports no domain capabilities."),
+			_("libvirt's %s driver reports no domain "
+			  "capabilities."),
 			v->driver ? v->driver : "?");
 		return;
 	}
@@ -1098,7 +1125,7 @@ run_backing_space(const struct doctor_facts *f, struct doctor_result *r)
 	fix_with_memfd(f, r);
 }
 
-/* ---- the checks: hugepages ------------------------------------------------ */
+/* ---- the checks: hugepages ----------------------------------------------- */
 
 static void
 run_boot_pages(const struct doctor_facts *f, struct doctor_result *r)
@@ -1126,8 +1153,8 @@ run_boot_pages(const struct doctor_facts *f, struct doctor_result *r)
 			continue;
 		short_found = true;
 		verdict(r, DOCTOR_WARNING,
-			_("%1$s asks for %2$llu pages of %3$s, but the pool has "
-			  "%4$llu: the kernel found only part of them."),
+			_("%1$s asks for %2$llu pages of %3$s, but the pool "
+			  "has %4$llu: the kernel found only part of them."),
 			b[i].source, ULL(b[i].count), sz, ULL(pool->total));
 		if (size >= 1024 * 1024) {
 			fix(r, _("Pages of %1$s are found reliably only at "
@@ -1141,7 +1168,7 @@ run_boot_pages(const struct doctor_facts *f, struct doctor_result *r)
 			 "/proc/sys/vm/compact_memory) and fill the pool "
 			 "again; virtshare puts it back if the kernel still "
 			 "falls short."));
-		command(r, "%s pages alloc %s %llu", f->cmd, sz,
+		command(r, "%s pages alloc %s %llu", f->host_cmd, sz,
 			ULL(b[i].count));
 		r->action.kind = DOCTOR_FIX_PAGES;
 		r->action.pages.op = PAGES_SET;
@@ -1219,6 +1246,15 @@ run_page_size(const struct doctor_facts *f, struct doctor_result *r)
 		offered);
 }
 
+static bool
+any_hugetlbfs(const struct host_info *h)
+{
+	for (size_t i = 0; i < h->nmounts; i++)
+		if (STREQ(h->mounts[i].fstype, "hugetlbfs"))
+			return true;
+	return false;
+}
+
 static void
 run_hugetlbfs(const struct doctor_facts *f, struct doctor_result *r)
 {
@@ -1244,16 +1280,24 @@ run_hugetlbfs(const struct doctor_facts *f, struct doctor_result *r)
 				  sz, dir);
 			continue;
 		}
+		message(r,
+			any_hugetlbfs(f->h)
+			    ? "Unable to find any usable hugetlbfs mount for "
+			      "%llu KiB"
+			    : "hugetlbfs filesystem is not mounted or disabled "
+			      "by administrator config",
+			ULL(use[i].size_kib));
 		verdict(r, DOCTOR_ERROR,
-			_("libvirt has no hugetlbfs mount for %s pages to use."),
+			_("libvirt has no hugetlbfs mount for %s pages to "
+			  "use."),
 			sz);
 		fix(r, "%s", advice);
 		if (st == PAGES_MOUNT_NONE && root_is_host(f->env->root)) {
-			command(r, "%s pages mount %s", f->cmd, sz);
+			command(r, "%s pages mount %s", f->host_cmd, sz);
 			r->action.kind = DOCTOR_FIX_MOUNT;
 			r->action.mount_kib = use[i].size_kib;
 		} else if (st == PAGES_MOUNT_NONE) {
-			command(r, "%s pages mount %s", f->cmd, sz);
+			command(r, "%s pages mount %s", f->host_cmd, sz);
 		}
 		sb_clear(&found);
 		return;
@@ -1336,8 +1380,9 @@ run_pages_free(const struct doctor_facts *f, struct doctor_result *r)
 						 ? xasprintf(" --node %d", node)
 						 : xstrdup("");
 
-			command(r, "%s pages alloc %s %llu --add%s", f->cmd, sz,
-				ULL(need.pages - need.free), opt);
+			command(r, "%s pages alloc %s %llu --add%s",
+				f->host_cmd, sz, ULL(need.pages - need.free),
+				opt);
 			r->action.kind = DOCTOR_FIX_PAGES;
 			r->action.pages.op = PAGES_ADD;
 			r->action.pages.size_kib = use[i].size_kib;
@@ -1355,7 +1400,7 @@ run_pages_free(const struct doctor_facts *f, struct doctor_result *r)
 			_("No page size the host offers: see hugepage-size."));
 }
 
-/* ---- the checks: the daemon ----------------------------------------------- */
+/* ---- the checks: the daemon ---------------------------------------------- */
 
 static void
 run_daemon_installed(const struct doctor_facts *f, struct doctor_result *r)
@@ -1384,6 +1429,7 @@ run_daemon_installed(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	}
 	if (!d->present) {
+		message(r, "virtiofsd binary '%s' is not executable", d->path);
 		verdict(r, DOCTOR_ERROR,
 			_("libvirt picks the daemon %1$s, named by %2$s, which "
 			  "is not installed or not executable."),
@@ -1407,10 +1453,11 @@ run_daemon_binary(const struct doctor_facts *f, struct doctor_result *r)
 	if (share_is_external(f, r) || !host_local(f, r))
 		return;
 	if (!sd->path) {
+		message(r, "Unable to find a satisfying virtiofsd");
 		verdict(r, DOCTOR_ERROR,
 			_("The share names no daemon and no vhost-user "
-			  "descriptor names one: libvirt fails with \"Unable to "
-			  "find a satisfying virtiofsd\"."));
+			  "descriptor names one: libvirt fails with \"Unable "
+			  "to find a satisfying virtiofsd\"."));
 		fix_with_our_daemon(f, r, _("Give the share a daemon."));
 		return;
 	}
@@ -1419,6 +1466,7 @@ run_daemon_binary(const struct doctor_facts *f, struct doctor_result *r)
 			_("The share's daemon %s is not installed or not "
 			  "executable."),
 			sd->path);
+		message(r, "virtiofsd binary '%s' is not executable", sd->path);
 		why = xasprintf(_("Install %s, or give the share another "
 				  "daemon."),
 				sd->path);
@@ -1480,8 +1528,8 @@ run_daemon_died(const struct doctor_facts *f, struct doctor_result *r)
 	}
 	if (f->run.failed)
 		verdict(r, DOCTOR_ERROR,
-			_("The daemon failed, and with it the last start of the "
-			  "domain."));
+			_("The daemon failed, and with it the last start of "
+			  "the domain."));
 	else if (found)
 		verdict(r, DOCTOR_ERROR, _("The daemon died (quoted)."));
 	else
@@ -1575,7 +1623,8 @@ socket_fix(const struct doctor_facts *f, struct doctor_result *r,
 	   const struct launch_status *st, const char *verb)
 {
 	AUTOFREE char *d = doctor_shell_word(f->domain);
-	AUTOFREE char *t = doctor_shell_word(f->share->tag ? f->share->tag : "");
+	AUTOFREE char *t =
+	    doctor_shell_word(f->share->tag ? f->share->tag : "");
 	AUTOFREE char *s = doctor_shell_word(f->share->socket);
 
 	if (st) {
@@ -1612,6 +1661,9 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 	st = socket_record(sock);
 	full = path_under(f->env->root, sock);
 	if (lstat(full, &sb) < 0) {
+		message(r,
+			"Failed to connect to '%s': No such file or directory",
+			sock);
 		verdict(r, DOCTOR_ERROR,
 			_("The socket %s does not exist: no daemon serves the "
 			  "share, and QEMU fails with \"Failed to connect to "
@@ -1621,6 +1673,8 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	}
 	if (!S_ISSOCK(sb.st_mode)) {
+		message(r, "Failed to connect to '%s': Connection refused",
+			sock);
 		verdict(r, DOCTOR_ERROR, _("%s is not a socket."), sock);
 		fix(r, _("Remove it and start the share's daemon (it creates "
 			 "the socket)."));
@@ -1628,6 +1682,8 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 	}
 	listening = host_unix_listening(f->env->root, 0, sock);
 	if (listening == 0) {
+		message(r, "Failed to connect to '%s': Connection refused",
+			sock);
 		verdict(r, DOCTOR_ERROR,
 			_("Nothing listens on %s: its daemon is gone, and QEMU "
 			  "fails with \"Connection refused\"."),
@@ -1655,6 +1711,8 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 		AUTOFREE char *owner = host_user_name(sb.st_uid);
 		AUTOFREE char *group = host_group_name(sb.st_gid);
 
+		message(r, "Failed to connect to '%s': Permission denied",
+			sock);
 		verdict(r, DOCTOR_ERROR,
 			STREQ(blocked, sock)
 			    ? _("QEMU runs as %1$s, who may not write to %2$s "
@@ -1719,16 +1777,16 @@ run_locks(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	if (!sd->path || !daemon_is_rust(sd)) {
 		verdict(r, DOCTOR_OK,
-			_("<lock posix='%1$s' flock='%2$s'> goes to %3$s, which "
-			  "implements locks."),
+			_("<lock posix='%1$s' flock='%2$s'> goes to %3$s, "
+			  "which implements locks."),
 			switch_word(s->lock_posix), switch_word(s->flock),
 			sd->path ? sd->path : "?");
 		return;
 	}
 	verdict(r, DOCTOR_WARNING,
-		_("<lock posix='%1$s' flock='%2$s'> is set, but %3$s is the Rust "
-		  "virtiofsd, which implements no locks: it ignores the option "
-		  "and the guest's lock calls fail with \"Function not "
+		_("<lock posix='%1$s' flock='%2$s'> is set, but %3$s is the "
+		  "Rust virtiofsd, which implements no locks: it ignores the "
+		  "option and the guest's lock calls fail with \"Function not "
 		  "implemented\"."),
 		switch_word(s->lock_posix), switch_word(s->flock), sd->path);
 	ours = our_daemon(f);
@@ -1786,19 +1844,19 @@ run_openfiles(const struct doctor_facts *f, struct doctor_result *r)
 			share_fix(f, r, f->share)->share.openfiles = 1048576;
 		} else {
 			fix(r, _("The daemon inherits libvirtd's limit (hard "
-				 "limit %s): raise it (systemctl edit libvirtd: "
-				 "[Service] LimitNOFILE=1048576), restart "
-				 "libvirtd and start the domain again. libvirt "
-				 "10.6 and later take <openfiles max> per "
-				 "share."),
+				 "limit %s): raise it (systemctl edit "
+				 "libvirtd: [Service] LimitNOFILE=1048576), "
+				 "restart libvirtd and start the domain again. "
+				 "libvirt 10.6 and later take <openfiles max> "
+				 "per share."),
 			    hard ? lim : _("unknown"));
 		}
 		return;
 	}
 	if (hard)
 		verdict(r, DOCTOR_OK,
-			_("The daemon inherits libvirtd's open file limit (%s); "
-			  "no sign in the logs that it ran out."),
+			_("The daemon inherits libvirtd's open file limit "
+			  "(%s); no sign in the logs that it ran out."),
 			lim);
 	else
 		verdict(r, DOCTOR_OK,
@@ -1806,7 +1864,7 @@ run_openfiles(const struct doctor_facts *f, struct doctor_result *r)
 			  "descriptors."));
 }
 
-/* ---- the checks: shares --------------------------------------------------- */
+/* ---- the checks: shares -------------------------------------------------- */
 
 static void
 run_tag(const struct doctor_facts *f, struct doctor_result *r)
@@ -1823,19 +1881,24 @@ run_tag(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	}
 	if (len > LAUNCH_TAG_MAX) {
+		AUTOFREE char *d = doctor_shell_word(f->domain);
+		AUTOFREE char *t = doctor_shell_word(tag);
+
 		verdict(r, DOCTOR_ERROR,
-			_("The tag '%1$s' has %2$zu bytes; a virtiofs tag has at "
-			  "most %3$d, and QEMU refuses it."),
+			_("The tag '%1$s' has %2$zu bytes; a virtiofs tag has "
+			  "at most %3$d, and QEMU refuses it."),
 			tag, len, LAUNCH_TAG_MAX);
 		fix(r, _("Remove the share (virtshare unshare %1$s %2$s) and "
 			 "add it again with a tag of at most %3$d bytes; the "
 			 "guest mounts it by that name."),
-		    f->domain, tag, LAUNCH_TAG_MAX);
+		    d, t, LAUNCH_TAG_MAX);
 		return;
 	}
 	for (size_t i = 0; i < f->nshares; i++)
 		if (i != f->si && f->shares[i].tag &&
 		    STREQ(f->shares[i].tag, tag)) {
+			message(r, "filesystem target '%s' specified twice",
+				tag);
 			verdict(r, DOCTOR_ERROR,
 				_("Another share of the domain has the tag "
 				  "'%s' too: the guest can mount only one of "
@@ -1868,6 +1931,9 @@ run_source_dir(const struct doctor_facts *f, struct doctor_result *r)
 	full = path_under(f->env->root, dir);
 	w = doctor_shell_word(dir);
 	if (stat(full, &st) < 0) {
+		message(r,
+			"the virtiofs export directory '%s' does not exist",
+			dir);
 		verdict(r, DOCTOR_ERROR,
 			_("The shared directory %s does not exist: libvirt "
 			  "refuses to start the domain."),
@@ -1879,6 +1945,7 @@ run_source_dir(const struct doctor_facts *f, struct doctor_result *r)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		verdict(r, DOCTOR_ERROR, _("%s is not a directory."), dir);
+		message(r, "source is not a directory");
 		fix(r, _("Point the share at a directory."));
 		return;
 	}
@@ -1937,7 +2004,8 @@ run_idmap(const struct doctor_facts *f, struct doctor_result *r)
 	if (hu > 0 && hg > 0) {
 		verdict(r, DOCTOR_OK,
 			_("libvirt maps guest ids 1 and up to %1$s's ranges "
-			  "(%2$llu uids from %3$llu, %4$llu gids from %5$llu)."),
+			  "(%2$llu uids from %3$llu, %4$llu gids from "
+			  "%5$llu)."),
 			user, ULL(ucount), ULL(ustart), ULL(gcount),
 			ULL(gstart));
 		return;
@@ -1945,8 +2013,9 @@ run_idmap(const struct doctor_facts *f, struct doctor_result *r)
 	if (hu <= 0)
 		verdict(r, DOCTOR_WARNING,
 			_("%s has no range in /etc/subuid and the share has no "
-			  "<idmap>: the daemon maps only that user, so files of "
-			  "other users show as nobody and cannot be changed."),
+			  "<idmap>: the daemon maps only that user, so files "
+			  "of other users show as nobody and cannot be "
+			  "changed."),
 			user);
 	else
 		verdict(r, DOCTOR_WARNING,
@@ -1963,7 +2032,7 @@ run_idmap(const struct doctor_facts *f, struct doctor_result *r)
 	    w, (unsigned)f->env->uid, (unsigned)f->env->gid);
 }
 
-/* ---- the checks: security, lifecycle -------------------------------------- */
+/* ---- the checks: security, lifecycle ------------------------------------- */
 
 static void
 run_denials(const struct doctor_facts *f, struct doctor_result *r)
@@ -1972,7 +2041,8 @@ run_denials(const struct doctor_facts *f, struct doctor_result *r)
 	AUTOFREE char *tried = NULL;
 
 	if (!f->nshares) {
-		verdict(r, DOCTOR_SKIPPED, _("The domain has no virtiofs share."));
+		verdict(r, DOCTOR_SKIPPED, _("The domain has no virtiofs "
+					     "share."));
 		return;
 	}
 	if (!host_local(f, r))
@@ -2039,7 +2109,8 @@ memory_print(const struct domxml *d)
 			  m.pages[i].nodeset ? "@" : "",
 			  m.pages[i].nodeset ? m.pages[i].nodeset : "");
 	for (size_t i = 0; i < m.ncells; i++)
-		sb_printf(&sb, " cell%s=%s", m.cells[i].id ? m.cells[i].id : "?",
+		sb_printf(&sb, " cell%s=%s",
+			  m.cells[i].id ? m.cells[i].id : "?",
 			  m.cells[i].mem_access ? m.cells[i].mem_access : "-");
 	domxml_memory_clear(&m);
 	return sb_steal(&sb);
@@ -2107,9 +2178,10 @@ run_pending(const struct doctor_facts *f, struct doctor_result *r)
 
 	if (!f->live) {
 		verdict(r, DOCTOR_SKIPPED, f->active
-					       ? _("The definition was read from "
-						   "a file.")
-					       : _("The domain is not running."));
+					       ? _("The definition was read "
+						   "from a file.")
+					       : _("The domain is not "
+						   "running."));
 		return;
 	}
 	pending_changes(f, &diffs);
@@ -2154,7 +2226,8 @@ migration_blocker(const struct doctor_facts *f)
 				 sd->probe.version);
 	if (sd && sd->probe.version &&
 	    STRPREFIX(sd->probe.version, "virtiofsd version"))
-		return xstrdup(_("QEMU's C virtiofsd cannot migrate its state"));
+		return xstrdup(_("QEMU's C virtiofsd cannot migrate its "
+				 "state"));
 	return NULL;
 }
 
@@ -2164,7 +2237,8 @@ run_migration(const struct doctor_facts *f, struct doctor_result *r)
 	AUTOFREE char *blocker = NULL;
 
 	if (!f->nshares) {
-		verdict(r, DOCTOR_SKIPPED, _("The domain has no virtiofs share."));
+		verdict(r, DOCTOR_SKIPPED, _("The domain has no virtiofs "
+					     "share."));
 		return;
 	}
 	blocker = migration_blocker(f);
@@ -2176,21 +2250,22 @@ run_migration(const struct doctor_facts *f, struct doctor_result *r)
 			f->snapshots);
 		fix(r, _("Keep a copy of the shared directories with each "
 			 "snapshot (or snapshot their filesystem), and take "
-			 "disk-only snapshots while the share is attached (virsh "
-			 "snapshot-create-as %s --disk-only)."),
+			 "disk-only snapshots while the share is attached "
+			 "(virsh snapshot-create-as %s --disk-only)."),
 		    f->domain);
 		if (blocker)
 			detail(r, _("Also: %s."), blocker);
+		message(r, "%s", "");
 		return;
 	}
 	if (blocker) {
 		verdict(r, DOCTOR_OK,
-			_("No snapshots. The guest cannot migrate while the share "
-			  "is attached: %s."),
+			_("No snapshots. The guest cannot migrate while the "
+			  "share is attached: %s."),
 			blocker);
-		fix(r, _("Detach the share before migrating (virtshare unshare, "
-			 "then a cold boot), or shut the guest down and move it "
-			 "while it is off."));
+		fix(r, _("Detach the share before migrating (virtshare "
+			 "unshare, then a cold boot), or shut the guest down "
+			 "and move it while it is off."));
 		return;
 	}
 	verdict(r, f->snapshots < 0 ? DOCTOR_SKIPPED : DOCTOR_OK,

@@ -1,4 +1,4 @@
-/* doctor-logs.c: the logs of libvirt, QEMU, the daemons and the kernel, and the lines that are a domain's */
+/* doctor-logs.c: the lines of libvirt's, QEMU's and the kernel's logs */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "doctor-priv.h"
 #include "error.h"
 
-/* ---- logs ----------------------------------------------------------------- */
+/* ---- logs ---------------------------------------------------------------- */
 
 bool
 doctor_match(const char *pattern, const char *line)
@@ -231,7 +231,8 @@ qemu_last_run(struct strlist *lines, struct log_run *run)
 			run->end = t;
 		}
 		if (log_header(lines->v[i], "shutting down"))
-			run->failed = strstr(lines->v[i], "reason=failed") != NULL;
+			run->failed =
+			    strstr(lines->v[i], "reason=failed") != NULL;
 		strlist_add(&keep, lines->v[i]);
 	}
 	strlist_clear(lines);

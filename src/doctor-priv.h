@@ -1,4 +1,4 @@
-/* doctor-priv.h: what the parts of the doctor share: the facts, the logs, the results */
+/* doctor-priv.h: what the parts of the doctor share: facts, logs, results */
 #ifndef VS_DOCTOR_PRIV_H
 #define VS_DOCTOR_PRIV_H
 
@@ -61,6 +61,8 @@ struct doctor_facts {
 	const struct qemu_settings *q;   /* NULL when qemu.conf is unusable */
 	bool remote;                     /* libvirt is on another host */
 	char *cmd;                       /* "virtshare -c URI" */
+	char *host_cmd;                  /* the same for host changes: -c
+					  * only for a remote libvirt */
 	char *xml_suffix;                /* " --xml FILE" or "" */
 
 	/* The domain, or NULL for the host checks. */
@@ -100,7 +102,7 @@ char *doctor_shell_word(const char *s);
 /* The daemon libvirt starts for shares that name none, or NULL. */
 const struct host_daemon *doctor_descriptor_daemon(const struct host_info *h);
 
-/* ---- doctor-logs.c -------------------------------------------------------- */
+/* ---- doctor-logs.c ------------------------------------------------------- */
 
 /*
  * Read the domain's logs below the root into f->logs: the last start in

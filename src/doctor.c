@@ -1,4 +1,4 @@
-/* doctor.c: running the checks of `virtshare doctor`, the report as JSON, the fixes as a plan */
+/* doctor.c: running the checks, the report as JSON, the fixes as a plan */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "json.h"
 #include "plan-host.h"
 
-/* ---- running the checks --------------------------------------------------- */
+/* ---- running the checks -------------------------------------------------- */
 
 void
 doctor_env_init(struct doctor_env *env, const struct inspection *in,
@@ -114,6 +114,7 @@ facts_clear(struct doctor_facts *f)
 	domxml_free(f->live);
 	strlist_clear(&f->security_tried);
 	free(f->cmd);
+	free(f->host_cmd);
 	free(f->xml_suffix);
 	memset(f, 0, sizeof(*f));
 }
@@ -123,7 +124,7 @@ facts_host(struct doctor_facts *f, const struct doctor_env *env,
 	   const char *xml_file)
 {
 	const struct inspection *in = env->in;
-	struct strbuf sb = STRBUF_INIT;
+	AUTOFREE char *uri = NULL, *root = NULL;
 
 	memset(f, 0, sizeof(*f));
 	f->env = env;
@@ -131,18 +132,20 @@ facts_host(struct doctor_facts *f, const struct doctor_env *env,
 	f->q = in->qemu_error ? NULL : &in->qemu;
 	f->remote = env->conn && virt_is_remote(env->conn);
 	f->snapshots = -1;
-	sb_add(&sb, "virtshare");
 	if (env->conn && !xml_file) {
-		AUTOFREE char *uri = doctor_shell_word(virt_uri(env->conn));
+		AUTOFREE char *w = doctor_shell_word(virt_uri(env->conn));
 
-		sb_printf(&sb, " -c %s", uri);
+		uri = xasprintf(" -c %s", w);
 	}
 	if (!root_is_host(env->root)) {
-		AUTOFREE char *root = doctor_shell_word(env->root);
+		AUTOFREE char *w = doctor_shell_word(env->root);
 
-		sb_printf(&sb, " --root %s", root);
+		root = xasprintf(" --root %s", w);
 	}
-	f->cmd = sb_steal(&sb);
+	f->cmd = xasprintf("virtshare%s%s", uri ? uri : "", root ? root : "");
+	/* `pages` goes through libvirt for a remote URI only. */
+	f->host_cmd = xasprintf("virtshare%s%s",
+				uri && f->remote ? uri : "", root ? root : "");
 	if (xml_file) {
 		AUTOFREE char *w = doctor_shell_word(xml_file);
 
@@ -375,7 +378,7 @@ doctor_worst(const struct doctor_report *r)
 	return DOCTOR_OK;
 }
 
-/* ---- JSON ----------------------------------------------------------------- */
+/* ---- JSON ---------------------------------------------------------------- */
 
 static const char *const scope_names[] = {
 	[DOCTOR_SCOPE_HOST] = "host",
@@ -396,7 +399,8 @@ json_result(struct json *j, const struct doctor_result *r)
 	json_str(j, "share", r->subject);
 	json_str(j, "summary", r->summary);
 	json_str(j, "detail", r->detail);
-	json_str(j, "message", c->message);
+	json_str(j, "message",
+		 !r->message ? c->message : *r->message ? r->message : NULL);
 	json_str(j, "cause", _(c->cause));
 	json_str(j, "fix", r->verdict >= DOCTOR_WARNING ? r->fix : NULL);
 	json_str(j, "command",
@@ -451,7 +455,7 @@ doctor_json(const struct doctor_report *r)
 	return json_steal(&j);
 }
 
-/* ---- fixes ---------------------------------------------------------------- */
+/* ---- fixes --------------------------------------------------------------- */
 
 static void
 plan_failed(struct strlist *failed, const struct doctor_section *s,

@@ -1,4 +1,4 @@
-/* doctor.h: troubleshooting: every known virtiofs failure as a table of checks */
+/* doctor.h: troubleshooting: every known virtiofs failure, a table of checks */
 #ifndef VS_DOCTOR_H
 #define VS_DOCTOR_H
 
@@ -111,6 +111,9 @@ struct doctor_result {
 	enum doctor_verdict verdict;
 	char *subject;  /* the share tag it is about, or NULL */
 	char *summary;  /* one translated line: what was found */
+	/* The message users see in this case (the path filled in), NULL:
+	 * the check's; "": none fits. */
+	char *message;
 	char *detail;   /* translated: the cause as found here, or NULL */
 	char *fix;      /* translated: what to do here, or NULL */
 	char *command;  /* the virtshare command that does it, or NULL */
@@ -204,7 +207,8 @@ char *doctor_json(const struct doctor_report *r);
  * fixes were planned.
  */
 size_t doctor_plan(const struct doctor_report *r, const struct doctor_env *env,
-		   const char *xml_file, struct plan *p, struct strlist *failed);
+		   const char *xml_file, struct plan *p,
+		   struct strlist *failed);
 
 /* ---- exported for the tests ---------------------------------------------- */
 

@@ -921,7 +921,7 @@ host_group_name(gid_t gid)
 	return xasprintf("%u", (unsigned)gid);
 }
 
-/* ---- logs and limits ------------------------------------------------------ */
+/* ---- logs and limits ----------------------------------------------------- */
 
 char *
 host_log_tail(const char *root, const char *path, size_t max)

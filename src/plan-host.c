@@ -1,4 +1,4 @@
-/* plan-host.c: plan steps for hugepage pools, hugetlbfs mounts and daemons */
+/* plan-host.c: plan steps for hugepage pools, hugetlbfs mounts, daemons */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +8,7 @@
 
 #define ULL(v) ((unsigned long long)(v))
 
-/* ---- hugepage pools ------------------------------------------------------- */
+/* ---- hugepage pools ------------------------------------------------------ */
 
 struct pages_step {
 	char *root;
@@ -120,17 +120,17 @@ plan_pages(struct plan *p, const char *root, struct virt_conn *conn,
 	ps->conn = conn;
 	ps->req = *req;
 	if (req->op == PAGES_ADD)
-		title = xasprintf(_("Hugepages: add %1$llu pages of %2$s to the "
-				    "pool%3$s"),
+		title = xasprintf(_("Hugepages: add %1$llu pages of %2$s to "
+				    "the pool%3$s"),
 				  ULL(req->count), size, where);
 	else
-		title = xasprintf(_("Hugepages: make the pool of %2$s pages%3$s "
-				    "%1$llu pages"),
+		title = xasprintf(_("Hugepages: make the pool of %2$s "
+				    "pages%3$s %1$llu pages"),
 				  ULL(req->count), size, where);
 	plan_step_add(p, &pages_step_ops, ps, title);
 }
 
-/* ---- hugetlbfs mounts ----------------------------------------------------- */
+/* ---- hugetlbfs mounts ---------------------------------------------------- */
 
 struct mount_step {
 	uint64_t size_kib;
@@ -216,7 +216,7 @@ plan_mount(struct plan *p, uint64_t size_kib)
 		      xasprintf(_("Mount hugetlbfs for %s pages"), size));
 }
 
-/* ---- daemons -------------------------------------------------------------- */
+/* ---- daemons ------------------------------------------------------------- */
 
 struct daemon_step {
 	char *name;

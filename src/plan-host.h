@@ -1,4 +1,4 @@
-/* plan-host.h: plan steps that change the host: hugepage pools, mounts, daemons */
+/* plan-host.h: plan steps that change the host: pools, mounts, daemons */
 #ifndef VS_PLAN_HOST_H
 #define VS_PLAN_HOST_H
 
