@@ -1598,6 +1598,18 @@ socket_record(const char *socket)
 	return st;
 }
 
+/* Whether the daemon's record gives its socket to user or group: then
+ * starting it again puts the owner right. */
+static bool
+record_gives(const struct launch_status *st, const char *user,
+	     const char *group)
+{
+	return st && ((st->spec.socket_user &&
+		       STREQ(st->spec.socket_user, user)) ||
+		      (st->spec.socket_group &&
+		       STREQ(st->spec.socket_group, group)));
+}
+
 /* "virtshare daemon start DOM TAG" or "... --socket PATH". */
 static void
 daemon_command(const struct doctor_facts *f, struct doctor_result *r,
@@ -1644,6 +1656,7 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 {
 	const char *sock = f->share->socket;
 	const struct qemu_settings *q = f->q;
+	const char *qgroup = q && q->group ? q->group : QEMUCONF_DEFAULT_GROUP;
 	AUTOPTR(launch_status) st = NULL;
 	AUTOFREE char *full = NULL, *blocked = NULL, *user = NULL;
 	struct stat sb;
@@ -1723,13 +1736,12 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 				"\"Permission denied\"."),
 			user, blocked, owner, group,
 			(unsigned)(sb.st_mode & 07777));
-		if (STREQ(blocked, sock) && !st) {
+		if (STREQ(blocked, sock) && !record_gives(st, user, qgroup)) {
 			fix(r, _("Give the socket to QEMU's user: chown %1$s "
 				 "%2$s (or its group to %3$s and chmod 0660), "
-				 "or start the daemon with virtshare, which "
-				 "does so."),
-			    user, sock,
-			    q && q->group ? q->group : QEMUCONF_DEFAULT_GROUP);
+				 "or start the daemon with virtshare as root, "
+				 "which does so."),
+			    user, sock, qgroup);
 			return;
 		}
 		if (!STREQ(blocked, sock)) {
