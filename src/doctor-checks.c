@@ -1196,6 +1196,13 @@ sizes_offered(const struct host_info *h)
 	return sb.len ? sb_steal(&sb) : xstrdup(_("none"));
 }
 
+/* What libvirt says when no hugetlbfs mount serves a page size. */
+static const char *const mount_patterns[] = {
+	"Unable to find any usable hugetlbfs mount for",
+	"hugetlbfs filesystem is not mounted or disabled by administrator "
+	"config",
+};
+
 static void
 run_page_size(const struct doctor_facts *f, struct doctor_result *r)
 {
@@ -1218,6 +1225,9 @@ run_page_size(const struct doctor_facts *f, struct doctor_result *r)
 			_("The domain asks for pages of %1$s; this host offers "
 			  "%2$s."),
 			sz, offered);
+		/* libvirt finds no hugetlbfs mount for such a size first. */
+		for (size_t p = 0; p < ARRAY_SIZE(mount_patterns); p++)
+			doctor_quote_pattern(f, r, mount_patterns[p]);
 		if (!f->h->default_page_kib || !f->h->npools) {
 			fix(r, _("This host offers no hugepages: back the "
 				 "memory with memfd."));
