@@ -58,6 +58,7 @@ struct share_daemon {
 struct doctor_facts {
 	const struct doctor_env *env;
 	const struct host_info *h;       /* the host (or libvirt's view) */
+	struct host_info *own_host;      /* libvirt's view of a remote one */
 	const struct qemu_settings *q;   /* NULL when qemu.conf is unusable */
 	bool remote;                     /* libvirt is on another host */
 	char *cmd;                       /* "virtshare -c URI" */

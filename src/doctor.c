@@ -113,6 +113,7 @@ facts_clear(struct doctor_facts *f)
 	domxml_free(f->d);
 	domxml_free(f->live);
 	strlist_clear(&f->security_tried);
+	host_info_free(f->own_host);
 	free(f->cmd);
 	free(f->host_cmd);
 	free(f->xml_suffix);
@@ -129,8 +130,13 @@ facts_host(struct doctor_facts *f, const struct doctor_env *env,
 	memset(f, 0, sizeof(*f));
 	f->env = env;
 	f->h = in->host;
-	f->q = in->qemu_error ? NULL : &in->qemu;
 	f->remote = env->conn && virt_is_remote(env->conn);
+	/* A remote guest's pools are the ones its libvirt reports. */
+	if (f->remote && (f->own_host = virt_host_pages(env->conn)))
+		f->h = f->own_host;
+	else if (f->remote)
+		vs_error_reset(); /* this host's pools stand in */
+	f->q = in->qemu_error ? NULL : &in->qemu;
 	f->snapshots = -1;
 	if (env->conn && !xml_file) {
 		AUTOFREE char *w = doctor_shell_word(virt_uri(env->conn));
@@ -194,8 +200,14 @@ share_daemon_find(struct doctor_facts *f, size_t i)
 		sd->present = true; /* not ours to tell */
 		return;
 	}
-	host_daemon_probe(f->env->root, sd->path, &sd->probe);
-	sd->present = sd->probe.present;
+	sd->present = host_executable(f->env->root, sd->path);
+	/* Only the daemons the host lists are run to ask them: a path in a
+	 * domain definition may be any program. */
+	for (size_t k = 0; sd->present && k < f->h->ndaemons; k++)
+		if (STREQ(f->h->daemons[k].path, sd->path)) {
+			host_daemon_probe(f->env->root, sd->path, &sd->probe);
+			break;
+		}
 }
 
 /* Run the domain checks over the facts of one domain. */

@@ -1140,6 +1140,16 @@ host_daemon_probe(const char *root, const char *path, struct host_daemon *d)
 	return d->probed ? 0 : -1;
 }
 
+bool
+host_executable(const char *root, const char *path)
+{
+	AUTOFREE char *full = path_under(root, path);
+	struct stat st;
+
+	return stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+	       access(full, X_OK) == 0;
+}
+
 void
 host_daemon_clear(struct host_daemon *d)
 {

@@ -231,6 +231,8 @@ int host_pid_file(const char *root, const char *path);
  */
 int host_daemon_probe(const char *root, const char *path,
 		      struct host_daemon *d);
+/* Whether path below root is an executable file. */
+bool host_executable(const char *root, const char *path);
 void host_daemon_clear(struct host_daemon *d);
 
 /* Hugepages the host is set up to reserve at boot. */
