@@ -26,6 +26,8 @@ host() {
 	if [ ! -d "$dir" ]; then
 		mkdir -p "$dir"
 		cp -a "$DATA/host/." "$dir"
+		# make distcheck's source tree is read-only.
+		chmod -R u+w "$dir"
 		case $1 in
 		base | fix) ;;
 		nomount) sed -i '/hugetlbfs/d' "$dir/proc/mounts" ;;
