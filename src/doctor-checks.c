@@ -692,12 +692,10 @@ share_command(const struct doctor_facts *f, struct doctor_result *r,
 
 /* The fix that re-shares s as it is; the caller adds what changes. */
 static struct share_request *
-share_fix(const struct doctor_facts *f, struct doctor_result *r,
-	  const struct domxml_share *s)
+share_fix(struct doctor_result *r, const struct domxml_share *s)
 {
 	struct share_request *q = &r->action.share;
 
-	(void)f;
 	fix_clear(&r->action);
 	r->action.kind = DOCTOR_FIX_SHARE;
 	share_request_init(q);
@@ -837,7 +835,7 @@ fix_with_our_daemon(const struct doctor_facts *f, struct doctor_result *r,
 		 "share."),
 	    why, ours);
 	share_command(f, r, f->share, extra);
-	share_fix(f, r, f->share)->share.binary = xstrdup(ours);
+	share_fix(r, f->share)->share.binary = xstrdup(ours);
 }
 
 /* The Rust virtiofsd (1.x), not QEMU's C one ("virtiofsd version 7.2"). */
@@ -971,7 +969,7 @@ run_shared(const struct doctor_facts *f, struct doctor_result *r)
 	    c.why);
 	share_command(f, r, &f->shares[0], extra);
 	{
-		struct share_request *q = share_fix(f, r, &f->shares[0]);
+		struct share_request *q = share_fix(r, &f->shares[0]);
 
 		q->backing = c.chosen;
 		c.chosen.nodeset = NULL; /* moved */
@@ -1010,7 +1008,7 @@ run_memfd(const struct doctor_facts *f, struct doctor_result *r)
 		 "instead."));
 	if (f->nshares) {
 		share_command(f, r, &f->shares[0], "--backing file");
-		share_fix(f, r, &f->shares[0])->backing.kind =
+		share_fix(r, &f->shares[0])->backing.kind =
 		    DOMXML_BACKING_FILE;
 	}
 }
@@ -1031,7 +1029,7 @@ static void
 fix_with_memfd(const struct doctor_facts *f, struct doctor_result *r)
 {
 	share_command(f, r, &f->shares[0], "--backing memfd");
-	share_fix(f, r, &f->shares[0])->backing.kind = DOMXML_BACKING_MEMFD;
+	share_fix(r, &f->shares[0])->backing.kind = DOMXML_BACKING_MEMFD;
 }
 
 static void
@@ -1245,7 +1243,7 @@ run_page_size(const struct doctor_facts *f, struct doctor_result *r)
 
 			extra = xasprintf("--backing hugepages:%s", def);
 			share_command(f, r, &f->shares[0], extra);
-			q = share_fix(f, r, &f->shares[0]);
+			q = share_fix(r, &f->shares[0]);
 			q->backing.kind = DOMXML_BACKING_HUGEPAGES;
 			q->backing.page_kib = f->h->default_page_kib;
 		}
@@ -1824,7 +1822,7 @@ run_locks(const struct doctor_facts *f, struct doctor_result *r)
 	w = doctor_shell_word(ours);
 	extra = xasprintf("--binary %s", w);
 	share_command(f, r, s, extra);
-	share_fix(f, r, s)->share.binary = xstrdup(ours);
+	share_fix(r, s)->share.binary = xstrdup(ours);
 }
 
 /* libvirtd's (or virtqemud's) open file limit, 0 when not known. */
@@ -1863,7 +1861,7 @@ run_openfiles(const struct doctor_facts *f, struct doctor_result *r)
 			fix(r, _("Raise the daemon's limit with <openfiles "
 				 "max>."));
 			share_command(f, r, f->share, "--openfiles 1048576");
-			share_fix(f, r, f->share)->share.openfiles = 1048576;
+			share_fix(r, f->share)->share.openfiles = 1048576;
 		} else {
 			fix(r, _("The daemon inherits libvirtd's limit (hard "
 				 "limit %s): raise it (systemctl edit "
@@ -1994,7 +1992,7 @@ run_xattr(const struct doctor_facts *f, struct doctor_result *r)
 		  "(quoted)."));
 	fix(r, _("Turn extended attributes on for the share."));
 	share_command(f, r, f->share, "--xattr");
-	share_fix(f, r, f->share)->share.xattr = DOMXML_ON;
+	share_fix(r, f->share)->share.xattr = DOMXML_ON;
 }
 
 static void

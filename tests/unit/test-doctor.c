@@ -5,6 +5,7 @@
 
 #include "doctor.h"
 #include "error.h"
+#include "plan-host.h"
 #include "plan.h"
 #include "tap.h"
 
@@ -325,6 +326,64 @@ test_plan(void)
 	strlist_clear(&failed);
 }
 
+/* A pool grown by a plan is put back when a later step fails. */
+static void
+test_pages_rollback(const char *tmp)
+{
+	AUTOFREE char *root = xasprintf("%s/host", tmp);
+	AUTOFREE char *cmd = xasprintf("cp -a %s/tests/data/doctor/host %s && "
+				       "chmod -R u+w %s",
+				       srcdir, root, root);
+	AUTOFREE char *pool = xasprintf(
+	    "%s/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", root);
+	AUTOFREE char *file = domain_file(tmp, "rollback", memfd_xml);
+	AUTOFREE char *nr = NULL;
+	struct pages_request req = {.op = PAGES_ADD,
+				    .size_kib = 2048,
+				    .count = 100,
+				    .node = -1};
+	struct share_request sr;
+	struct plan_ctx ctx = {.statedir = tmp};
+	struct strlist done = {0};
+	AUTOPTR(plan) p = plan_new();
+	int rc;
+
+	if (!tap_ok(system(cmd) == 0, "a copy of the fixture host"))
+		return;
+	plan_pages(p, root, NULL, &req);
+	share_request_init(&sr);
+	sr.share.tag = xstrdup("data");
+	sr.share.dir = xstrdup("/srv/data");
+	sr.share.xattr = DOMXML_ON;
+	sr.backing_given = true;
+	sr.backing.kind = DOMXML_BACKING_KEEP;
+	tap_ok(plan_share(p, plan_target_file(file, "vm"), &sr, NULL, root) ==
+		   0,
+	       "a plan: hugepages, then the domain");
+	share_request_clear(&sr);
+	/* The definition changes behind the plan's back: its step fails. */
+	free(domain_file(tmp, "rollback", idmap_xml));
+	rc = plan_apply(p, &ctx, &done);
+	tap_ok(rc < 0 && vs_error_code() == VS_ERR_CONFLICT,
+	       "the domain step fails: %s", vs_error_message());
+	nr = file_read_line(pool);
+	tap_is_str(nr, "512", "the pool grown before is back at 512 pages");
+	strlist_clear(&done);
+	vs_error_reset();
+
+	/* The same step alone grows it. */
+	plan_free(p);
+	p = plan_new();
+	plan_pages(p, root, NULL, &req);
+	tap_ok(plan_apply(p, &ctx, &done) == 0, "the hugepages step alone");
+	free(nr);
+	nr = file_read_line(pool);
+	tap_is_str(nr, "612", "grows the pool to 612 pages");
+	tap_ok(done.n == 1 && strstr(done.v[0], "612"), "and says so: %s",
+	       done.n ? done.v[0] : "");
+	strlist_clear(&done);
+}
+
 int
 main(void)
 {
@@ -334,6 +393,11 @@ main(void)
 	if (!srcdir)
 		srcdir = ".";
 	setenv("VIRTSHARE_FSD", "/usr/libexec/virtshare-fsd", 1);
+	{
+		AUTOFREE char *templates = xasprintf("%s/templates", srcdir);
+
+		setenv("VIRTSHARE_DATADIR", templates, 0);
+	}
 	if (!mkdtemp(tmp)) {
 		perror("mkdtemp");
 		return 1;
@@ -344,6 +408,7 @@ main(void)
 	test_domain_qemu(tmp);
 	test_pending();
 	test_plan();
+	test_pages_rollback(tmp);
 	{
 		AUTOFREE char *cmd = xasprintf("rm -rf %s", tmp);
 
