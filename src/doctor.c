@@ -7,7 +7,7 @@
 #include "doctor-priv.h"
 #include "error.h"
 #include "json.h"
-#include "plan-host.h"
+#include "doctor-steps.h"
 
 /* ---- running the checks -------------------------------------------------- */
 
@@ -538,7 +538,7 @@ doctor_plan(const struct doctor_report *r, const struct doctor_env *env,
 						   x->pages.node,
 						   ULL(x->pages.count))))
 					continue;
-				plan_pages(p, env->root,
+				doctor_plan_pages(p, env->root,
 					   remote ? env->conn : NULL,
 					   &x->pages);
 				break;
@@ -546,13 +546,13 @@ doctor_plan(const struct doctor_report *r, const struct doctor_env *env,
 				if (seen(&keys, xasprintf("mount %llu",
 							  ULL(x->mount_kib))))
 					continue;
-				plan_mount(p, x->mount_kib);
+				doctor_plan_mount(p, x->mount_kib);
 				break;
 			case DOCTOR_FIX_DAEMON:
 				if (seen(&keys,
 					 xasprintf("daemon %s", x->daemon)))
 					continue;
-				plan_daemon_restart(p, x->daemon);
+				doctor_plan_daemon(p, x->daemon);
 				break;
 			case DOCTOR_FIX_NONE:
 				continue;

@@ -18,7 +18,7 @@ src_libvirtshare_a_SOURCES = \
 	src/plan.c src/plan.h src/plan-priv.h \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h \
-	src/plan-host.c src/plan-host.h \
+	src/doctor-steps.c src/doctor-steps.h \
 	src/doctor.c src/doctor.h src/doctor-priv.h \
 	src/doctor-checks.c src/doctor-logs.c
 

@@ -5,7 +5,7 @@
 
 #include "doctor.h"
 #include "error.h"
-#include "plan-host.h"
+#include "doctor-steps.h"
 #include "plan.h"
 #include "tap.h"
 
@@ -350,7 +350,7 @@ test_pages_rollback(const char *tmp)
 
 	if (!tap_ok(system(cmd) == 0, "a copy of the fixture host"))
 		return;
-	plan_pages(p, root, NULL, &req);
+	doctor_plan_pages(p, root, NULL, &req);
 	share_request_init(&sr);
 	sr.share.tag = xstrdup("data");
 	sr.share.dir = xstrdup("/srv/data");
@@ -374,7 +374,7 @@ test_pages_rollback(const char *tmp)
 	/* The same step alone grows it. */
 	plan_free(p);
 	p = plan_new();
-	plan_pages(p, root, NULL, &req);
+	doctor_plan_pages(p, root, NULL, &req);
 	tap_ok(plan_apply(p, &ctx, &done) == 0, "the hugepages step alone");
 	free(nr);
 	nr = file_read_line(pool);

@@ -1,14 +1,15 @@
-/* plan-host.h: plan steps that change the host: pools, mounts, daemons */
-#ifndef VS_PLAN_HOST_H
-#define VS_PLAN_HOST_H
+/* doctor-steps.h: the plan steps of doctor --fix: pools, mounts, daemons */
+#ifndef VS_DOCTOR_STEPS_H
+#define VS_DOCTOR_STEPS_H
 
 #include "pages.h"
 #include "plan.h"
 
 /*
- * Step kinds of struct plan next to the domain definitions of plan.c.
- * Each one looks at the host again when it is applied (what was planned
- * may be done already) and can be taken back if a later step fails.
+ * Step kinds of struct plan for what `doctor --fix` changes on the host,
+ * next to the domain definitions of plan.c. Each one looks at the host
+ * again when it is applied (what was planned may be done already) and can
+ * be taken back if a later step fails.
  */
 
 /*
@@ -18,15 +19,16 @@
  * kernel fills only partly is put back and the step fails. Reverting
  * sets the pool back to its size before.
  */
-void plan_pages(struct plan *p, const char *root, struct virt_conn *conn,
-		const struct pages_request *req);
+void doctor_plan_pages(struct plan *p, const char *root,
+		       struct virt_conn *conn,
+		       const struct pages_request *req);
 
 /*
  * Mount hugetlbfs for size_kib pages on the live host where `virtshare
  * pages mount` would (an existing mount of that size will do). Phase
  * PLAN_PHASE_HOST; reverting unmounts what it mounted.
  */
-void plan_mount(struct plan *p, uint64_t size_kib);
+void doctor_plan_mount(struct plan *p, uint64_t size_kib);
 
 /*
  * Start the daemon of the launch record name again (launch_restart():
@@ -34,6 +36,6 @@ void plan_mount(struct plan *p, uint64_t size_kib);
  * mode QEMU needs. Phase PLAN_PHASE_START; reverting stops it when it
  * was not running before.
  */
-void plan_daemon_restart(struct plan *p, const char *name);
+void doctor_plan_daemon(struct plan *p, const char *name);
 
 #endif

@@ -1,10 +1,10 @@
-/* plan-host.c: plan steps for hugepage pools, hugetlbfs mounts, daemons */
+/* doctor-steps.c: the plan steps of doctor --fix: pools, mounts, daemons */
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "launch.h"
-#include "plan-host.h"
+#include "doctor-steps.h"
 
 #define ULL(v) ((unsigned long long)(v))
 
@@ -62,7 +62,6 @@ pages_apply_step(struct plan_step *s, const struct plan_ctx *ctx,
 	struct pages_step *ps = s->data;
 	AUTOFREE char *size = size_format_kib(ps->req.size_kib);
 
-	(void)ctx;
 	if (pages_step_run(ps, &ps->req, &ps->res) < 0)
 		return -1;
 	if (ps->res.after == ps->res.before)
@@ -84,7 +83,6 @@ pages_revert(struct plan_step *s, const struct plan_ctx *ctx)
 	struct pages_request back = ps->req;
 	struct pages_result res;
 
-	(void)ctx;
 	if (ps->res.after == ps->res.before)
 		return 0;
 	back.op = PAGES_SET;
@@ -106,8 +104,8 @@ static const struct plan_step_ops pages_step_ops = {
 };
 
 void
-plan_pages(struct plan *p, const char *root, struct virt_conn *conn,
-	   const struct pages_request *req)
+doctor_plan_pages(struct plan *p, const char *root, struct virt_conn *conn,
+		  const struct pages_request *req)
 {
 	struct pages_step *ps = xcalloc(1, sizeof(*ps));
 	AUTOFREE char *size = size_format_kib(req->size_kib);
@@ -165,7 +163,6 @@ mount_apply(struct plan_step *s, const struct plan_ctx *ctx,
 	AUTOFREE char *fstab = NULL;
 	bool created;
 
-	(void)ctx;
 	if (pages_mount(h, ms->size_kib, NULL, &dir, &created) < 0)
 		return -1;
 	if (!created) {
@@ -189,7 +186,6 @@ mount_revert(struct plan_step *s, const struct plan_ctx *ctx)
 {
 	struct mount_step *ms = s->data;
 
-	(void)ctx;
 	if (!ms->mounted || host_umount(ms->mounted) < 0)
 		return ms->mounted ? -1 : 0;
 	free(steal_ptr(ms->mounted));
@@ -206,7 +202,7 @@ static const struct plan_step_ops mount_step_ops = {
 };
 
 void
-plan_mount(struct plan *p, uint64_t size_kib)
+doctor_plan_mount(struct plan *p, uint64_t size_kib)
 {
 	struct mount_step *ms = xcalloc(1, sizeof(*ms));
 	AUTOFREE char *size = size_format_kib(size_kib);
@@ -250,7 +246,6 @@ daemon_apply(struct plan_step *s, const struct plan_ctx *ctx,
 	AUTOPTR(launch_status) before = launch_status_read(ds->name);
 	AUTOPTR(launch_status) st = NULL;
 
-	(void)ctx;
 	if (!before)
 		return -1;
 	ds->was_running = before->state == LAUNCH_RUNNING;
@@ -268,7 +263,6 @@ daemon_revert(struct plan_step *s, const struct plan_ctx *ctx)
 {
 	struct daemon_step *ds = s->data;
 
-	(void)ctx;
 	if (!ds->started || ds->was_running)
 		return 0;
 	ds->started = false;
@@ -285,7 +279,7 @@ static const struct plan_step_ops daemon_step_ops = {
 };
 
 void
-plan_daemon_restart(struct plan *p, const char *name)
+doctor_plan_daemon(struct plan *p, const char *name)
 {
 	struct daemon_step *ds = xcalloc(1, sizeof(*ds));
 
