@@ -149,7 +149,6 @@ mount_step_free(void *data)
 static bool
 mount_changes(const struct plan_step *s)
 {
-	(void)s;
 	return true;
 }
 
@@ -234,7 +233,6 @@ daemon_step_free(void *data)
 static bool
 daemon_changes(const struct plan_step *s)
 {
-	(void)s;
 	return true;
 }
 
