@@ -1145,8 +1145,13 @@ run_boot_pages(const struct doctor_facts *f, struct doctor_result *r)
 					      : f->h->default_page_kib;
 		const struct host_pool *pool = host_pool_find(f->h, size);
 		AUTOFREE char *sz = size_format_kib(size);
+		bool later = false;
 
-		if (!pool || pool->total == HOST_UNKNOWN ||
+		/* What is set later at boot wins (sysctl after cmdline). */
+		for (size_t k = i + 1; k < n; k++)
+			later |= (b[k].size_kib ? b[k].size_kib
+						: f->h->default_page_kib) == size;
+		if (later || !pool || pool->total == HOST_UNKNOWN ||
 		    pool->total >= b[i].count)
 			continue;
 		short_found = true;

@@ -1,5 +1,4 @@
 /* doctor-logs.c: the lines of libvirt's, QEMU's and the kernel's logs */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,24 +380,11 @@ keep_daemon_run(struct strlist *lines)
 static void
 read_daemon_logs(struct doctor_facts *f, const char *dir)
 {
-	AUTOFREE char *full = path_under(f->env->root, dir);
 	AUTOFREE char *prefix = xasprintf("%s-", f->domain);
 	const char *suffix = "-virtiofsd.log";
 	struct strlist names = {0};
-	DIR *d = opendir(full);
-	struct dirent *de;
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name), pl = strlen(prefix);
-		size_t sl = strlen(suffix);
-
-		if (len > pl + sl && STRPREFIX(de->d_name, prefix) &&
-		    STREQ(de->d_name + len - sl, suffix))
-			strlist_add(&names, de->d_name);
-	}
-	closedir(d);
+	host_dir_list(f->env->root, dir, prefix, suffix, &names);
 	for (size_t i = 0; i < names.n; i++) {
 		const char *name = names.v[i];
 		size_t pl = strlen(prefix);

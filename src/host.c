@@ -965,6 +965,36 @@ host_log_tail(const char *root, const char *path, size_t max)
 	return sb_steal(&sb);
 }
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+host_dir_list(const char *root, const char *dir, const char *prefix,
+	      const char *suffix, struct strlist *out)
+{
+	AUTOFREE char *full = path_under(root, dir);
+	size_t pl = strlen(prefix), sl = strlen(suffix), first = out->n;
+	DIR *d = opendir(full);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len > pl + sl && STRPREFIX(de->d_name, prefix) &&
+		    STREQ(de->d_name + len - sl, suffix))
+			strlist_add(out, de->d_name);
+	}
+	closedir(d);
+	if (out->n > first)
+		qsort(out->v + first, out->n - first, sizeof(*out->v),
+		      name_cmp);
+}
+
 /* "PRI,SEQ,USEC,FLAGS;TEXT": the text; continuation lines are dropped. */
 static void
 kmsg_record(struct strbuf *sb, const char *rec, size_t len)
@@ -1206,23 +1236,15 @@ boot_sysctl(const char *root, const char *file, struct host_boot_pages **out,
 	}
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 size_t
 host_boot_pages(const char *root, struct host_boot_pages **out)
 {
 	AUTOFREE char *cmdline_path = path_under(root, "/proc/cmdline");
 	AUTOFREE char *cmdline = file_read_line(cmdline_path);
-	AUTOFREE char *dir = path_under(root, "/etc/sysctl.d");
 	struct strlist files = {0};
 	size_t n = 0, cap = 0;
 	uint64_t size = 0;
 	char *save = NULL;
-	DIR *d;
 
 	*out = NULL;
 	/* "hugepagesz=1G hugepages=4 hugepagesz=2M hugepages=512"; a count
@@ -1240,23 +1262,12 @@ host_boot_pages(const char *root, struct host_boot_pages **out)
 		}
 	}
 	boot_sysctl(root, "/etc/sysctl.conf", out, &n, &cap);
-	if ((d = opendir(dir))) {
-		struct dirent *de;
+	host_dir_list(root, "/etc/sysctl.d", "", ".conf", &files);
+	for (size_t i = 0; i < files.n; i++) {
+		AUTOFREE char *file = xasprintf("/etc/sysctl.d/%s", files.v[i]);
 
-		while ((de = readdir(d))) {
-			size_t len = strlen(de->d_name);
-
-			if (len > 5 && STREQ(de->d_name + len - 5, ".conf"))
-				strlist_take(&files,
-					     xasprintf("/etc/sysctl.d/%s",
-						       de->d_name));
-		}
-		closedir(d);
+		boot_sysctl(root, file, out, &n, &cap);
 	}
-	if (files.n)
-		qsort(files.v, files.n, sizeof(*files.v), str_cmp);
-	for (size_t i = 0; i < files.n; i++)
-		boot_sysctl(root, files.v[i], out, &n, &cap);
 	strlist_clear(&files);
 	return n;
 }

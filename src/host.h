@@ -201,6 +201,13 @@ char *host_group_name(gid_t gid);
  */
 char *host_log_tail(const char *root, const char *path, size_t max);
 /*
+ * The names of the files in dir below root that start with prefix and end
+ * with suffix (longer than both), sorted, added to out. A directory that
+ * cannot be read adds nothing.
+ */
+void host_dir_list(const char *root, const char *dir, const char *prefix,
+		   const char *suffix, struct strlist *out);
+/*
  * The kernel's message buffer as text lines, the last max bytes of it:
  * <root>/dev/kmsg, read record by record on the live host (root only) or
  * as a file in the same format ("PRI,SEQ,USEC,FLAGS;TEXT") in a fixture

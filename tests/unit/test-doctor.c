@@ -384,6 +384,67 @@ test_pages_rollback(const char *tmp)
 	strlist_clear(&done);
 }
 
+/* The host facts doctor reads, below a root. */
+static void
+test_host_reads(const char *tmp)
+{
+	AUTOFREE char *root = xasprintf("%s/facts", tmp);
+	AUTOFREE char *cmd = xasprintf(
+	    "mkdir -p %1$s/var/log %1$s/dev %1$s/etc/sysctl.d %1$s/proc/7 "
+	    "%1$s/proc/sys/kernel && "
+	    "for i in $(seq 1 200); do echo \"line $i\"; done "
+	    "> %1$s/var/log/big.log && "
+	    "printf '6,1,1,-;first\\n SUBSYSTEM=x\\n5,2,2,-;second\\n' "
+	    "> %1$s/dev/kmsg && "
+	    "printf '# ranges\\nalice:100000:65536\\n1001:200000:1000\\n' "
+	    "> %1$s/etc/subuid && "
+	    "printf 'Max open files            1024                 "
+	    "unlimited            files\\n' > %1$s/proc/7/limits && "
+	    "echo 'ro hugepagesz=1G hugepages=4 hugepagesz=2M "
+	    "hugepages=512' > %1$s/proc/cmdline && "
+	    "echo 'vm.nr_hugepages = 100' > %1$s/etc/sysctl.d/10-a.conf && "
+	    "echo 'vm.nr_hugepages=300' > %1$s/etc/sysctl.d/20-b.conf",
+	    root);
+	AUTOFREE char *tail = NULL, *kmsg = NULL;
+	struct host_boot_pages *b = NULL;
+	uint64_t start = 0, count = 0, soft = 0, hard = 0;
+	size_t n;
+
+	if (!tap_ok(system(cmd) == 0, "a host tree of logs and limits"))
+		return;
+	tail = host_log_tail(root, "/var/log/big.log", 100);
+	tap_ok(tail && STRPREFIX(tail, "line ") && strlen(tail) <= 100 &&
+		       strstr(tail, "line 200\n"),
+	       "the tail of a log starts at a line and ends with the last");
+	kmsg = host_kmsg_tail(root, 4096);
+	tap_is_str(kmsg, "first\nsecond\n",
+		   "the kernel's messages without their prefixes");
+	tap_is_int(host_subid_find(root, "/etc/subuid", "alice", 1000, &start,
+				   &count),
+		   1, "a range by name");
+	tap_ok(start == 100000 && count == 65536, "its start and count");
+	tap_is_int(host_subid_find(root, "/etc/subuid", "bob", 1001, &start,
+				   &count),
+		   1, "a range by number");
+	tap_is_int(host_subid_find(root, "/etc/subuid", "carol", 1002, &start,
+				   &count),
+		   0, "no range");
+	tap_is_int(host_subid_find(root, "/etc/subgid", "alice", 1000, &start,
+				   &count),
+		   -1, "no file");
+	tap_ok(host_proc_nofile(root, 7, &soft, &hard) == 0 && soft == 1024 &&
+		       hard == UINT64_MAX,
+	       "open file limits, unlimited as the largest");
+	n = host_boot_pages(root, &b);
+	tap_is_int(n, 3, "boot pools: 1G, 2M, and the default size");
+	tap_ok(n == 3 && b[0].size_kib == 1048576 && b[0].count == 4 &&
+		       b[1].size_kib == 2048 && b[1].count == 512 &&
+		       b[2].size_kib == 0 && b[2].count == 300 &&
+		       STREQ(b[2].source, "/etc/sysctl.d/20-b.conf"),
+	       "the last sysctl.d file wins");
+	host_boot_pages_free(b, n);
+}
+
 int
 main(void)
 {
@@ -404,6 +465,7 @@ main(void)
 	}
 	test_match();
 	test_table();
+	test_host_reads(tmp);
 	test_host_qemu();
 	test_domain_qemu(tmp);
 	test_pending();
