@@ -1528,6 +1528,12 @@ run_daemon_died(const struct doctor_facts *f, struct doctor_result *r)
 				daemon_said = true;
 			}
 	}
+	if (!any_log && f->unreadable.n) {
+		verdict(r, DOCTOR_SKIPPED,
+			_("The logs cannot be read with your rights: run as "
+			  "root."));
+		return;
+	}
 	if (!any_log) {
 		verdict(r, DOCTOR_SKIPPED,
 			_("libvirt has no log of this domain to look at."));

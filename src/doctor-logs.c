@@ -1,4 +1,5 @@
 /* doctor-logs.c: the lines of libvirt's, QEMU's and the kernel's logs */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,11 +311,22 @@ libvirt_logdir(const struct doctor_env *env)
 			    : xstrdup(DEFAULT_LIBVIRT_LOGDIR);
 }
 
+/* The text of a log, or NULL; one we may not read is noted. */
+static char *
+log_text(struct doctor_facts *f, const char *path)
+{
+	char *text = host_log_tail(f->env->root, path, LOG_TAIL_MAX);
+
+	if (!text && (errno == EACCES || errno == EPERM))
+		strlist_add(&f->unreadable, path);
+	return text;
+}
+
 static void
 read_qemu_log(struct doctor_facts *f, const char *dir)
 {
 	AUTOFREE char *path = xasprintf("%s/%s.log", dir, f->domain);
-	AUTOFREE char *text = host_log_tail(f->env->root, path, LOG_TAIL_MAX);
+	AUTOFREE char *text = log_text(f, path);
 	struct doctor_log *l;
 
 	if (!text)
@@ -398,7 +410,7 @@ read_daemon_logs(struct doctor_facts *f, const char *dir)
 		/* "vm-fs0" of domain "vm" is not domain "vm-fs0"'s. */
 		if (share < 0 && !STRPREFIX(alias, "ua-"))
 			continue;
-		if (!(text = host_log_tail(f->env->root, path, LOG_TAIL_MAX)))
+		if (!(text = log_text(f, path)))
 			continue;
 		l = log_add(f, LOG_DAEMON, path);
 		l->share = share;
@@ -416,8 +428,7 @@ read_libvirt_logs(struct doctor_facts *f, const char *dir)
 
 	for (size_t n = 0; n < ARRAY_SIZE(names); n++) {
 		AUTOFREE char *path = xasprintf("%s/%s", dir, names[n]);
-		AUTOFREE char *text =
-		    host_log_tail(f->env->root, path, LOG_TAIL_MAX);
+		AUTOFREE char *text = log_text(f, path);
 		struct strlist lines = {0};
 		struct doctor_log *l;
 
@@ -429,7 +440,6 @@ read_libvirt_logs(struct doctor_facts *f, const char *dir)
 			const char *line = lines.v[i];
 			time_t t;
 			bool timed = line_time(line, &t);
-
 			bool named;
 
 			if (!strstr(line, ": error : "))
@@ -485,8 +495,7 @@ read_security_logs(struct doctor_facts *f)
 	AUTOFREE char *kmsg = NULL;
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		AUTOFREE char *text =
-		    host_log_tail(f->env->root, files[i], LOG_TAIL_MAX);
+		AUTOFREE char *text = log_text(f, files[i]);
 
 		strlist_add(&f->security_tried, files[i]);
 		if (text)
@@ -522,8 +531,7 @@ doctor_host_logs(struct doctor_facts *f)
 	for (size_t n = 0; n < 2; n++) {
 		AUTOFREE char *path = xasprintf(
 		    "%s/%s", dir, n ? "virtqemud.log" : "libvirtd.log");
-		AUTOFREE char *text =
-		    host_log_tail(f->env->root, path, LOG_TAIL_MAX);
+		AUTOFREE char *text = log_text(f, path);
 		struct strlist lines = {0};
 		struct doctor_log *l;
 

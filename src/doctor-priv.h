@@ -82,6 +82,7 @@ struct doctor_facts {
 	size_t nlogs;
 	struct log_run run;
 	bool security_read;              /* an audit or kernel log was read */
+	struct strlist unreadable;       /* logs we may not read */
 	struct strlist security_tried;   /* the logs looked for */
 
 	/* A share-scope run: the share (index si). */

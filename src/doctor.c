@@ -113,6 +113,7 @@ facts_clear(struct doctor_facts *f)
 	domxml_free(f->d);
 	domxml_free(f->live);
 	strlist_clear(&f->security_tried);
+	strlist_clear(&f->unreadable);
 	host_info_free(f->own_host);
 	free(f->cmd);
 	free(f->host_cmd);
@@ -161,6 +162,21 @@ facts_host(struct doctor_facts *f, const struct doctor_env *env,
 	}
 }
 
+/* What the checks could not see. */
+static void
+facts_notes(struct doctor_report *r, const struct doctor_facts *f)
+{
+	for (size_t i = 0; i < f->unreadable.n; i++) {
+		AUTOFREE char *note = xasprintf(
+		    _("%s cannot be read with your rights: run virtshare "
+		      "doctor as root to look at it too."),
+		    f->unreadable.v[i]);
+
+		if (!strlist_has(&r->notes, note))
+			strlist_take(&r->notes, steal_ptr(note));
+	}
+}
+
 void
 doctor_host(struct doctor_report *r, const struct doctor_env *env)
 {
@@ -176,6 +192,7 @@ doctor_host(struct doctor_report *r, const struct doctor_env *env)
 	for (size_t i = 0; i < n; i++)
 		if (checks[i].scope == DOCTOR_SCOPE_HOST)
 			run_one(r, sec, &checks[i], &f);
+	facts_notes(r, &f);
 	facts_clear(&f);
 }
 
@@ -299,6 +316,7 @@ doctor_domain(struct doctor_report *r, const struct doctor_env *env,
 		domain_checks(r, &f, active ? _("running") : _("shut off"),
 			      virt_uri(env->conn));
 		no_share_note(r, name, f.nshares);
+		facts_notes(r, &f);
 		ret = 0;
 	}
 	facts_clear(&f);
@@ -330,6 +348,7 @@ doctor_domain_file(struct doctor_report *r, const struct doctor_env *env,
 	}
 	domain_checks(r, &f, NULL, path);
 	no_share_note(r, name, f.nshares);
+	facts_notes(r, &f);
 	ret = 0;
 out:
 	facts_clear(&f);

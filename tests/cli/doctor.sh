@@ -29,7 +29,7 @@ host() {
 		# make distcheck's source tree is read-only.
 		chmod -R u+w "$dir"
 		case $1 in
-		base | fix) ;;
+		base | fix | locked) ;;
 		nomount) sed -i '/hugetlbfs/d' "$dir/proc/mounts" ;;
 		diskdir)
 			echo 'memory_backing_dir = "/var/lib/libvirt/qemu/ram"' \
@@ -153,6 +153,23 @@ check "a denial from the kernel's messages is quoted" test "$out" = /dev/kmsg
 out=$(report base denied | jq -r '[.sections[1].checks[] | select(.id == "denials") | .log[].line] | join("\n")')
 check "a denial of another path is not this domain's" \
 	test "$(grep -c connectto <<< "$out")" = 0
+
+# Logs a user may not read are said to be so, not taken as missing.
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+	h=$(host locked)
+	chmod 711 "$TESTTMP" && chmod -R a+rX "$TESTTMP/hosts"
+	chmod 700 "$h/var/log/libvirt/qemu"
+	out=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env HOME=/nonexistent "$VIRTSHARE" -c "$NODE" --root "$h" doctor died --json 2>&1)
+	check "an unreadable log is a note" test "$(jq -r '.notes[0]' <<< "$out")" = \
+		"/var/log/libvirt/qemu/died.log cannot be read with your rights: run virtshare doctor as root to look at it too."
+	check "and daemon-died says it could not look" \
+		test "$(jq -r '.sections[1].checks[] | select(.id == "daemon-died") | .verdict' <<< "$out")" = skipped
+	chmod 700 "$TESTTMP"
+else
+	skip "unreadable logs" "needs root and setpriv"
+	skip "unreadable logs: daemon-died" "needs root and setpriv"
+fi
 
 # Exit status: 1 with an error, 0 with warnings only.
 for d in good:0 private:1 locks-rust:0; do
