@@ -1148,9 +1148,11 @@ run_boot_pages(const struct doctor_facts *f, struct doctor_result *r)
 		bool later = false;
 
 		/* What is set later at boot wins (sysctl after cmdline). */
-		for (size_t k = i + 1; k < n; k++)
-			later |= (b[k].size_kib ? b[k].size_kib
-						: f->h->default_page_kib) == size;
+		for (size_t k = i + 1; k < n; k++) {
+			uint64_t ks = b[k].size_kib;
+
+			later |= (ks ? ks : f->h->default_page_kib) == size;
+		}
 		if (later || !pool || pool->total == HOST_UNKNOWN ||
 		    pool->total >= b[i].count)
 			continue;
