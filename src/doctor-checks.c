@@ -1495,21 +1495,6 @@ run_daemon_binary(const struct doctor_facts *f, struct doctor_result *r)
 		verdict(r, DOCTOR_OK, _("libvirt starts %s."), sd->path);
 }
 
-/* Lines of a daemon's log that say something went wrong. */
-static bool
-daemon_error_line(const char *line)
-{
-	static const char *const words[] = {
-	    "error", "ERROR", "Error", "failed", "Failed", "fatal", "panic",
-	    "cannot", "Cannot", "No such file", "not a directory",
-	    "Permission denied", "Operation not permitted"};
-
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strstr(line, words[i]))
-			return true;
-	return false;
-}
-
 static void
 run_daemon_died(const struct doctor_facts *f, struct doctor_result *r)
 {
@@ -1525,7 +1510,7 @@ run_daemon_died(const struct doctor_facts *f, struct doctor_result *r)
 		if (l->kind != LOG_DAEMON || !doctor_log_visible(f, l))
 			continue;
 		for (size_t j = l->lines.n; j-- > 0 && !daemon_said;)
-			if (daemon_error_line(l->lines.v[j])) {
+			if (doctor_error_line(l->lines.v[j])) {
 				doctor_quote_add(r, l->file, l->lines.v[j]);
 				daemon_said = true;
 			}
@@ -1651,6 +1636,16 @@ daemon_command(const struct doctor_facts *f, struct doctor_result *r,
 	r->action.daemon = xstrdup(st->name);
 }
 
+/* The daemon virtshare started for the socket died: its log says why. */
+static void
+died_says(struct doctor_result *r, const struct launch_status *st)
+{
+	if (doctor_quote_launch_log(r, st))
+		detail(r, _("The daemon virtshare started on it exited; its "
+			    "log %s says why (quoted)."),
+		       st->log);
+}
+
 static void
 socket_fix(const struct doctor_facts *f, struct doctor_result *r,
 	   const struct launch_status *st, const char *verb)
@@ -1703,6 +1698,7 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 			  "share, and QEMU fails with \"Failed to connect to "
 			  "'%s': No such file or directory\"."),
 			sock, sock);
+		died_says(r, st);
 		socket_fix(f, r, st, "start");
 		return;
 	}
@@ -1715,6 +1711,29 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	}
 	listening = host_unix_listening(f->env->root, 0, sock);
+	if (listening == 0 && st && st->state == LAUNCH_RUNNING) {
+		/* It serves one front end and stops listening once QEMU
+		 * is connected. */
+		if (f->env->conn && !f->active) {
+			message(r,
+				"Failed to connect to '%s': Connection refused",
+				sock);
+			verdict(r, DOCTOR_ERROR,
+				_("The daemon on %1$s (pid %2$d) serves "
+				  "another front end while %3$s is not "
+				  "running: a daemon serves one QEMU, so "
+				  "starting %3$s fails with \"Connection "
+				  "refused\"."),
+				sock, st->pid, f->domain);
+			socket_fix(f, r, st, "restart");
+			return;
+		}
+		verdict(r, DOCTOR_OK,
+			_("The daemon on %1$s (pid %2$d) serves the guest: "
+			  "QEMU is connected."),
+			sock, st->pid);
+		return;
+	}
 	if (listening == 0) {
 		message(r, "Failed to connect to '%s': Connection refused",
 			sock);
@@ -1722,6 +1741,7 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 			_("Nothing listens on %s: its daemon is gone, and QEMU "
 			  "fails with \"Connection refused\"."),
 			sock);
+		died_says(r, st);
 		socket_fix(f, r, st, "start");
 		return;
 	}

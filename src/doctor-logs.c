@@ -8,6 +8,7 @@
 
 #include "doctor-priv.h"
 #include "error.h"
+#include "launch.h"
 
 /* ---- logs ---------------------------------------------------------------- */
 
@@ -357,6 +358,50 @@ alias_share(const struct doctor_facts *f, const char *alias)
 			return (int)n;
 	}
 	return -1;
+}
+
+bool
+doctor_error_line(const char *line)
+{
+	static const char *const words[] = {
+	    "error", "ERROR", "Error", "failed", "Failed", "fatal", "panic",
+	    "cannot", "Cannot", "No such file", "not a directory",
+	    "Permission denied", "Operation not permitted"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strstr(line, words[i]))
+			return true;
+	return false;
+}
+
+/* The line virtshare writes to a launch log before each start. */
+#define LAUNCH_LOG_MARK "--- virtshare: starting at "
+
+bool
+doctor_quote_launch_log(struct doctor_result *r,
+			const struct launch_status *st)
+{
+	AUTOFREE char *tail = NULL;
+	struct strlist lines = {0};
+	size_t from = 0;
+	bool any = false;
+
+	if (!st || st->state == LAUNCH_RUNNING || !st->log)
+		return false;
+	tail = launch_log_tail(st->log, DAEMON_LOG_LINES);
+	split_lines(tail, &lines);
+	for (size_t i = lines.n; i-- > 0;)
+		if (STRPREFIX(lines.v[i], LAUNCH_LOG_MARK)) {
+			from = i + 1;
+			break;
+		}
+	for (size_t i = from; i < lines.n; i++)
+		if (doctor_error_line(lines.v[i])) {
+			doctor_quote_add(r, st->log, lines.v[i]);
+			any = true;
+		}
+	strlist_clear(&lines);
+	return any;
 }
 
 /* Daemon logs start afresh where the daemon says it waits for QEMU. */

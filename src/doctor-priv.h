@@ -7,6 +7,7 @@
 
 #include "doctor.h"
 #include "domxml.h"
+#include "launch.h"
 
 #define ULL(v) ((unsigned long long)(v))
 #define DOCTOR_SCHEMA 1
@@ -124,6 +125,16 @@ void doctor_quote_add(struct doctor_result *r, const char *file,
 /* Quote the newest line of each log matching pattern; true if any. */
 bool doctor_quote_pattern(const struct doctor_facts *f,
 			  struct doctor_result *r, const char *pattern);
+/* Whether a line of a daemon's log says something went wrong. */
+bool doctor_error_line(const char *line);
+/*
+ * Quote the error lines of the last run (since virtshare's start line)
+ * in the log of the daemon virtshare started from record st, when that
+ * daemon no longer runs (virtshare-fsd's "[error] cannot share DIR: ..."
+ * says why it died). True if any.
+ */
+bool doctor_quote_launch_log(struct doctor_result *r,
+			     const struct launch_status *st);
 /* Quote the lines of the check's known messages; true if any. */
 bool doctor_quote_logs(const struct doctor_facts *f, struct doctor_result *r);
 

@@ -97,4 +97,106 @@ check "the command is virtshare daemon start vm data" \
 out=$(doc --fix --yes 2>&1)
 check "--fix starts the stopped daemon" test $? = 0
 expect "and it listens" ok false
+
+# ---- virtshare-fsd ------------------------------------------------------------
+# The real daemon: it stops listening once QEMU is connected, and when it
+# dies its log in the run directory says why.
+"$VIRTSHARE" daemon stop vm data > /dev/null
+export VIRTSHARE_FSD=$top_builddir/daemon/virtshare-fsd
+out=$("$VIRTSHARE" daemon start vm data --dir "$SHARE" 2>&1)
+check "virtshare-fsd started by virtshare daemon start" grep -q '^Started' <<< "$out"
+expect "virtshare-fsd listens" ok false "A daemon listens on $SOCK"
+PY=$(command -v python3)
+if [ -z "$PY" ]; then
+	skip "a front end connected to virtshare-fsd" "needs python3"
+	done_testing
+	exit
+fi
+# hold_socket: play QEMU connecting (the daemon then serves it alone);
+# send_garbage: a front end sending a request no vhost-user back end knows.
+hold_socket() {
+	"$PY" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+time.sleep(600)' "$SOCK" &
+	HOLDER=$!
+}
+send_garbage() {
+	"$PY" -c 'import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(struct.pack("<III", 9999, 1, 0))
+s.recv(1)' "$SOCK"
+}
+wait_listening() {	# wait_listening true|false
+	for _ in $(seq 100); do
+		[ "$(field .listening vm data)" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+hold_socket
+check "the daemon takes the front end and stops listening" wait_listening false
+expect "a daemon serving its front end is not a daemon gone" ok false "QEMU is connected"
+
+# The same through libvirt (the test driver): fine for a running domain,
+# an error for one that is shut off (its QEMU would find the daemon taken).
+node() {	# node RUNSTATE: a test-driver node with vm sharing $SOCK
+	cat > "$TESTTMP/node-$1.xml" <<EOF
+<node>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>vm</name>
+    <test:runstate>$1</test:runstate>
+    <memory unit='MiB'>512</memory>
+    <memoryBacking>
+      <source type='memfd'/>
+      <access mode='shared'/>
+    </memoryBacking>
+    <os><type arch='x86_64' machine='q35'>hvm</type></os>
+    <devices>
+      <filesystem type='mount' accessmode='passthrough'>
+        <driver type='virtiofs'/>
+        <source socket='$SOCK'/>
+        <target dir='data'/>
+      </filesystem>
+    </devices>
+  </domain>
+</node>
+EOF
+	echo "test://$TESTTMP/node-$1.xml"
+}
+lv_socket() {
+	"$VIRTSHARE" -c "$(node "$1")" doctor vm --json | jq -r '.sections[1].checks[] |
+		select(.id == "external-socket") | .verdict + " " + .summary'
+}
+out=$(lv_socket 1)
+check "libvirt: running, the daemon connected: ok" grep -q "^ok .*QEMU is connected" <<< "$out"
+out=$(lv_socket 5)
+check "libvirt: shut off, the daemon taken by another front end: error" \
+	grep -q "^error .*serves another front end while vm is not running" <<< "$out"
+kill "$HOLDER"
+wait "$HOLDER" 2> /dev/null
+check "the front end gone, the daemon exits" wait_state stale vm data
+
+# A front end that breaks the protocol: the daemon logs why and exits.
+out=$("$VIRTSHARE" daemon start vm data --dir "$SHARE" 2>&1)
+check "virtshare-fsd started again" grep -q '^Started' <<< "$out"
+send_garbage
+check "a request it does not know: the daemon exits" wait_state stale vm data
+expect "its socket is gone" error true "does not exist"
+log=$(sfield 'log[] | .file + ": " + .line')
+check "doctor quotes the daemon's error from its log" \
+	grep -q "^$VIRTSHARE_RUNDIR/vm-data.log: .*\[error\] unsupported vhost-user request 9999" <<< "$log"
+check "and the protocol error it died of" \
+	grep -q "\[error\] protocol error: closing the vhost-user connection" <<< "$log"
+check "only the last run's lines (one each)" \
+	test "$(grep -c 'unsupported vhost-user request' <<< "$log")" = 1
+check "the detail names the log" \
+	grep -qF "its log $VIRTSHARE_RUNDIR/vm-data.log says why" <<< "$(sfield detail)"
+out=$(doc 2>&1)
+check "the text report quotes it too" grep -q "Seen in $VIRTSHARE_RUNDIR/vm-data.log:" <<< "$out"
+out=$(doc --fix --yes 2>&1)
+check "--fix starts virtshare-fsd again" grep -q "^After the fixes: 0 error(s)" <<< "$out"
+expect "and it listens" ok false "A daemon listens on $SOCK"
+"$VIRTSHARE" daemon stop vm data > /dev/null
 done_testing
