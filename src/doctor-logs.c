@@ -260,6 +260,24 @@ names_domain(const struct doctor_facts *f, const char *line)
 	return false;
 }
 
+/* Lines naming the daemon a share of the domain has libvirt start
+ * ("virtiofsd binary 'PATH' is not executable"): other domains may use
+ * it too, so only in the domain's last start. */
+static bool
+names_binary(const struct doctor_facts *f, const char *line)
+{
+	for (size_t i = 0; i < f->nshares; i++) {
+		AUTOFREE char *quoted = NULL;
+
+		if (!f->shares[i].binary)
+			continue;
+		quoted = xasprintf("'%s'", f->shares[i].binary);
+		if (strstr(line, quoted))
+			return true;
+	}
+	return false;
+}
+
 /* Whether t falls in the domain's last run, give or take the window. */
 static bool
 in_run(const struct log_run *run, time_t t, bool from_start_only)
@@ -494,7 +512,8 @@ read_libvirt_logs(struct doctor_facts *f, const char *dir)
 			 * naming the domain since that start. */
 			named = names_domain(f, line);
 			if ((timed && in_run(&f->run, t, false) &&
-			     (named || !strstr(line, "'/"))) ||
+			     (named || names_binary(f, line) ||
+			      !strstr(line, "'/"))) ||
 			    (named && (!f->run.known || !timed ||
 				       in_run(&f->run, t, true))))
 				strlist_add(&l->lines, line);

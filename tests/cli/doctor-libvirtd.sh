@@ -148,4 +148,40 @@ else
 fi
 check "$dom: the other shares' checks stay quiet (source-dir ok)" \
 	test "$(verdict "$dom" source-dir)" = ok
+
+# 4. A share naming a daemon that is not installed: libvirt refuses to start
+#    it. doctor names the cause and offers virtshare-fsd; --fix makes the
+#    change through the plan (define, read back), and the guest starts.
+export VIRTSHARE_FSD=$top_builddir/daemon/virtshare-fsd
+dom=vs-doctor-binary-$$
+domain "$dom" "<source type='memfd'/><access mode='shared'/>" \
+	"<binary path='$TESTTMP/no-such-virtiofsd'/>" "$TESTTMP/share"
+start_fails "$dom"
+check "$dom: doctor: daemon-binary is an error" test "$(verdict "$dom" daemon-binary)" = error
+out=$(quoted "$dom" daemon-binary)
+check "$dom: doctor quotes libvirt's line" grep -qF \
+	"/var/log/libvirt/libvirtd.log: " <<< "$out"
+check "$dom: the line is the binary's" grep -qF \
+	"virtiofsd binary '$TESTTMP/no-such-virtiofsd' is not executable" <<< "$out"
+out=$(report "$dom" | jq -r '.sections[1].checks[] | select(.id == "daemon-binary") |
+	(.fixable | tostring) + " " + .command')
+check "$dom: the fix is virtshare's, with virtshare-fsd" test "$out" = \
+	"true virtshare -c $URI share $dom --tag data --dir $TESTTMP/share --binary $VIRTSHARE_FSD"
+out=$("$VIRTSHARE" -c $URI doctor "$dom" --fix --dry-run 2>&1)
+check "$dom: --fix --dry-run shows the new <binary>" \
+	grep -qF "+      <binary path='$VIRTSHARE_FSD'/>" <<< "$out"
+check "$dom: and changes nothing" grep -qF "<binary path='$TESTTMP/no-such-virtiofsd'/>" \
+	<<< "$(timeout 60 virsh -c $URI dumpxml --inactive "$dom")"
+out=$("$VIRTSHARE" -c $URI doctor "$dom" --fix --yes 2>&1)
+check "$dom: --fix --yes fixes it" test $? = 0
+check "$dom: and says so" grep -q "^After the fixes: 0 error(s)" <<< "$out"
+check "$dom: libvirt has the new definition" grep -qF "<binary path='$VIRTSHARE_FSD'/>" \
+	<<< "$(timeout 60 virsh -c $URI dumpxml --inactive "$dom")"
+check "$dom: doctor: daemon-binary is ok now" test "$(verdict "$dom" daemon-binary)" = ok
+out=$(timeout 120 virsh -c $URI start "$dom" 2>&1)
+check "$dom: virsh start succeeds (libvirt runs virtshare-fsd)" test $? = 0
+check "$dom: the daemon serves QEMU" grep -q "front end connected" "$LOGDIR/$dom-fs0-virtiofsd.log"
+check "$dom: doctor on the running guest: no error" \
+	test "$(report "$dom" | jq -r '.counts.error')" = 0
+timeout 30 virsh -c $URI destroy "$dom" > /dev/null 2>&1
 done_testing
