@@ -45,14 +45,34 @@ has_quote(const struct doctor_result *r, const char *file, const char *line)
 	return false;
 }
 
+/* A line as it is, or its first QUOTE_MAX bytes (whole UTF-8
+ * characters) and " [...]". */
+static char *
+quote_line(const char *line)
+{
+	size_t len = strlen(line);
+
+	if (len <= QUOTE_MAX)
+		return xstrdup(line);
+	len = QUOTE_MAX;
+	while (len && ((unsigned char)line[len] & 0xc0) == 0x80)
+		len--;
+	return xasprintf("%.*s [...]", (int)len, line);
+}
+
 void
 doctor_quote_add(struct doctor_result *r, const char *file, const char *line)
 {
-	if (r->nquotes >= MAX_QUOTES || has_quote(r, file, line))
+	AUTOFREE char *q = NULL;
+
+	if (r->nquotes >= MAX_QUOTES)
+		return;
+	q = quote_line(line);
+	if (has_quote(r, file, q))
 		return;
 	r->quotes = xrealloc(r->quotes, (r->nquotes + 1) * sizeof(*r->quotes));
 	r->quotes[r->nquotes].file = xstrdup(file);
-	r->quotes[r->nquotes].line = xstrdup(line);
+	r->quotes[r->nquotes].line = steal_ptr(q);
 	r->nquotes++;
 }
 

@@ -16,6 +16,7 @@
 #define DAEMON_LOG_LINES 200      /* lines of a daemon log looked at */
 #define LOG_WINDOW_S 3            /* libvirt's line this near a run is its */
 #define MAX_QUOTES 4
+#define QUOTE_MAX 1000            /* bytes of a line quoted */
 
 /* Versions (major * 1000000 + minor * 1000 + micro). */
 #define LIBVIRT_SESSION_VIRTIOFS 10000000UL /* virtiofs in session mode */

@@ -982,6 +982,10 @@ host_log_tail(const char *root, const char *path, size_t max)
 		}
 		sb_addn(&sb, chunk, (size_t)n);
 	}
+	/* A crash can leave NUL bytes in a log: they would end the text. */
+	for (size_t i = 0; i < sb.len; i++)
+		if (sb.buf[i] == '\0')
+			sb.buf[i] = ' ';
 	if (cut) {
 		const char *nl = strchr(sb.buf, '\n');
 		char *rest = xstrdup(nl ? nl + 1 : "");

@@ -197,7 +197,8 @@ char *host_group_name(gid_t gid);
 
 /*
  * The last max bytes of the file path below root, starting at a line
- * (a partial first line is dropped). Returns the text (caller frees), or
+ * (a partial first line is dropped; NUL bytes read as spaces). Returns
+ * the text (caller frees), or
  * NULL with errno set (ENOENT: no such log); does not report.
  */
 char *host_log_tail(const char *root, const char *path, size_t max);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "doctor.h"
+#include "doctor-priv.h"
 #include "error.h"
 #include "doctor-steps.h"
 #include "plan.h"
@@ -129,8 +130,8 @@ test_host_qemu(void)
 		 "ok", "ok"},
 		{"QEMU without vhost-user-fs", "qemu:///system", 9000000, false,
 		 "ok", "error"},
-		{"session mode on libvirt 9.0", "qemu:///session", 9000000, true,
-		 "error", "ok"},
+		{"session mode on libvirt 9.0", "qemu:///session", 9000000,
+		 true, "error", "ok"},
 		{"session mode on libvirt 10.0", "qemu:///session", 10000000,
 		 true, "ok", "ok"},
 	};
@@ -384,6 +385,31 @@ test_pages_rollback(const char *tmp)
 	strlist_clear(&done);
 }
 
+/* A log line is quoted as it is, a very long one cut (once). */
+static void
+test_quotes(void)
+{
+	struct doctor_result r = {0};
+	char line[3000];
+
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	/* "é" across the cut: it is dropped whole. */
+	line[QUOTE_MAX - 1] = '\xc3';
+	line[QUOTE_MAX] = '\xa9';
+	doctor_quote_add(&r, "/var/log/a.log", "short line");
+	doctor_quote_add(&r, "/var/log/a.log", line);
+	doctor_quote_add(&r, "/var/log/a.log", line);
+	tap_is_int(r.nquotes, 2, "two lines quoted, the same not twice");
+	tap_is_str(r.nquotes ? r.quotes[0].line : NULL, "short line",
+		   "a short line as it is");
+	tap_ok(r.nquotes == 2 &&
+		       strlen(r.quotes[1].line) == QUOTE_MAX - 1 + 6 &&
+		       STREQ(r.quotes[1].line + QUOTE_MAX - 2, "x [...]"),
+	       "a long one cut at a character and marked");
+	doctor_result_clear(&r);
+}
+
 /* The host facts doctor reads, below a root. */
 static void
 test_host_reads(const char *tmp)
@@ -394,6 +420,8 @@ test_host_reads(const char *tmp)
 	    "%1$s/proc/sys/kernel && "
 	    "for i in $(seq 1 200); do echo \"line $i\"; done "
 	    "> %1$s/var/log/big.log && "
+	    "printf 'before\\000\\000after\\nnext\\n' "
+	    "> %1$s/var/log/nul.log && "
 	    "printf '6,1,1,-;first\\n SUBSYSTEM=x\\n5,2,2,-;second\\n' "
 	    "> %1$s/dev/kmsg && "
 	    "printf '# ranges\\nalice:100000:65536\\n1001:200000:1000\\n' "
@@ -416,6 +444,10 @@ test_host_reads(const char *tmp)
 	tap_ok(tail && STRPREFIX(tail, "line ") && strlen(tail) <= 100 &&
 		       strstr(tail, "line 200\n"),
 	       "the tail of a log starts at a line and ends with the last");
+	free(tail);
+	tail = host_log_tail(root, "/var/log/nul.log", 4096);
+	tap_is_str(tail, "before  after\nnext\n",
+		   "NUL bytes in a log read as spaces, not as its end");
 	kmsg = host_kmsg_tail(root, 4096);
 	tap_is_str(kmsg, "first\nsecond\n",
 		   "the kernel's messages without their prefixes");
@@ -466,6 +498,7 @@ main(void)
 	test_match();
 	test_table();
 	test_host_reads(tmp);
+	test_quotes();
 	test_host_qemu();
 	test_domain_qemu(tmp);
 	test_pending();
