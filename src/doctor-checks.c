@@ -43,6 +43,8 @@ static void run_locks(const struct doctor_facts *f, struct doctor_result *r);
 static void run_openfiles(const struct doctor_facts *f,
 			  struct doctor_result *r);
 static void run_tag(const struct doctor_facts *f, struct doctor_result *r);
+static void run_guest_kernel(const struct doctor_facts *f,
+			     struct doctor_result *r);
 static void run_source_dir(const struct doctor_facts *f,
 			   struct doctor_result *r);
 static void run_xattr(const struct doctor_facts *f, struct doctor_result *r);
@@ -340,6 +342,18 @@ static const struct doctor_check checks[] = {
 		.fix = N_("Remove the share and add it again with a short, "
 			  "unique tag."),
 		.run = run_tag,
+	},
+	{
+		.id = "guest-kernel",
+		.group = DOCTOR_GROUP_SHARE,
+		.scope = DOCTOR_SCOPE_DOMAIN,
+		.looks_at = N_("the version of the kernel the domain boots "
+			       "directly (<os><kernel>)"),
+		.message = "mount: unknown filesystem type 'virtiofs'",
+		.cause = N_("Linux has virtiofs since 5.4: an older guest "
+			    "kernel cannot mount the share."),
+		.fix = N_("Boot the guest with Linux 5.4 or later."),
+		.run = run_guest_kernel,
 	},
 	{
 		.id = "source-dir",
@@ -1966,6 +1980,53 @@ run_tag(const struct doctor_facts *f, struct doctor_result *r)
 	verdict(r, DOCTOR_OK, _("The tag '%1$s' has %2$zu bytes and is the "
 				"share's own."),
 		tag, len);
+}
+
+static void
+run_guest_kernel(const struct doctor_facts *f, struct doctor_result *r)
+{
+	const char *kernel = domxml_kernel(f->d);
+	AUTOFREE char *version = NULL;
+	unsigned major, minor;
+
+	if (!kernel) {
+		verdict(r, DOCTOR_SKIPPED,
+			_("The guest boots a kernel of its own: in the guest, "
+			  "grep virtiofs /proc/filesystems tells whether it "
+			  "has virtiofs (Linux 5.4 or later)."));
+		return;
+	}
+	if (!host_local(f, r))
+		return;
+	version = host_kernel_version(f->env->root, kernel);
+	if (!version && (errno == EACCES || errno == EPERM)) {
+		verdict(r, DOCTOR_SKIPPED,
+			_("%s cannot be read with your rights: run virtshare "
+			  "doctor as root to know its version."),
+			kernel);
+		return;
+	}
+	if (!version || sscanf(version, "%u.%u", &major, &minor) != 2) {
+		verdict(r, DOCTOR_SKIPPED,
+			_("The version of %s cannot be read: in the guest, "
+			  "grep virtiofs /proc/filesystems tells whether it "
+			  "has virtiofs (Linux 5.4 or later)."),
+			kernel);
+		return;
+	}
+	if (major < 5 || (major == 5 && minor < 4)) {
+		verdict(r, DOCTOR_ERROR,
+			_("The guest boots Linux %1$s (%2$s), which has no "
+			  "virtiofs: it cannot mount the share."),
+			version, kernel);
+		fix(r, _("Boot Linux 5.4 or later: change <os><kernel> with "
+			 "virsh edit %s."),
+		    f->domain);
+		return;
+	}
+	verdict(r, DOCTOR_OK,
+		_("The guest boots Linux %1$s (%2$s), which has virtiofs."),
+		version, kernel);
 }
 
 static void

@@ -1102,6 +1102,35 @@ host_kmsg_tail(const char *root, size_t max)
 	return sb_steal(&sb);
 }
 
+char *
+host_kernel_version(const char *root, const char *path)
+{
+	AUTOFREE char *full = path_under(root, path);
+	AUTOCLOSE int fd = open(full, O_RDONLY | O_CLOEXEC);
+	unsigned char buf[0x8000];
+	size_t at, end;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	n = pread(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return NULL;
+	if ((size_t)n < 0x210 || memcmp(buf + 0x202, "HdrS", 4) != 0) {
+		errno = ENOEXEC;
+		return NULL;
+	}
+	at = 0x200 + (size_t)(buf[0x20e] | buf[0x20f] << 8);
+	for (end = at; end < (size_t)n && buf[end] > ' ' && buf[end] < 0x7f;
+	     end++)
+		;
+	if (at >= (size_t)n || end == at || end == (size_t)n) {
+		errno = ENOEXEC;
+		return NULL;
+	}
+	return xstrndup((const char *)buf + at, end - at);
+}
+
 int
 host_subid_find(const char *root, const char *file, const char *name,
 		unsigned id, uint64_t *start, uint64_t *count)

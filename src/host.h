@@ -210,6 +210,13 @@ char *host_log_tail(const char *root, const char *path, size_t max);
 void host_dir_list(const char *root, const char *dir, const char *prefix,
 		   const char *suffix, struct strlist *out);
 /*
+ * The version of the Linux kernel image path below root ("6.1.0-13-amd64"),
+ * from its x86 boot header (bzImage: "HdrS" at 0x202, the version string
+ * at 0x200 + the word at 0x20e). Returns it (caller frees), or NULL with
+ * errno (ENOEXEC: not a bzImage); does not report.
+ */
+char *host_kernel_version(const char *root, const char *path);
+/*
  * The kernel's message buffer as text lines, the last max bytes of it:
  * <root>/dev/kmsg, read record by record on the live host (root only) or
  * as a file in the same format ("PRI,SEQ,USEC,FLAGS;TEXT") in a fixture

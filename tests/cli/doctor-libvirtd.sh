@@ -181,6 +181,9 @@ check "$dom: doctor: daemon-binary is ok now" test "$(verdict "$dom" daemon-bina
 out=$(timeout 120 virsh -c $URI start "$dom" 2>&1)
 check "$dom: virsh start succeeds (libvirt runs virtshare-fsd)" test $? = 0
 check "$dom: the daemon serves QEMU" grep -q "front end connected" "$LOGDIR/$dom-fs0-virtiofsd.log"
+check "$dom: guest-kernel reads the version of $KERNEL" \
+	grep -q "^ok The guest boots Linux [0-9]" <<< "$(report "$dom" | jq -r \
+		'.sections[1].checks[] | select(.id == "guest-kernel") | .verdict + " " + .summary')"
 check "$dom: doctor on the running guest: no error" \
 	test "$(report "$dom" | jq -r '.counts.error')" = 0
 timeout 30 virsh -c $URI destroy "$dom" > /dev/null 2>&1

@@ -118,6 +118,9 @@ expect base good open-files ok
 
 expect base tag-long tag error
 expect base good tag ok
+expect base kernel-old guest-kernel error
+expect base kernel-new guest-kernel ok
+expect base good guest-kernel skipped
 expect base nodir source-dir error
 expect base notdir source-dir error
 expect base good source-dir ok

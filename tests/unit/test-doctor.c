@@ -1,4 +1,5 @@
 /* test-doctor.c: the doctor's checks that need a QEMU driver, session mode or one process */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -448,6 +449,21 @@ test_host_reads(const char *tmp)
 	tail = host_log_tail(root, "/var/log/nul.log", 4096);
 	tap_is_str(tail, "before  after\nnext\n",
 		   "NUL bytes in a log read as spaces, not as its end");
+	{
+		AUTOFREE char *fixture =
+		    xasprintf("%s/tests/data/doctor/host", srcdir);
+		AUTOFREE char *v = host_kernel_version(
+		    fixture, "/boot/vmlinuz-6.1.0-13-amd64");
+		AUTOFREE char *none = NULL;
+
+		tap_is_str(v, "6.1.0-13-amd64",
+			   "a kernel's version from its boot header");
+		none = host_kernel_version(fixture, "/boot/README");
+		tap_ok(!none && errno == ENOEXEC, "a file that is no kernel");
+		free(none);
+		none = host_kernel_version(fixture, "/boot/vmlinuz-none");
+		tap_ok(!none && errno == ENOENT, "a kernel that is not there");
+	}
 	kmsg = host_kmsg_tail(root, 4096);
 	tap_is_str(kmsg, "first\nsecond\n",
 		   "the kernel's messages without their prefixes");
