@@ -38,3 +38,8 @@ check_PROGRAMS += tests/unit/launch-probe
 tests_unit_launch_probe_SOURCES = tests/unit/launch-probe.c
 tests_unit_launch_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/daemon
 tests_unit_launch_probe_LDADD = tests/daemon/libvuclient.a
+
+# The doctor's checks that need a QEMU driver, session mode or one process.
+unit_tests += tests/unit/test-doctor
+tests_unit_test_doctor_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_doctor_LDADD = $(VS_CORE_LIBS)
