@@ -879,8 +879,9 @@ run_session(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	v = version_str(e->libvirt_version);
 	if (!e->session) {
-		verdict(r, DOCTOR_OK, _("%s is not a session connection."),
-			e->in->virt.uri);
+		/* The URI heads the section already. */
+		verdict(r, DOCTOR_OK,
+			_("The connection is not a session connection."));
 		return;
 	}
 	if (e->libvirt_version >= LIBVIRT_SESSION_VIRTIOFS) {
