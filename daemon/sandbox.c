@@ -101,7 +101,9 @@ sandbox_drop_caps(bool keep)
 		return 0;
 	capng_clear(CAPNG_SELECT_BOTH);
 	for (i = 0; keep && i < ARRAY_SIZE(sandbox_caps); i++)
-		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+		capng_update(CAPNG_ADD,
+			     CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+				 CAPNG_BOUNDING_SET,
 			     sandbox_caps[i]);
 	if (capng_apply(CAPNG_SELECT_BOTH) < 0) {
 		log_error("cannot reduce the capabilities");
