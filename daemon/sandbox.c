@@ -48,6 +48,18 @@ sandbox_idmap_parse(const char *s, struct sandbox_idmap *m)
 	return 0;
 }
 
+/* true if map names ids other than id alone (NULL: false) */
+static bool
+sandbox_idmap_foreign(const char *map, unsigned long long id)
+{
+	struct sandbox_idmap m;
+
+	if (!map)
+		return false;
+	return sandbox_idmap_parse(map, &m) < 0 || m.host != id ||
+	       m.count != 1;
+}
+
 static bool
 sandbox_use_userns(const struct sandbox_config *cfg)
 {
@@ -68,6 +80,15 @@ sandbox_prepare(const struct sandbox_config *cfg)
 	if ((cfg->uid_map || cfg->gid_map) &&
 	    cfg->mode != OPT_SANDBOX_NAMESPACE) {
 		log_error("--uid-map and --gid-map need --sandbox=namespace");
+		return -1;
+	}
+	if (geteuid() != 0 &&
+	    (sandbox_idmap_foreign(cfg->uid_map, geteuid()) ||
+	     sandbox_idmap_foreign(cfg->gid_map, getegid()))) {
+		log_error("cannot map %s %s: without root only your own uid "
+			  "and gid can be mapped, one id each",
+			  cfg->uid_map ? cfg->uid_map : "",
+			  cfg->gid_map ? cfg->gid_map : "");
 		return -1;
 	}
 	if (cfg->mode == OPT_SANDBOX_CHROOT && geteuid() != 0) {

@@ -355,6 +355,54 @@ test_unprivileged(const char *map)
 	tap_ok(finish(&r), "%s: exits 0", what);
 }
 
+/* The daemon refuses at start, exit status 1, with message in its log. */
+static void
+refused(const char *name, const char *binary, const char *const *extra,
+	const char *message)
+{
+	struct spawn_opts o = {
+		.binary = binary ? binary : daemon_path,
+		.shared_dir = share,
+		.workdir = workdir,
+		.extra = extra,
+	};
+	struct spawn *sp = spawn_start(&o, name);
+	char line[1024];
+	bool found = false;
+	FILE *f;
+
+	tap_ok(sp && spawn_wait(sp, 10000) && WIFEXITED(sp->status) &&
+	       WEXITSTATUS(sp->status) == 1,
+	       "%s: refused at start with status 1", name);
+	f = sp ? fopen(sp->log, "r") : NULL;
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, message))
+			found = true;
+	if (f)
+		fclose(f);
+	if (!tap_ok(found, "%s: says '%s'", name, message) && sp)
+		spawn_dump_log(sp, stdout, 5);
+	spawn_free(sp);
+}
+
+static void
+test_refused(void)
+{
+	static const char *const chroot_args[] = { "--sandbox=chroot", NULL };
+	static const char *const map_none[] = { "--sandbox=none",
+						"--uid-map=:0:0:1:", NULL };
+	static const char *const map_other[] = { "--uid-map=:0:0:1:", NULL };
+	char wrapper[400];
+
+	snprintf(wrapper, sizeof(wrapper), "%s/as-nobody", workdir);
+	refused("chroot-unprivileged", wrapper, chroot_args,
+		"--sandbox=chroot needs root");
+	refused("map-without-namespace", NULL, map_none,
+		"--uid-map and --gid-map need --sandbox=namespace");
+	refused("map-other-id", wrapper, map_other,
+		"without root only your own uid and gid can be mapped");
+}
+
 static void
 cleanup(void)
 {
@@ -405,5 +453,6 @@ main(int argc, char **argv)
 	test_none();
 	test_unprivileged(NULL);
 	test_unprivileged("--uid-map=:0:65534:1:");
+	test_refused();
 	return tap_done();
 }
