@@ -130,6 +130,14 @@ sandbox_drop_caps(bool keep)
 		log_error("cannot reduce the capabilities");
 		return -1;
 	}
+#if defined(__SANITIZE_ADDRESS__)
+	/*
+	 * Changing credentials made us undumpable, and LeakSanitizer's
+	 * tracer (a process sharing our memory) could not attach at exit.
+	 * Sanitizer builds only.
+	 */
+	prctl(PR_SET_DUMPABLE, 1);
+#endif
 	return 0;
 }
 

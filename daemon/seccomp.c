@@ -47,10 +47,12 @@ static const char *const seccomp_allowed[] = {
 	"getrlimit", "exit", "exit_group", "membarrier",
 	/* syslog reconnecting (socket: AF_UNIX only, below) */
 	"connect",
+	/* the socket removed at exit by --sandbox=none */
+	"unlink",
 #if defined(__SANITIZE_ADDRESS__)
 	/* AddressSanitizer and LeakSanitizer's stop-the-world at exit */
 	"ptrace", "wait4", "prctl", "readlink", "getpgid", "sched_getparam",
-	"uname",
+	"uname", "getdents",
 #endif
 };
 
