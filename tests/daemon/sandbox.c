@@ -358,11 +358,11 @@ test_unprivileged(const char *map)
 /* The daemon refuses at start, exit status 1, with message in its log. */
 static void
 refused(const char *name, const char *binary, const char *const *extra,
-	const char *message)
+	const char *dir, const char *message)
 {
 	struct spawn_opts o = {
 		.binary = binary ? binary : daemon_path,
-		.shared_dir = share,
+		.shared_dir = dir ? dir : share,
 		.workdir = workdir,
 		.extra = extra,
 	};
@@ -392,15 +392,20 @@ test_refused(void)
 	static const char *const map_none[] = { "--sandbox=none",
 						"--uid-map=:0:0:1:", NULL };
 	static const char *const map_other[] = { "--uid-map=:0:0:1:", NULL };
-	char wrapper[400];
+	char wrapper[400], missing[400];
 
 	snprintf(wrapper, sizeof(wrapper), "%s/as-nobody", workdir);
-	refused("chroot-unprivileged", wrapper, chroot_args,
+	snprintf(missing, sizeof(missing), "%s/missing", workdir);
+	refused("chroot-unprivileged", wrapper, chroot_args, NULL,
 		"--sandbox=chroot needs root");
-	refused("map-without-namespace", NULL, map_none,
+	refused("map-without-namespace", NULL, map_none, NULL,
 		"--uid-map and --gid-map need --sandbox=namespace");
-	refused("map-other-id", wrapper, map_other,
+	refused("map-other-id", wrapper, map_other, NULL,
 		"without root only your own uid and gid can be mapped");
+	refused("missing-share", NULL, NULL, missing,
+		"No such file or directory");
+	refused("file-share", NULL, NULL, "/etc/passwd",
+		"it is not a directory");
 }
 
 static void
