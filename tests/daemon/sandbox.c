@@ -253,9 +253,13 @@ test_seccomp_kill(void)
 		finish(&r);
 		return;
 	}
-	/* mount(2) through libc's syscall(): SYS_mount is 165 on x86_64. */
+	/*
+	 * mount(2) through libc's syscall(): SYS_mount is 165 on x86_64.
+	 * gdb may hang once the process it called into is killed (and then
+	 * keeps the zombie from being reaped): bounded, and killed.
+	 */
 	snprintf(cmd, sizeof(cmd),
-		 "gdb -nx -batch -p %d -ex 'set sysroot /' "
+		 "timeout -s KILL 30 gdb -nx -batch -p %d -ex 'set sysroot /' "
 		 "-ex 'call (long)syscall(165, 0, 0, 0, 0, 0)' "
 		 ">/dev/null 2>&1 </dev/null",
 		 (int)r.server);
