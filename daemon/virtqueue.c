@@ -106,8 +106,14 @@ vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 			 * Zero or more direct descriptors may precede one
 			 * indirect table; it must be last and not nested.
 			 */
+			/*
+			 * The table is read in place, so it must be
+			 * aligned as descriptors are (drivers allocate
+			 * them so; a misaligned one is a hostile guest).
+			 */
 			if (!vq->indirect || in_indirect ||
 			    (d.flags & VRING_DESC_F_NEXT) || d.len == 0 ||
+			    d.addr % _Alignof(struct vring_desc) ||
 			    d.len % sizeof(struct vring_desc) ||
 			    d.len / sizeof(struct vring_desc) > VQ_MAX_IOV)
 				return -1;
