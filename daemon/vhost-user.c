@@ -976,7 +976,10 @@ bad:
 	return -1;
 }
 
-/* Check a message against vu_ops and run it; -1 closes the connection. */
+/*
+ * Check a message against vu_ops and run it; -1 closes the connection.
+ * The message's fds are closed either way (unless a handler kept them).
+ */
 static int
 vu_dispatch(struct vu_dev *dev, struct vu_msg *msg)
 {
@@ -986,22 +989,22 @@ vu_dispatch(struct vu_dev *dev, struct vu_msg *msg)
 
 	if (!op || !op->fn) {
 		log_error("unsupported vhost-user request %u", req);
-		return -1;
+		goto bad;
 	}
 	if ((msg->hdr.flags & VU_FLAG_VERSION_MASK) != VU_FLAG_VERSION ||
 	    (msg->hdr.flags & VU_FLAG_REPLY)) {
 		log_error("%s: bad flags 0x%x", op->name, msg->hdr.flags);
-		return -1;
+		goto bad;
 	}
 	if (msg->hdr.size < op->min_size || msg->hdr.size > op->max_size) {
 		log_error("%s: payload of %u bytes, expected %u to %u",
 			  op->name, msg->hdr.size, op->min_size, op->max_size);
-		return -1;
+		goto bad;
 	}
 	if (msg->nfds < op->min_fds || msg->nfds > op->max_fds) {
 		log_error("%s: %u file descriptors, expected %u to %u",
 			  op->name, msg->nfds, op->min_fds, op->max_fds);
-		return -1;
+		goto bad;
 	}
 	log_debug("vhost-user %s (%u bytes, %u fds)", op->name, msg->hdr.size,
 		  msg->nfds);
@@ -1021,6 +1024,9 @@ vu_dispatch(struct vu_dev *dev, struct vu_msg *msg)
 			   ? 0
 			   : -1;
 	return 0;
+bad:
+	vu_msg_close_fds(msg);
+	return -1;
 }
 
 int
