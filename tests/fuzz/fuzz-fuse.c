@@ -1,4 +1,4 @@
-/* fuzz-fuse.c: libFuzzer target for virtshare-fsd's FUSE decoder and passthrough */
+/* fuzz-fuse.c: libFuzzer target for virtshare-fsd's FUSE requests */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
