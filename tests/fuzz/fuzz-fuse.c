@@ -20,6 +20,7 @@
 #include "lockwait.h"
 #include "log.h"
 #include "passthrough.h"
+#include "util.h"
 
 /*
  * The share is BASE/share, reseeded before every input with files, a
@@ -339,6 +340,36 @@ fuzz_deliver(void *opaque, unsigned qidx, uint16_t head, uint32_t epoch,
 	return 0;
 }
 
+/*
+ * A reply of r bytes must say so in its header, answer the request's
+ * unique, and carry an errno or data, not both.
+ */
+static void
+fuzz_check_reply(const struct iovec *in, unsigned nin, size_t r,
+		 const uint8_t *req, size_t len)
+{
+	struct fuse_out_header oh;
+	struct fuse_in_header ih;
+	size_t got = 0;
+	unsigned i;
+
+	for (i = 0; i < nin && got < sizeof(oh); i++) {
+		size_t n = MIN(in[i].iov_len, sizeof(oh) - got);
+
+		memcpy((char *)&oh + got, in[i].iov_base, n);
+		got += n;
+	}
+	memcpy(&ih, req, MIN(len, sizeof(ih)));
+	if (oh.len != r || (len >= sizeof(ih) && oh.unique != ih.unique) ||
+	    oh.error > 0 || oh.error <= -4096 ||
+	    (oh.error && r != sizeof(oh))) {
+		fprintf(stderr, "fuzz-fuse: reply of %zu bytes with header len "
+				"%u unique %llu error %d\n",
+			r, oh.len, (unsigned long long)oh.unique, oh.error);
+		abort();
+	}
+}
+
 /* Run one request, split as ctl says, and check the reply's framing. */
 static void
 fuzz_call(struct fuse_server *srv, uint8_t ctl, const uint8_t *req,
@@ -381,6 +412,8 @@ fuzz_call(struct fuse_server *srv, uint8_t ctl, const uint8_t *req,
 			room);
 		abort();
 	}
+	if (r >= (long)sizeof(struct fuse_out_header))
+		fuzz_check_reply(in, nin, (size_t)r, req, len);
 	for (i = 0; i < nout; i++)
 		free(out[i].iov_base);
 	for (i = 0; i < nin; i++)
