@@ -287,6 +287,8 @@ vu_queue_start_thread(struct vu_queue *q)
 	sigset_t all, old;
 	int err;
 
+	if (q->dev->cfg.no_queue_threads)
+		return;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = pthread_create(&q->thread, NULL, vu_queue_thread, q);
@@ -974,7 +976,10 @@ bad:
 	return -1;
 }
 
-/* Check a message against vu_ops and run it; -1 closes the connection. */
+/*
+ * Check a message against vu_ops and run it; -1 closes the connection.
+ * The message's fds are closed either way (unless a handler kept them).
+ */
 static int
 vu_dispatch(struct vu_dev *dev, struct vu_msg *msg)
 {
@@ -984,22 +989,22 @@ vu_dispatch(struct vu_dev *dev, struct vu_msg *msg)
 
 	if (!op || !op->fn) {
 		log_error("unsupported vhost-user request %u", req);
-		return -1;
+		goto bad;
 	}
 	if ((msg->hdr.flags & VU_FLAG_VERSION_MASK) != VU_FLAG_VERSION ||
 	    (msg->hdr.flags & VU_FLAG_REPLY)) {
 		log_error("%s: bad flags 0x%x", op->name, msg->hdr.flags);
-		return -1;
+		goto bad;
 	}
 	if (msg->hdr.size < op->min_size || msg->hdr.size > op->max_size) {
 		log_error("%s: payload of %u bytes, expected %u to %u",
 			  op->name, msg->hdr.size, op->min_size, op->max_size);
-		return -1;
+		goto bad;
 	}
 	if (msg->nfds < op->min_fds || msg->nfds > op->max_fds) {
 		log_error("%s: %u file descriptors, expected %u to %u",
 			  op->name, msg->nfds, op->min_fds, op->max_fds);
-		return -1;
+		goto bad;
 	}
 	log_debug("vhost-user %s (%u bytes, %u fds)", op->name, msg->hdr.size,
 		  msg->nfds);
@@ -1019,6 +1024,59 @@ vu_dispatch(struct vu_dev *dev, struct vu_msg *msg)
 			   ? 0
 			   : -1;
 	return 0;
+bad:
+	vu_msg_close_fds(msg);
+	return -1;
+}
+
+int
+vu_handle_message(struct vu_dev *dev, const void *buf, size_t len,
+		  const int *fds, unsigned nfds)
+{
+	struct vu_msg *msg = dev->msg;
+	unsigned i;
+
+	msg->nfds = 0;
+	for (i = 0; i < nfds; i++) {
+		if (msg->nfds < VU_MAX_FDS)
+			msg->fds[msg->nfds++] = fds[i];
+		else
+			close(fds[i]);
+	}
+	if (nfds > VU_MAX_FDS) {
+		log_error("vhost-user message with more than %d fds",
+			  VU_MAX_FDS);
+		goto bad;
+	}
+	if (len < sizeof(msg->hdr)) {
+		log_error("truncated vhost-user message header");
+		goto bad;
+	}
+	memcpy(&msg->hdr, buf, sizeof(msg->hdr));
+	if (msg->hdr.size > VU_MAX_PAYLOAD) {
+		log_error("vhost-user request %u with a payload of %u bytes",
+			  msg->hdr.request, msg->hdr.size);
+		goto bad;
+	}
+	if (len - sizeof(msg->hdr) != msg->hdr.size) {
+		log_error("truncated vhost-user request %u", msg->hdr.request);
+		goto bad;
+	}
+	memset(&msg->p, 0, sizeof(msg->p));
+	memcpy(&msg->p, (const char *)buf + sizeof(msg->hdr), msg->hdr.size);
+	return vu_dispatch(dev, msg);
+bad:
+	vu_msg_close_fds(msg);
+	return -1;
+}
+
+void
+vu_process_rings(struct vu_dev *dev)
+{
+	unsigned i;
+
+	for (i = 0; i < dev->cfg.nqueues; i++)
+		vu_queue_process(&dev->q[i]);
 }
 
 /* ---- the device ----------------------------------------------------------- */

@@ -2,6 +2,7 @@
 #ifndef FSD_VHOST_USER_H
 #define FSD_VHOST_USER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,11 @@ struct vu_config {
 	vu_handler_fn handle;
 	void *opaque;
 	int quit_fd;		/* vu_run() returns when readable; or -1 */
+	/*
+	 * For the fuzz tests: no queue threads; rings are processed only
+	 * when the caller asks with vu_process_rings().
+	 */
+	bool no_queue_threads;
 };
 
 struct vu_dev;
@@ -58,5 +64,23 @@ int vu_deliver(struct vu_dev *dev, unsigned qidx, uint16_t head,
  * what bounds FUSE's max_write.
  */
 unsigned vu_desc_limit(struct vu_dev *dev);
+
+/*
+ * For the fuzz tests, without reading the socket: handle the len bytes at
+ * buf (a header and its payload, as they come on the socket) with the
+ * nfds descriptors fds, exactly as vu_run() handles a message it
+ * receives. The fds are taken over (closed, or kept by the handler);
+ * replies still go to the socket. Returns 0, or -1 when the message breaks
+ * the protocol (logged; vu_run() would close the connection).
+ */
+int vu_handle_message(struct vu_dev *dev, const void *buf, size_t len,
+		      const int *fds, unsigned nfds);
+
+/*
+ * For the fuzz tests (cfg.no_queue_threads): take and handle what every
+ * started and enabled ring holds now, in the calling thread, as the
+ * queue threads would on a kick.
+ */
+void vu_process_rings(struct vu_dev *dev);
 
 #endif

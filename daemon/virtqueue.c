@@ -28,6 +28,12 @@ vq_destroy(struct vq *vq)
 	pthread_mutex_destroy(&vq->lock);
 }
 
+static bool
+vq_aligned(const void *p, uintptr_t align)
+{
+	return (uintptr_t)p % align == 0;
+}
+
 int
 vq_map(struct vq *vq, const struct mem_table *mt)
 {
@@ -44,7 +50,10 @@ vq_map(struct vq *vq, const struct mem_table *mt)
 	vq->desc = mem_uva_ptr(mt, vq->desc_uva, 16 * num);
 	vq->avail = mem_uva_ptr(mt, vq->avail_uva, 4 + 2 * num + extra);
 	vq->used = mem_uva_ptr(mt, vq->used_uva, 4 + 8 * num + extra);
-	if (!vq->desc || !vq->avail || !vq->used) {
+	/* Aligned addresses in a region mapped at an odd offset are not. */
+	if (!vq->desc || !vq->avail || !vq->used ||
+	    !vq_aligned(vq->desc, 16) || !vq_aligned(vq->avail, 2) ||
+	    !vq_aligned(vq->used, 4)) {
 		vq->desc = NULL;
 		vq->avail = NULL;
 		vq->used = NULL;
@@ -111,8 +120,14 @@ vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 			    d.len % sizeof(struct vring_desc) ||
 			    d.len / sizeof(struct vring_desc) > VQ_MAX_IOV)
 				return -1;
+			/*
+			 * The table is read in place, so it must be
+			 * aligned as descriptors are (drivers allocate
+			 * them so; a misaligned one is a hostile guest).
+			 */
 			table = mem_gpa_ptr(mt, d.addr, d.len);
-			if (!table)
+			if (!table || !vq_aligned(table,
+						  _Alignof(struct vring_desc)))
 				return -1;
 			table_size = d.len / sizeof(struct vring_desc);
 			in_indirect = true;

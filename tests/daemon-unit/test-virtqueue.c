@@ -23,6 +23,7 @@
 
 static struct mem_table mt;
 static struct vq vq;
+static int guest_fd;
 
 static void *
 gpa(uint64_t a)
@@ -118,6 +119,17 @@ test_map(void)
 	vq.desc_uva = DESC_GPA;
 	tap_is_int(vq_map(&vq, &mt), EINVAL,
 		   "guest physical instead of user address");
+
+	/* Aligned user addresses in a region mapped one byte off. */
+	tap_is_int(mem_add(&mt, guest_fd, 0x80000000, 0x1000,
+			   UVA_BASE + 0x80000000, 1),
+		   0, "a region at an odd file offset");
+	vq.desc_uva = UVA_BASE + 0x80000000;
+	vq.avail_uva = UVA_BASE + 0x80000400;
+	vq.used_uva = UVA_BASE + 0x80000800;
+	tap_is_int(vq_map(&vq, &mt), EINVAL,
+		   "  rings misaligned in our memory: refused");
+	mem_remove(&mt, 0x80000000, 0x1000, UVA_BASE + 0x80000000);
 	reset(false, false);
 }
 
@@ -221,6 +233,21 @@ test_indirect(void)
 		 VRING_DESC_F_INDIRECT, 0);
 	avail_add(3);
 	tap_is_int(pop(&out, &in, NULL), 0, "table too large: skipped");
+
+	/* A valid table at an address not aligned for descriptors. */
+	{
+		struct vring_desc d[2] = {
+			{ OUT_GPA, 16, VRING_DESC_F_NEXT, 1 },
+			{ IN_GPA, 16, VRING_DESC_F_WRITE, 0 },
+		};
+
+		memcpy(gpa(IND_GPA + 0x404), d, sizeof(d));
+		set_desc(DESC_GPA, 3, IND_GPA + 0x404, sizeof(d),
+			 VRING_DESC_F_INDIRECT, 0);
+		avail_add(3);
+		tap_is_int(pop(&out, &in, NULL), 0,
+			   "misaligned table: skipped");
+	}
 
 	/* Nested indirect, and a loop inside a table. */
 	set_desc(IND_GPA + 0x100, 0, IND_GPA, 16, VRING_DESC_F_INDIRECT, 0);
@@ -332,7 +359,7 @@ test_rewalk(void)
 int
 main(void)
 {
-	int fd = memfd_create("guest", MFD_CLOEXEC);
+	int fd = guest_fd = memfd_create("guest", MFD_CLOEXEC);
 
 	if (fd < 0 || ftruncate(fd, GUEST_SIZE) < 0 ||
 	    mem_add(&mt, fd, 0, GUEST_SIZE, UVA_BASE, 0) != 0) {

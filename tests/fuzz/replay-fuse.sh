@@ -1,0 +1,3 @@
+#!/bin/sh
+# replay-fuse.sh: virtshare-fsd's fuzz target fuse over its corpus
+exec "$top_builddir/tests/fuzz/fuzz-fuse" "$top_srcdir"/tests/fuzz/corpus/fuse/*
