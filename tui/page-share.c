@@ -95,20 +95,29 @@ share_enter(struct tui *t)
 	strlist_clear(&st.matches);
 }
 
-static void
+/* The outcome of a check under its field, on up to two lines; returns
+ * the lines used. */
+static int
 check_line(int y, int x, int width, enum wiz_check c, const char *msg)
 {
 	bool good = c == WIZ_CHECK_OK || c == WIZ_CHECK_EXISTS;
-	AUTOFREE char *text = xasprintf("%s %s",
-					good		     ? "ok:"
-					: c == WIZ_CHECK_BAD ? "!!"
-							     : "  ",
+	AUTOFREE char *text = xasprintf("%s%s",
+					good		     ? "ok: "
+					: c == WIZ_CHECK_BAD ? "!! "
+							     : "",
 					msg);
 
-	ui_put(y, x, width, good		 ? UI_GOOD
-			    : c == WIZ_CHECK_BAD ? UI_PROBLEM
-						 : UI_DIM,
-	       text, false);
+	struct strlist lines = {0};
+	int n;
+
+	ui_wrap(text, width, &lines);
+	for (n = 0; n < 2 && (size_t)n < lines.n; n++)
+		ui_put(y + n, x, width, good		     ? UI_GOOD
+					: c == WIZ_CHECK_BAD ? UI_PROBLEM
+							     : UI_DIM,
+		       lines.v[n], false);
+	strlist_clear(&lines);
+	return n;
 }
 
 static void
@@ -138,8 +147,9 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 				      "'%s':"),
 		wz->domain);
 	label(y + 2, x, F_DIR, _("Host directory"));
-	check_line(y + 3, fx, fw, dc, dmsg);
-	if (st.matches.n > 1) {
+	if (check_line(y + 3, fx, fw, dc, dmsg) > 1) {
+		/* The message took the line of the hint. */
+	} else if (st.matches.n > 1) {
 		struct strbuf sb = STRBUF_INIT;
 
 		for (size_t i = 0; i < st.matches.n; i++)

@@ -112,7 +112,6 @@ int
 ui_init(void)
 {
 	const char *ascii = getenv("VIRTSHARE_ASCII");
-	const char *acsc;
 
 	if (ui.active)
 		return 0;
@@ -131,9 +130,9 @@ ui_init(void)
 	atexit(ui_end);
 	signals_set();
 	ui.utf8 = STREQ(nl_langinfo(CODESET), "UTF-8");
-	acsc = tigetstr("acsc");
-	ui.ascii = (ascii && *ascii && !STREQ(ascii, "0")) ||
-		   (!ui.utf8 && (!acsc || acsc == (char *)-1 || !*acsc));
+	/* Line drawing characters only with UTF-8: in other locales many
+	 * terminals show the VT100 set as letters ("qqqq"). */
+	ui.ascii = (ascii && *ascii && !STREQ(ascii, "0")) || !ui.utf8;
 	cbreak();
 	noecho();
 	nonl();

@@ -54,8 +54,8 @@ int ui_init(void);
 void ui_end(void);
 /* Whether ui_init() ran and ui_end() did not. */
 bool ui_active(void);
-/* Whether UTF-8 is shown (the locale's codeset) and box lines are
- * ASCII ($VIRTSHARE_ASCII or no UTF-8 and no line drawing set). */
+/* Whether UTF-8 is shown (the locale's codeset); box lines are ASCII
+ * without it, or with $VIRTSHARE_ASCII set. */
 bool ui_utf8(void);
 bool ui_colors(void);
 

@@ -1,0 +1,136 @@
+# tmux-lib.sh: drive the wizard in a private tmux server (source after lib.sh)
+#
+# Each test script has its own server (-L), with no status line, so the
+# pane is exactly the size asked for; a pane whose program ended stays, so
+# its last screen can be read.
+: "${TMUX_BIN:=$(command -v tmux)}"
+TMUX_SOCK=vs-tui-$$
+TMUX_PANE_CMD=
+
+tmux_cmd() {
+	"$TMUX_BIN" -L "$TMUX_SOCK" -f "$TESTTMP/tmux.conf" "$@"
+}
+
+tmux_stop() {
+	"$TMUX_BIN" -L "$TMUX_SOCK" kill-server > /dev/null 2>&1 || true
+}
+
+# tmux_start [ENV=VALUE...] -- COMMAND...: run COMMAND in an 80x24 pane.
+# After it ends the pane shows "[exit N]" and the terminal's modes
+# (icanon echo ...) as stty sees them.
+tmux_start() {
+	local envs=() cmd
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	tmux_stop
+	cat > "$TESTTMP/tmux.conf" <<-EOF
+		set -g status off
+		set -g remain-on-exit on
+		set -g default-terminal screen
+	EOF
+	cmd=$(printf '%q ' env VIRTSHARE_DATADIR="$VIRTSHARE_DATADIR" \
+		VIRTSHARE_STATEDIR="$TESTTMP/state" \
+		VIRTSHARE_RUNDIR="$TESTTMP/run" "${envs[@]}" "$@")
+	TMUX_PANE_CMD="$cmd; echo \"[exit \$?]\"; stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo|icrnl|isig)\$' | tr '\n' ' '"
+	tmux_cmd new-session -d -x 80 -y 24 -s wz "$TMUX_PANE_CMD"
+}
+
+# The pane as text, as the user sees it (trailing blanks cut).
+screen() {
+	tmux_cmd capture-pane -p -t wz | sed -e 's/ *$//'
+}
+
+# The pane with its history: what a program printed after leaving the
+# full screen may have scrolled up.
+screen_all() {
+	tmux_cmd capture-pane -p -S -200 -t wz | sed -e 's/ *$//'
+}
+
+# The screen with box lines in ASCII and the test's paths and versions
+# replaced, so UTF-8 and ASCII runs and machines compare alike.
+screen_normal() {
+	screen | sed -e 's/─/-/g; s/│/|/g; s/[┌┐└┘├┤]/+/g' | normalize |
+		sed -E -e 's/(library|daemon) [0-9]+\.[0-9]+\.[0-9]+/\1 X.Y.Z/g' \
+		    -e 's/vs-test\.[A-Za-z0-9]{6}/vs-test.XXXXXX/g' \
+		    -e 's/libvirt [0-9]+\.[0-9]+\.[0-9]+/libvirt X.Y.Z/g'
+}
+
+keys() {
+	tmux_cmd send-keys -t wz "$@"
+}
+
+# The pid of the program in the pane (the shell's child).
+pane_pid() {
+	local shell
+	shell=$(tmux_cmd display -p -t wz '#{pane_pid}')
+	pgrep -P "$shell" | head -1
+}
+
+# wait_for TEXT: until the screen holds TEXT and has stopped changing (a
+# deadline, not a measurement: a slow machine only waits longer).
+wait_for() {
+	local text=$1 prev="" now i
+	for i in $(seq 200); do
+		now=$(screen)
+		if grep -qF -- "$text" <<< "$now" && [ "$now" = "$prev" ]; then
+			return 0
+		fi
+		prev=$now
+		sleep 0.1
+	done
+	return 1
+}
+
+# expect NAME TEXT: a case passing when TEXT shows up.
+expect() {
+	if wait_for "$2"; then ok "$1"; else not_ok "$1" "$(screen)"; fi
+}
+
+# screen_golden NAME FILE: the normalized screen against a golden file.
+screen_golden() {
+	golden "$1" "$2" "$(screen_normal)"
+}
+
+# Wait for the program in the pane to end; its "[exit N]" line.
+wait_exit() {
+	local i
+	for i in $(seq 200); do
+		if screen_all | grep -q '^\[exit [0-9]*\]'; then
+			screen_all | grep -o '^\[exit [0-9]*\]' | tail -1
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# Whether the terminal is back in its usual modes after the program.
+terminal_sane() {
+	local modes
+	modes=$(screen_all | grep -E '^(-?(icrnl|isig|icanon|echo) ?)+$' | tail -1)
+	for m in icrnl isig icanon echo; do
+		grep -qw -- "$m" <<< "$modes" && ! grep -qw -- "-$m" <<< "$modes" ||
+			return 1
+	done
+}
+
+# select_row TEXT: press Down until the selected row ("> ...") holds TEXT;
+# each press waits for the screen to change (the end of the list).
+select_row() {
+	local i j before
+	for i in $(seq 100); do
+		before=$(screen)
+		grep -q "^ > .*$1" <<< "$before" && return 0
+		keys Down
+		for j in $(seq 50); do
+			[ "$(screen)" != "$before" ] && break
+			sleep 0.05
+		done
+		[ "$(screen)" = "$before" ] && return 1
+	done
+	return 1
+}
+
+tmux_available() {
+	[ -n "$TMUX_BIN" ] && [ -x "$TMUX_BIN" ]
+}

@@ -1,0 +1,209 @@
+#!/bin/bash
+# wizard-demo.sh: the whole wizard on the demo, in an 80x24 tmux pane:
+# screens against golden files, checks as typed, resizing, the hugepages
+# step, saving the INI, applying and reading back, quitting, signals,
+# NO_COLOR and plain ASCII.
+. "$top_srcdir/tests/cli/lib.sh"
+. "$top_srcdir/tests/tui/tmux-lib.sh"
+
+G=$top_srcdir/tests/tui/golden
+trap 'tmux_stop; rm -rf "$TESTTMP"' EXIT
+# Paths on the screen have the same length on every machine: the test's
+# own directory (/tmp/vs-test.XXXXXX) instead of the source tree.
+ln -s "$VIRTSHARE_DATADIR" "$TESTTMP/data"
+VIRTSHARE_DATADIR=$TESTTMP/data
+# The demo host has no virtshare-fsd wherever the build puts it.
+export VIRTSHARE_FSD=/usr/libexec/virtshare-fsd
+
+if ! tmux_available; then
+	not_ok "tmux is installed (apt-get install tmux)"
+	done_testing
+	exit
+fi
+
+# ---- 1. the whole flow for 'web' -------------------------------------------
+tmux_start -- "$VIRTSHARE" --demo wizard
+expect "starts on the host summary" "Step 1 of 7: Host summary"
+screen_golden "host summary" "$G/host.screen"
+keys Enter
+expect "Enter: the domain list" "Step 2 of 7: Domain"
+screen_golden "domain list" "$G/domain.screen"
+if select_row "web "; then ok "web selected"; else not_ok "web selected" "$(screen)"; fi
+keys Enter
+expect "Enter: the share form" "Step 3 of 7: Share"
+screen_golden "share form, empty" "$G/share-empty.screen"
+
+keys /srv/d Tab
+expect "Tab completes the directory" "/srv/data/"
+expect "the directory is checked as typed" "ok: A directory."
+expect "the tag follows the directory" "ok: 4 of 36 bytes; a new share."
+screen_golden "share form, filled" "$G/share-filled.screen"
+keys BSpace BSpace BSpace BSpace BSpace no
+expect "a missing directory is refused as typed" "!! No such directory on this host"
+keys BSpace BSpace data
+expect "and accepted again" "ok: A directory."
+
+keys Down C-u
+expect "an empty tag says what it is" "Type the mount tag"
+keys aaaaaaaaaabbbbbbbbbbccccccccccddddddX
+expect "a 37-byte tag is refused as typed" "is 37 bytes long"
+keys C-u data
+
+# Resizing redraws at the new size, and back.
+tmux_cmd resize-window -t wz -x 100 -y 30
+if wait_for "Step 3 of 7: Share" &&
+	[ "$(screen | head -1 | awk '{ print length($0) }')" = 99 ]; then
+	ok "resized to 100x30: the title spans the new width"
+else
+	not_ok "resized to 100x30: the title spans the new width" "$(screen)"
+fi
+tmux_cmd resize-window -t wz -x 50 -y 12
+expect "too small: says how big it must be" "make it at least 60x16"
+tmux_cmd resize-window -t wz -x 80 -y 24
+expect "back to 80x24" "Step 3 of 7: Share"
+screen_golden "share form after resizing" "$G/share-data.screen"
+
+keys Down Down Down Down
+expect "Down reaches Continue" ">[ Continue ]"
+keys Enter
+expect "Enter: guest memory" "Step 4 of 7: Memory backing"
+screen_golden "memory backing: memfd recommended" "$G/backing.screen"
+keys Enter
+expect "Enter: the daemon" "Step 5 of 7: Daemon"
+screen_golden "daemon" "$G/daemon.screen"
+keys Escape
+expect "Esc goes back" "Step 4 of 7: Memory backing"
+keys Enter
+expect "and Enter on again" "Step 5 of 7: Daemon"
+keys Enter
+expect "Enter: the review" "Step 6 of 7: Review"
+screen_golden "review: the plan" "$G/review.screen"
+keys NPage
+expect "the plan scrolls to the diff" "+      <source dir='/srv/data'/>"
+
+# Save as INI
+keys Tab Tab
+expect "Tab reaches Save as INI" ">[ Save as INI ]"
+keys Enter
+expect "a file name is asked" "The file to write the choices to"
+keys C-u "$TESTTMP/web-data.ini" Enter
+expect "saved, with the command that applies it" "virtshare apply $TESTTMP/web-data.ini"
+keys Enter
+golden "the INI file" "$G/web-data.ini" "$(normalize < "$TESTTMP/web-data.ini")"
+
+keys Tab
+expect "Tab goes round to Apply" ">[ Apply ]"
+keys Enter
+expect "Apply: done" "Step 7 of 7: Done"
+screen_golden "done" "$G/done.screen"
+keys x
+expect "x reads the definition back from libvirt: shared memory" "<access mode='shared'/>"
+keys End
+expect "and the share" "<source dir='/srv/data'/>"
+keys Escape
+expect "Esc closes it" "Step 7 of 7: Done"
+keys Enter
+status=$(wait_exit)
+if [ "$status" = "[exit 0]" ]; then ok "Enter on done quits, status 0"; else not_ok "Enter on done quits, status 0" "$(screen)"; fi
+if screen_all | grep -q "^Domain 'web' on .*: changed"; then
+	ok "what changed stays on the terminal"
+else
+	not_ok "what changed stays on the terminal" "$(screen)"
+fi
+if terminal_sane; then
+	ok "the terminal is back in its modes"
+else
+	not_ok "the terminal is back in its modes" "$(screen_all)"
+fi
+
+# ---- 2. hugepages that are short, back, and quitting ----------------------
+tmux_start -- "$VIRTSHARE" --demo wizard
+expect "second run" "Step 1 of 7: Host summary"
+keys q
+status=$(wait_exit)
+if [ "$status" = "[exit 0]" ]; then ok "q with nothing chosen quits at once"; else not_ok "q with nothing chosen quits at once" "$(screen)"; fi
+
+tmux_start -- "$VIRTSHARE" --demo wizard
+expect "third run" "Step 1 of 7: Host summary"
+keys Enter
+expect "domains" "Step 2 of 7: Domain"
+select_row "db " && keys Enter
+expect "share for db" "Step 3 of 7: Share"
+keys /srv/build Enter Enter Enter Enter Enter Enter
+expect "memory for db" "Step 4 of 7: Memory backing"
+expect "db keeps its 1G hugepages" "> (*) hugepages 1G (kept)"
+select_row "hugepages 2M"
+keys Enter
+expect "2M pages are short: the hugepages step" "Step 5 of 8: Hugepages"
+screen_golden "hugepages: short of 1536 pages" "$G/pages.screen"
+keys Tab Enter
+expect "the demo allocates nothing, and says so" "The demo changes nothing"
+keys Enter Tab Enter
+expect "going on short asks first" "Too few hugepages"
+keys Left Enter
+expect "Go on: the daemon" "Step 6 of 8: Daemon"
+keys q
+expect "q asks before losing the choices" "Quit the wizard?"
+screen_golden "quit asks" "$G/quit.screen"
+keys Enter
+expect "Stay is the default" "Step 6 of 8: Daemon"
+keys F1
+expect "F1 shows the page's help" "Help: Daemon"
+keys Enter q Left Enter
+status=$(wait_exit)
+if [ "$status" = "[exit 0]" ]; then ok "Quit ends the wizard"; else not_ok "Quit ends the wizard" "$(screen)"; fi
+
+# ---- 3. no colours, plain ASCII, and a signal --------------------------------
+tmux_start LC_ALL=C NO_COLOR=1 -- "$VIRTSHARE" --demo wizard
+expect "LC_ALL=C NO_COLOR=1 run" "Step 1 of 7: Host summary"
+if screen | grep -q '[─│┌]'; then
+	not_ok "no line drawing characters outside UTF-8" "$(screen)"
+else
+	ok "no line drawing characters outside UTF-8"
+fi
+screen_golden "the same host summary in ASCII" "$G/host.screen"
+keys '?'
+expect "? shows the help too" "Help: Host summary"
+screen_golden "help in ASCII" "$G/help-ascii.screen"
+keys Enter Enter
+expect "on to the domains" "Step 2 of 7: Domain"
+kill -TERM "$(pane_pid)"
+status=$(wait_exit)
+if [ "$status" = "[exit 143]" ]; then ok "SIGTERM ends it with status 143"; else not_ok "SIGTERM ends it with status 143" "$(screen)"; fi
+if terminal_sane && screen_all | grep -q "interrupted; nothing was applied"; then
+	ok "... the terminal restored, nothing applied"
+else
+	not_ok "... the terminal restored, nothing applied" "$(screen_all)"
+fi
+
+tmux_start -- "$VIRTSHARE" --demo wizard
+expect "fourth run" "Step 1 of 7: Host summary"
+keys Enter
+expect "domains again" "Step 2 of 7: Domain"
+keys C-c
+status=$(wait_exit)
+if [ "$status" = "[exit 130]" ] && terminal_sane; then
+	ok "Ctrl-C ends it with status 130, the terminal restored"
+else
+	not_ok "Ctrl-C ends it with status 130, the terminal restored" "$(screen_all)"
+fi
+
+# ---- 4. virtshare alone ----------------------------------------------------
+tmux_start -- "$VIRTSHARE" --demo
+expect "virtshare with no command on a terminal starts the wizard" "Step 1 of 7: Host summary"
+keys q
+wait_exit > /dev/null
+out=$("$VIRTSHARE" --demo < /dev/null 2>&1)
+status=$?
+if [ $status = 2 ] && grep -q "^Usage: virtshare" <<< "$out"; then
+	ok "without a terminal: the usage, status 2"
+else
+	not_ok "without a terminal: the usage, status 2" "$out"
+fi
+out=$("$VIRTSHARE" --demo wizard < /dev/null 2>&1)
+if [ $? = 2 ] && grep -q "needs a terminal" <<< "$out"; then
+	ok "wizard without a terminal says what to use instead"
+else
+	not_ok "wizard without a terminal says what to use instead" "$out"
+fi
+done_testing
