@@ -331,32 +331,45 @@ ui_putf(int y, int x, int width, enum ui_role role, const char *fmt, ...)
 	return ui_put(y, x, width, role, s, false);
 }
 
-/* Wrap one paragraph; continuation lines keep its indent (past a "- "). */
+/*
+ * Wrap one paragraph. Continuation lines go under the text of a "- " or
+ * "! " item, else a step further in than the first line; those of a
+ * diff line ("+  <x>") keep its "+" or "-" so they read as added or
+ * removed too.
+ */
 static void
 wrap_line(const char *s, int width, struct strlist *out)
 {
-	size_t n, start = 0, indent = 0;
+	size_t n, start = 0, indent = 0, lead;
 	AUTOFREE wchar_t *w = to_wide(s, &n);
 	AUTOFREE char *buf = xmalloc(MB_CUR_MAX * (n + 1) + 1);
+	char mark = 0;
 
+	if (n > 2 && (w[0] == L'+' || w[0] == L'-') && w[1] == L' ' &&
+	    w[2] == L' ') {
+		mark = (char)w[0];
+		indent = 1;
+	}
 	while (indent < n && w[indent] == L' ')
 		indent++;
-	/* Under the text of a "- " or "! " item, else a step further in. */
-	if (indent + 1 < n && (w[indent] == L'-' || w[indent] == L'!') &&
-	    w[indent + 1] == L' ')
+	lead = indent;
+	if (!mark && indent + 1 < n &&
+	    (w[indent] == L'-' || w[indent] == L'!') && w[indent + 1] == L' ')
 		indent += 2;
 	else if (indent)
 		indent += 2;
 	if ((int)indent > width / 2)
-		indent = 0;
+		indent = mark ? 1 : 0;
 	do {
 		size_t end = start, brk = 0;
 		int used = start ? (int)indent : 0;
 		wchar_t save;
+		struct strbuf line = STRBUF_INIT;
 
 		while (end < n && used + wc_width(w[end]) <= width) {
 			used += wc_width(w[end]);
-			if (w[end] == L' ')
+			/* Not in the first line's own indentation. */
+			if (w[end] == L' ' && end > lead)
 				brk = end;
 			end++;
 		}
@@ -366,15 +379,15 @@ wrap_line(const char *s, int width, struct strlist *out)
 			end = start + 1; /* a character wider than the line */
 		save = w[end];
 		w[end] = L'\0';
-		{
-			struct strbuf line = STRBUF_INIT;
-
-			if (start)
-				sb_pad(&line, indent);
-			wcstombs(buf, w + start, MB_CUR_MAX * (n + 1));
-			sb_add(&line, buf);
-			strlist_take(out, sb_steal(&line));
+		if (start && mark) {
+			sb_addc(&line, mark);
+			sb_pad(&line, indent - 1);
+		} else if (start) {
+			sb_pad(&line, indent);
 		}
+		wcstombs(buf, w + start, MB_CUR_MAX * (n + 1));
+		sb_add(&line, buf);
+		strlist_take(out, sb_steal(&line));
 		w[end] = save;
 		start = end;
 		while (start < n && w[start] == L' ')
