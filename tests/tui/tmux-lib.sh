@@ -1,18 +1,20 @@
 # tmux-lib.sh: drive the wizard in a private tmux server (source after lib.sh)
 #
-# Each test script has its own server (-L), with no status line, so the
+# Each test script has its own server (-S), with no status line, so the
 # pane is exactly the size asked for; a pane whose program ended stays, so
 # its last screen can be read.
 : "${TMUX_BIN:=$(command -v tmux)}"
-TMUX_SOCK=vs-tui-$$
+# The server's socket lives (and goes) with the test's directory.
+TMUX_SOCK=$TESTTMP/tmux.sock
 TMUX_PANE_CMD=
 
 tmux_cmd() {
-	"$TMUX_BIN" -L "$TMUX_SOCK" -f "$TESTTMP/tmux.conf" "$@"
+	"$TMUX_BIN" -S "$TMUX_SOCK" -f "$TESTTMP/tmux.conf" "$@"
 }
 
 tmux_stop() {
-	"$TMUX_BIN" -L "$TMUX_SOCK" kill-server > /dev/null 2>&1 || true
+	"$TMUX_BIN" -S "$TMUX_SOCK" kill-server > /dev/null 2>&1 || true
+	rm -f "$TMUX_SOCK"
 }
 
 # tmux_start [ENV=VALUE...] -- COMMAND...: run COMMAND in an 80x24 pane.
