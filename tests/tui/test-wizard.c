@@ -382,7 +382,7 @@ test_pages(void)
 	AUTOPTR(wizard) w = demo_wizard(c);
 	AUTOFREE char *copy = xasprintf("%s/host", tmp);
 	AUTOFREE char *cmd = xasprintf("cp -r '%s' '%s'", demo_root, copy);
-	AUTOFREE char *nr = NULL;
+	AUTOFREE char *nr = NULL, *ini = NULL;
 	struct wiz_config cfg = {.root = copy, .statedir = tmp};
 	AUTOPTR(wizard) live = NULL;
 	AUTOPTR(virt_conn) c2 = NULL;
@@ -400,6 +400,10 @@ test_pages(void)
 	       "pages: 4096 needed, 2560 free (reserved ones left out)");
 	tap_ok(w->alloc_count == 1536 && w->alloc_node == -1,
 	       "pages: suggests adding 1536 system-wide");
+	ini = wizard_ini(w);
+	tap_ok(has(ini, "[hugepages 2M]\npages = 5632\n") &&
+		   has(ini, "backing = hugepages:2M"),
+	       "pages: the INI grows the pool by what is missing");
 	tap_is_int(wizard_pages_alloc(w, -1, 1536), -1,
 		   "pages: the demo allocates nothing");
 	tap_ok(has(vs_error_message(), "demo changes nothing"),
@@ -440,6 +444,7 @@ test_daemon(void)
 	AUTOPTR(virt_conn) c = demo_conn();
 	AUTOPTR(wizard) w = demo_wizard(c);
 	struct share_request r;
+	AUTOFREE char *ini = NULL;
 
 	wizard_domain_choose(w, "web");
 	wizard_share_set(w, "/srv/data", "data", false, WIZ_CACHE_NONE,
@@ -475,6 +480,11 @@ test_daemon(void)
 		   !r.share.cache && !r.share.xattr,
 	       "daemon: external: a socket, the options go to the daemon");
 	share_request_clear(&r);
+	ini = wizard_ini(w);
+	tap_ok(has(ini, "daemon = external\ndir = /srv/data\ncache = none\n"
+			"xattr = no\n") &&
+		   !strstr(ini, "socket"),
+	       "daemon: the INI has the daemon's options, the default socket");
 
 	/* Read-only that libvirt 9.0 cannot do leaves only external. */
 	wizard_share_set(w, "/srv/data", "data", true, WIZ_CACHE_DEFAULT,
@@ -511,11 +521,11 @@ test_review_apply(void)
 	       "review: the plan says what and why, with the XML diff");
 
 	ini = wizard_ini(w);
-	tap_ok(has(ini, "uri = test://") && has(ini, "[domain web]") &&
-		   has(ini, "backing = memfd") &&
+	tap_ok(has(ini, "[host]\nuri = test://") &&
+		   has(ini, "[domain web]\n; backing: left to virtshare") &&
 		   has(ini, "[share web data]") &&
 		   has(ini, "dir = /srv/data") && has(ini, "cache = always") &&
-		   has(ini, "daemon = libvirt"),
+		   !strstr(ini, "daemon =") && !strstr(ini, "[hugepages"),
 	       "review: the same choices as INI");
 	tap_is_int(wizard_ini_save(w, ""), -1, "review: an empty file name");
 	vs_error_reset();
