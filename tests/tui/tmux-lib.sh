@@ -116,13 +116,14 @@ terminal_sane() {
 	done
 }
 
-# select_row TEXT: press Down until the selected row ("> ...") holds TEXT;
-# each press waits for the screen to change (the end of the list).
+# select_row TEXT [PREFIX]: press Down until the selected row holds TEXT:
+# "> TEXT" after PREFIX (a regular expression; " " for the pages' lists).
+# Each press waits for the screen to change (else: the end of the list).
 select_row() {
-	local i j before
+	local i j before prefix=${2:- }
 	for i in $(seq 100); do
 		before=$(screen)
-		grep -q "^ > .*$1" <<< "$before" && return 0
+		grep -q "^$prefix> .*$1" <<< "$before" && return 0
 		keys Down
 		for j in $(seq 50); do
 			[ "$(screen)" != "$before" ] && break

@@ -188,7 +188,68 @@ else
 	not_ok "Ctrl-C ends it with status 130, the terminal restored" "$(screen_all)"
 fi
 
-# ---- 4. virtshare alone ----------------------------------------------------
+# ---- 4. a domain XML file: the browser, completion, FILE.bak ---------------
+cp "$top_srcdir/tests/golden/share-memfd.in.xml" "$TESTTMP/vm1.xml"
+cp "$TESTTMP/vm1.xml" "$TESTTMP/vm1.orig"
+tmux_start LIBVIRT_DEFAULT_URI=test:///nonexistent.xml -- \
+	"$VIRTSHARE" --root "$VIRTSHARE_DATADIR/demo/host" wizard
+expect "no libvirt: a problem that says what still works" "only a domain XML file can"
+keys Enter
+expect "the domain page offers a file" "> Open a domain XML file..."
+keys Enter
+expect "it asks for the file" "Open a domain XML file"
+keys C-u "$TESTTMP/vm" Tab
+expect "Tab completes up to what the files share" "$TESTTMP/vm1."
+expect "... and lists them" "vm1.orig"
+keys x Tab
+expect "then the one file" "$TESTTMP/vm1.xml"
+keys Enter
+expect "the file's domain: the share form" "Share a host directory with domain 'vm1':"
+keys F2
+expect "F2 browses the directories" "Choose a directory"
+if select_row "srv/" "  . " && keys Enter && wait_for "/srv" && select_row "data/" "  . "; then
+	ok "the browser goes down to /srv/data"
+else
+	not_ok "the browser goes down to /srv/data" "$(screen)"
+fi
+keys Enter
+expect "Enter opens it" "[ Use /srv/data ]"
+keys Space
+expect "Space takes it, the tag follows" "ok: 4 of 36 bytes; a new share."
+expect "... and the directory" "/srv/data"
+keys Down Down Down Down Enter
+expect "memory" "Step 4 of 7: Memory backing"
+keys Enter
+expect "daemon" "Step 5 of 7: Daemon"
+keys Enter
+expect "review of the file" "Step 6 of 7: Review"
+keys Enter
+expect "applied to the file" "Step 7 of 7: Done"
+expect "the old one is FILE.bak" "vm1.xml.bak"
+keys Enter
+status=$(wait_exit)
+[ "$status" = "[exit 0]" ] && ok "file: quits with status 0" || not_ok "file: quits with status 0" "$(screen_all)"
+if grep -q "<source dir='/srv/data'/>" "$TESTTMP/vm1.xml" &&
+	grep -q "<access mode='shared'/>" "$TESTTMP/vm1.xml" &&
+	cmp -s "$TESTTMP/vm1.xml.bak" "$TESTTMP/vm1.orig"; then
+	ok "file: the share and shared memory written, the old file kept"
+else
+	not_ok "file: the share and shared memory written, the old file kept" "$(diff "$TESTTMP/vm1.orig" "$TESTTMP/vm1.xml")"
+fi
+
+# --xml FILE opens it at once.
+tmux_start -- "$VIRTSHARE" --root "$VIRTSHARE_DATADIR/demo/host" wizard --xml "$TESTTMP/vm1.xml"
+expect "--xml: no libvirt is no problem" "No problems found"
+keys Enter
+expect "--xml: the file is chosen" "> vm1 (the file $TESTTMP/vm1.xml)"
+keys Enter
+expect "--xml: the share form" "Share a host directory with domain 'vm1':"
+keys /srv/data Enter
+expect "--xml: the existing share is recognised" "changes the share that has this tag"
+keys q Left Enter
+wait_exit > /dev/null
+
+# ---- 5. virtshare alone ----------------------------------------------------
 tmux_start -- "$VIRTSHARE" --demo
 expect "virtshare with no command on a terminal starts the wizard" "Step 1 of 7: Host summary"
 keys q
