@@ -65,8 +65,11 @@ tui_next(struct tui *t)
 	const struct page_ops *p = pages[t->page];
 	enum wiz_page_id next;
 
+	vs_error_reset();
 	if (p->leave && p->leave(t) < 0) {
-		ui_error(NULL);
+		/* A page that stays on the user's word reports nothing. */
+		if (vs_error_code() != VS_OK)
+			ui_error(NULL);
 		return;
 	}
 	next = wizard_next(t->w, t->page);

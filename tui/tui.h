@@ -33,7 +33,8 @@ struct page_ops {
 	/* A key; true when the page used it (else the global keys apply). */
 	bool (*key)(struct tui *t, int key);
 	/* Going forward: commit the page's choices. 0, or -1 reported (the
-	 * error is shown and the page stays). */
+	 * error is shown and the page stays); -1 with no error: the user
+	 * chose to stay. */
 	int (*leave)(struct tui *t);
 };
 

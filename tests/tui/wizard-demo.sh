@@ -197,7 +197,15 @@ expect "no libvirt: a problem that says what still works" "only a domain XML fil
 keys Enter
 expect "the domain page offers a file" "> Open a domain XML file..."
 keys Enter
-expect "it asks for the file" "Open a domain XML file"
+expect "it asks for the file" "The domain definition to edit"
+keys Escape
+if wait_for "Step 2 of 7: Domain" && ! screen | grep -q "The domain definition to edit\|without saying why"; then
+	ok "Esc cancels the question, with no error"
+else
+	not_ok "Esc cancels the question, with no error" "$(screen)"
+fi
+keys Enter
+expect "it asks again" "The domain definition to edit"
 keys C-u "$TESTTMP/vm" Tab
 expect "Tab completes up to what the files share" "$TESTTMP/vm1."
 expect "... and lists them" "vm1.orig"
