@@ -24,24 +24,6 @@ section(struct strbuf *sb, const char *title)
 	sb_addc(sb, '\n');
 }
 
-/* The hugetlbfs mount points serving a page size, comma separated; NULL
- * when none does. */
-static char *
-mounts_for(const struct host_info *h, uint64_t size_kib)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < h->nmounts; i++) {
-		if (!STREQ(h->mounts[i].fstype, "hugetlbfs") ||
-		    h->mounts[i].pagesize_kib != size_kib)
-			continue;
-		if (sb.len)
-			sb_add(&sb, ", ");
-		sb_add(&sb, h->mounts[i].dir);
-	}
-	return sb.len ? sb_steal(&sb) : NULL;
-}
-
 static void
 render_host(struct strbuf *sb, const struct host_info *h)
 {
@@ -85,7 +67,7 @@ render_pools(struct strbuf *sb, const struct host_info *h)
 		return;
 	mounts = xcalloc(h->npools, sizeof(*mounts));
 	for (size_t i = 0; i < h->npools; i++)
-		mounts[i] = mounts_for(h, h->pools[i].size_kib);
+		mounts[i] = cli_pool_mounts(h, h->pools[i].size_kib);
 	cli_pools_table(sb, h, (const char *const *)mounts);
 	for (size_t i = 0; i < h->npools; i++)
 		free(mounts[i]);

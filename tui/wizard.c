@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli-render.h"
 #include "error.h"
 #include "launch.h"
 #include "table.h"
@@ -58,12 +59,6 @@ static char *
 kib_str(uint64_t v)
 {
 	return v == HOST_UNKNOWN ? xstrdup("?") : size_format_kib(v);
-}
-
-static char *
-count_str(uint64_t v)
-{
-	return v == HOST_UNKNOWN ? xstrdup("-") : xasprintf("%" PRIu64, v);
 }
 
 /* The libvirt that will run the domain, for version checks; 0 unknown. */
@@ -218,27 +213,10 @@ summary_host(struct wizard *w)
 		     : xstrdup(_("  /dev/shm is not mounted")));
 }
 
-static char *
-mounts_for(const struct host_info *h, uint64_t size_kib)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < h->nmounts; i++) {
-		if (!STREQ(h->mounts[i].fstype, "hugetlbfs") ||
-		    h->mounts[i].pagesize_kib != size_kib)
-			continue;
-		if (sb.len)
-			sb_add(&sb, ", ");
-		sb_add(&sb, h->mounts[i].dir);
-	}
-	return sb.len ? sb_steal(&sb) : xstrdup(_("(no mount)"));
-}
-
 static void
 summary_pools(struct wizard *w)
 {
 	const struct host_info *h = w->in->host;
-	AUTOPTR(table) t = table_new(6);
 	struct strbuf sb = STRBUF_INIT;
 
 	if (!h->npools) {
@@ -247,38 +225,22 @@ summary_pools(struct wizard *w)
 		return;
 	}
 	line_add(w, WIZ_LINE_HEAD, xstrdup(_("Hugepages")));
-	for (size_t c = 2; c <= 4; c++)
-		table_right(t, c);
-	table_rowv(t, _("size"), _("node"), _("total"), _("free"),
-		   _("reserved"), _("hugetlbfs mount"));
-	for (size_t i = 0; i < h->npools; i++) {
-		const struct host_pool *p = &h->pools[i];
-		AUTOFREE char *size = size_format_kib(p->size_kib);
-		AUTOFREE char *label = p->size_kib == h->default_page_kib
-					   ? xasprintf(_("%s (default)"), size)
-					   : xstrdup(size);
-		AUTOFREE char *tot = count_str(p->total);
-		AUTOFREE char *fr = count_str(p->free);
-		AUTOFREE char *rsv = count_str(p->reserved);
-		AUTOFREE char *mnt = mounts_for(h, p->size_kib);
-
-		table_rowv(t, label, _("all"), tot, fr, rsv, mnt);
-		for (size_t n = 0; n < h->nnodes; n++) {
-			const struct host_pool *np = host_node_pool_find(
-			    h, h->nodes[n].id, p->size_kib);
-			AUTOFREE char *id = xasprintf("%d", h->nodes[n].id);
-			AUTOFREE char *nt = NULL, *nf = NULL;
-
-			if (!np)
-				continue;
-			nt = count_str(np->total);
-			nf = count_str(np->free);
-			table_rowv(t, "", id, nt, nf, "", "");
-		}
-	}
-	table_render(t, 2, &sb);
+	/* The table `virtshare pages` prints; the mounts below it, as a
+	 * mount column would not fit 80 columns. */
+	cli_pools_table(&sb, h, NULL);
 	lines_add_text(w, sb_str(&sb));
 	sb_clear(&sb);
+	for (size_t i = 0; i < h->npools; i++) {
+		AUTOFREE char *size = size_format_kib(h->pools[i].size_kib);
+		AUTOFREE char *dirs = cli_pool_mounts(h, h->pools[i].size_kib);
+
+		line_add(w, WIZ_LINE_TEXT,
+			 dirs ? xasprintf(_("  %1$s pages: hugetlbfs mounted "
+					    "on %2$s"),
+					  size, dirs)
+			      : xasprintf(_("  %s pages: no hugetlbfs mount"),
+					  size));
+	}
 }
 
 static void
@@ -1048,7 +1010,7 @@ hugepage_option(struct wizard *w, const struct domxml_memory *m,
 				       advice ? advice : need.reason),
 			     false);
 	} else if (!need.enough) {
-		AUTOFREE char *fr = count_str(need.free);
+		AUTOFREE char *fr = cli_count_str(need.free);
 
 		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
 			     xasprintf(_("%1$llu pages needed, %2$s free: the "
