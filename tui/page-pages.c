@@ -145,6 +145,12 @@ allocate(struct tui *t)
 	AUTOFREE char *count = ui_input_get(&st.count);
 	uint64_t c;
 
+	if (!*count) {
+		vs_error(VS_ERR_INVALID, _("Type the number of pages to add, "
+					   "a whole number above 0."));
+		ui_error(NULL);
+		return;
+	}
 	if (str_to_u64(count, &c) < 0 || !c) {
 		vs_error(VS_ERR_INVALID,
 			 _("Type the number of pages to add, a whole number "

@@ -95,8 +95,8 @@ share_enter(struct tui *t)
 	strlist_clear(&st.matches);
 }
 
-/* The outcome of a check under its field, on up to two lines; returns
- * the lines used. */
+/* The outcome of a check under its field, on up to two lines (a longer
+ * one ends in "...": Continue shows it whole); returns the lines used. */
 static int
 check_line(int y, int x, int width, enum wiz_check c, const char *msg)
 {
@@ -108,9 +108,17 @@ check_line(int y, int x, int width, enum wiz_check c, const char *msg)
 					msg);
 
 	struct strlist lines = {0};
+	char *cut;
 	int n;
 
 	ui_wrap(text, width, &lines);
+	if (lines.n > 2) {
+		strlist_clear(&lines);
+		ui_wrap(text, width - 4, &lines);
+		cut = xasprintf("%s ...", lines.v[1]);
+		free(lines.v[1]);
+		lines.v[1] = cut;
+	}
 	for (n = 0; n < 2 && (size_t)n < lines.n; n++)
 		ui_put(y + n, x, width, good		     ? UI_GOOD
 					: c == WIZ_CHECK_BAD ? UI_PROBLEM

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "wizard.h"
@@ -115,7 +116,9 @@ wizard_ini(const struct wizard *w)
 int
 wizard_ini_save(const struct wizard *w, const char *path)
 {
-	AUTOFREE char *text = NULL;
+	AUTOFREE char *text = NULL, *parent = NULL;
+	char *slash;
+	struct stat st;
 
 	if (!path || !*path)
 		return vs_error(VS_ERR_INVALID,
@@ -124,6 +127,19 @@ wizard_ini_save(const struct wizard *w, const char *path)
 	if (!w->domain || !w->tag)
 		return vs_error(VS_ERR_USAGE,
 				_("Choose a domain and a share first."));
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return vs_error(VS_ERR_INVALID,
+				_("%1$s is a directory: type the file to "
+				  "write in it, such as %1$s/%2$s-%3$s.ini."),
+				path, w->domain, w->tag);
+	parent = xstrdup(path);
+	if ((slash = strrchr(parent, '/')))
+		*slash = '\0';
+	if (slash && *parent && (stat(parent, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return vs_error(VS_ERR_INVALID,
+				_("The directory %s does not exist: create it "
+				  "first, or save the file elsewhere."),
+				parent);
 	text = wizard_ini(w);
 	return file_write_atomic(path, text, strlen(text), 0644);
 }

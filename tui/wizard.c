@@ -43,19 +43,6 @@ lines_add_text(struct wizard *w, const char *text)
 }
 
 static char *
-join(const struct strlist *l, const char *sep)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			sb_add(&sb, sep);
-		sb_add(&sb, l->v[i]);
-	}
-	return sb_steal(&sb);
-}
-
-static char *
 kib_str(uint64_t v)
 {
 	return v == HOST_UNKNOWN ? xstrdup("?") : size_format_kib(v);
@@ -256,9 +243,9 @@ summary_qemu(struct wizard *w)
 						     "problems above")));
 		return;
 	}
-	huge = q->hugetlbfs_mount_set ? join(&q->hugetlbfs_mount, ", ")
+	huge = q->hugetlbfs_mount_set ? cli_join(&q->hugetlbfs_mount, ", ")
 				      : xstrdup(_("auto-detected"));
-	sec = q->security_driver_set ? join(&q->security_driver, ", ")
+	sec = q->security_driver_set ? cli_join(&q->security_driver, ", ")
 				     : xstrdup(_("auto"));
 	line_add(w, WIZ_LINE_TEXT,
 		 xasprintf(_("  memory_backing_dir %1$s%2$s, hugetlbfs_mount "
@@ -299,8 +286,8 @@ summary_virt(struct wizard *w)
 			     "hypervisor %4$s"),
 			   v->driver ? v->driver : "?", lib, daemon, hv));
 	if (v->domcaps_known) {
-		AUTOFREE char *src = join(&v->source_types, " ");
-		AUTOFREE char *fs = join(&v->fs_drivers, " ");
+		AUTOFREE char *src = cli_join(&v->source_types, " ");
+		AUTOFREE char *fs = cli_join(&v->fs_drivers, " ");
 
 		line_add(w, WIZ_LINE_TEXT,
 			 xasprintf(_("  memory sources: %1$s; filesystem "
@@ -626,22 +613,14 @@ wizard_domain_choose(struct wizard *w, const char *name)
 {
 	AUTOFREE char *xml = NULL;
 	struct domxml *doc;
-	bool active, persistent;
 
 	if (!w->cfg.conn)
 		return vs_error(VS_ERR_CONNECT,
 				_("There is no libvirt connection: open a "
 				  "domain XML file instead."));
-	if (virt_domain_status(w->cfg.conn, name, &active, &persistent) < 0)
+	/* The check plan_share() makes, before the user fills the pages. */
+	if (plan_domain_active(w->cfg.conn, name) < 0)
 		return -1;
-	if (!persistent)
-		return vs_error(VS_ERR_CONFLICT,
-				_("Domain '%1$s' is transient: it has no "
-				  "persistent definition to change. Make it "
-				  "persistent first: virsh -c %2$s dumpxml "
-				  "%1$s > %1$s.xml && virsh -c %2$s define "
-				  "%1$s.xml"),
-				name, virt_uri(w->cfg.conn));
 	if (!(xml = virt_domain_xml(w->cfg.conn, name, true)) ||
 	    !(doc = domxml_parse(xml, name)))
 		return -1;
@@ -706,19 +685,28 @@ wizard_cache_name(enum wiz_cache c)
 	return names[c];
 }
 
-/* The existing virtiofs share of dir in the chosen domain, if any. */
+/*
+ * The existing virtiofs share of the chosen domain whose tag (by_tag) or
+ * directory is key: its source (directory or socket) or its tag; NULL
+ * when there is none. Caller frees.
+ */
 static char *
-share_of_dir(const struct wizard *w, const char *dir)
+share_lookup(const struct wizard *w, const char *key, bool by_tag)
 {
 	struct domxml_share *shares = NULL;
 	size_t n = w->doc ? domxml_shares(w->doc, &shares) : 0;
-	char *tag = NULL;
+	char *found = NULL;
 
-	for (size_t i = 0; i < n && !tag; i++)
-		if (shares[i].dir && STREQ(shares[i].dir, dir) && shares[i].tag)
-			tag = xstrdup(shares[i].tag);
+	for (size_t i = 0; i < n && !found; i++) {
+		const struct domxml_share *sh = &shares[i];
+		const char *src = sh->dir ? sh->dir : sh->socket;
+
+		if (!sh->tag || !src || !STREQ(by_tag ? sh->tag : src, key))
+			continue;
+		found = xstrdup(by_tag ? src : sh->tag);
+	}
 	domxml_shares_free(shares, n);
-	return tag;
+	return found;
 }
 
 enum wiz_check
@@ -758,7 +746,7 @@ wizard_dir_check(const struct wizard *w, const char *dir, char **msg)
 		return WIZ_CHECK_BAD;
 	}
 	normal = dir_normal(dir);
-	if ((tag = share_of_dir(w, normal)))
+	if ((tag = share_lookup(w, normal, false)))
 		*msg = xasprintf(_("A directory, already shared with the tag "
 				   "'%s'."),
 				 tag);
@@ -772,6 +760,7 @@ wizard_tag_check(const struct wizard *w, const char *tag, const char *dir,
 		 char **msg)
 {
 	AUTOFREE char *d = dir && *dir ? dir_normal(dir) : NULL;
+	AUTOFREE char *other = NULL;
 	int found;
 	size_t len = tag ? strlen(tag) : 0;
 
@@ -786,6 +775,23 @@ wizard_tag_check(const struct wizard *w, const char *tag, const char *dir,
 		return WIZ_CHECK_BAD;
 	}
 	found = domxml_tag_check(w->doc, tag, d, NULL);
+	if (found < 0 && vs_error_code() == VS_ERR_CONFLICT &&
+	    (other = share_lookup(w, tag, true))) {
+		/* Short enough for the line under the field; Continue shows
+		 * the whole message with the unshare command. */
+		*msg = xasprintf(_("The share of %s has this tag: choose "
+				   "another one."),
+				 other);
+		vs_error_reset();
+		return WIZ_CHECK_BAD;
+	}
+	if (found < 0 && vs_error_code() == VS_ERR_INVALID && len > 36) {
+		*msg = xasprintf(_("The tag is %zu bytes long; the guest "
+				   "kernel takes at most 36."),
+				 len);
+		vs_error_reset();
+		return WIZ_CHECK_BAD;
+	}
 	if (found < 0) {
 		*msg = xstrdup(vs_error_message());
 		vs_error_reset();

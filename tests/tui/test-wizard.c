@@ -248,8 +248,15 @@ test_share(void)
 		   WIZ_CHECK_EMPTY, "share: empty tag: says what it is");
 	tap_is_int(tag_check(w, long_tag, NULL, "37 bytes"), WIZ_CHECK_BAD,
 		   "share: a tag of 37 bytes is refused as typed");
-	tap_is_int(tag_check(w, "build", "/srv/data", "already used"),
+	tap_is_int(tag_check(w, "build", "/srv/data",
+			     "The share of /srv/build has this tag"),
 		   WIZ_CHECK_BAD, "share: a tag another share has is refused");
+	tap_ok(wizard_share_set(w, "/srv/data", "build", false,
+				WIZ_CACHE_DEFAULT, DOMXML_UNSET) == -1 &&
+		   has(vs_error_message(), "already used") &&
+		   has(vs_error_message(), "virtshare unshare build build"),
+	       "share: leaving with it says how to free the tag");
+	vs_error_reset();
 	tap_is_int(tag_check(w, "build", "/srv/build/", "changes the share"),
 		   WIZ_CHECK_EXISTS, "share: the same share's tag updates it");
 	tap_is_int(tag_check(w, "data", "/srv/data", "4 of 36 bytes"),
@@ -505,6 +512,7 @@ test_review_apply(void)
 	AUTOPTR(wizard) w = demo_wizard(c);
 	AUTOFREE char *ini = NULL, *guest = NULL, *now = NULL, *saved = NULL;
 	AUTOFREE char *path = xasprintf("%s/web-data.ini", tmp);
+	AUTOFREE char *nodir = xasprintf("%s/no/such/web.ini", tmp);
 
 	tap_is_int(wizard_plan(w), -1, "review: no plan without a domain");
 	vs_error_reset();
@@ -528,6 +536,15 @@ test_review_apply(void)
 		   !strstr(ini, "daemon =") && !strstr(ini, "[hugepages"),
 	       "review: the same choices as INI");
 	tap_is_int(wizard_ini_save(w, ""), -1, "review: an empty file name");
+	vs_error_reset();
+	tap_ok(wizard_ini_save(w, tmp) == -1 &&
+		   has(vs_error_message(), "is a directory: type the file") &&
+		   has(vs_error_message(), "/web-data.ini"),
+	       "review: a directory is not a file: says which name to give");
+	vs_error_reset();
+	tap_ok(wizard_ini_save(w, nodir) == -1 &&
+		   has(vs_error_message(), "/no/such does not exist: create"),
+	       "review: a missing directory: says to create it");
 	vs_error_reset();
 	tap_is_int(wizard_ini_save(w, path), 0, "review: INI saved");
 	saved = file_read(path, 1 << 20, NULL);
