@@ -12,6 +12,19 @@ cli_count_str(uint64_t v)
 }
 
 char *
+cli_join(const struct strlist *l, const char *sep)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			sb_add(&sb, sep);
+		sb_add(&sb, l->v[i]);
+	}
+	return sb_steal(&sb);
+}
+
+char *
 cli_pool_mounts(const struct host_info *h, uint64_t size_kib)
 {
 	struct strbuf sb = STRBUF_INIT;
