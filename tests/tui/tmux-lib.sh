@@ -68,11 +68,14 @@ pane_pid() {
 	pgrep -P "$shell" | head -1
 }
 
-# wait_for TEXT: until the screen holds TEXT and has stopped changing (a
-# deadline, not a measurement: a slow machine only waits longer).
+# How long a screen may take to show what is waited for: a deadline, not
+# a measurement (a slow or busy machine only waits longer).
+: "${TUI_WAIT:=120}"
+
+# wait_for TEXT: until the screen holds TEXT and has stopped changing.
 wait_for() {
-	local text=$1 prev="" now i
-	for i in $(seq 200); do
+	local text=$1 prev="" now end=$((SECONDS + TUI_WAIT))
+	while [ $SECONDS -le $end ]; do
 		now=$(screen)
 		if grep -qF -- "$text" <<< "$now" && [ "$now" = "$prev" ]; then
 			return 0
@@ -83,9 +86,42 @@ wait_for() {
 	return 1
 }
 
+# wait_change BEFORE: until the screen differs from BEFORE and has stopped
+# changing.
+wait_change() {
+	local prev=$1 now end=$((SECONDS + TUI_WAIT))
+	while [ $SECONDS -le $end ]; do
+		now=$(screen)
+		[ "$now" != "$1" ] && [ "$now" = "$prev" ] && return 0
+		prev=$now
+		sleep 0.05
+	done
+	return 1
+}
+
 # expect NAME TEXT: a case passing when TEXT shows up.
 expect() {
 	if wait_for "$2"; then ok "$1"; else not_ok "$1" "$(screen)"; fi
+}
+
+# The screen's lines joined with single blanks, a dialog's lines without
+# its frame (the text between its two borders): what wrapped text reads.
+screen_flow() {
+	screen | sed -E -e '/[│|].*[│|]/ { s/^[^│|]*[│|] ?//; s/ *[│|]+[^│|]*$//; }' |
+		tr -s ' \n' '  '
+}
+
+# expect_flow NAME TEXT: like expect, for TEXT the wizard may wrap.
+expect_flow() {
+	local end=$((SECONDS + TUI_WAIT))
+	while [ $SECONDS -le $end ]; do
+		if screen_flow | grep -qF -- "$2"; then
+			ok "$1"
+			return
+		fi
+		sleep 0.1
+	done
+	not_ok "$1" "$(screen)"
 }
 
 # screen_golden NAME FILE: the normalized screen against a golden file.
@@ -95,8 +131,8 @@ screen_golden() {
 
 # Wait for the program in the pane to end; its "[exit N]" line.
 wait_exit() {
-	local i
-	for i in $(seq 200); do
+	local end=$((SECONDS + TUI_WAIT))
+	while [ $SECONDS -le $end ]; do
 		if screen_all | grep -q '^\[exit [0-9]*\]'; then
 			screen_all | grep -o '^\[exit [0-9]*\]' | tail -1
 			return 0
@@ -118,20 +154,31 @@ terminal_sane() {
 
 # select_row TEXT [PREFIX]: press Down until the selected row holds TEXT:
 # "> TEXT" after PREFIX (a regular expression; " " for the pages' lists).
-# Each press waits for the screen to change (else: the end of the list).
+# Each press waits for the screen to change; at the end of the list it
+# does not, and the deadline fails the search.
 select_row() {
-	local i j before prefix=${2:- }
+	local i before prefix=${2:- }
 	for i in $(seq 100); do
 		before=$(screen)
 		grep -q "^$prefix> .*$1" <<< "$before" && return 0
 		keys Down
-		for j in $(seq 50); do
-			[ "$(screen)" != "$before" ] && break
-			sleep 0.05
-		done
-		[ "$(screen)" = "$before" ] && return 1
+		wait_change "$before" || return 1
 	done
 	return 1
+}
+
+# The pane with its colours and attributes as escape sequences.
+screen_sgr() {
+	tmux_cmd capture-pane -e -p -t wz
+}
+
+# Whether the pane shows colours (SGR 30-38, 40-48, 90-97, 100-107), or
+# reverse video (SGR 7).
+screen_has_colour() {
+	screen_sgr | grep -qP '\e\[([0-9]*;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]'
+}
+screen_has_reverse() {
+	screen_sgr | grep -qP '\e\[([0-9]*;)*7[;m]'
 }
 
 tmux_available() {

@@ -24,6 +24,11 @@ fi
 # ---- 1. the whole flow for 'web' -------------------------------------------
 tmux_start -- "$VIRTSHARE" --demo wizard
 expect "starts on the host summary" "Step 1 of 7: Host summary"
+if screen_has_colour; then
+	ok "a colour terminal shows colours"
+else
+	not_ok "a colour terminal shows colours" "$(screen_sgr | cat -v | head -3)"
+fi
 screen_golden "host summary" "$G/host.screen"
 keys Enter
 expect "Enter: the domain list" "Step 2 of 7: Domain"
@@ -136,6 +141,12 @@ select_row "hugepages 2M"
 keys Enter
 expect "2M pages are short: the hugepages step" "Step 5 of 8: Hugepages"
 screen_golden "hugepages: short of 1536 pages" "$G/pages.screen"
+keys C-u Tab Enter
+expect_flow "Allocate with no count says to type one" "Type the number of pages to add, a whole number above 0."
+keys Enter BTab 0 Tab Enter
+expect_flow "0 pages are refused, the value named" "a whole number above 0, not '0'."
+keys Enter BTab C-u 1536
+expect "the count typed again" "= 3G"
 keys Tab Enter
 expect "the demo allocates nothing, and says so" "The demo changes nothing"
 keys Enter Tab Enter
@@ -153,9 +164,80 @@ keys Enter q Left Enter
 status=$(wait_exit)
 if [ "$status" = "[exit 0]" ]; then ok "Quit ends the wizard"; else not_ok "Quit ends the wizard" "$(screen)"; fi
 
-# ---- 3. no colours, plain ASCII, and a signal --------------------------------
+# ---- 2b. bad input on the share and review pages --------------------------
+# Each is refused as typed, with what to do; Continue on it shows the whole
+# message in a dialog and stays on the page.
+tmux_start -- "$VIRTSHARE" --demo wizard
+expect "bad input run" "Step 1 of 7: Host summary"
+keys Enter
+expect "bad input: domains" "Step 2 of 7: Domain"
+select_row "build " && keys Enter
+expect "bad input: the share form of 'build'" "Share a host directory with domain 'build':"
+keys srv/data
+expect "a relative directory: says to give an absolute one" "!! Give an absolute path, starting with /."
+keys C-u /srv/build/README
+expect "a file: says a share is a directory" "!! Not a directory: a share exports a directory tree."
+keys C-u /srv/nowhere
+expect "a missing directory: says to create it" "!! No such directory on this host: create it first, or"
+keys Down Down Down Down Down
+expect "Down reaches Continue" ">[ Continue ]"
+keys Enter
+expect_flow "Continue on it: a dialog says so and what to do" "The source directory /srv/nowhere does not exist on this host. Create it first, or check the path."
+keys Enter
+if wait_for ">[ Continue ]" && screen | grep -q "Step 3 of 7: Share"; then
+	ok "... and the share page stays"
+else
+	not_ok "... and the share page stays" "$(screen)"
+fi
+keys Up Up Up Up Up C-u /srv/data Down C-u build
+expect "a tag another share has: refused as typed" "!! The share of /srv/build has this tag: choose another"
+keys Down Down Down Down Enter
+expect_flow "Continue on it: says how to free the tag" "Choose another tag, or remove that share first: virtshare unshare build build"
+keys Enter Up Up Up Up C-u aaaaaaaaaabbbbbbbbbbccccccccccddddddX
+expect_flow "a 37-byte tag: refused as typed" "!! The tag is 37 bytes long; the guest kernel takes at most 36."
+keys Down Down Down Down Enter
+expect_flow "Continue on it: says the limit and what to do" "the guest kernel takes at most 36. Choose a shorter tag."
+keys Enter Up Up Up Up C-u
+expect "an empty tag: says what a tag is" "Type the mount tag: the name the guest"
+keys Down Down Down Down Enter
+expect_flow "Continue on it: says to give one" "The mount tag is empty."
+keys Enter Up Up Up Up data
+expect "a good tag at last" "ok: 4 of 36 bytes; a new share."
+keys Down Down Down Down Enter
+expect "on to guest memory" "Step 4 of 7: Memory backing"
+keys Enter
+expect "bad input: the daemon" "Step 5 of 7: Daemon"
+keys Enter
+expect "bad input: the review" "Step 6 of 7: Review"
+keys Tab Tab
+expect "Save as INI" ">[ Save as INI ]"
+keys Enter
+expect "a file name is asked" "The file to write the choices to"
+keys C-u "$TESTTMP/no/such/build-data.ini" Enter
+expect_flow "INI into a missing directory: says to create it" "The directory $TESTTMP/no/such does not exist: create it first, or save the file elsewhere."
+keys Enter Enter
+expect "asked again" "The file to write the choices to"
+keys C-u "$TESTTMP" Enter
+expect_flow "INI onto a directory: says which name to give" "$TESTTMP is a directory: type the file to write in it, such as $TESTTMP/build-data.ini."
+keys Enter q
+expect "quit asks" "Quit the wizard?"
+keys Left Enter
+status=$(wait_exit)
+[ "$status" = "[exit 0]" ] && ok "bad input: quits, status 0" || not_ok "bad input: quits, status 0" "$(screen_all)"
+if [ ! -e "$TESTTMP/no" ] && [ ! -e "$TESTTMP/build-data.ini" ]; then
+	ok "bad input: no file written"
+else
+	not_ok "bad input: no file written" "$(ls -R "$TESTTMP")"
+fi
+
+# ---- 3. no colours, plain ASCII, a monochrome terminal, a signal -----------
 tmux_start LC_ALL=C NO_COLOR=1 -- "$VIRTSHARE" --demo wizard
 expect "LC_ALL=C NO_COLOR=1 run" "Step 1 of 7: Host summary"
+if ! screen_has_colour && screen_has_reverse; then
+	ok "NO_COLOR: no colours; the title bar in reverse video"
+else
+	not_ok "NO_COLOR: no colours; the title bar in reverse video" "$(screen_sgr | cat -v | head -3)"
+fi
 if screen | grep -q '[─│┌]'; then
 	not_ok "no line drawing characters outside UTF-8" "$(screen)"
 else
@@ -175,6 +257,29 @@ if terminal_sane && screen_all | grep -q "interrupted; nothing was applied"; the
 else
 	not_ok "... the terminal restored, nothing applied" "$(screen_all)"
 fi
+
+# A terminal without colours (vt220): the same screens, in reverse video.
+tmux_start TERM=vt220 -- "$VIRTSHARE" --demo wizard
+expect "TERM=vt220 run" "Step 1 of 7: Host summary"
+if ! screen_has_colour && screen_has_reverse; then
+	ok "monochrome: no colours; the title bar in reverse video"
+else
+	not_ok "monochrome: no colours; the title bar in reverse video" "$(screen_sgr | cat -v | head -3)"
+fi
+# The rule under the title is vt220's line drawing set, which tmux's
+# capture shows as the letters it maps ("qqq").
+golden "monochrome: the same host summary" "$G/host.screen" "$(screen_normal | sed -e '3y/q/-/')"
+keys Enter
+expect "monochrome: the domains" "Step 2 of 7: Domain"
+if screen_sgr | grep -qP '\e\[([0-9]*;)*7[;m][^\e]*> build '; then
+	ok "monochrome: the selected domain is marked and in reverse video"
+else
+	not_ok "monochrome: the selected domain is marked and in reverse video" "$(screen_sgr | cat -v)"
+fi
+keys q
+status=$(wait_exit)
+[ "$status" = "[exit 0]" ] && terminal_sane && ok "monochrome: quits, the terminal restored" ||
+	not_ok "monochrome: quits, the terminal restored" "$(screen_all)"
 
 tmux_start -- "$VIRTSHARE" --demo wizard
 expect "fourth run" "Step 1 of 7: Host summary"
@@ -206,6 +311,18 @@ else
 fi
 keys Enter
 expect "it asks again" "The domain definition to edit"
+keys C-u "$TESTTMP/none.xml" Enter
+expect_flow "a missing file: says to check the name" "Cannot read the domain definition $TESTTMP/none.xml (check the file name): No such file or directory"
+echo "not XML" > "$TESTTMP/junk.xml"
+keys Enter Enter
+expect "asked again after the error" "The domain definition to edit"
+keys C-u "$TESTTMP/junk.xml" Enter
+expect_flow "a file that is not XML: says where and to fix it" "$TESTTMP/junk.xml is not well-formed XML (line 1:"
+keys Enter
+expect "the domain page stays" "Step 2 of 7: Domain"
+rm "$TESTTMP/junk.xml"
+keys Enter
+expect "and asks once more" "The domain definition to edit"
 keys C-u "$TESTTMP/vm" Tab
 expect "Tab completes up to what the files share" "$TESTTMP/vm1."
 expect "... and lists them" "vm1.orig"

@@ -2,7 +2,8 @@
 # wizard-libvirtd.sh: the wizard against a real libvirtd (qemu:///system) on
 # scratch domains of type 'qemu': libvirt starting virtshare-fsd, then a
 # read-only share served by virtshare-fsd started by the wizard on a
-# socket; the XML read back with virsh, the guests started, undo.
+# socket; the XML read back with virsh, the guests started, undo; a walk
+# resized mid-flow and quit, and one interrupted, that change nothing.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/libvirtd.sh"
 . "$top_srcdir/tests/tui/tmux-lib.sh"
@@ -104,7 +105,7 @@ keys End
 expect "the plan names virtshare-fsd (the path is checked in virsh dumpxml)" "+      <binary"
 keys Enter
 expect "applied: done" "Step 7 of 7: Done"
-expect "says where the previous definition is saved" "definition is saved in"
+expect_flow "says where the previous definition is saved" "previous definition is saved in $TESTTMP/state/backups/"
 keys x
 expect "x reads the definition back from libvirt" "<access mode='shared'/>"
 keys Escape Enter
@@ -168,4 +169,63 @@ fi
 out=$(timeout 120 virsh -c $URI start "$dom" 2>&1)
 if [ $? = 0 ]; then ok "the guest starts, connected to the daemon"; else not_ok "the guest starts, connected to the daemon" "$out" "$(cat "$TESTTMP/run/$dom-data.log" 2>/dev/null)"; fi
 timeout 30 virsh -c $URI destroy "$dom" > /dev/null 2>&1
+
+# ---- 3. resized mid-flow, then cancelled: nothing changes -----------------
+dom=vs-wizard-quit-$$
+define "$dom" && ok "define $dom" || not_ok "define $dom"
+before=$(virsh -c $URI dumpxml --inactive "$dom")
+walk_to_memory "$dom"
+keys Down Down Down Down Enter
+expect "memory" "Step 4 of 7: Memory backing"
+keys Enter
+expect "daemon page" "Step 5 of 7: Daemon"
+keys Enter
+expect "review" "Step 6 of 7: Review"
+tmux_cmd resize-window -t wz -x 120 -y 40
+if wait_for "Step 6 of 7: Review" &&
+	[ "$(screen | head -1 | awk '{ print length($0) }')" = 119 ]; then
+	ok "resized to 120x40 on the review: the title spans the new width"
+else
+	not_ok "resized to 120x40 on the review: the title spans the new width" "$(screen)"
+fi
+expect "... the plan and the buttons redrawn" ">[ Apply ]"
+tmux_cmd resize-window -t wz -x 80 -y 24
+expect "back to 80x24" "Step 6 of 7: Review"
+keys Escape
+expect "Esc from the review goes back" "Step 5 of 7: Daemon"
+keys q
+expect "q asks before losing the choices" "Quit the wizard?"
+keys Left Enter
+status=$(wait_exit)
+[ "$status" = "[exit 0]" ] && terminal_sane && ok "Quit ends it, status 0, the terminal restored" ||
+	not_ok "Quit ends it, status 0, the terminal restored" "$(screen_all)"
+after=$(virsh -c $URI dumpxml --inactive "$dom")
+if [ "$before" = "$after" ]; then
+	ok "quit: virsh dumpxml shows the definition unchanged"
+else
+	not_ok "quit: virsh dumpxml shows the definition unchanged" "$(diff <(echo "$before") <(echo "$after"))"
+fi
+
+# Ctrl-C on the review page, with the plan shown: nothing applied either.
+walk_to_memory "$dom"
+keys Down Down Down Down Enter
+expect "again: memory" "Step 4 of 7: Memory backing"
+keys Enter
+expect "again: daemon" "Step 5 of 7: Daemon"
+keys Enter
+expect "again: review" "Step 6 of 7: Review"
+keys C-c
+status=$(wait_exit)
+if [ "$status" = "[exit 130]" ] && terminal_sane &&
+	screen_all | grep -q "interrupted; nothing was applied"; then
+	ok "Ctrl-C on the review: status 130, says nothing was applied"
+else
+	not_ok "Ctrl-C on the review: status 130, says nothing was applied" "$(screen_all)"
+fi
+after=$(virsh -c $URI dumpxml --inactive "$dom")
+if [ "$before" = "$after" ] && [ ! -e "$TESTTMP/run/$dom-data.sock" ]; then
+	ok "Ctrl-C: the definition unchanged, no daemon started"
+else
+	not_ok "Ctrl-C: the definition unchanged, no daemon started" "$(diff <(echo "$before") <(echo "$after"))"
+fi
 done_testing
