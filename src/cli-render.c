@@ -1,5 +1,6 @@
-/* cli-render.c: the hugepage pool table and counts shared by inspect and pages */
+/* cli-render.c: the hugepage pool table and counts (inspect, pages, wizard) */
 #include <inttypes.h>
+#include <string.h>
 
 #include "cli-render.h"
 #include "table.h"
@@ -8,6 +9,35 @@ char *
 cli_count_str(uint64_t v)
 {
 	return v == HOST_UNKNOWN ? xstrdup("-") : xasprintf("%" PRIu64, v);
+}
+
+char *
+cli_join(const struct strlist *l, const char *sep)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			sb_add(&sb, sep);
+		sb_add(&sb, l->v[i]);
+	}
+	return sb_steal(&sb);
+}
+
+char *
+cli_pool_mounts(const struct host_info *h, uint64_t size_kib)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < h->nmounts; i++) {
+		if (!STREQ(h->mounts[i].fstype, "hugetlbfs") ||
+		    h->mounts[i].pagesize_kib != size_kib)
+			continue;
+		if (sb.len)
+			sb_add(&sb, ", ");
+		sb_add(&sb, h->mounts[i].dir);
+	}
+	return sb.len ? sb_steal(&sb) : NULL;
 }
 
 char *

@@ -12,6 +12,13 @@ char *cli_count_str(uint64_t v);
 /* The memory pages of size_kib hold: "2G", "0", "-" (caller frees). */
 char *cli_pages_memory_str(uint64_t pages, uint64_t size_kib);
 
+/* The strings of l with sep between them; "" for none (caller frees). */
+char *cli_join(const struct strlist *l, const char *sep);
+
+/* The hugetlbfs mount points serving a page size, comma separated; NULL
+ * when none does (caller frees). */
+char *cli_pool_mounts(const struct host_info *h, uint64_t size_kib);
+
 /*
  * Append the hugepage pool table of h to sb: per page size a system-wide
  * row, then one row per NUMA node (total, free, reserved, surplus, the

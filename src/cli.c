@@ -11,6 +11,26 @@
 
 static const struct vs_cmd commands[] = {
 	{
+		.name = "wizard",
+		.usage = N_("[--xml FILE]"),
+		.summary = N_("Share a directory step by step in a terminal "
+			      "(also: virtshare with no command)"),
+		.details = N_(
+		    "A keyboard-driven wizard: the host, the domain, the "
+		    "directory and\n"
+		    "tag, guest memory, hugepages, the daemon, then the plan "
+		    "and the XML\n"
+		    "diff to apply or save as an INI file for 'virtshare "
+		    "apply'. Nothing\n"
+		    "changes before you choose Apply. F1 shows the help of "
+		    "each page.\n"
+		    "Works without colours (NO_COLOR) and in plain ASCII "
+		    "(VIRTSHARE_ASCII=1).\n"
+		    "\n"
+		    "  --xml FILE   edit a domain XML file, not libvirt\n"),
+		.run = cmd_wizard,
+	},
+	{
 		.name = "inspect",
 		.usage = N_("[--json] [--root DIR]"),
 		.summary = N_("Show what the host, qemu.conf and libvirt offer "
@@ -516,9 +536,16 @@ cli_main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		/* The wizard takes over here once it exists. */
-		usage_all(cli.prog, stderr);
-		return finish(&cli, EXIT_USAGE);
+		/* On a terminal the wizard is the way in. */
+		static char *wizard_argv[] = {(char *)"wizard", NULL};
+
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			usage_all(cli.prog, stderr);
+			return finish(&cli, EXIT_USAGE);
+		}
+		cli.cmd = cmd_find("wizard");
+		optind = 1;
+		return finish(&cli, cli.cmd->run(&cli, 1, wizard_argv));
 	}
 	if (!(cli.cmd = cmd_find(argv[optind]))) {
 		vs_error(VS_ERR_USAGE,

@@ -24,24 +24,6 @@ section(struct strbuf *sb, const char *title)
 	sb_addc(sb, '\n');
 }
 
-/* The hugetlbfs mount points serving a page size, comma separated; NULL
- * when none does. */
-static char *
-mounts_for(const struct host_info *h, uint64_t size_kib)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < h->nmounts; i++) {
-		if (!STREQ(h->mounts[i].fstype, "hugetlbfs") ||
-		    h->mounts[i].pagesize_kib != size_kib)
-			continue;
-		if (sb.len)
-			sb_add(&sb, ", ");
-		sb_add(&sb, h->mounts[i].dir);
-	}
-	return sb.len ? sb_steal(&sb) : NULL;
-}
-
 static void
 render_host(struct strbuf *sb, const struct host_info *h)
 {
@@ -85,7 +67,7 @@ render_pools(struct strbuf *sb, const struct host_info *h)
 		return;
 	mounts = xcalloc(h->npools, sizeof(*mounts));
 	for (size_t i = 0; i < h->npools; i++)
-		mounts[i] = mounts_for(h, h->pools[i].size_kib);
+		mounts[i] = cli_pool_mounts(h, h->pools[i].size_kib);
 	cli_pools_table(sb, h, (const char *const *)mounts);
 	for (size_t i = 0; i < h->npools; i++)
 		free(mounts[i]);
@@ -113,19 +95,6 @@ render_nodes(struct strbuf *sb, const struct host_info *h)
 		table_rowv(t, id, mem, fr);
 	}
 	table_render(t, 2, sb);
-}
-
-static char *
-join(const struct strlist *l, const char *sep)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			sb_add(&sb, sep);
-		sb_add(&sb, l->v[i]);
-	}
-	return sb_steal(&sb);
 }
 
 static char *
@@ -164,7 +133,7 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 			    "will be slow)"),
 		    m->dir, m->fstype);
 	if (q->hugetlbfs_mount_set) {
-		huge = join(&q->hugetlbfs_mount, ", ");
+		huge = cli_join(&q->hugetlbfs_mount, ", ");
 	} else {
 		struct strlist auto_mounts = {0};
 		AUTOFREE char *list = NULL;
@@ -172,7 +141,7 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 		for (size_t i = 0; i < h->nmounts; i++)
 			if (STREQ(h->mounts[i].fstype, "hugetlbfs"))
 				strlist_add(&auto_mounts, h->mounts[i].dir);
-		list = auto_mounts.n ? join(&auto_mounts, ", ")
+		list = auto_mounts.n ? cli_join(&auto_mounts, ", ")
 				     : xstrdup(_("none mounted"));
 		huge = xasprintf(_("auto-detected: %s"), list);
 		strlist_clear(&auto_mounts);
@@ -180,7 +149,7 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 	user = setting(q->user, q->user_set);
 	group = setting(q->group, q->group_set);
 	if (q->security_driver_set) {
-		sec = join(&q->security_driver, ", ");
+		sec = cli_join(&q->security_driver, ", ");
 	} else {
 		sec = xstrdup(_("auto (libvirt probes selinux, apparmor)"));
 	}
@@ -235,8 +204,8 @@ render_virt(struct strbuf *sb, const struct inspection *in)
 	table_rowv(t, _("hypervisor"), hv);
 	table_rowv(t, _("page sizes"), pages);
 	if (v->domcaps_known) {
-		src = join(&v->source_types, " ");
-		fs = join(&v->fs_drivers, " ");
+		src = cli_join(&v->source_types, " ");
+		fs = cli_join(&v->fs_drivers, " ");
 		table_rowv(t, _("emulator"), v->emulator);
 		table_rowv(t, _("memory sources"), src);
 		table_rowv(t, _("filesystem drivers"), fs);
@@ -263,7 +232,7 @@ render_daemons(struct strbuf *sb, const struct host_info *h)
 		if (d->ours)
 			sb_add(&what, _(", ours"));
 		if (d->probed) {
-			AUTOFREE char *f = join(&d->features, " ");
+			AUTOFREE char *f = cli_join(&d->features, " ");
 
 			sb_printf(&what, _(", type %1$s, features: %2$s"),
 				  d->type ? d->type : "?",

@@ -455,37 +455,9 @@ pages_show(struct cli *cli, const struct pages_args *a)
 static void
 print_result(const struct pages_request *req, const struct pages_result *r)
 {
-	AUTOFREE char *size = size_format_kib(req->size_kib);
-	AUTOFREE char *mem = cli_pages_memory_str(r->after, req->size_kib);
+	AUTOFREE char *text = pages_result_str(req, r);
 
-	if (r->want == r->before && req->op == PAGES_FREE)
-		printf(req->node >= 0
-			   ? _("No free pages of %1$s to release on NUMA node "
-			       "%3$d: the pool keeps its %2$llu pages.\n")
-			   : _("No free pages of %1$s to release: the pool "
-			       "keeps its %2$llu pages.\n"),
-		       size, ULL(r->after), req->node);
-	else if (r->want == r->before)
-		printf(req->node >= 0
-			   ? _("The pool of %1$s pages on NUMA node %3$d "
-			       "already has %2$llu pages: nothing to do.\n")
-			   : _("The pool of %1$s pages already has %2$llu "
-			       "pages: nothing to do.\n"),
-		       size, ULL(r->after), req->node);
-	else if (r->after == 0)
-		printf(req->node >= 0
-			   ? _("The pool of %1$s pages on NUMA node %3$d is "
-			       "empty now; it had %2$llu pages.\n")
-			   : _("The pool of %1$s pages is empty now; it had "
-			       "%2$llu pages.\n"),
-		       size, ULL(r->before), req->node);
-	else
-		printf(req->node >= 0
-			   ? _("The pool of %1$s pages on NUMA node %5$d now "
-			       "has %2$llu pages (%3$s); it had %4$llu.\n")
-			   : _("The pool of %1$s pages now has %2$llu pages "
-			       "(%3$s); it had %4$llu.\n"),
-		       size, ULL(r->after), mem, ULL(r->before), req->node);
+	printf("%s\n", text);
 }
 
 static int

@@ -2146,6 +2146,23 @@ share_check(const struct domxml *d, const struct domxml_share *r,
 }
 
 int
+domxml_tag_check(const struct domxml *d, const char *tag, const char *dir,
+		 const char *socket)
+{
+	struct domxml_share r;
+	xmlNodePtr found;
+
+	domxml_share_init(&r);
+	/* Borrowed for the checks only: r is not cleared. */
+	r.tag = (char *)tag;
+	r.dir = (char *)dir;
+	r.socket = (char *)socket;
+	if (check_values(&r) < 0 || check_tag(d, &r, &found) < 0)
+		return -1;
+	return found ? 1 : 0;
+}
+
+int
 domxml_share_check(const struct domxml *d, const struct domxml_share *req,
 		   const struct domxml_env *env, struct strlist *warnings)
 {

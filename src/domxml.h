@@ -221,6 +221,16 @@ int domxml_backing_set(struct domxml *d, const struct domxml_backing *b,
  */
 int domxml_share_check(const struct domxml *d, const struct domxml_share *req,
 		       const struct domxml_env *env, struct strlist *warnings);
+/*
+ * The mount tag alone, checked as domxml_share_check() does: 1 to 36
+ * bytes, not used by another filesystem of d. dir or socket (both may be
+ * NULL while the source is not known yet) is the source of the share
+ * asked for: a share of that tag with another source is a conflict.
+ * Returns 1 when the tag names the share that would be updated, 0 when
+ * it is free, -1 after reporting VS_ERR_INVALID or VS_ERR_CONFLICT.
+ */
+int domxml_tag_check(const struct domxml *d, const char *tag, const char *dir,
+		     const char *socket);
 /* The queue size of a new share when none is asked for, as libvirt's
  * virtiofs how-to writes it (QEMU's own default is 128). */
 #define DOMXML_QUEUE_DEFAULT 1024

@@ -38,7 +38,7 @@ src_virtshare_SOURCES = \
 	src/cmd-pages.c \
 	src/cmd-daemon.c \
 	src/cmd-doctor.c
-src_virtshare_LDADD = $(VS_CORE_LIBS)
+src_virtshare_LDADD = $(VS_TUI_LIBS) $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
 src/virtshare.1: src/virtshare.1.in

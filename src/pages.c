@@ -830,6 +830,45 @@ pages_apply(const struct host_info *h, const struct pages_target *t,
 	return pages_apply_ops(h, &sysfs_ops, (void *)t->root, req, res);
 }
 
+char *
+pages_result_str(const struct pages_request *req, const struct pages_result *r)
+{
+	AUTOFREE char *size = size_format_kib(req->size_kib);
+	AUTOFREE char *mem =
+	    r->after ? size_format_kib(r->after * req->size_kib) : xstrdup("0");
+
+	if (r->want == r->before && req->op == PAGES_FREE)
+		return xasprintf(
+		    req->node >= 0
+			? _("No free pages of %1$s to release on NUMA node "
+			    "%3$d: the pool keeps its %2$llu pages.")
+			: _("No free pages of %1$s to release: the pool keeps "
+			    "its %2$llu pages."),
+		    size, ULL(r->after), req->node);
+	if (r->want == r->before)
+		return xasprintf(
+		    req->node >= 0
+			? _("The pool of %1$s pages on NUMA node %3$d already "
+			    "has %2$llu pages: nothing to do.")
+			: _("The pool of %1$s pages already has %2$llu pages: "
+			    "nothing to do."),
+		    size, ULL(r->after), req->node);
+	if (r->after == 0)
+		return xasprintf(
+		    req->node >= 0
+			? _("The pool of %1$s pages on NUMA node %3$d is empty "
+			    "now; it had %2$llu pages.")
+			: _("The pool of %1$s pages is empty now; it had "
+			    "%2$llu pages."),
+		    size, ULL(r->before), req->node);
+	return xasprintf(req->node >= 0
+			     ? _("The pool of %1$s pages on NUMA node %5$d now "
+				 "has %2$llu pages (%3$s); it had %4$llu.")
+			     : _("The pool of %1$s pages now has %2$llu pages "
+				 "(%3$s); it had %4$llu."),
+			 size, ULL(r->after), mem, ULL(r->before), req->node);
+}
+
 /* ---- persistence ---------------------------------------------------------- */
 
 static char *

@@ -118,6 +118,14 @@ struct pages_result {
 int pages_apply(const struct host_info *h, const struct pages_target *t,
 		const struct pages_request *req, struct pages_result *res);
 
+/*
+ * What pages_apply() did with req, as one translated sentence for people
+ * ("The pool of 2M pages now has 1536 pages (3G); it had 1024."). Caller
+ * frees.
+ */
+char *pages_result_str(const struct pages_request *req,
+		       const struct pages_result *r);
+
 /* What pages_persist() wrote, as host paths (all owned). */
 struct pages_persisted {
 	char *file;    /* the sysctl.d drop-in or the systemd unit */

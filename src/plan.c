@@ -335,12 +335,12 @@ libvirt_save(struct plan_target *t, const char *statedir, const char *xml,
 	return 0;
 }
 
-static int
-libvirt_active(struct plan_target *t)
+int
+plan_domain_active(struct virt_conn *conn, const char *domain)
 {
 	bool active, persistent;
 
-	if (virt_domain_status(t->conn, t->domain, &active, &persistent) < 0)
+	if (virt_domain_status(conn, domain, &active, &persistent) < 0)
 		return -1;
 	if (!persistent)
 		return vs_error(VS_ERR_CONFLICT,
@@ -349,8 +349,14 @@ libvirt_active(struct plan_target *t)
 				  "persistent first: virsh -c %2$s dumpxml "
 				  "%1$s > %1$s.xml && virsh -c %2$s define "
 				  "%1$s.xml"),
-				t->domain, virt_uri(t->conn));
+				domain, virt_uri(conn));
 	return active;
+}
+
+static int
+libvirt_active(struct plan_target *t)
+{
+	return plan_domain_active(t->conn, t->domain);
 }
 
 static char *

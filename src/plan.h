@@ -110,6 +110,11 @@ struct plan_target *plan_target_libvirt(struct virt_conn *conn,
  * the file must define.
  */
 struct plan_target *plan_target_file(const char *path, const char *domain);
+/*
+ * Whether domain of conn runs now: 1 or 0; -1 (reported) when its status
+ * cannot be read or it is transient (no persistent definition to change).
+ */
+int plan_domain_active(struct virt_conn *conn, const char *domain);
 void plan_target_free(struct plan_target *t);
 DEFINE_AUTOPTR(plan_target)
 

@@ -1,0 +1,335 @@
+/* page-share.c: step 3, the host directory, mount tag and options */
+#include <stdlib.h>
+#include <string.h>
+
+#include "complete.h"
+#include "tui.h"
+
+enum field {
+	F_DIR,
+	F_TAG,
+	F_RO,
+	F_CACHE,
+	F_XATTR,
+	F_GO,
+	F_COUNT,
+};
+
+static struct {
+	struct ui_input dir;
+	struct ui_input tag;
+	bool tag_auto; /* the tag follows the directory until edited */
+	char *prefilled; /* the tag whose share the options came from */
+	bool readonly;
+	enum wiz_cache cache;
+	enum domxml_switch xattr;
+	enum field focus;
+	struct strlist matches; /* of the last completion */
+} st;
+
+static const char *const cache_help[] = {
+	[WIZ_CACHE_DEFAULT] = N_("the daemon's default"),
+	[WIZ_CACHE_NONE] = N_("no caching: the guest sees host changes at "
+			      "once"),
+	[WIZ_CACHE_ALWAYS] = N_("cache everything: fastest, when only the "
+				"guest changes the files"),
+};
+
+static const char *
+xattr_name(enum domxml_switch s)
+{
+	return s == DOMXML_ON ? "on" : s == DOMXML_OFF ? "off" : "default";
+}
+
+static const char *
+xattr_help(enum domxml_switch s)
+{
+	return s == DOMXML_ON    ? _("extended attributes and ACLs pass "
+				     "through")
+	       : s == DOMXML_OFF ? _("no extended attributes (ACLs, "
+				     "SELinux labels) in the guest")
+				 : _("the daemon's default");
+}
+
+/* Take the options of the existing share that has the tag typed. */
+static void
+prefill(struct wizard *w, const char *tag)
+{
+	if (st.prefilled && STREQ(st.prefilled, tag))
+		return;
+	free(st.prefilled);
+	st.prefilled = xstrdup(tag);
+	wizard_share_prefill(w, tag);
+	st.readonly = w->readonly;
+	st.cache = w->cache;
+	st.xattr = w->xattr;
+}
+
+/* The tag follows the directory until the user edits it. */
+static void
+dir_changed(struct wizard *w)
+{
+	AUTOFREE char *dir = ui_input_get(&st.dir);
+	AUTOFREE char *tag = NULL;
+
+	if (!st.tag_auto || !*dir)
+		return;
+	tag = wizard_tag_suggest(w, dir);
+	ui_input_set(&st.tag, tag);
+}
+
+static void
+share_enter(struct tui *t)
+{
+	struct wizard *w = t->w;
+
+	ui_input_set(&st.dir, w->dir ? w->dir : "");
+	ui_input_set(&st.tag, w->tag ? w->tag : "");
+	st.tag_auto = !w->tag;
+	st.readonly = w->readonly;
+	st.cache = w->cache;
+	st.xattr = w->xattr;
+	free(st.prefilled);
+	st.prefilled = w->tag ? xstrdup(w->tag) : NULL;
+	st.focus = F_DIR;
+	strlist_clear(&st.matches);
+}
+
+/* The outcome of a check under its field, on up to two lines (a longer
+ * one ends in "...": Continue shows it whole); returns the lines used. */
+static int
+check_line(int y, int x, int width, enum wiz_check c, const char *msg)
+{
+	bool good = c == WIZ_CHECK_OK || c == WIZ_CHECK_EXISTS;
+	AUTOFREE char *text = xasprintf("%s%s",
+					good		     ? "ok: "
+					: c == WIZ_CHECK_BAD ? "!! "
+							     : "",
+					msg);
+
+	struct strlist lines = {0};
+	char *cut;
+	int n;
+
+	ui_wrap(text, width, &lines);
+	if (lines.n > 2) {
+		strlist_clear(&lines);
+		ui_wrap(text, width - 4, &lines);
+		cut = xasprintf("%s ...", lines.v[1]);
+		free(lines.v[1]);
+		lines.v[1] = cut;
+	}
+	for (n = 0; n < 2 && (size_t)n < lines.n; n++)
+		ui_put(y + n, x, width, good		     ? UI_GOOD
+					: c == WIZ_CHECK_BAD ? UI_PROBLEM
+							     : UI_DIM,
+		       lines.v[n], false);
+	strlist_clear(&lines);
+	return n;
+}
+
+static void
+label(int y, int x, enum field f, const char *text)
+{
+	AUTOFREE char *l = xasprintf("%s%s", st.focus == f ? "> " : "  ",
+				     text);
+
+	ui_put(y, x, 20, st.focus == f ? UI_HEAD : UI_NORMAL, l, false);
+}
+
+static void
+share_draw(struct tui *t, int y, int x, int h, int w)
+{
+	struct wizard *wz = t->w;
+	AUTOFREE char *dir = ui_input_get(&st.dir);
+	AUTOFREE char *tag = ui_input_get(&st.tag);
+	AUTOFREE char *dmsg = NULL, *tmsg = NULL, *blocked = NULL;
+	AUTOFREE char *cache = NULL, *xattr = NULL;
+	enum wiz_check dc = wizard_dir_check(wz, dir, &dmsg);
+	enum wiz_check tc = wizard_tag_check(wz, tag, dir, &tmsg);
+	int fx = x + 20, fw = w - 20;
+
+	if (tc == WIZ_CHECK_EXISTS)
+		prefill(wz, tag);
+	ui_putf(y, x, w, UI_NORMAL, _("Share a host directory with domain "
+				      "'%s':"),
+		wz->domain);
+	label(y + 2, x, F_DIR, _("Host directory"));
+	if (check_line(y + 3, fx, fw, dc, dmsg) > 1) {
+		/* The message took the line of the hint. */
+	} else if (st.matches.n > 1) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (size_t i = 0; i < st.matches.n; i++)
+			sb_printf(&sb, "%s  ", st.matches.v[i]);
+		ui_put(y + 4, fx, fw, UI_DIM, sb_str(&sb), false);
+		sb_clear(&sb);
+	} else {
+		ui_put(y + 4, fx, fw, UI_DIM,
+		       _("Tab completes, F2 browses the directories."), false);
+	}
+	label(y + 6, x, F_TAG, _("Mount tag"));
+	check_line(y + 7, fx, fw, tc, tmsg);
+
+	label(y + 9, x, F_RO, _("Read-only"));
+	ui_putf(y + 9, fx, fw, st.focus == F_RO ? UI_SELECTED : UI_NORMAL,
+		"[%s]", st.readonly ? "x" : " ");
+	ui_put(y + 9, fx + 4, fw - 4, UI_NORMAL,
+	       _("the guest cannot change anything (Space toggles)"), false);
+	if ((blocked = wizard_readonly_blocked(wz)) && st.readonly)
+		ui_put(y + 10, fx + 4, fw - 4, UI_DIM, blocked, false);
+
+	label(y + 11, x, F_CACHE, _("Cache"));
+	cache = xasprintf("< %-7s >", wizard_cache_name(st.cache));
+	ui_put(y + 11, fx, 11, st.focus == F_CACHE ? UI_SELECTED : UI_NORMAL,
+	       cache, false);
+	ui_put(y + 11, fx + 12, fw - 12, UI_NORMAL, _(cache_help[st.cache]),
+	       false);
+	label(y + 12, x, F_XATTR, _("Extended attrs"));
+	xattr = xasprintf("< %-7s >", xattr_name(st.xattr));
+	ui_put(y + 12, fx, 11, st.focus == F_XATTR ? UI_SELECTED : UI_NORMAL,
+	       xattr, false);
+	ui_put(y + 12, fx + 12, fw - 12, UI_NORMAL, xattr_help(st.xattr),
+	       false);
+	if (h > 14) {
+		AUTOFREE char *go = xasprintf("%s[ %s ]",
+					      st.focus == F_GO ? ">" : " ",
+					      _("Continue"));
+
+		ui_put(y + 14, fx, fw,
+		       st.focus == F_GO ? UI_SELECTED : UI_NORMAL, go, false);
+	}
+	/* The fields last: the focused one places the cursor. */
+	ui_input_draw(&st.tag, y + 6, fx, fw < 38 ? fw : 38, st.focus == F_TAG);
+	ui_input_draw(&st.dir, y + 2, fx, fw, st.focus == F_DIR);
+}
+
+static void
+cycle(int dir)
+{
+	if (st.focus == F_CACHE)
+		st.cache = (enum wiz_cache)((st.cache + 3 + dir) % 3);
+	if (st.focus == F_XATTR) {
+		/* default, on, off */
+		static const enum domxml_switch order[] = {
+		    DOMXML_UNSET, DOMXML_ON, DOMXML_OFF};
+		int i = st.xattr == DOMXML_ON	 ? 1
+			: st.xattr == DOMXML_OFF ? 2
+						 : 0;
+
+		st.xattr = order[(i + 3 + dir) % 3];
+	}
+}
+
+static void
+browse(struct tui *t)
+{
+	AUTOFREE char *dir = ui_input_get(&st.dir);
+	AUTOFREE char *chosen = ui_browse(t->w->cfg.root,
+					  *dir ? dir : "/");
+
+	if (!chosen)
+		return;
+	ui_input_set(&st.dir, chosen);
+	dir_changed(t->w);
+	st.focus = F_TAG;
+}
+
+/* Tab in the directory: complete, or move on when nothing completes. */
+static bool
+complete(struct tui *t)
+{
+	AUTOFREE char *typed = ui_input_get(&st.dir);
+	AUTOFREE char *done = NULL;
+
+	if (!*typed) {
+		ui_input_set(&st.dir, "/");
+		return true;
+	}
+	done = complete_path(t->w->cfg.root, typed, true, &st.matches);
+	if (STREQ(done, typed) && st.matches.n <= 1)
+		return false;
+	ui_input_set(&st.dir, done);
+	dir_changed(t->w);
+	/* Several matches stay listed under the field. */
+	if (st.matches.n <= 1)
+		strlist_clear(&st.matches);
+	return true;
+}
+
+static bool
+share_key(struct tui *t, int key)
+{
+	struct ui_input *in = st.focus == F_DIR   ? &st.dir
+			      : st.focus == F_TAG ? &st.tag
+						  : NULL;
+	int r;
+
+	if (key == UI_KEY(KEY_F(2))) {
+		browse(t);
+		return true;
+	}
+	if (key == UI_TAB && st.focus == F_DIR && complete(t))
+		return true;
+	if (key == UI_TAB || key == UI_KEY(KEY_DOWN) ||
+	    (tui_is_enter(key) && st.focus != F_GO)) {
+		st.focus = (enum field)((st.focus + 1) % F_COUNT);
+		return true;
+	}
+	if (key == UI_KEY(KEY_BTAB) || key == UI_KEY(KEY_UP)) {
+		st.focus = (enum field)((st.focus + F_COUNT - 1) % F_COUNT);
+		return true;
+	}
+	if (in && (r = ui_input_key(in, key)) >= 0) {
+		if (r > 0 && in == &st.dir) {
+			strlist_clear(&st.matches);
+			dir_changed(t->w);
+		}
+		if (r > 0 && in == &st.tag)
+			st.tag_auto = false;
+		return true;
+	}
+	if (st.focus == F_RO && key == ' ') {
+		st.readonly = !st.readonly;
+		return true;
+	}
+	if ((st.focus == F_CACHE || st.focus == F_XATTR) &&
+	    (key == ' ' || key == UI_KEY(KEY_RIGHT) ||
+	     key == UI_KEY(KEY_LEFT))) {
+		cycle(key == UI_KEY(KEY_LEFT) ? -1 : 1);
+		return true;
+	}
+	return false;
+}
+
+static int
+share_leave(struct tui *t)
+{
+	AUTOFREE char *dir = ui_input_get(&st.dir);
+	AUTOFREE char *tag = ui_input_get(&st.tag);
+
+	return wizard_share_set(t->w, dir, tag, st.readonly, st.cache,
+				st.xattr);
+}
+
+const struct page_ops page_share = {
+	.name = N_("Share"),
+	.title = N_("Share"),
+	.help = N_("The host directory to share (it must exist; Tab "
+		   "completes it, F2 browses), and the mount tag the guest "
+		   "mounts it by: at most 36 bytes, one per share of the "
+		   "domain; it follows the directory's name until you edit "
+		   "it. Each field is checked as you type. Read-only needs "
+		   "libvirt 11.0 when libvirt starts the daemon. Cache: none "
+		   "shows host changes at once, always is fastest when only "
+		   "the guest changes the files. Extended attributes carry "
+		   "ACLs and security labels. Tab, Down and Up move between "
+		   "fields, Space or Left/Right change an option, Enter on "
+		   "Continue goes on."),
+	.keys = N_("Tab/Down next field  F2 browse  Enter continue  Esc back  "
+		   "F1 help"),
+	.enter = share_enter,
+	.draw = share_draw,
+	.key = share_key,
+	.leave = share_leave,
+};
