@@ -118,6 +118,12 @@ cli_plan_run(struct cli *cli, struct plan *p, bool dry_run, bool yes)
 		cli_out(_("Dry run: nothing was changed.\n"));
 		return EXIT_OK;
 	}
+	if (cli->demo && plan_changes_host(p))
+		return vs_error(VS_ERR_UNSUPPORTED,
+				_("The demo changes nothing on this host, and "
+				  "this plan would start or stop virtiofs "
+				  "daemons or change hugepage pools. Add "
+				  "--dry-run to only see it."));
 	if (!yes && !isatty(STDIN_FILENO))
 		return vs_error(VS_ERR_USAGE,
 				_("Not changing anything without a yes, and "

@@ -15,7 +15,7 @@ src_libvirtshare_a_SOURCES = \
 	src/diff.c src/diff.h \
 	src/domxml.c src/domxml.h \
 	src/backing.c src/backing.h \
-	src/plan.c src/plan.h src/plan-priv.h \
+	src/plan.c src/plan.h src/plan-priv.h src/plan-host.c \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h
 

@@ -117,6 +117,14 @@ struct pages_result {
  */
 int pages_apply(const struct host_info *h, const struct pages_target *t,
 		const struct pages_request *req, struct pages_result *res);
+/*
+ * What pages_apply() would do, changing nothing: the same refusals,
+ * against the pool as h read it. Returns 0 with res->before (the pool in
+ * h) and res->want (the size it would write) filled, or -1 after
+ * reporting.
+ */
+int pages_plan(const struct host_info *h, const struct pages_request *req,
+	       struct pages_result *res);
 
 /* What pages_persist() wrote, as host paths (all owned). */
 struct pages_persisted {
