@@ -108,10 +108,17 @@ int
 cli_plan_run(struct cli *cli, struct plan *p, bool dry_run, bool yes)
 {
 	AUTOFREE char *text = plan_render(p);
+
+	cli_out(text);
+	return cli_plan_apply(cli, p, dry_run, yes);
+}
+
+int
+cli_plan_apply(struct cli *cli, struct plan *p, bool dry_run, bool yes)
+{
 	struct plan_ctx ctx = {.statedir = plan_statedir()};
 	struct strlist done = {0};
 
-	cli_out(text);
 	if (!plan_changes(p))
 		return EXIT_OK;
 	if (dry_run) {

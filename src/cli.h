@@ -46,6 +46,7 @@ int cmd_undo(struct cli *cli, int argc, char **argv);
 int cmd_shares(struct cli *cli, int argc, char **argv);
 int cmd_pages(struct cli *cli, int argc, char **argv);
 int cmd_daemon(struct cli *cli, int argc, char **argv);
+int cmd_apply(struct cli *cli, int argc, char **argv);
 
 /* Entry point used by main(). */
 int cli_main(int argc, char **argv);
@@ -106,5 +107,7 @@ struct plan_target *cli_target(struct cli *cli, const char *domain,
  * was done. Returns an exit status, or -1 after reporting.
  */
 int cli_plan_run(struct cli *cli, struct plan *p, bool dry_run, bool yes);
+/* As cli_plan_run(), the plan shown already. */
+int cli_plan_apply(struct cli *cli, struct plan *p, bool dry_run, bool yes);
 
 #endif

@@ -17,7 +17,8 @@ src_libvirtshare_a_SOURCES = \
 	src/backing.c src/backing.h \
 	src/plan.c src/plan.h src/plan-priv.h src/plan-host.c \
 	src/pages.c src/pages.h src/pages-priv.h \
-	src/launch.c src/launch.h
+	src/launch.c src/launch.h \
+	src/config.c src/config.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
@@ -32,7 +33,8 @@ src_virtshare_SOURCES = \
 	src/cmd-share.c \
 	src/cmd-shares.c \
 	src/cmd-pages.c \
-	src/cmd-daemon.c
+	src/cmd-daemon.c \
+	src/cmd-apply.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1

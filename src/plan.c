@@ -95,17 +95,21 @@ plan_changes_host(const struct plan *p)
 	return false;
 }
 
-char *
-plan_render(const struct plan *p)
+static char *
+render(const struct plan *p, bool all)
 {
 	struct strbuf sb = STRBUF_INIT;
+	bool first = true;
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_step *s = p->steps[i];
 		bool changes = s->ops->changes(s);
 
-		if (i)
+		if (!all && !changes && !s->warnings.n)
+			continue;
+		if (!first)
 			sb_addc(&sb, '\n');
+		first = false;
 		if (changes)
 			sb_printf(&sb, "%s:\n", s->title);
 		else
@@ -120,6 +124,18 @@ plan_render(const struct plan *p)
 			s->ops->render(s, &sb);
 	}
 	return sb_steal(&sb);
+}
+
+char *
+plan_render(const struct plan *p)
+{
+	return render(p, true);
+}
+
+char *
+plan_render_changes(const struct plan *p)
+{
+	return render(p, false);
 }
 
 /* The steps in the order they run: by phase, then as added. */

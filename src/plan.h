@@ -90,6 +90,8 @@ bool plan_changes_host(const struct plan *p);
 /* The plan for people: each step's title, notes, warnings and details.
  * Caller frees. */
 char *plan_render(const struct plan *p);
+/* As plan_render(), but only the steps that change something or warn. */
+char *plan_render_changes(const struct plan *p);
 /*
  * The plan in one line per step, in the order they run: what changes
  * and what already is as asked. Caller frees.
