@@ -41,12 +41,16 @@ apply_connect(struct cli *cli, const struct cfg *c)
 	return cli_connect(cli);
 }
 
-/* Where pools are read and changed: this host, or through libvirt. */
+/*
+ * Where pools are read and changed: the host tree of --root (or the
+ * demo's), this host for a local URI, else through libvirt.
+ */
 static struct host_info *
 apply_pools(struct cli *cli, struct virt_conn *conn, struct pages_target *t)
 {
 	memset(t, 0, sizeof(*t));
-	if (cli->demo || virt_uri_is_local(virt_uri(conn))) {
+	if (cli->demo || !root_is_host(cli->root) ||
+	    virt_uri_is_local(virt_uri(conn))) {
 		t->root = cli->root;
 		return host_read(cli->root, 0);
 	}

@@ -34,6 +34,7 @@ struct ini_entry {
 struct ini_section {
 	unsigned line;
 	char *header; /* between [ and ], NULL before the first section */
+	bool broken;  /* a line of it could not be read, or its header */
 	struct ini_entry *e;
 	size_t n;
 	size_t cap;
@@ -41,7 +42,7 @@ struct ini_section {
 
 struct cfg_error {
 	unsigned line;
-	bool syntax;
+	enum vs_code code;
 	char *msg;
 };
 
@@ -65,23 +66,34 @@ struct loader {
 };
 
 static void
-add_error(struct loader *ld, unsigned line, bool syntax, char *msg)
+add_error(struct loader *ld, unsigned line, enum vs_code code, char *msg)
 {
 	xgrow(&ld->err, &ld->caperr, ld->nerr + 1, sizeof(*ld->err));
 	ld->err[ld->nerr].line = line;
-	ld->err[ld->nerr].syntax = syntax;
+	ld->err[ld->nerr].code = code;
 	ld->err[ld->nerr++].msg = msg;
+}
+
+/* A line that could not be read: its section's missing keys are not
+ * reported as well. */
+static void
+syntax_error(struct loader *ld, char *msg)
+{
+	add_error(ld, ld->line, VS_ERR_PARSE, msg);
+	if (ld->nsec)
+		ld->sec[ld->nsec - 1].broken = true;
 }
 
 /* The error vs_error() just reported, now kept for line. */
 static void
 take_error(struct loader *ld, unsigned line)
 {
-	add_error(ld, line, false, xstrdup(vs_error_message()));
+	add_error(ld, line, vs_error_code(), xstrdup(vs_error_message()));
 	vs_error_reset();
 }
 
-#define ERR(ld, line, ...) add_error((ld), (line), false, xasprintf(__VA_ARGS__))
+#define ERR(ld, line, ...)                                                     \
+	add_error((ld), (line), VS_ERR_INVALID, xasprintf(__VA_ARGS__))
 
 /* ---- the first pass: lines, sections, keys ------------------------------- */
 
@@ -122,9 +134,9 @@ static void
 line_done(struct loader *ld)
 {
 	if (ld->kind == LINE_KEY && !ld->handled)
-		add_error(ld, ld->line, true,
-			  xasprintf(_("Expected NAME = VALUE, a [section] or "
-				      "a comment (starting with ; or #).")));
+		syntax_error(ld, xasprintf(_("Expected NAME = VALUE, a "
+					     "[section] or a comment "
+					     "(starting with ; or #).")));
 	ld->kind = LINE_NONE;
 }
 
@@ -159,24 +171,23 @@ reader(char *str, int num, void *stream)
 		n--;
 	ld->kind = LINE_BLANK;
 	if (memchr(start, '\0', n)) {
-		add_error(ld, ld->line, true,
-			  xasprintf(_("The line holds a NUL byte: this is not "
-				      "a text file.")));
+		syntax_error(ld, xasprintf(_("The line holds a NUL byte: this "
+					     "is not a text file.")));
 		n = 0;
 	} else if (n > (size_t)num - 2) {
-		add_error(ld, ld->line, true,
-			  xasprintf(_("The line is %1$zu bytes long; lines "
-				      "may be at most %2$d."),
-				    n, num - 2));
+		syntax_error(ld, xasprintf(_("The line is %1$zu bytes long; "
+					     "lines may be at most %2$d."),
+					   n, num - 2));
 		n = 0;
 	} else if (n && start[0] == '[') {
 		const char *close = header_end(start, n);
 
 		if (!close) {
-			add_error(ld, ld->line, true,
-				  xasprintf(_("A section header needs its "
-					      "closing ], as in [share vm1 "
-					      "data].")));
+			/* Its keys belong to no section we know. */
+			section_add(ld, ld->line, NULL)->broken = true;
+			syntax_error(ld, xasprintf(_("A section header needs "
+						     "its closing ], as in "
+						     "[share vm1 data].")));
 			n = 0;
 		} else {
 			AUTOFREE char *h = xstrndup(start + 1,
@@ -397,10 +408,11 @@ read_hugepages(struct loader *ld, const struct ini_section *s, char **args)
 			unknown_key(ld, s, &s->e[i], "[hugepages SIZE]",
 				    "pages");
 	if (!(v = entry_value(s, "pages", &line))) {
-		ERR(ld, s->line,
-		    _("[%s] needs pages = N: the fewest pages the pool must "
-		      "have."),
-		    section_label(s));
+		if (!s->broken)
+			ERR(ld, s->line,
+			    _("[%s] needs pages = N: the fewest pages the "
+			      "pool must have."),
+			    section_label(s));
 		ok = false;
 	} else if (str_to_u64(v, &pool.pages) < 0 || !pool.pages) {
 		ERR(ld, line,
@@ -543,6 +555,9 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 		take_error(ld, s->line);
 		ok = false;
 	}
+	/* A line of the section was lost: what seems missing may be there. */
+	if (s->broken)
+		ok = false;
 	if (ok && !sh.absent && r->daemon == SHARE_DAEMON_LIBVIRT &&
 	    !r->share.dir) {
 		ERR(ld, s->line,
@@ -595,6 +610,8 @@ read_section(struct loader *ld, const struct ini_section *s)
 	char *words[3] = {NULL, NULL, NULL};
 	int n;
 
+	if (!s->header && (s->broken || !s->n))
+		return;
 	if (!s->header) {
 		ERR(ld, s->e[0].line,
 		    _("'%s' comes before any section: put it in the section "
@@ -682,7 +699,7 @@ static void
 report_errors(struct loader *ld)
 {
 	struct strbuf sb = STRBUF_INIT;
-	bool syntax = false;
+	enum vs_code code;
 
 	/* qsort is not stable: order ties by when they were found. */
 	for (size_t i = 1; i < ld->nerr; i++)
@@ -694,12 +711,16 @@ report_errors(struct loader *ld)
 			ld->err[j] = ld->err[j - 1];
 			ld->err[j - 1] = t;
 		}
+	/* The first error says how it failed (exit status), as alone. */
+	code = ld->err[0].code;
+	for (size_t i = 0; i < ld->nerr; i++)
+		if (ld->err[i].code == VS_ERR_PARSE)
+			code = VS_ERR_PARSE;
 	if (ld->nerr > 1)
 		sb_printf(&sb,
 			  _("%1$s has %2$zu errors; nothing was changed:\n"),
 			  ld->file, ld->nerr);
 	for (size_t i = 0; i < ld->nerr; i++) {
-		syntax |= ld->err[i].syntax;
 		if (ld->err[i].line)
 			sb_printf(&sb, "%s:%u: %s", ld->file, ld->err[i].line,
 				  ld->err[i].msg);
@@ -709,7 +730,7 @@ report_errors(struct loader *ld)
 			sb_addc(&sb, '\n');
 		free(ld->err[i].msg);
 	}
-	vs_error(syntax ? VS_ERR_PARSE : VS_ERR_INVALID, "%s", sb_str(&sb));
+	vs_error(code, "%s", sb_str(&sb));
 	sb_clear(&sb);
 	ld->nerr = 0;
 }
@@ -807,15 +828,22 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 	       struct plan *p)
 {
 	struct strlist keep = {0};
+	bool present = false;
 
 	if (plan_domain(p, plan_target_libvirt(env->conn, d->name)) < 0) {
 		take_error(ld, d->line);
 		return;
 	}
-	if (d->backing_given &&
+	for (size_t i = 0; i < c->nshares; i++)
+		present |= STREQ(c->shares[i].domain, d->name) &&
+			   !c->shares[i].absent;
+	/* Once for the domain: as asked, else chosen when it gets shares. */
+	if ((d->backing_given || present) &&
 	    plan_backing(p, plan_target_libvirt(env->conn, d->name),
-			 &d->backing, env->in) < 0)
+			 d->backing_given ? &d->backing : NULL, env->in) < 0) {
 		take_error(ld, d->line);
+		return;
+	}
 	for (size_t i = 0; i < c->nshares; i++) {
 		const struct cfg_share *s = &c->shares[i];
 		struct share_request r;
@@ -831,10 +859,8 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 		} else {
 			share_request_copy(&r, &s->req);
 			/* The domain's backing is in place already. */
-			if (d->backing_given) {
-				domxml_backing_clear(&r.backing);
-				r.backing_given = true;
-			}
+			domxml_backing_clear(&r.backing);
+			r.backing_given = true;
 			rc = plan_share(p,
 					plan_target_libvirt(env->conn, d->name),
 					&r, env->in, env->root);

@@ -570,6 +570,8 @@ plan(const struct host_info *h, const struct host_pool *pool,
 		*want = req->count > UINT64_MAX - before
 			    ? UINT64_MAX
 			    : before + req->count;
+	else if (req->op == PAGES_GROW)
+		*want = req->count > before ? req->count : before;
 	else
 		*want = req->count;
 	if (*want < before && before - *want > can)

@@ -81,6 +81,7 @@ enum pages_op {
 	PAGES_SET,  /* make the pool count pages */
 	PAGES_ADD,  /* add count pages */
 	PAGES_FREE, /* release count free pages; 0: every free page */
+	PAGES_GROW, /* make the pool at least count pages, never smaller */
 };
 
 struct pages_request {

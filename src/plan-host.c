@@ -68,22 +68,13 @@ pages_step_apply(struct plan_step *s, const struct plan_ctx *ctx,
 	struct pages_step *ps = s->data;
 	struct pages_target t = pages_target_of(ps);
 	AUTOPTR(host_info) h = pages_host(ps);
-	const struct host_pool *pool;
 	AUTOFREE char *name = pool_name(&ps->req);
 
-	if (!h)
+	/* PAGES_GROW: a pool grown meanwhile is left as it is. */
+	if (!h || pages_apply(h, &t, &ps->req, &ps->res) < 0)
 		return -1;
-	pool = ps->req.node >= 0
-		   ? host_node_pool_find(h, ps->req.node, ps->req.size_kib)
-		   : host_pool_find(h, ps->req.size_kib);
-	/* Grown by someone else meanwhile: never shrink it. */
-	if (pool && pool->total >= ps->req.count) {
-		memset(&ps->res, 0, sizeof(ps->res));
-		ps->res.before = ps->res.want = ps->res.after = pool->total;
+	if (ps->res.after == ps->res.before)
 		return 0;
-	}
-	if (pages_apply(h, &t, &ps->req, &ps->res) < 0)
-		return -1;
 	strlist_take(done, xasprintf(_("Hugepages: %1$s has %2$llu pages now; "
 				       "it had %3$llu."),
 				     name, (unsigned long long)ps->res.after,
@@ -147,7 +138,7 @@ plan_pages(struct plan *p, const struct pages_target *t,
 
 	ps->root = t->root ? xstrdup(t->root) : NULL;
 	ps->conn = t->conn;
-	ps->req.op = PAGES_SET;
+	ps->req.op = PAGES_GROW;
 	ps->req.size_kib = size_kib;
 	ps->req.node = node;
 	ps->req.count = pages;
@@ -155,9 +146,6 @@ plan_pages(struct plan *p, const struct pages_target *t,
 		pages_step_free(ps);
 		return -1;
 	}
-	/* At least that many: a larger pool is left as it is. */
-	if (ps->planned.before >= pages)
-		ps->planned.want = ps->planned.before;
 	name = pool_name(&ps->req);
 	s = plan_step_add(p, &pages_step_ops, ps,
 			  xasprintf(_("Hugepages: %1$s, at least %2$llu"),
@@ -171,11 +159,19 @@ plan_pages(struct plan *p, const struct pages_target *t,
 				 "changed."),
 			       name, (unsigned long long)ps->planned.before,
 			       (unsigned long long)pages, mem));
-	strlist_take(&s->notes,
-		     xasprintf(_("The pool is not made persistent: at boot, "
-				 "reserve it with 'virtshare pages alloc %1$s "
-				 "%2$llu --persist'."),
-			       size, (unsigned long long)pages));
+	if (node >= 0)
+		strlist_take(&s->notes,
+			     xasprintf(_("The pool is not made persistent: at "
+					 "boot, reserve it with 'virtshare "
+					 "pages alloc %1$s %2$llu --node %3$d "
+					 "--persist'."),
+				       size, (unsigned long long)pages, node));
+	else
+		strlist_take(&s->notes,
+			     xasprintf(_("The pool is not made persistent: at "
+					 "boot, reserve it with 'virtshare "
+					 "pages alloc %1$s %2$llu --persist'."),
+				       size, (unsigned long long)pages));
 	return 0;
 }
 

@@ -1495,12 +1495,33 @@ fail:
 	return -1;
 }
 
+/* The backing backing_choose() picks, with its reasons as notes; NULL
+ * reported. */
+static const struct domxml_backing *
+choose(const struct inspection *in, struct domain_edit *e,
+       struct backing_choice *choice)
+{
+	static const struct inspection none;
+	const struct domxml_backing *b;
+
+	if (backing_choose(in ? in : &none, e->d, choice) < 0)
+		return NULL;
+	b = &choice->chosen;
+	strlist_add(&e->notes, choice->why);
+	for (size_t i = 0; b->kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS;
+	     i++)
+		if (choice->options[i].kind != b->kind)
+			strlist_take(&e->notes,
+				     xasprintf(_("Also weighed: %s"),
+					       choice->options[i].reason));
+	return b;
+}
+
 int
 plan_share(struct plan *p, struct plan_target *t,
 	   const struct share_request *r, const struct inspection *in,
 	   const char *root)
 {
-	static const struct inspection none;
 	struct domain_edit e;
 	struct backing_choice choice = {0};
 	const struct domxml_backing *b = &r->backing;
@@ -1528,20 +1549,8 @@ plan_share(struct plan *p, struct plan_target *t,
 	}
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
-	if (!r->backing_given) {
-		if (backing_choose(in ? in : &none, e.d, &choice) < 0)
-			goto out;
-		b = &choice.chosen;
-		strlist_add(&e.notes, choice.why);
-		for (size_t i = 0; b->kind != DOMXML_BACKING_KEEP &&
-				   i < BACKING_NOPTIONS;
-		     i++)
-			if (choice.options[i].kind != b->kind)
-				strlist_take(
-				    &e.notes,
-				    xasprintf(_("Also weighed: %s"),
-					      choice.options[i].reason));
-	}
+	if (!r->backing_given && !(b = choose(in, &e, &choice)))
+		goto out;
 	if (serve) {
 		if (serve_prepare(&e, r, root, &socket, &rec, &spec) < 0)
 			goto out;
@@ -1642,6 +1651,8 @@ plan_backing(struct plan *p, struct plan_target *t,
 {
 	struct domain_edit e;
 	struct domxml_env env = {0};
+	struct backing_choice choice = {0};
+	int ret = -1;
 
 	if (is_libvirt(t) && in && in->have_virt) {
 		env.libvirt_version = in->virt.daemon_version
@@ -1651,14 +1662,17 @@ plan_backing(struct plan *p, struct plan_target *t,
 	}
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
-	if (domxml_backing_set(e.d, b, &env, &e.notes) < 0 ||
-	    domxml_check_shared(e.d) < 0 ||
-	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) < 0) {
+	if ((b || (b = choose(in, &e, &choice))) &&
+	    domxml_backing_set(e.d, b, &env, &e.notes) == 0 &&
+	    domxml_check_shared(e.d) == 0 &&
+	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) == 0)
+		ret = 0;
+	if (ret == 0)
+		edit_commit(p, &e);
+	else
 		edit_abort(&e);
-		return -1;
-	}
-	edit_commit(p, &e);
-	return 0;
+	backing_choice_clear(&choice);
+	return ret;
 }
 
 int

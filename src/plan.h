@@ -250,7 +250,8 @@ int plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
 int plan_prune(struct plan *p, struct plan_target *t,
 	       const struct strlist *keep);
 /*
- * Make guest memory shared the way b says, with no share to add. As
+ * Make guest memory shared the way b says (NULL: the one
+ * backing_choose() picks from in), with no share to add. As
  * plan_share().
  */
 int plan_backing(struct plan *p, struct plan_target *t,
