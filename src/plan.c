@@ -204,7 +204,7 @@ plan_json(const struct plan *p, struct json *j)
 	json_arr_end(j);
 }
 
-/* "a", "a and b", "a, b and c": the titles of a list of steps. */
+/* "a", "a and b", "a, b and c" from a list filled in reverse. */
 static char *
 titles(const struct strlist *l)
 {
@@ -216,7 +216,7 @@ titles(const struct strlist *l)
 			sb_add(&sb, _(" and "));
 		else if (i)
 			sb_add(&sb, ", ");
-		sb_add(&sb, l->v[i]);
+		sb_add(&sb, l->v[l->n - 1 - i]);
 	}
 	return sb_steal(&sb);
 }
@@ -235,6 +235,7 @@ take_back(struct plan_step **order, size_t failed,
 	AUTOFREE char *back = NULL, *kept = NULL;
 	struct strlist reverted = {0}, stuck = {0};
 	struct strbuf msg = STRBUF_INIT;
+	const char *sep;
 	size_t k = failed;
 
 	while (k-- > 0) {
@@ -250,14 +251,18 @@ take_back(struct plan_step **order, size_t failed,
 			strlist_add(&reverted, s->title);
 		}
 	}
+	/* A message of several lines (a daemon's log) ends with one. */
+	sep = strchr(first, '\n') ? "\n" : " ";
 	sb_add(&msg, first);
 	if (reverted.n) {
 		back = titles(&reverted);
-		sb_printf(&msg, _(" Taken back, as before: %s."), back);
+		sb_add(&msg, sep);
+		sb_printf(&msg, _("Taken back, as before: %s."), back);
 	}
 	if (stuck.n) {
 		kept = titles(&stuck);
-		sb_printf(&msg, _(" Taking back failed, so these stay changed: "
+		sb_add(&msg, sep);
+		sb_printf(&msg, _("Taking back failed, so these stay changed: "
 				  "%s."),
 			  kept);
 	}

@@ -38,3 +38,8 @@ check_PROGRAMS += tests/unit/launch-probe
 tests_unit_launch_probe_SOURCES = tests/unit/launch-probe.c
 tests_unit_launch_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/daemon
 tests_unit_launch_probe_LDADD = tests/daemon/libvuclient.a
+
+# INI files applied on the test driver, twice, with fake-fsd as daemon.
+unit_tests += tests/unit/test-apply
+tests_unit_test_apply_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_apply_LDADD = $(VS_CORE_LIBS)

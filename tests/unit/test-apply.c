@@ -1,0 +1,378 @@
+/* test-apply.c: INI files planned and applied on the test driver, twice,
+ * with daemons (fake-fsd), removals, prune and failures half-way */
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* src/config.h, not autoconf's config.h of the build tree (-I.). */
+#include "../../src/config.h"
+#include "error.h"
+#include "launch.h"
+#include "tap.h"
+
+/*
+ * The test driver keeps its domains as long as the connection: every
+ * apply of this file happens on one connection, in this one process
+ * (tests/data/apply/node.xml, the domains of the golden INI cases).
+ */
+static struct virt_conn *conn;
+static const char *srcdir;
+static char *root;   /* the host tree: its pools and qemu.conf */
+static char *tmp;    /* state, run directory, directories to share:
+		      * share, data, build (the shares' directories are
+		      * this host's, where the daemons run) */
+static char *owner;  /* socket_user = ..., socket_group = ... for us */
+static struct inspection *in;
+
+/* Plan text as a file would hold it; -1 with the error, else 0 or 1
+ * (whether it changed anything). */
+static int
+apply_text(const char *text, bool *changes, char **error)
+{
+	AUTOPTR(cfg) c = cfg_parse("test.ini", text, strlen(text));
+	AUTOPTR(plan) p = plan_new();
+	AUTOPTR(host_info) pools = host_read(root, 0);
+	AUTOFREE char *statedir = xasprintf("%s/state", tmp);
+	struct plan_ctx ctx = {.statedir = statedir};
+	struct cfg_env env = {
+		.conn = conn,
+		.in = in,
+		.root = "/",
+		.pools = pools,
+		.pages = {.root = root},
+	};
+	struct strlist done = {0};
+	int rc = -1;
+
+	*changes = false;
+	if (error)
+		*error = NULL;
+	if (c && cfg_plan(c, &env, p) == 0) {
+		*changes = plan_changes(p);
+		rc = plan_apply(p, &ctx, &done);
+	}
+	if (rc < 0 && error)
+		*error = xstrdup(vs_error_message());
+	if (rc < 0)
+		tap_diag("  %s", vs_error_message());
+	vs_error_reset();
+	strlist_clear(&done);
+	return rc;
+}
+
+static char *
+xml_of(const char *domain)
+{
+	return virt_domain_xml(conn, domain, true);
+}
+
+static bool
+has(const char *s, const char *part)
+{
+	return s && strstr(s, part);
+}
+
+static enum launch_state
+daemon_state(const char *name)
+{
+	AUTOPTR(launch_status) st = launch_status_read(name);
+
+	vs_error_reset();
+	return st ? st->state : LAUNCH_STOPPED;
+}
+
+static const char site[] =
+    "[domain vm1]\n"
+    "backing = memfd\n"
+    "\n"
+    "[share vm1 data]\n"
+    "dir = %1$s/data\n"
+    "cache = always\n"
+    "\n"
+    "[share vm1 served]\n"
+    "daemon = external\n"
+    "dir = %1$s/share\n"
+    "cache = auto\n"
+    "%2$s"
+    "\n"
+    "[domain vm2]\n"
+    "backing = numa\n"
+    "\n"
+    "[share vm2 data]\n"
+    "dir = %1$s/data\n"
+    "\n"
+    "[share vm3 build]\n"
+    "state = absent\n";
+
+static void
+test_twice(void)
+{
+	AUTOFREE char *text = xasprintf(site, tmp, owner);
+	AUTOFREE char *vm1 = NULL, *vm2 = NULL, *vm3 = NULL, *again = NULL;
+	bool changes;
+
+	tap_ok(apply_text(text, &changes, NULL) == 0 && changes,
+	       "apply: planned and applied");
+	vm1 = xml_of("vm1");
+	vm2 = xml_of("vm2");
+	vm3 = xml_of("vm3");
+	tap_ok(has(vm1, "<source type='memfd'/>") &&
+	       has(vm1, "/data'/>") &&
+	       has(vm1, "<cache mode='always'/>"),
+	       "vm1: memfd memory and the share of /srv/data");
+	tap_ok(has(vm1, "/vm1-served.sock'/>") &&
+	       has(vm1, "<virtshare:share tag=\"served\"") &&
+	       has(vm1, "cache=\"auto\""),
+	       "vm1: the external share's socket and virtshare's record, as "
+	       "libvirt keeps them");
+	tap_ok(daemon_state("vm1-served") == LAUNCH_RUNNING,
+	       "its daemon runs (fake-fsd)");
+	tap_ok(!has(vm2, "memAccess='private'") && has(vm2, "/data'/>"),
+	       "vm2: every NUMA cell shared, the share added");
+	tap_ok(!has(vm3, "/srv/build") && has(vm3, "vm3-logs.sock"),
+	       "vm3: 'build' removed, 'logs' (not in the file) left alone");
+
+	tap_ok(apply_text(text, &changes, NULL) == 0 && !changes,
+	       "apply again: nothing to change");
+	again = xml_of("vm1");
+	tap_ok(again && STREQ(again, vm1), "and vm1 is byte for byte the same");
+	tap_ok(daemon_state("vm1-served") == LAUNCH_RUNNING,
+	       "the daemon still runs");
+}
+
+static void
+test_update_and_prune(void)
+{
+	AUTOFREE char *text = xasprintf(
+	    "[domain vm1]\n"
+	    "prune = yes\n"
+	    "[share vm1 served]\n"
+	    "daemon = external\n"
+	    "dir = %1$s/share\n"
+	    "cache = none\n"
+	    "%2$s",
+	    tmp, owner);
+	AUTOFREE char *vm1 = NULL;
+	AUTOPTR(launch_status) st = NULL;
+	bool changes;
+
+	tap_ok(apply_text(text, &changes, NULL) == 0 && changes,
+	       "prune and a new daemon option: applied");
+	vm1 = xml_of("vm1");
+	tap_ok(!has(vm1, "/data'/>") && has(vm1, "cache=\"none\""),
+	       "vm1: 'data' pruned, the record has cache=none");
+	st = launch_status_read("vm1-served");
+	tap_ok(st && st->state == LAUNCH_RUNNING && st->spec.cache &&
+	       STREQ(st->spec.cache, "none"),
+	       "the daemon was restarted with cache=none");
+	vs_error_reset();
+	tap_ok(apply_text(text, &changes, NULL) == 0 && !changes,
+	       "and again: nothing to change");
+}
+
+/*
+ * The second domain fails to be defined: the first is put back, and the
+ * error says so.
+ */
+static void
+test_failure_half_way(void)
+{
+	AUTOFREE char *text = xasprintf("[share vm1 more]\n"
+					"dir = %1$s/build\n"
+					"[share vm2 more]\n"
+					"dir = %1$s/build\n",
+					tmp);
+	AUTOPTR(cfg) c = cfg_parse("half.ini", text, strlen(text));
+	AUTOPTR(plan) p = plan_new();
+	AUTOFREE char *statedir = xasprintf("%s/state", tmp);
+	AUTOFREE char *vm1 = xml_of("vm1"), *vm2 = xml_of("vm2");
+	AUTOFREE char *changed = NULL, *vm1_after = NULL, *vm2_after = NULL;
+	AUTOFREE char *msg = NULL;
+	struct plan_ctx ctx = {.statedir = statedir};
+	struct cfg_env env = {.conn = conn, .in = in, .root = "/"};
+	struct strlist done = {0};
+	const char *at;
+
+	tap_ok(c && cfg_plan(c, &env, p) == 0 && plan_changes(p),
+	       "half.ini: both domains change");
+	/* Someone else changes vm2 after the plan was made. */
+	at = strstr(vm2, "</name>") + strlen("</name>");
+	changed = xasprintf("%.*s\n  <description>edited</description>%s",
+			    (int)(at - vm2), vm2, at);
+	tap_ok(virt_domain_define(conn, changed, true) == 0,
+	       "vm2 is changed by someone else meanwhile");
+	tap_ok(plan_apply(p, &ctx, &done) < 0 &&
+	       vs_error_code() == VS_ERR_CONFLICT,
+	       "apply fails on vm2");
+	msg = xstrdup(vs_error_message());
+	vs_error_reset();
+	tap_ok(has(msg, "changed while the plan was shown") &&
+	       has(msg, "Taken back, as before: Domain 'vm1'"),
+	       "the error says vm1 was taken back");
+	tap_diag("  %s", msg);
+	vm1_after = xml_of("vm1");
+	vm2_after = xml_of("vm2");
+	tap_ok(vm1_after && STREQ(vm1_after, vm1),
+	       "vm1 is exactly as before");
+	tap_ok(vm2_after && has(vm2_after, "edited") &&
+	       !has(vm2_after, "/build'/>"),
+	       "vm2 is as the other writer left it");
+	strlist_clear(&done);
+}
+
+/* The daemon fails to start after both domains were defined. */
+static void
+test_daemon_fails(void)
+{
+	AUTOFREE char *text = xasprintf("[share vm1 other]\n"
+					"dir = %1$s/build\n"
+					"[share vm2 broken]\n"
+					"daemon = external\n"
+					"dir = %1$s/share\n"
+					"%2$s",
+					tmp, owner);
+	AUTOFREE char *vm1 = xml_of("vm1"), *vm2 = xml_of("vm2");
+	AUTOFREE char *vm1_after = NULL, *vm2_after = NULL, *err = NULL;
+	bool changes;
+
+	setenv("FAKE_FSD_MODE", "fail", 1);
+	tap_ok(apply_text(text, &changes, &err) < 0 && changes,
+	       "the daemon of vm2's share fails to start: apply fails");
+	unsetenv("FAKE_FSD_MODE");
+	tap_ok(has(err, "Taken back, as before:") && has(err, "'vm1'") &&
+	       has(err, "'vm2'"),
+	       "the error says both domains were taken back");
+	vm1_after = xml_of("vm1");
+	vm2_after = xml_of("vm2");
+	tap_ok(vm1_after && STREQ(vm1_after, vm1) && vm2_after &&
+	       STREQ(vm2_after, vm2),
+	       "both domains are exactly as before");
+	tap_ok(daemon_state("vm2-broken") != LAUNCH_RUNNING,
+	       "no daemon is left running for it");
+}
+
+static void
+test_remove_external(void)
+{
+	const char *text = "[share vm1 served]\n"
+			   "state = absent\n";
+	AUTOFREE char *vm1 = NULL;
+	bool changes;
+
+	tap_ok(apply_text(text, &changes, NULL) == 0 && changes,
+	       "state = absent on the external share");
+	vm1 = xml_of("vm1");
+	tap_ok(!has(vm1, "vm1-served.sock") && !has(vm1, "virtshare:"),
+	       "its <filesystem> and virtshare's record are gone");
+	tap_ok(daemon_state("vm1-served") == LAUNCH_STOPPED,
+	       "its daemon was stopped");
+	tap_ok(apply_text(text, &changes, NULL) == 0 && !changes,
+	       "and again: nothing to change");
+}
+
+static void
+test_parse(void)
+{
+	const char *text = "[host]\n"
+			   "uri = qemu:///system\n"
+			   "[hugepages 1G@1]\n"
+			   "pages = 4\n"
+			   "[share vm1 data]\n"
+			   "dir = /srv/data\n"
+			   "tag = files\n"
+			   "[domain vm1]\n"
+			   "prune = yes\n"
+			   "backing = hugepages:2M@0\n"
+			   "[share vm2 data]\n"
+			   "state = absent\n";
+	AUTOPTR(cfg) c = cfg_parse("p.ini", text, strlen(text));
+
+	tap_ok(c && STREQ(c->uri, "qemu:///system") && c->uri_line == 2,
+	       "parse: the uri and its line");
+	tap_ok(c && c->npools == 1 && c->pools[0].size_kib == 1048576 &&
+	       c->pools[0].node == 1 && c->pools[0].pages == 4,
+	       "parse: [hugepages 1G@1] pages = 4");
+	tap_ok(c && c->ndomains == 2 && STREQ(c->domains[0].name, "vm1") &&
+	       c->domains[0].prune && c->domains[0].backing_given &&
+	       c->domains[0].backing.page_kib == 2048 &&
+	       STREQ(c->domains[1].name, "vm2") && !c->domains[1].prune,
+	       "parse: domains in the order first named");
+	tap_ok(c && c->nshares == 2 && STREQ(c->shares[0].req.share.tag,
+					       "files") &&
+	       c->shares[0].req.replace && c->shares[0].line == 5 &&
+	       c->shares[1].absent &&
+	       STREQ(c->shares[1].req.share.tag, "data"),
+	       "parse: shares, their tags and lines");
+	tap_ok(!cfg_parse("bad.ini", "[x]\n", 4) &&
+	       vs_error_code() == VS_ERR_INVALID &&
+	       has(vs_error_message(), "bad.ini:1: Unknown section [x]"),
+	       "parse: an error names the file and line");
+	vs_error_reset();
+}
+
+int
+main(void)
+{
+	AUTOFREE char *datadir = NULL, *uri = NULL;
+	AUTOFREE char *rundir = NULL, *fake = NULL, *cmd = NULL;
+	const char *builddir = getenv("top_builddir");
+	struct passwd *pw = getpwuid(getuid());
+	struct group *gr = getgrgid(getgid());
+	char tmpl[] = "/tmp/vs-apply-test.XXXXXX";
+
+	srcdir = getenv("top_srcdir");
+	if (!srcdir)
+		srcdir = ".";
+	if (!builddir)
+		builddir = ".";
+	root = xasprintf("%s/tests/data/hosts/numa-server", srcdir);
+	datadir = xasprintf("%s/templates", srcdir);
+	setenv("VIRTSHARE_DATADIR", datadir, 0);
+	if (!(tmp = mkdtemp(tmpl)) || !pw || !gr)
+		return 1;
+	rundir = xasprintf("%s/run", tmp);
+	fake = xasprintf("%s/tests/unit/fake-fsd", builddir);
+	for (const char *const *d = (const char *const[]){"share", "data",
+							   "build", NULL};
+	     *d; d++) {
+		AUTOFREE char *path = xasprintf("%s/%s", tmp, *d);
+
+		mkdir(path, 0755);
+	}
+	setenv("VIRTSHARE_RUNDIR", rundir, 1);
+	setenv("VIRTSHARE_FSD", fake, 1);
+	/* The test driver is not qemu:///session: name the owner. */
+	owner = xasprintf("socket_user = %s\nsocket_group = %s\n", pw->pw_name,
+			  gr->gr_name);
+	uri = xasprintf("test://%s/tests/data/apply/node.xml", srcdir);
+	if (!tap_ok((conn = virt_open(uri, 0)) != NULL, "open %s", uri))
+		return tap_done();
+	in = inspection_gather(root, conn, NULL, 0);
+	test_parse();
+	test_twice();
+	test_update_and_prune();
+	test_failure_half_way();
+	test_daemon_fails();
+	test_remove_external();
+	inspection_free(in);
+	virt_conn_free(conn);
+	/* Whatever a failure left running. */
+	{
+		struct launch_status **list = NULL;
+		int n = launch_list(&list);
+
+		for (int i = 0; i < n; i++)
+			launch_stop(list[i]->name, 0, NULL);
+		launch_status_list_free(list, n);
+	}
+	cmd = xasprintf("rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		tap_diag("could not remove %s", tmp);
+	free(root);
+	free(owner);
+	vs_error_reset();
+	return tap_done();
+}
