@@ -241,8 +241,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 
 /*
  * The words of a section header: blanks separate them, "double quotes"
- * keep blanks in one. Returns the count (at most max), or -1 for an
- * unclosed quote.
+ * keep blanks in one. Returns the count (only the first max are kept,
+ * caller frees), or -1 for an unclosed quote (none kept).
  */
 static int
 header_words(const char *h, char **words, int max)
@@ -259,8 +259,11 @@ header_words(const char *h, char **words, int max)
 		if (*h == '"') {
 			const char *q = strchr(h + 1, '"');
 
-			if (!q)
+			if (!q) {
+				for (int i = 0; i < n && i < max; i++)
+					free(steal_ptr(words[i]));
 				return -1;
+			}
 			sb_addn(&sb, h + 1, (size_t)(q - h - 1));
 			h = q + 1;
 		} else {

@@ -38,9 +38,14 @@ src_virtshare_SOURCES = \
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
-src/virtshare.1: src/virtshare.1.in
-	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
+man5_MANS = src/virtshare.ini.5
+MAN_SED = $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
 	    -e 's|@SYSCONFDIR@|$(sysconfdir)|g' \
-	    -e 's|@LOCALSTATEDIR@|$(localstatedir)|g' $(srcdir)/src/virtshare.1.in > $@
-CLEANFILES += src/virtshare.1
-EXTRA_DIST += src/virtshare.1.in
+	    -e 's|@LOCALSTATEDIR@|$(localstatedir)|g' \
+	    -e 's|@PKGDATADIR@|$(pkgdatadir)|g'
+src/virtshare.1: src/virtshare.1.in
+	$(AM_V_GEN)$(MKDIR_P) src && $(MAN_SED) $(srcdir)/src/virtshare.1.in > $@
+src/virtshare.ini.5: src/virtshare.ini.5.in
+	$(AM_V_GEN)$(MKDIR_P) src && $(MAN_SED) $(srcdir)/src/virtshare.ini.5.in > $@
+CLEANFILES += src/virtshare.1 src/virtshare.ini.5
+EXTRA_DIST += src/virtshare.1.in src/virtshare.ini.5.in

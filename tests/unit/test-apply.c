@@ -313,6 +313,66 @@ test_parse(void)
 	vs_error_reset();
 }
 
+/*
+ * The example files of templates/ini on the demo's test driver, each on
+ * a connection of its own: planned; those that change only definitions
+ * applied, then applied again with nothing to change.
+ */
+static void
+test_templates(void)
+{
+	static const struct {
+		const char *name;
+		bool daemons; /* starts virtshare-fsd: planned only */
+	} files[] = {
+		{"memfd", false},    {"file", false},    {"hugepages", false},
+		{"numa", false},     {"external", true}, {"session", true},
+	};
+	AUTOFREE char *demo = xasprintf("test://%s/templates/demo/node.xml",
+					srcdir);
+	AUTOFREE char *host = xasprintf("%s/templates/demo/host", srcdir);
+	AUTOFREE char *statedir = xasprintf("%s/state", tmp);
+	struct plan_ctx ctx = {.statedir = statedir};
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		AUTOFREE char *path = xasprintf("%s/templates/ini/%s.ini",
+						srcdir, files[i].name);
+		AUTOPTR(cfg) c = cfg_load(path);
+		AUTOPTR(virt_conn) dc = virt_open(demo, 0);
+		AUTOPTR(inspection) din = inspection_gather(host, dc, NULL, 0);
+		AUTOPTR(host_info) pools = host_read(host, 0);
+		struct cfg_env env = {.conn = dc, .in = din, .root = host,
+				      .pools = pools,
+				      .pages = {.root = host}};
+		AUTOPTR(plan) p = plan_new();
+		AUTOPTR(plan) again = plan_new();
+		struct strlist done = {0};
+
+		if (!tap_ok(c && dc && cfg_plan(c, &env, p) == 0 &&
+				plan_changes(p),
+			    "%s.ini: parsed and planned on the demo",
+			    files[i].name)) {
+			tap_diag("  %s", vs_error_message());
+			vs_error_reset();
+			continue;
+		}
+		if (files[i].daemons) {
+			tap_ok(plan_changes_host(p),
+			       "%s.ini: starts a daemon (planned only)",
+			       files[i].name);
+			continue;
+		}
+		tap_ok(!plan_changes_host(p) &&
+			   plan_apply(p, &ctx, &done) == 0 &&
+			   cfg_plan(c, &env, again) == 0 &&
+			   !plan_changes(again),
+		       "%s.ini: applied, and again changes nothing",
+		       files[i].name);
+		strlist_clear(&done);
+		vs_error_reset();
+	}
+}
+
 int
 main(void)
 {
@@ -357,6 +417,7 @@ main(void)
 	test_failure_half_way();
 	test_daemon_fails();
 	test_remove_external();
+	test_templates();
 	inspection_free(in);
 	virt_conn_free(conn);
 	/* Whatever a failure left running. */
