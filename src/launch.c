@@ -1717,6 +1717,26 @@ launch_stop(const char *name, int grace_ms, bool *was_running)
 	return rc;
 }
 
+int
+launch_forget(const char *name, int grace_ms, bool *was_running)
+{
+	struct paths p = {0};
+	struct launch_status *st = NULL;
+	int lock = share_lock_name(name, &p, &st);
+	int rc = -1;
+
+	if (lock >= 0 && stop_locked(&p, st, grace_ms, was_running) == 0) {
+		unlink(p.record);
+		unlink(p.pid_file);
+		unlink(p.lock);
+		rc = 0;
+	}
+	close_fd(&lock);
+	launch_status_free(st);
+	paths_clear(&p);
+	return rc;
+}
+
 struct launch_status *
 launch_restart(const char *name, int grace_ms, int timeout_ms)
 {

@@ -190,6 +190,13 @@ struct launch_status *launch_ensure(const struct launch_spec *spec,
 int launch_stop(const char *name, int grace_ms, bool *was_running);
 
 /*
+ * As launch_stop(), then forget the share: its record, pid file and lock
+ * go, its log stays. For a share removed from its domain, so that its
+ * record names nothing any more. Returns 0 or -1 (reported).
+ */
+int launch_forget(const char *name, int grace_ms, bool *was_running);
+
+/*
  * Stop the share's daemon if it runs, then start it again from its
  * record; timeout_ms as spec->timeout_ms. Returns the new status (caller
  * frees) or NULL (reported).

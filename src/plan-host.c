@@ -188,6 +188,7 @@ struct daemon_step {
 	bool had_prev;           /* replacing one that ran with prev */
 	struct launch_spec prev;
 	bool stopped;            /* stop: it ran and was stopped */
+	struct launch_spec ran;  /* stop: what it served, to start again */
 };
 
 static void
@@ -202,6 +203,7 @@ daemon_step_free(void *data)
 	free(ds->tag);
 	launch_spec_clear(&ds->spec);
 	launch_spec_clear(&ds->prev);
+	launch_spec_clear(&ds->ran);
 	free(ds);
 }
 
@@ -276,9 +278,15 @@ daemon_stop_apply(struct plan_step *s, const struct plan_ctx *ctx,
 		  struct strlist *done)
 {
 	struct daemon_step *ds = s->data;
+	AUTOPTR(launch_status) st = launch_status_read(ds->name);
 	bool was = false;
 
-	if (launch_stop(ds->name, 0, &was) < 0)
+	if (!st)
+		return -1;
+	launch_spec_clear(&ds->ran);
+	launch_spec_copy(&ds->ran, &st->spec);
+	/* The share is gone: so is its record, which would name it still. */
+	if (launch_forget(ds->name, 0, &was) < 0)
 		return -1;
 	ds->stopped = was;
 	if (was)
@@ -296,7 +304,7 @@ daemon_stop_revert(struct plan_step *s, const struct plan_ctx *ctx)
 
 	if (!ds->stopped)
 		return 0;
-	st = launch_restart(ds->name, 0, 0);
+	st = launch_start(&ds->ran);
 	return st ? 0 : -1;
 }
 
@@ -455,8 +463,7 @@ plan_daemon_stop(struct plan *p, const char *socket, const char *domain,
 		return -1;
 	/* Not started by virtshare for this share: not ours to stop. */
 	if (!st || !st->spec.domain || !STREQ(st->spec.domain, domain) ||
-	    !st->spec.tag || !STREQ(st->spec.tag, tag) ||
-	    st->state == LAUNCH_STOPPED)
+	    !st->spec.tag || !STREQ(st->spec.tag, tag))
 		return 0;
 	ds = xcalloc(1, sizeof(*ds));
 	ds->name = steal_ptr(name);
@@ -475,10 +482,11 @@ plan_daemon_stop(struct plan *p, const char *socket, const char *domain,
 				       ds->name, domain, tag));
 	else if (st->state == LAUNCH_RUNNING)
 		strlist_add(&s->notes, _("Stops it once the domain is defined "
-					 "without the share."));
+					 "without the share, and forgets the "
+					 "share's record."));
 	else
-		strlist_add(&s->notes, _("Removes the files its exited daemon "
-					 "left."));
+		strlist_add(&s->notes, _("Forgets the share's record (and the "
+					 "files of its exited daemon)."));
 	return 0;
 }
 

@@ -288,8 +288,9 @@ int plan_daemon_start(struct plan *p, const struct launch_spec *spec,
 		      bool domain_active);
 /*
  * The change that stops the daemon virtshare started on socket for
- * domain's share tag, if any, once the domains are defined; left running
- * with a warning while domain_active. Returns 0, or -1 after reporting.
+ * domain's share tag, if any, once the domains are defined, and forgets
+ * its record (launch_forget()); left running with a warning while
+ * domain_active. Returns 0, or -1 after reporting.
  */
 int plan_daemon_stop(struct plan *p, const char *socket, const char *domain,
 		     const char *tag, bool domain_active);
