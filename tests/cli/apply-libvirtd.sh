@@ -71,14 +71,15 @@ domain_xml() {
 </domain>
 EOF
 }
-define() {	# define NAME [EMULATOR]
-	DOMS+=("$1")
+define() {	# define NAME [EMULATOR] (check runs it in a subshell: the
+	# caller adds NAME to DOMS)
 	domain_xml "$@" > "$TESTTMP/$1.xml"
 	timeout 60 virsh -c $URI define "$TESTTMP/$1.xml" > /dev/null
 }
 
 # ---- share --socket and unshare -------------------------------------------
 S=vs-ext-$$
+DOMS+=("$S")
 check "define $S" define $S
 sock=$VIRTSHARE_RUNDIR/s-data.sock
 out=$(timeout 60 "$VIRTSHARE" -c $URI share $S --tag data --dir "$TESTTMP/share" \
@@ -142,6 +143,7 @@ check "unshare stops it again" grep -q "^Stopped virtshare-fsd" <<< "$out"
 A=vs-apply-a-$$
 B=vs-apply-b-$$
 ln -s /usr/bin/qemu-system-x86_64 "$TESTTMP/qemu"
+DOMS+=("$A" "$B")
 check "define $A" define $A
 check "define $B (its emulator a link)" define $B "$TESTTMP/qemu"
 cat > "$TESTTMP/site.ini" <<EOF
