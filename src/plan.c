@@ -95,14 +95,18 @@ plan_changes_host(const struct plan *p)
 	return false;
 }
 
+static struct plan_step **run_order(const struct plan *p);
+
+/* The steps in the order they run. */
 static char *
 render(const struct plan *p, bool all)
 {
+	AUTOFREE struct plan_step **order = run_order(p);
 	struct strbuf sb = STRBUF_INIT;
 	bool first = true;
 
-	for (size_t i = 0; i < p->n; i++) {
-		const struct plan_step *s = p->steps[i];
+	for (size_t i = 0; order[i]; i++) {
+		const struct plan_step *s = order[i];
 		bool changes = s->ops->changes(s);
 
 		if (!all && !changes && !s->warnings.n)
@@ -1484,6 +1488,9 @@ serve_prepare(const struct domain_edit *e, const struct share_request *r,
 				  : launch_default_socket(t->domain, tag);
 	if (!*socket || domxml_source_dir_check(merged.dir, root) < 0)
 		goto fail;
+	free(merged.domain);
+	free(merged.tag);
+	free(merged.socket);
 	merged.domain = xstrdup(t->domain);
 	merged.tag = xstrdup(tag);
 	merged.socket = xstrdup(*socket);

@@ -87,8 +87,8 @@ struct plan_step *plan_step_at(const struct plan *p, size_t i);
 bool plan_changes(const struct plan *p);
 /* Whether any step that would change something changes the host. */
 bool plan_changes_host(const struct plan *p);
-/* The plan for people: each step's title, notes, warnings and details.
- * Caller frees. */
+/* The plan for people: each step's title, notes, warnings and details,
+ * in the order they run. Caller frees. */
 char *plan_render(const struct plan *p);
 /* As plan_render(), but only the steps that change something or warn. */
 char *plan_render_changes(const struct plan *p);

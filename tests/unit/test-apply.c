@@ -4,7 +4,10 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* src/config.h, not autoconf's config.h of the build tree (-I.). */
@@ -313,6 +316,72 @@ test_parse(void)
 	vs_error_reset();
 }
 
+/* Connect to a UNIX socket as QEMU would; the fd, or -1. */
+static int
+front_end(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		close_fd(&fd);
+	return fd;
+}
+
+/*
+ * A running guest connected to its daemon: new options do not restart
+ * it, removing the share does not stop it; both say so.
+ */
+static void
+test_running_guest(void)
+{
+	AUTOFREE char *text = xasprintf("[share \"web server\" data]\n"
+					"daemon = external\n"
+					"dir = %1$s/share\n"
+					"%2$s",
+					tmp, owner);
+	AUTOFREE char *sock = xasprintf("%s/run/web\\x20server-data.sock",
+					tmp);
+	AUTOFREE char *changed = NULL, *msg = NULL;
+	AUTOPTR(launch_status) before = NULL;
+	AUTOPTR(launch_status) after = NULL;
+	AUTOPTR(plan) p = plan_new();
+	AUTOPTR(cfg) c = NULL;
+	struct cfg_env env = {.conn = conn, .in = in, .root = "/"};
+	bool changes;
+	int fd;
+
+	tap_ok(apply_text(text, &changes, NULL) == 0 && changes,
+	       "running 'web server': its external share applied");
+	before = launch_status_read("web\\x20server-data");
+	vs_error_reset();
+	fd = front_end(sock);
+	tap_ok(before && before->state == LAUNCH_RUNNING && fd >= 0,
+	       "its daemon runs, and a front end connects");
+	changed = xasprintf("%scache = none\n", text);
+	c = cfg_parse("running.ini", changed, strlen(changed));
+	tap_ok(c && cfg_plan(c, &env, p) == 0 && plan_changes(p) &&
+	       !plan_changes_host(p),
+	       "new daemon options: the domain changes, the daemon does not");
+	msg = plan_render(p);
+	tap_ok(has(msg, "serves the running guest with other options") &&
+	       has(msg, "virtshare daemon start web server data"),
+	       "and the plan says when they apply");
+	tap_ok(apply_text(changed, &changes, NULL) == 0 && changes,
+	       "applied");
+	after = launch_status_read("web\\x20server-data");
+	vs_error_reset();
+	tap_ok(after && after->pid == before->pid,
+	       "the connected daemon was left running");
+	tap_ok(apply_text("[share \"web server\" data]\nstate = absent\n",
+			  &changes, NULL) == 0 &&
+	       changes && daemon_state("web\\x20server-data") ==
+			      LAUNCH_RUNNING,
+	       "share removed while the guest runs: its daemon keeps serving");
+	close_fd(&fd);
+}
+
 /*
  * The example files of templates/ini on the demo's test driver, each on
  * a connection of its own: planned; those that change only definitions
@@ -417,6 +486,7 @@ main(void)
 	test_failure_half_way();
 	test_daemon_fails();
 	test_remove_external();
+	test_running_guest();
 	test_templates();
 	inspection_free(in);
 	virt_conn_free(conn);
