@@ -162,7 +162,8 @@ reader(char *str, int num, void *stream)
 	ld->pos = (size_t)(end - ld->text) + (nl ? 1 : 0);
 	ld->line++;
 	ld->handled = false;
-	if (ld->line == 1 && end - start >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0)
+	if (ld->line == 1 && end - start >= 3 &&
+	    memcmp(start, "\xef\xbb\xbf", 3) == 0)
 		start += 3;
 	while (start < end && isspace((unsigned char)*start))
 		start++;
@@ -190,8 +191,8 @@ reader(char *str, int num, void *stream)
 						     "[share vm1 data].")));
 			n = 0;
 		} else {
-			AUTOFREE char *h = xstrndup(start + 1,
-						    (size_t)(close - start - 1));
+			size_t hn = (size_t)(close - start - 1);
+			AUTOFREE char *h = xstrndup(start + 1, hn);
 
 			section_add(ld, ld->line, str_trim(h));
 			ld->kind = LINE_SECTION;

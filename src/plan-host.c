@@ -437,10 +437,10 @@ plan_daemon_start(struct plan *p, const struct launch_spec *spec,
 					 "waiting for QEMU to connect."),
 				       spec->dir, spec->socket));
 	strlist_take(&s->notes,
-		     xasprintf(_("The socket is for %1$s%2$s%3$s, mode %4$s; the "
-				 "daemon exits when QEMU disconnects: 'virtshare "
-				 "daemon start %5$s %6$s' starts it for the next "
-				 "boot."),
+		     xasprintf(_("The socket is for %1$s%2$s%3$s, mode %4$s; "
+				 "the daemon exits when QEMU disconnects: "
+				 "'virtshare daemon start %5$s %6$s' starts "
+				 "it for the next boot."),
 			       spec->socket_user ? spec->socket_user : "?",
 			       spec->socket_group ? ":" : "",
 			       spec->socket_group ? spec->socket_group : "",
@@ -567,7 +567,8 @@ plan_daemon_spec(struct virt_conn *c, const char *domain, const char *tag,
 				   "itself when the guest starts. virtshare "
 				   "runs daemons for <source socket> shares "
 				   "only."),
-				 tag, domain, shares[i].dir ? shares[i].dir : "");
+				 tag, domain,
+				 shares[i].dir ? shares[i].dir : "");
 			goto out;
 		}
 		for (size_t k = 0; k < nrec; k++)

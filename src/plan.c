@@ -1174,12 +1174,14 @@ opt_take(const struct opt_dest *dest, const void *scratch, void *into)
 		*(char **)to = xstrdup(*(const char *const *)from);
 		return;
 	case T_IDMAP:
-		d->uid = xrealloc(d->uid, (d->nuid + s->nuid) * sizeof(*d->uid));
+		d->uid = xrealloc(d->uid,
+				  (d->nuid + s->nuid) * sizeof(*d->uid));
 		if (s->nuid)
 			memcpy(d->uid + d->nuid, s->uid,
 			       s->nuid * sizeof(*s->uid));
 		d->nuid += s->nuid;
-		d->gid = xrealloc(d->gid, (d->ngid + s->ngid) * sizeof(*d->gid));
+		d->gid = xrealloc(d->gid,
+				  (d->ngid + s->ngid) * sizeof(*d->gid));
 		if (s->ngid)
 			memcpy(d->gid + d->ngid, s->gid,
 			       s->ngid * sizeof(*s->gid));
@@ -1255,7 +1257,8 @@ share_request_set(struct share_request *r, const char *name,
 	if (rc == 0) {
 		opt_take(dest, &spec, &r->launch);
 		r->launch_given |= 1u << index;
-		if (!STREQ(name, "dir") && !strlist_has(&r->launch_shown, shown))
+		if (!STREQ(name, "dir") &&
+		    !strlist_has(&r->launch_shown, shown))
 			strlist_add(&r->launch_shown, shown);
 	}
 	return rc;
@@ -1520,8 +1523,8 @@ choose(const struct inspection *in, struct domain_edit *e,
 		return NULL;
 	b = &choice->chosen;
 	strlist_add(&e->notes, choice->why);
-	for (size_t i = 0; b->kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS;
-	     i++)
+	for (size_t i = 0;
+	     b->kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS; i++)
 		if (choice->options[i].kind != b->kind)
 			strlist_take(&e->notes,
 				     xasprintf(_("Also weighed: %s"),
