@@ -4,15 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli-render.h"
 #include "error.h"
 #include "inspect.h"
 #include "table.h"
-
-static char *
-count_str(uint64_t v)
-{
-	return v == HOST_UNKNOWN ? xstrdup("-") : xasprintf("%" PRIu64, v);
-}
 
 static char *
 kib_str(uint64_t v)
@@ -29,7 +24,8 @@ section(struct strbuf *sb, const char *title)
 	sb_addc(sb, '\n');
 }
 
-/* The hugetlbfs mount points serving a page size, comma separated. */
+/* The hugetlbfs mount points serving a page size, comma separated; NULL
+ * when none does. */
 static char *
 mounts_for(const struct host_info *h, uint64_t size_kib)
 {
@@ -43,7 +39,7 @@ mounts_for(const struct host_info *h, uint64_t size_kib)
 			sb_add(&sb, ", ");
 		sb_add(&sb, h->mounts[i].dir);
 	}
-	return sb.len ? sb_steal(&sb) : xstrdup(_("(no hugetlbfs mount)"));
+	return sb.len ? sb_steal(&sb) : NULL;
 }
 
 static void
@@ -81,44 +77,19 @@ render_host(struct strbuf *sb, const struct host_info *h)
 static void
 render_pools(struct strbuf *sb, const struct host_info *h)
 {
-	AUTOPTR(table) t = table_new(7);
+	char **mounts;
 
 	section(sb, h->npools ? _("Hugepages") : _("Hugepages: none offered "
 						   "by this kernel"));
 	if (!h->npools)
 		return;
-	for (size_t c = 2; c <= 5; c++)
-		table_right(t, c);
-	table_rowv(t, _("size"), _("node"), _("total"), _("free"),
-		   _("reserved"), _("surplus"), _("hugetlbfs mount"));
-	for (size_t i = 0; i < h->npools; i++) {
-		const struct host_pool *p = &h->pools[i];
-		AUTOFREE char *size = size_format_kib(p->size_kib);
-		AUTOFREE char *label = p->size_kib == h->default_page_kib
-					   ? xasprintf(_("%s (default)"), size)
-					   : xstrdup(size);
-		AUTOFREE char *tot = count_str(p->total);
-		AUTOFREE char *fr = count_str(p->free);
-		AUTOFREE char *rsv = count_str(p->reserved);
-		AUTOFREE char *sur = count_str(p->surplus);
-		AUTOFREE char *mnt = mounts_for(h, p->size_kib);
-
-		table_rowv(t, label, _("all"), tot, fr, rsv, sur, mnt);
-		for (size_t n = 0; n < h->nnodes; n++) {
-			const struct host_pool *np = host_node_pool_find(
-			    h, h->nodes[n].id, p->size_kib);
-			AUTOFREE char *id = xasprintf("%d", h->nodes[n].id);
-			AUTOFREE char *ntot = NULL, *nfr = NULL, *nsur = NULL;
-
-			if (!np)
-				continue;
-			ntot = count_str(np->total);
-			nfr = count_str(np->free);
-			nsur = count_str(np->surplus);
-			table_rowv(t, "", id, ntot, nfr, "", nsur, "");
-		}
-	}
-	table_render(t, 2, sb);
+	mounts = xcalloc(h->npools, sizeof(*mounts));
+	for (size_t i = 0; i < h->npools; i++)
+		mounts[i] = mounts_for(h, h->pools[i].size_kib);
+	cli_pools_table(sb, h, (const char *const *)mounts);
+	for (size_t i = 0; i < h->npools; i++)
+		free(mounts[i]);
+	free(mounts);
 }
 
 static void

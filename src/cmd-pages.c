@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli-render.h"
 #include "error.h"
 #include "inspect.h"
 #include "json.h"
@@ -289,20 +290,6 @@ parse_node(const struct pages_args *a, int *node)
 
 /* ---- virtshare pages ------------------------------------------------------ */
 
-static char *
-count_str(uint64_t v)
-{
-	return v == HOST_UNKNOWN ? xstrdup("-") : xasprintf("%" PRIu64, v);
-}
-
-static char *
-memory_str(uint64_t pages, uint64_t size_kib)
-{
-	if (pages == HOST_UNKNOWN)
-		return xstrdup("-");
-	return pages ? size_format_kib(pages * size_kib) : xstrdup("0");
-}
-
 /* Mount state of every size (sysfs hosts only), with advice lines. */
 struct mount_view {
 	enum pages_mount_state state;
@@ -397,46 +384,10 @@ show_json(const struct show *s)
 	return json_steal(&j);
 }
 
-static void
-show_pool_rows(struct table *t, const struct show *s, size_t i)
-{
-	const struct host_info *h = s->h;
-	const struct host_pool *p = &h->pools[i];
-	AUTOFREE char *size = size_format_kib(p->size_kib);
-	AUTOFREE char *label = p->size_kib == h->default_page_kib
-				   ? xasprintf(_("%s (default)"), size)
-				   : xstrdup(size);
-	AUTOFREE char *tot = count_str(p->total), *fr = count_str(p->free);
-	AUTOFREE char *rsv = count_str(p->reserved);
-	AUTOFREE char *sur = count_str(p->surplus);
-	AUTOFREE char *mem = memory_str(p->total, p->size_kib);
-	const char *mount = !s->mounts	       ? NULL
-			    : s->mounts[i].dir ? s->mounts[i].dir
-					       : _("(none)");
-
-	table_rowv(t, label, _("all"), tot, fr, rsv, sur, mem, mount);
-	for (size_t n = 0; n < h->nnodes; n++) {
-		const struct host_pool *np =
-		    host_node_pool_find(h, h->nodes[n].id, p->size_kib);
-		AUTOFREE char *id = xasprintf("%d", h->nodes[n].id);
-		AUTOFREE char *ntot = NULL, *nfr = NULL, *nsur = NULL;
-		AUTOFREE char *nmem = NULL;
-
-		if (!np)
-			continue;
-		ntot = count_str(np->total);
-		nfr = count_str(np->free);
-		nsur = count_str(np->surplus);
-		nmem = memory_str(np->total, np->size_kib);
-		table_rowv(t, "", id, ntot, nfr, "", nsur, nmem, "");
-	}
-}
-
 static char *
 show_text(const struct show *s)
 {
 	const struct host_info *h = s->h;
-	AUTOPTR(table) t = table_new(s->mounts ? 8 : 7);
 	struct strlist notes = {0};
 	struct strbuf sb = STRBUF_INIT;
 
@@ -449,14 +400,15 @@ show_text(const struct show *s)
 	if (!h->npools) {
 		sb_add(&sb, _("  none: this kernel offers no hugepages\n"));
 	} else {
-		for (size_t c = 2; c <= 6; c++)
-			table_right(t, c);
-		table_rowv(t, _("size"), _("node"), _("total"), _("free"),
-			   _("reserved"), _("surplus"), _("memory"),
-			   _("hugetlbfs mount"));
-		for (size_t i = 0; i < h->npools; i++)
-			show_pool_rows(t, s, i);
-		table_render(t, 2, &sb);
+		const char **mounts = NULL;
+
+		if (s->mounts) {
+			mounts = xcalloc(h->npools, sizeof(*mounts));
+			for (size_t i = 0; i < h->npools; i++)
+				mounts[i] = s->mounts[i].dir;
+		}
+		cli_pools_table(&sb, h, mounts);
+		free(mounts);
 	}
 	for (size_t i = 0; s->mounts && i < h->npools; i++)
 		if (s->mounts[i].advice &&
@@ -504,7 +456,7 @@ static void
 print_result(const struct pages_request *req, const struct pages_result *r)
 {
 	AUTOFREE char *size = size_format_kib(req->size_kib);
-	AUTOFREE char *mem = memory_str(r->after, req->size_kib);
+	AUTOFREE char *mem = cli_pages_memory_str(r->after, req->size_kib);
 
 	if (r->want == r->before && req->op == PAGES_FREE)
 		printf(req->node >= 0

@@ -28,6 +28,7 @@ src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
 src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
+	src/cli-render.c src/cli-render.h \
 	src/cmd-inspect.c \
 	src/cli-plan.c \
 	src/cmd-share.c \

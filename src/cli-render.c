@@ -1,0 +1,70 @@
+/* cli-render.c: the hugepage pool table and counts shared by inspect and pages */
+#include <inttypes.h>
+
+#include "cli-render.h"
+#include "table.h"
+
+char *
+cli_count_str(uint64_t v)
+{
+	return v == HOST_UNKNOWN ? xstrdup("-") : xasprintf("%" PRIu64, v);
+}
+
+char *
+cli_pages_memory_str(uint64_t pages, uint64_t size_kib)
+{
+	if (pages == HOST_UNKNOWN)
+		return xstrdup("-");
+	return pages ? size_format_kib(pages * size_kib) : xstrdup("0");
+}
+
+static void
+pool_rows(struct table *t, const struct host_info *h, size_t i,
+	  const char *const *mounts)
+{
+	const struct host_pool *p = &h->pools[i];
+	AUTOFREE char *size = size_format_kib(p->size_kib);
+	AUTOFREE char *label = p->size_kib == h->default_page_kib
+				   ? xasprintf(_("%s (default)"), size)
+				   : xstrdup(size);
+	AUTOFREE char *tot = cli_count_str(p->total);
+	AUTOFREE char *fr = cli_count_str(p->free);
+	AUTOFREE char *rsv = cli_count_str(p->reserved);
+	AUTOFREE char *sur = cli_count_str(p->surplus);
+	AUTOFREE char *mem = cli_pages_memory_str(p->total, p->size_kib);
+	const char *mount = !mounts ? NULL : mounts[i] ? mounts[i]
+						       : _("(none)");
+
+	table_rowv(t, label, _("all"), tot, fr, rsv, sur, mem, mount);
+	for (size_t n = 0; n < h->nnodes; n++) {
+		const struct host_pool *np =
+		    host_node_pool_find(h, h->nodes[n].id, p->size_kib);
+		AUTOFREE char *id = NULL, *ntot = NULL, *nfr = NULL;
+		AUTOFREE char *nsur = NULL, *nmem = NULL;
+
+		if (!np)
+			continue;
+		id = xasprintf("%d", h->nodes[n].id);
+		ntot = cli_count_str(np->total);
+		nfr = cli_count_str(np->free);
+		nsur = cli_count_str(np->surplus);
+		nmem = cli_pages_memory_str(np->total, np->size_kib);
+		table_rowv(t, "", id, ntot, nfr, "", nsur, nmem, "");
+	}
+}
+
+void
+cli_pools_table(struct strbuf *sb, const struct host_info *h,
+		const char *const *mounts)
+{
+	AUTOPTR(table) t = table_new(mounts ? 8 : 7);
+
+	for (size_t c = 2; c <= 6; c++)
+		table_right(t, c);
+	table_rowv(t, _("size"), _("node"), _("total"), _("free"),
+		   _("reserved"), _("surplus"), _("memory"),
+		   _("hugetlbfs mount"));
+	for (size_t i = 0; i < h->npools; i++)
+		pool_rows(t, h, i, mounts);
+	table_render(t, 2, sb);
+}

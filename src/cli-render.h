@@ -1,0 +1,24 @@
+/* cli-render.h: report pieces more than one command prints */
+#ifndef VS_CLI_RENDER_H
+#define VS_CLI_RENDER_H
+
+#include <stdint.h>
+
+#include "host.h"
+#include "util.h"
+
+/* "-" for HOST_UNKNOWN, else the decimal count (caller frees). */
+char *cli_count_str(uint64_t v);
+/* The memory pages of size_kib hold: "2G", "0", "-" (caller frees). */
+char *cli_pages_memory_str(uint64_t pages, uint64_t size_kib);
+
+/*
+ * Append the hugepage pool table of h to sb: per page size a system-wide
+ * row, then one row per NUMA node (total, free, reserved, surplus, the
+ * memory held). mounts[i] names the hugetlbfs mount serving pool i (NULL
+ * prints "(none)"); a NULL mounts array leaves the column out.
+ */
+void cli_pools_table(struct strbuf *sb, const struct host_info *h,
+		     const char *const *mounts);
+
+#endif
