@@ -316,6 +316,80 @@ test_parse(void)
 	vs_error_reset();
 }
 
+/*
+ * What "libvirt gone" does to a plan, with domains in files: a later step
+ * fails after taking away the directory of the definitions, so that
+ * putting the first one back fails too.
+ */
+static int
+gone_apply(struct plan_step *s, const struct plan_ctx *ctx,
+	   struct strlist *done)
+{
+	AUTOFREE char *cmd = xasprintf("rm -rf '%s'", (const char *)s->data);
+
+	if (system(cmd) != 0)
+		tap_diag("could not remove %s", (const char *)s->data);
+	return vs_error(VS_ERR_LIBVIRT, "The connection to libvirt is gone.");
+}
+
+static bool
+gone_changes(const struct plan_step *s)
+{
+	return true;
+}
+
+static int
+gone_revert(struct plan_step *s, const struct plan_ctx *ctx)
+{
+	return 0;
+}
+
+static const struct plan_step_ops gone_ops = {
+	.kind = "test-gone",
+	.phase = PLAN_PHASE_START,
+	.changes = gone_changes,
+	.apply = gone_apply,
+	.revert = gone_revert,
+	.free = free,
+};
+
+static void
+test_revert_fails(void)
+{
+	AUTOFREE char *dir = xasprintf("%s/files", tmp);
+	AUTOFREE char *path = xasprintf("%s/vm1.xml", dir);
+	AUTOFREE char *in_xml = xasprintf("%s/tests/golden/share-memfd.in.xml",
+					  srcdir);
+	AUTOFREE char *xml = file_read(in_xml, 1 << 20, NULL);
+	AUTOFREE char *statedir = xasprintf("%s/state", tmp);
+	AUTOPTR(plan) p = plan_new();
+	struct plan_ctx ctx = {.statedir = statedir};
+	struct share_request r;
+	struct strlist done = {0};
+	const char *msg;
+
+	mkdir(dir, 0755);
+	file_write_atomic(path, xml, strlen(xml), 0644);
+	share_request_init(&r);
+	r.share.tag = xstrdup("data");
+	r.share.dir = xstrdup(tmp);
+	tap_ok(plan_share(p, plan_target_file(path, "vm1"), &r, NULL, "/") ==
+		   0,
+	       "a share of vm1.xml planned");
+	share_request_clear(&r);
+	plan_step_add(p, &gone_ops, xstrdup(dir), xstrdup("libvirt, gone"));
+	tap_ok(plan_apply(p, &ctx, &done) < 0, "apply fails half-way");
+	msg = vs_error_message();
+	tap_ok(has(msg, "The connection to libvirt is gone.") &&
+	       has(msg, "Taking back failed, so these stay changed: Domain "
+			"'vm1' in") &&
+	       !has(msg, "Taken back"),
+	       "the error says what stays changed, and why");
+	tap_diag("  %s", msg);
+	vs_error_reset();
+	strlist_clear(&done);
+}
+
 /* Connect to a UNIX socket as QEMU would; the fd, or -1. */
 static int
 front_end(const char *path)
@@ -487,6 +561,7 @@ main(void)
 	test_daemon_fails();
 	test_remove_external();
 	test_running_guest();
+	test_revert_fails();
 	test_templates();
 	inspection_free(in);
 	virt_conn_free(conn);
