@@ -188,11 +188,11 @@ take_option(struct dargs *a, int c, const char *opt)
 		set_str(&s->sandbox, optarg);
 		return 0;
 	case OPT_THREAD_POOL:
-		if (str_to_u64(optarg, &v) < 0 || v > 1024)
+		if (str_to_u64(optarg, &v) < 0 || v > LAUNCH_THREADS_MAX)
 			return vs_error(VS_ERR_USAGE,
 					_("--thread-pool takes a number of "
-					  "threads from 0 to 1024, not '%s'."),
-					optarg);
+					  "threads from 0 to %1$d, not '%2$s'."),
+					LAUNCH_THREADS_MAX, optarg);
 		s->thread_pool_set = true;
 		s->thread_pool = (unsigned)v;
 		return 0;
