@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "cli.h"
-#include "config.h"
 #include "error.h"
 #include "json.h"
 #include "plan.h"

@@ -18,7 +18,7 @@ src_libvirtshare_a_SOURCES = \
 	src/plan.c src/plan.h src/plan-priv.h src/plan-host.c \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h \
-	src/config.c src/config.h
+	src/cfg.c src/cfg.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)

@@ -3,8 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* src/config.h, not autoconf's config.h of the build tree (-I.). */
-#include "../../src/config.h"
+#include "cfg.h"
 #include "error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -10,8 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* src/config.h, not autoconf's config.h of the build tree (-I.). */
-#include "../../src/config.h"
+#include "cfg.h"
 #include "error.h"
 #include "launch.h"
 #include "tap.h"

@@ -1,4 +1,4 @@
-/* config.c: read INI files (with inih) into the desired state, and plan it */
+/* cfg.c: read INI files (with inih) into the desired state, and plan it */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include <ini.h>
 
-#include "config.h"
+#include "cfg.h"
 #include "error.h"
 
 /*
