@@ -259,8 +259,6 @@ launch_spec_set_owner(struct launch_spec *spec, const char *uri,
 	struct qemu_settings qs = {0};
 	bool session = geteuid() != 0;
 
-	if (spec->socket_user && spec->socket_group)
-		return 0;
 	if (uri) {
 		uri_split(uri, &host, &path);
 		if (*host && !STREQ(host, "localhost"))
@@ -271,6 +269,8 @@ launch_spec_set_owner(struct launch_spec *spec, const char *uri,
 					uri, host);
 		session = STREQ(path, "/session");
 	}
+	if (spec->socket_user && spec->socket_group)
+		return 0;
 	if (session) {
 		/* The daemon runs as us; only we need to connect. */
 		if (!spec->socket_user)
