@@ -141,8 +141,11 @@ cli_plan_apply(struct cli *cli, struct plan *p, bool dry_run, bool yes)
 		cli_out(_("Nothing was changed.\n"));
 		return EXIT_FAILED;
 	}
-	if (plan_apply(p, &ctx, &done) < 0)
+	if (plan_apply(p, &ctx, &done) < 0) {
+		/* The error says what was taken back, and what stays. */
+		strlist_clear(&done);
 		return -1;
+	}
 	for (size_t i = 0; i < done.n; i++)
 		printf("%s\n", done.v[i]);
 	strlist_clear(&done);
