@@ -85,35 +85,41 @@ main_rlimit(const struct opt *o)
 	return rl.rlim_cur;
 }
 
+/*
+ * Create the listening socket at o->socket_path. It is bound under a
+ * temporary name, given its owner and mode, put in listening state and
+ * only then renamed into place, so whoever sees the path (QEMU, a script
+ * polling for it) can connect at once and never meets a socket that
+ * refuses connections or has the wrong permissions.
+ */
 static int
 main_listen(const struct opt *o)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char tmp[sizeof(sa.sun_path)];
 	struct stat st;
 	mode_t mode = 0600;
 	int fd;
 
-	if (strlen(o->socket_path) >= sizeof(sa.sun_path)) {
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld", o->socket_path,
+			     (long)getpid()) >= sizeof(tmp)) {
 		log_error("socket path too long: %s", o->socket_path);
 		return -1;
 	}
-	strcpy(sa.sun_path, o->socket_path);
-	/* A stale socket from an earlier run goes; anything else stays. */
-	if (lstat(o->socket_path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			log_error("%s exists and is not a socket",
-				  o->socket_path);
-			return -1;
-		}
-		unlink(o->socket_path);
+	/* A stale socket from an earlier run is replaced; nothing else. */
+	if (lstat(o->socket_path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		log_error("%s exists and is not a socket", o->socket_path);
+		return -1;
 	}
+	strcpy(sa.sun_path, tmp);
+	unlink(tmp);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		log_error("socket: %m");
 		return -1;
 	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		log_error("cannot bind %s: %m", o->socket_path);
+		log_error("cannot bind %s: %m", tmp);
 		goto fail;
 	}
 	if (o->socket_group) {
@@ -126,24 +132,28 @@ main_listen(const struct opt *o)
 			log_error("unknown group '%s'", o->socket_group);
 			goto fail_unlink;
 		}
-		if (chown(o->socket_path, (uid_t)-1, (gid_t)gid) < 0) {
-			log_error("cannot give %s to group %s: %m",
-				  o->socket_path, o->socket_group);
+		if (chown(tmp, (uid_t)-1, (gid_t)gid) < 0) {
+			log_error("cannot give %s to group %s: %m", tmp,
+				  o->socket_group);
 			goto fail_unlink;
 		}
 		mode = 0660;
 	}
-	if (chmod(o->socket_path, mode) < 0) {
-		log_error("chmod %s: %m", o->socket_path);
+	if (chmod(tmp, mode) < 0) {
+		log_error("chmod %s: %m", tmp);
 		goto fail_unlink;
 	}
 	if (listen(fd, 1) < 0) {
 		log_error("listen: %m");
 		goto fail_unlink;
 	}
+	if (rename(tmp, o->socket_path) < 0) {
+		log_error("cannot rename %s to %s: %m", tmp, o->socket_path);
+		goto fail_unlink;
+	}
 	return fd;
 fail_unlink:
-	unlink(o->socket_path);
+	unlink(tmp);
 fail:
 	close(fd);
 	return -1;

@@ -1701,48 +1701,50 @@ pt_lock_to_flock(const struct fuse_file_lock *lk, struct flock *fl)
 }
 
 /*
- * The description owning the POSIX locks of owner on in (created when
- * create is set). Returns an fd (owned by the inode) or -errno.
+ * Run the OFD lock command cmd for owner on in, through the description
+ * that holds the owner's POSIX locks (opened on first use unless this is
+ * an unlock). The fcntl runs under owners_lock: it never blocks, and a
+ * concurrent FLUSH cannot close the fd under it. Returns 0 or an errno.
  */
 static int
-pt_owner_fd(struct pt_fs *fs, struct pt_inode *in, uint64_t owner,
-	    bool create)
+pt_owner_fcntl(struct pt_fs *fs, struct pt_inode *in, uint64_t owner, int cmd,
+	       struct flock *fl)
 {
 	struct pt_owner *o;
-	int fd;
+	int fd, err = 0;
 
 	pthread_mutex_lock(&in->owners_lock);
-	for (o = in->owners; o; o = o->next) {
-		if (o->owner == owner) {
-			fd = o->fd;
+	for (o = in->owners; o; o = o->next)
+		if (o->owner == owner)
+			break;
+	if (!o) {
+		/* Nothing locked by that owner: nothing to unlock. */
+		if (cmd == F_OFD_SETLK && fl->l_type == F_UNLCK)
+			goto out;
+		if (in->type != S_IFREG && in->type != S_IFDIR) {
+			err = ENOLCK;
 			goto out;
 		}
+		fd = -1;
+		if (!fs->cfg.readonly && in->type == S_IFREG)
+			fd = pt_reopen(fs, in->fd, O_RDWR | O_NONBLOCK);
+		if (fd < 0)
+			fd = pt_reopen(fs, in->fd, O_RDONLY | O_NONBLOCK);
+		if (fd < 0) {
+			err = errno;
+			goto out;
+		}
+		o = xcalloc(1, sizeof(*o));
+		o->owner = owner;
+		o->fd = fd;
+		o->next = in->owners;
+		in->owners = o;
 	}
-	if (!create) {
-		fd = -ENOENT;
-		goto out;
-	}
-	if (in->type != S_IFREG && in->type != S_IFDIR) {
-		fd = -ENOLCK;
-		goto out;
-	}
-	fd = -1;
-	if (!fs->cfg.readonly && in->type == S_IFREG)
-		fd = pt_reopen(fs, in->fd, O_RDWR | O_NONBLOCK);
-	if (fd < 0)
-		fd = pt_reopen(fs, in->fd, O_RDONLY | O_NONBLOCK);
-	if (fd < 0) {
-		fd = -errno;
-		goto out;
-	}
-	o = xcalloc(1, sizeof(*o));
-	o->owner = owner;
-	o->fd = fd;
-	o->next = in->owners;
-	in->owners = o;
+	if (fcntl(o->fd, cmd, fl) < 0)
+		err = errno == EACCES ? EAGAIN : errno;
 out:
 	pthread_mutex_unlock(&in->owners_lock);
-	return fd;
+	return err;
 }
 
 int
@@ -1751,7 +1753,7 @@ pt_getlk(struct pt_fs *fs, uint64_t nodeid, uint64_t owner,
 {
 	struct pt_inode *in;
 	struct flock fl;
-	int fd, err;
+	int err;
 
 	err = pt_lock_to_flock(lk, &fl);
 	if (err)
@@ -1759,14 +1761,10 @@ pt_getlk(struct pt_fs *fs, uint64_t nodeid, uint64_t owner,
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
 		return ESTALE;
-	fd = pt_owner_fd(fs, in, owner, true);
-	if (fd < 0) {
-		err = -fd;
-	} else if (fcntl(fd, F_OFD_GETLK, &fl) < 0) {
-		err = errno;
-	} else if (fl.l_type == F_UNLCK) {
+	err = pt_owner_fcntl(fs, in, owner, F_OFD_GETLK, &fl);
+	if (!err && fl.l_type == F_UNLCK) {
 		lk->type = F_UNLCK;
-	} else {
+	} else if (!err) {
 		lk->type = (uint32_t)fl.l_type;
 		lk->start = (uint64_t)fl.l_start;
 		lk->end = fl.l_len == 0 ? INT64_MAX
@@ -1784,7 +1782,7 @@ pt_setlk(struct pt_fs *fs, uint64_t nodeid, uint64_t fh, uint64_t owner,
 	struct pt_inode *in;
 	struct pt_handle *h;
 	struct flock fl;
-	int fd, err, op;
+	int err, op;
 
 	err = pt_lock_to_flock(lk, &fl);
 	if (err)
@@ -1807,13 +1805,7 @@ pt_setlk(struct pt_fs *fs, uint64_t nodeid, uint64_t fh, uint64_t owner,
 	in = pt_inode_get(fs, nodeid);
 	if (!in)
 		return ESTALE;
-	fd = pt_owner_fd(fs, in, owner, lk->type != F_UNLCK);
-	if (fd == -ENOENT && lk->type == F_UNLCK)
-		err = 0; /* nothing locked by that owner */
-	else if (fd < 0)
-		err = -fd;
-	else if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
-		err = errno == EACCES ? EAGAIN : errno;
+	err = pt_owner_fcntl(fs, in, owner, F_OFD_SETLK, &fl);
 	pt_inode_put(fs, in);
 	return err;
 }

@@ -761,6 +761,32 @@ host_proc_alive(const struct host_proc *p)
 	       p->state != 'x';
 }
 
+/*
+ * /proc/net/unix shows the name a socket was bound to. virtshare-fsd binds
+ * "PATH.PID" and renames it to PATH once it listens, so that PATH appears
+ * only when it can be connected to: that name counts for PATH once a socket
+ * is at PATH (before the rename, it is not ready yet).
+ */
+static bool
+unix_path_matches(const char *root, const char *bound, const char *path)
+{
+	size_t n = strlen(path);
+	struct stat st;
+
+	if (strncmp(bound, path, n) != 0)
+		return false;
+	if (bound[n] == '\0')
+		return true;
+	if (bound[n] != '.' || !bound[n + 1])
+		return false;
+	for (const char *p = bound + n + 1; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+
+	AUTOFREE char *real = path_under(root, path);
+	return lstat(real, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 int
 host_unix_listening(const char *root, int pid, const char *path)
 {
@@ -783,7 +809,8 @@ host_unix_listening(const char *root, int pid, const char *path)
 			   &st, &off) != 3 ||
 		    off < 0)
 			continue;
-		if ((flags & UNIX_FLAG_ACCEPTCON) && STREQ(line + off, path))
+		if ((flags & UNIX_FLAG_ACCEPTCON) &&
+		    unix_path_matches(root, line + off, path))
 			return 1;
 	}
 	return 0;

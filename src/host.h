@@ -169,7 +169,8 @@ bool host_proc_alive(const struct host_proc *p);
 /*
  * Whether a UNIX socket bound to path is listening, from
  * <root>/proc/<pid>/net/unix (the network namespace of process pid; pid 0
- * reads /proc/net/unix, ours). Only a listening socket has the
+ * reads /proc/net/unix, ours); a socket bound as "path.PID" and renamed
+ * to path (virtshare-fsd's way) counts as path. Only a listening socket has the
  * accept-connections flag, so a connected one or a stale file is 0. Does
  * not connect: a virtiofs daemon serves one front end and exits when it
  * disconnects. Returns 1, 0, or -1 with errno (not reported).

@@ -99,8 +99,12 @@ e2e_memobj() {
 	esac
 }
 
-# e2e_hugepages_get / _put: a 2 MiB hugetlbfs mount with enough pages
+# e2e_hugepages_get / _put: a 2 MiB hugetlbfs mount with enough pages,
+# holding the lock every test that changes the host's pool takes
+# (tests/cli/pages-live.sh too) from before the change until it is undone
 e2e_hugepages_get() {
+	exec 8> /run/lock/virtshare-hugepages.lock
+	flock -w 900 8 || { echo "# the hugepage lock stayed taken"; return 1; }
 	_need=$(($(numfmt --from=iec "$e2e_mem") / 2097152 + 8))
 	e2e_hp_old=$(cat /proc/sys/vm/nr_hugepages)
 	if [ "$e2e_hp_old" -lt "$_need" ]; then
@@ -119,6 +123,7 @@ e2e_hugepages_get() {
 e2e_hugepages_put() {
 	mountpoint -q "$e2e_dir/hugepages" && umount "$e2e_dir/hugepages"
 	echo "$e2e_hp_old" > /proc/sys/vm/nr_hugepages 2>/dev/null
+	exec 8>&-
 	return 0
 }
 

@@ -298,6 +298,20 @@ test_host_proc(void)
 		   "a connected socket of that path is not listening");
 	close(cfd);
 	unlink(sock);
+
+	/* virtshare-fsd's way: listen on "PATH.PID", then rename to PATH. */
+	AUTOFREE char *temp = xasprintf("%s.%d", sock, (int)getpid());
+	lfd = listen_on(temp);
+	tap_is_int(host_unix_listening("/", 0, sock), 0,
+		   "listening under PATH.PID, not renamed yet: not ready");
+	check(rename(temp, sock) == 0, "rename PATH.PID to PATH");
+	tap_is_int(host_unix_listening("/", 0, sock), 1,
+		   "renamed: PATH.PID counts as PATH");
+	AUTOFREE char *other = xasprintf("%s.x1", sock);
+	tap_is_int(host_unix_listening("/", 0, other), 0,
+		   "a longer name is not a prefix match");
+	close(lfd);
+	unlink(sock);
 }
 
 /* start, status, second start, stop, restart: the life of one share. */
