@@ -14,18 +14,21 @@ FSD_CORE_SOURCES = \
 	daemon/vhost-user.c daemon/vhost-user.h \
 	daemon/lockwait.c daemon/lockwait.h \
 	daemon/passthrough.c daemon/passthrough.h \
-	daemon/fuse.c daemon/fuse.h
+	daemon/fuse.c daemon/fuse.h \
+	daemon/sandbox.c daemon/sandbox.h \
+	daemon/seccomp.c daemon/fsd-seccomp.h
 
 noinst_LIBRARIES += daemon/libfsd.a
 daemon_libfsd_a_CPPFLAGS = $(FSD_CPPFLAGS)
-daemon_libfsd_a_CFLAGS = $(AM_CFLAGS)
+daemon_libfsd_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAPNG_CFLAGS)
 daemon_libfsd_a_SOURCES = $(FSD_CORE_SOURCES)
 
 libexec_PROGRAMS += daemon/virtshare-fsd
 daemon_virtshare_fsd_CPPFLAGS = $(FSD_CPPFLAGS)
 daemon_virtshare_fsd_CFLAGS = $(AM_CFLAGS)
 daemon_virtshare_fsd_SOURCES = daemon/main.c
-daemon_virtshare_fsd_LDADD = daemon/libfsd.a -lpthread
+daemon_virtshare_fsd_LDADD = daemon/libfsd.a $(SECCOMP_LIBS) $(CAPNG_LIBS) \
+	-lpthread
 
 # The vhost-user descriptor QEMU and libvirt look for, naming the
 # installed binary.

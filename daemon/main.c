@@ -19,6 +19,7 @@
 #include "log.h"
 #include "options.h"
 #include "passthrough.h"
+#include "sandbox.h"
 #include "util.h"
 #include "vhost-user.h"
 
@@ -219,29 +220,12 @@ main_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/* What issue 7 (the hardening) will implement; refused until then. */
-static int
-main_check_unsupported(const struct opt *o)
-{
-	if (o->uid_map || o->gid_map) {
-		log_error("--uid-map and --gid-map need the user namespace "
-			  "sandbox, which this version does not implement");
-		return -1;
-	}
-	if (o->sandbox != OPT_SANDBOX_NONE) {
-		log_error("sandbox mode '%s' is not implemented yet; use "
-			  "--sandbox=none",
-			  opt_sandbox_name(o->sandbox));
-		return -1;
-	}
-	if (o->seccomp != OPT_SECCOMP_NONE) {
-		log_error("--seccomp is not implemented yet; use "
-			  "--seccomp=none");
-		return -1;
-	}
-	return 0;
-}
-
+/*
+ * Serve one front end: listen (or take --fd), wait for the connection,
+ * enter the sandbox (namespace and chroot fork: the parent waits outside
+ * and removes the socket at the end), open the share from inside it and
+ * run the vhost-user device until the front end goes away.
+ */
 static int
 main_serve(const struct opt *o, int sigfd)
 {
@@ -270,24 +254,31 @@ main_serve(const struct opt *o, int sigfd)
 		.opaque = &ctx,
 		.quit_fd = sigfd,
 	};
+	struct sandbox_config scfg = {
+		.mode = o->sandbox,
+		.seccomp = o->seccomp,
+		.source = o->source,
+		.uid_map = o->uid_map,
+		.gid_map = o->gid_map,
+	};
+	struct sandbox_view view;
 	unsigned long long nofile = main_rlimit(o), budget;
-	struct pt_fs *fs;
+	struct pt_fs *fs = NULL;
 	struct lockwait *lw;
-	int lfd, conn, err = 0, ret = 1;
+	int lfd, conn, r, err = 0, ret = 1;
+	/* Inside a sandbox the path would name a file in the share. */
+	bool unlink_socket = o->socket_path != NULL;
 
 	budget = nofile > MAIN_RESERVED_FDS * 2 ? nofile - MAIN_RESERVED_FDS
 						: MAIN_RESERVED_FDS;
 	pcfg.max_handles = (unsigned)MIN(budget / 4, (unsigned long long)1 << 20);
 	pcfg.max_inodes = (unsigned)MIN(budget - pcfg.max_handles,
 					(unsigned long long)1 << 24);
-	fs = pt_new(&pcfg, &err);
-	if (!fs) {
-		log_error("cannot share %s: %s", o->source, strerror(err));
+	if (sandbox_prepare(&scfg) < 0)
 		return 1;
-	}
 	lfd = o->socket_path ? main_listen(o) : o->fd;
 	if (lfd < 0)
-		goto out_fs;
+		return 1;
 	log_info("sharing %s (cache %s%s%s), waiting for the front end on %s",
 		 o->source, opt_cache_name(o->cache),
 		 o->xattr ? ", xattr" : "", o->readonly ? ", read-only" : "",
@@ -300,6 +291,24 @@ main_serve(const struct opt *o, int sigfd)
 		goto out_unlink;
 	}
 	log_info("front end connected");
+	r = sandbox_enter(&scfg, conn, &view, &ret);
+	if (r == 1)
+		goto out_unlink; /* the parent: the child served */
+	if (o->sandbox != OPT_SANDBOX_NONE)
+		unlink_socket = false;
+	if (r < 0) {
+		ret = 1;
+		goto out_unlink;
+	}
+	pcfg.source = view.root;
+	pcfg.proc_fd = view.proc_fd;
+	pcfg.keep_creds = view.keep_creds;
+	fs = pt_new(&pcfg, &err);
+	if (!fs) {
+		log_error("cannot share %s: %s", o->source, strerror(err));
+		ret = 1;
+		goto out_unlink;
+	}
 
 	lw = lockwait_new();
 	fcfg.fs = fs;
@@ -310,13 +319,36 @@ main_serve(const struct opt *o, int sigfd)
 	lockwait_free(lw);
 	vu_free(ctx.dev);
 	fuse_server_free(ctx.srv);
-out_unlink:
-	if (o->socket_path)
-		unlink(o->socket_path);
-out_fs:
 	pt_free(fs);
+out_unlink:
+	if (unlink_socket)
+		unlink(o->socket_path);
 	log_info("exiting with status %d", ret);
 	return ret;
+}
+
+/*
+ * The socket path is removed at exit, and the working directory does not
+ * stay where it was (passthrough uses /proc/self/fd): make it absolute.
+ */
+static int
+main_absolute_socket(struct opt *o)
+{
+	char cwd[4096];
+	char *abs;
+
+	if (!o->socket_path || o->socket_path[0] == '/')
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd))) {
+		log_error("cannot resolve the socket path %s: %m",
+			  o->socket_path);
+		return -1;
+	}
+	abs = xmalloc(strlen(cwd) + strlen(o->socket_path) + 2);
+	sprintf(abs, "%s/%s", cwd, o->socket_path);
+	free(o->socket_path);
+	o->socket_path = abs;
+	return 0;
 }
 
 int
@@ -351,18 +383,12 @@ main(int argc, char **argv)
 		break;
 	}
 	log_init((enum log_level)o.log_level, o.syslog);
-	if (main_check_unsupported(&o) < 0) {
+	if (main_absolute_socket(&o) < 0) {
 		opt_free(&o);
 		return 1;
 	}
 	/* Creates take the guest's mode as is: the guest applied its umask. */
 	umask(0);
-	/* No supplementary group may leak into files (CVE-2022-0358). */
-	if (geteuid() == 0 && setgroups(0, NULL) < 0) {
-		log_error("setgroups: %m");
-		opt_free(&o);
-		return 1;
-	}
 	sigfd = main_signals();
 	if (sigfd < 0) {
 		log_error("signalfd: %m");

@@ -49,14 +49,18 @@ static const char opt_usage_text[] =
     "',,' is a comma)\n"
     "\n"
     "Process:\n"
-    "  --sandbox=MODE          namespace|chroot|none (default none)\n"
-    "  --seccomp=ACTION        kill|log|none (default none)\n"
+    "  --sandbox=MODE          namespace|chroot|none (default namespace:\n"
+    "                          the share is the root of new mount, pid\n"
+    "                          and network namespaces)\n"
+    "  --seccomp=ACTION        kill|log|none: what a system call outside\n"
+    "                          the allow-list does (default kill)\n"
     "  --thread-pool-size=N    worker threads, 0 for none (default 0)\n"
     "  --rlimit-nofile=N       set RLIMIT_NOFILE (default: the hard "
     "limit)\n"
     "  --uid-map=:ns:host:count:, --gid-map=:ns:host:count:\n"
-    "                          id maps for a user namespace (not yet "
-    "supported)\n"
+    "                          id maps of the user namespace (namespace\n"
+    "                          sandbox; default without root: your ids\n"
+    "                          as 0)\n"
     "  --log-level=LEVEL       off|error|warn|info|debug|trace "
     "(default info)\n"
     "  -d                      same as --log-level=debug\n"
@@ -250,8 +254,7 @@ opt_set_str(char **dst, const char *value)
 
 /*
  * An id map as the Rust virtiofsd takes it: ":ns_id:host_id:count:".
- * Validated now so a typo fails early; applied with the user namespace
- * sandbox (not yet implemented).
+ * Validated now so a typo fails early; applied by the namespace sandbox.
  */
 static int
 opt_check_idmap(const char *name, const char *value, char *err,
@@ -385,8 +388,8 @@ opt_defaults(struct opt *o)
 	o->posix_lock = true;
 	o->flock = true;
 	o->readdirplus = true;
-	o->sandbox = OPT_SANDBOX_NONE;
-	o->seccomp = OPT_SECCOMP_NONE;
+	o->sandbox = OPT_SANDBOX_NAMESPACE;
+	o->seccomp = OPT_SECCOMP_KILL;
 	o->log_level = LOG_LVL_INFO;
 }
 

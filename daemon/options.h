@@ -49,7 +49,7 @@ struct opt {
 	bool rlimit_nofile_set;
 	int log_level;		/* enum log_level */
 	bool syslog;
-	char *uid_map;		/* --uid-map, validated, not applied yet */
+	char *uid_map;		/* --uid-map, validated */
 	char *gid_map;
 };
 

@@ -551,7 +551,6 @@ pt_new(const struct pt_config *cfg, int *err)
 	fs->by_id = xcalloc(fs->nbuckets, sizeof(*fs->by_id));
 	fs->by_key = xcalloc(fs->nbuckets, sizeof(*fs->by_key));
 	fs->next_nodeid = FUSE_ROOT_ID + 1;
-	fs->switch_creds = geteuid() == 0;
 	switch (cfg->cache) {
 	case PT_CACHE_NEVER:
 		fs->entry_timeout = fs->attr_timeout = 0;
@@ -564,7 +563,10 @@ pt_new(const struct pt_config *cfg, int *err)
 		fs->entry_timeout = fs->attr_timeout = PT_LONG_TIMEOUT;
 		break;
 	}
-	fs->proc_fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fs->switch_creds = geteuid() == 0 && !cfg->keep_creds;
+	fs->proc_fd = cfg->proc_fd > 0 ? cfg->proc_fd
+				       : open("/proc/self/fd",
+					      O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fs->proc_fd < 0) {
 		*err = errno;
 		goto fail;
@@ -1393,7 +1395,7 @@ pt_statfs(struct pt_fs *fs, uint64_t nodeid, struct fuse_kstatfs *out)
 /*
  * Regular files and directories are opened read-only for the f*xattr
  * calls; anything else (symlinks, devices, FIFOs: never opened) goes
- * through the /proc/self/fd path, which resolves to the object itself.
+ * through its name in /proc/self/fd, which resolves to the object itself.
  */
 struct pt_xattr_target {
 	int fd;
@@ -1409,7 +1411,14 @@ pt_xattr_target(struct pt_fs *fs, struct pt_inode *in,
 		t->fd = pt_reopen(fs, in->fd, O_RDONLY | O_NONBLOCK);
 		return t->fd < 0 ? errno : 0;
 	}
-	snprintf(t->path, sizeof(t->path), "/proc/self/fd/%d", in->fd);
+	/*
+	 * Relative to /proc/self/fd, which a sandbox leaves reachable only
+	 * as our descriptor; nothing else uses the working directory, and
+	 * every thread sets the same one.
+	 */
+	if (fchdir(fs->proc_fd) < 0)
+		return errno;
+	pt_procname(t->path, in->fd);
 	return 0;
 }
 

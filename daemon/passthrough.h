@@ -38,6 +38,10 @@ struct pt_config {
 	bool allow_direct_io;
 	unsigned max_inodes;	/* cap on inodes held for the guest */
 	unsigned max_handles;	/* cap on open files and directories */
+	int proc_fd;		/* > 0: /proc/self/fd opened by a sandbox,
+				   taken over; 0: pt_new opens it */
+	bool keep_creds;	/* never act as the caller (a user namespace
+				   mapping one id) */
 };
 
 /* The caller's identity from the FUSE in-header. */
@@ -50,8 +54,9 @@ struct pt_cred {
 struct pt_fs;
 
 /*
- * Open the shared directory and /proc/self/fd. Returns NULL with a
- * positive errno in *err (nothing reported).
+ * Open the shared directory and /proc/self/fd (unless given). The working
+ * directory becomes /proc/self/fd when an xattr call needs a path.
+ * Returns NULL with a positive errno in *err (nothing reported).
  */
 struct pt_fs *pt_new(const struct pt_config *cfg, int *err);
 void pt_free(struct pt_fs *fs);

@@ -283,6 +283,38 @@ static const struct vs_cmd commands[] = {
 		    "-c URI overrides the file's [host] uri.\n"),
 		.run = cmd_apply,
 	},
+	{
+		.name = "doctor",
+		.usage = N_("[DOMAIN] [--json] [--fix [--dry-run] [--yes]] "
+			    "[--xml FILE]"),
+		.summary = N_("Find what keeps virtiofs from working, and how "
+			      "to fix it"),
+		.details = N_(
+		    "Checks the host, libvirt, QEMU, qemu.conf, hugepages, the "
+		    "daemons\n"
+		    "and every domain with a virtiofs share (or only DOMAIN) "
+		    "against the\n"
+		    "failures virtiofs is known for, reads libvirt's, QEMU's "
+		    "and the\n"
+		    "daemons' logs and quotes the lines that match. Each "
+		    "check says ok,\n"
+		    "warning, error or skipped, with the fix under each "
+		    "failure. Exits 1\n"
+		    "when there is an error, else 0.\n"
+		    "\n"
+		    "  --json       print the report as JSON (schema in "
+		    "virtshare(1))\n"
+		    "  --fix        make the fixes virtshare can (memory "
+		    "backing, share\n"
+		    "               options, hugepages, hugetlbfs mounts, "
+		    "daemons), shown\n"
+		    "               first as a plan\n"
+		    "  --dry-run    with --fix: only show the plan\n"
+		    "  --yes        with --fix: apply without asking\n"
+		    "  --xml FILE   check DOMAIN's definition in FILE, not "
+		    "libvirt's\n"),
+		.run = cmd_doctor,
+	},
 };
 
 static const char *const exit_help = N_(

@@ -47,6 +47,7 @@ int cmd_shares(struct cli *cli, int argc, char **argv);
 int cmd_pages(struct cli *cli, int argc, char **argv);
 int cmd_daemon(struct cli *cli, int argc, char **argv);
 int cmd_apply(struct cli *cli, int argc, char **argv);
+int cmd_doctor(struct cli *cli, int argc, char **argv);
 
 /* Entry point used by main(). */
 int cli_main(int argc, char **argv);

@@ -783,6 +783,17 @@ domxml_name(const struct domxml *d)
 	return (const char *)n->children->content;
 }
 
+const char *
+domxml_kernel(const struct domxml *d)
+{
+	xmlNodePtr os = child(d->root, "os");
+	xmlNodePtr n = os ? child(os, "kernel") : NULL;
+
+	if (!n || !n->children || n->children->type != XML_TEXT_NODE)
+		return NULL;
+	return (const char *)n->children->content;
+}
+
 static void
 mark_attr(xmlNodePtr n, const char *name)
 {

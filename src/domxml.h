@@ -37,6 +37,8 @@ char *domxml_format(const struct domxml *d);
 bool domxml_exact(const struct domxml *d);
 /* The domain's <name>, or NULL. Borrowed. */
 const char *domxml_name(const struct domxml *d);
+/* The kernel it boots directly (<os><kernel>), or NULL. Borrowed. */
+const char *domxml_kernel(const struct domxml *d);
 
 /* ---- reading ------------------------------------------------------------- */
 

@@ -451,6 +451,17 @@ host_hugetlbfs_mount(const char *dir, uint64_t size_kib)
 			opts, dir, strerror(errno));
 }
 
+int
+host_umount(const char *dir)
+{
+	if (umount2(dir, 0) == 0)
+		return 0;
+	return vs_error(errno == EPERM ? VS_ERR_PERM : VS_ERR_SYSTEM,
+			_("Cannot unmount %1$s: %2$s. Unmount it by hand "
+			  "(umount %1$s) once nothing uses it."),
+			dir, strerror(errno));
+}
+
 const char *
 host_our_daemon_path(void)
 {
@@ -474,12 +485,16 @@ daemon_add(struct host_info *h, size_t *cap, const char *path)
 	return d;
 }
 
-/* Parse {"type": "fs", "features": [...]} as virtiofsd prints it. */
+/*
+ * Parse {"type": "fs", "features": [...]} as virtiofsd prints it, running
+ * exe (d->path itself, or its copy in a fixture tree); then --version.
+ */
 static void
-daemon_probe(struct host_daemon *d)
+daemon_probe(struct host_daemon *d, const char *exe)
 {
-	char *argv[] = {d->path, (char *)"--print-capabilities", NULL};
-	AUTOFREE char *out = NULL;
+	char *argv[] = {(char *)exe, (char *)"--print-capabilities", NULL};
+	char *vargv[] = {(char *)exe, (char *)"--version", NULL};
+	AUTOFREE char *out = NULL, *ver = NULL;
 	AUTOPTR(json_node) caps = NULL;
 	const struct json_node *type, *features;
 
@@ -496,6 +511,11 @@ daemon_probe(struct host_daemon *d)
 	     i++)
 		if (features->kids[i].type == JSON_STR)
 			strlist_add(&d->features, features->kids[i].str);
+	if (run_capture(vargv, 5000, 64 * 1024, &ver) == 0 && ver) {
+		ver[strcspn(ver, "\n")] = '\0';
+		if (*str_trim(ver))
+			d->version = xstrdup(ver);
+	}
 }
 
 static void
@@ -555,7 +575,7 @@ read_daemons(struct host_info *h, unsigned flags)
 		d->present = access(p, X_OK) == 0;
 		if (d->present && root_is_host(h->root) &&
 		    (flags & HOST_PROBE_DAEMONS))
-			daemon_probe(d);
+			daemon_probe(d, d->path);
 	}
 }
 
@@ -593,12 +613,8 @@ host_info_free(struct host_info *h)
 		free(h->mounts[i].fstype);
 		free(h->mounts[i].options);
 	}
-	for (size_t i = 0; i < h->ndaemons; i++) {
-		free(h->daemons[i].path);
-		free(h->daemons[i].type);
-		free(h->daemons[i].descriptor);
-		strlist_clear(&h->daemons[i].features);
-	}
+	for (size_t i = 0; i < h->ndaemons; i++)
+		host_daemon_clear(&h->daemons[i]);
 	free(h->root);
 	free(h->kernel);
 	free(h->thp);
@@ -930,4 +946,396 @@ host_group_name(gid_t gid)
 	if (getgrgid_r(gid, &gr, buf, len, &res) == 0 && res)
 		return xstrdup(gr.gr_name);
 	return xasprintf("%u", (unsigned)gid);
+}
+
+/* ---- logs and limits ----------------------------------------------------- */
+
+char *
+host_log_tail(const char *root, const char *path, size_t max)
+{
+	AUTOFREE char *full = path_under(root, path);
+	AUTOCLOSE int fd = open(full, O_RDONLY | O_CLOEXEC);
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	char chunk[8192];
+	bool cut = false;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > max) {
+		if (lseek(fd, st.st_size - (off_t)max, SEEK_SET) < 0)
+			return NULL;
+		cut = true;
+	}
+	sb_add(&sb, "");
+	while (sb.len < max &&
+	       (n = read(fd, chunk, sizeof(chunk) < max - sb.len
+					? sizeof(chunk)
+					: max - sb.len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			sb_clear(&sb);
+			return NULL;
+		}
+		sb_addn(&sb, chunk, (size_t)n);
+	}
+	/* A crash can leave NUL bytes in a log: they would end the text. */
+	for (size_t i = 0; i < sb.len; i++)
+		if (sb.buf[i] == '\0')
+			sb.buf[i] = ' ';
+	if (cut) {
+		const char *nl = strchr(sb.buf, '\n');
+		char *rest = xstrdup(nl ? nl + 1 : "");
+
+		sb_clear(&sb);
+		return rest;
+	}
+	return sb_steal(&sb);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+host_dir_list(const char *root, const char *dir, const char *prefix,
+	      const char *suffix, struct strlist *out)
+{
+	AUTOFREE char *full = path_under(root, dir);
+	size_t pl = strlen(prefix), sl = strlen(suffix), first = out->n;
+	DIR *d = opendir(full);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len > pl + sl && STRPREFIX(de->d_name, prefix) &&
+		    STREQ(de->d_name + len - sl, suffix))
+			strlist_add(out, de->d_name);
+	}
+	closedir(d);
+	if (out->n > first)
+		qsort(out->v + first, out->n - first, sizeof(*out->v),
+		      name_cmp);
+}
+
+/* "PRI,SEQ,USEC,FLAGS;TEXT": the text; continuation lines are dropped. */
+static void
+kmsg_record(struct strbuf *sb, const char *rec, size_t len)
+{
+	const char *semi = memchr(rec, ';', len);
+	const char *end;
+
+	if (!semi || rec[0] == ' ')
+		return;
+	semi++;
+	end = memchr(semi, '\n', len - (size_t)(semi - rec));
+	sb_addn(sb, semi, end ? (size_t)(end - semi)
+			      : len - (size_t)(semi - rec));
+	sb_addc(sb, '\n');
+}
+
+/* Keep the last max bytes of sb, from a line start. */
+static void
+keep_tail(struct strbuf *sb, size_t max)
+{
+	const char *start, *nl;
+	char *rest;
+
+	if (sb->len <= max)
+		return;
+	start = sb->buf + sb->len - max;
+	nl = strchr(start, '\n');
+	rest = xstrdup(nl ? nl + 1 : "");
+	sb_clear(sb);
+	sb_add(sb, rest);
+	free(rest);
+}
+
+char *
+host_kmsg_tail(const char *root, size_t max)
+{
+	AUTOFREE char *path = path_under(root, "/dev/kmsg");
+	AUTOCLOSE int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return NULL;
+	sb_add(&sb, "");
+	if (S_ISCHR(st.st_mode)) {
+		/* One record per read; EAGAIN at the end, EPIPE when the
+		 * ring overwrote a record (skip it). */
+		char rec[8192];
+
+		for (;;) {
+			ssize_t n = read(fd, rec, sizeof(rec) - 1);
+
+			if (n < 0 && (errno == EINTR || errno == EPIPE))
+				continue;
+			if (n <= 0)
+				break;
+			kmsg_record(&sb, rec, (size_t)n);
+			if (sb.len > 2 * max)
+				keep_tail(&sb, max);
+		}
+	} else {
+		AUTOFREE char *text = host_log_tail(root, "/dev/kmsg", 4 * max);
+		char *line, *save = NULL;
+
+		if (!text) {
+			sb_clear(&sb);
+			return NULL;
+		}
+		for (line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			kmsg_record(&sb, line, strlen(line));
+	}
+	keep_tail(&sb, max);
+	return sb_steal(&sb);
+}
+
+char *
+host_kernel_version(const char *root, const char *path)
+{
+	AUTOFREE char *full = path_under(root, path);
+	AUTOCLOSE int fd = open(full, O_RDONLY | O_CLOEXEC);
+	unsigned char buf[0x8000];
+	size_t at, end;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	n = pread(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return NULL;
+	if ((size_t)n < 0x210 || memcmp(buf + 0x202, "HdrS", 4) != 0) {
+		errno = ENOEXEC;
+		return NULL;
+	}
+	at = 0x200 + (size_t)(buf[0x20e] | buf[0x20f] << 8);
+	for (end = at; end < (size_t)n && buf[end] > ' ' && buf[end] < 0x7f;
+	     end++)
+		;
+	if (at >= (size_t)n || end == at || end == (size_t)n) {
+		errno = ENOEXEC;
+		return NULL;
+	}
+	return xstrndup((const char *)buf + at, end - at);
+}
+
+int
+host_subid_find(const char *root, const char *file, const char *name,
+		unsigned id, uint64_t *start, uint64_t *count)
+{
+	AUTOFREE char *path = path_under(root, file);
+	AUTOFREE char *text = file_read(path, 4 << 20, NULL);
+	char *line, *save = NULL;
+
+	if (!text)
+		return -1;
+	/* "NAME-OR-ID:START:COUNT", as libvirt's virGetSubIDs() reads. */
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *who = str_trim(line), *s, *c;
+		uint64_t v, st, cn;
+
+		if (!*who || *who == '#' || !(s = strchr(who, ':')))
+			continue;
+		*s++ = '\0';
+		if (!(c = strchr(s, ':')))
+			continue;
+		*c++ = '\0';
+		if (str_to_u64(s, &st) < 0 || str_to_u64(c, &cn) < 0)
+			continue;
+		if ((name && STREQ(who, name)) ||
+		    (str_to_u64(who, &v) == 0 && v == id)) {
+			*start = st;
+			*count = cn;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+limit_value(const char *s, uint64_t *v)
+{
+	if (STREQ(s, "unlimited")) {
+		*v = UINT64_MAX;
+		return 0;
+	}
+	return str_to_u64(s, v);
+}
+
+int
+host_proc_nofile(const char *root, int pid, uint64_t *soft, uint64_t *hard)
+{
+	AUTOFREE char *rel = xasprintf("/proc/%d/limits", pid);
+	AUTOFREE char *path = path_under(root, rel);
+	AUTOFREE char *text = file_read(path, 1 << 20, NULL);
+	char *line, *save = NULL;
+
+	if (!text)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char s[32], h[32];
+
+		if (!STRPREFIX(line, "Max open files") ||
+		    sscanf(line + strlen("Max open files"), "%31s %31s", s,
+			   h) != 2)
+			continue;
+		if (limit_value(s, soft) < 0 || limit_value(h, hard) < 0)
+			break;
+		return 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+int
+host_pid_file(const char *root, const char *path)
+{
+	AUTOFREE char *full = path_under(root, path);
+	AUTOFREE char *line = file_read_line(full);
+	int pid;
+
+	if (!line)
+		return -1;
+	if (str_to_int(str_trim(line), &pid) < 0 || pid <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return pid;
+}
+
+int
+host_daemon_probe(const char *root, const char *path, struct host_daemon *d)
+{
+	AUTOFREE char *exe = path_under(root, path);
+
+	if (!d->path)
+		d->path = xstrdup(path);
+	d->present = access(exe, X_OK) == 0;
+	if (d->present && !d->probed)
+		daemon_probe(d, exe);
+	return d->probed ? 0 : -1;
+}
+
+bool
+host_executable(const char *root, const char *path)
+{
+	AUTOFREE char *full = path_under(root, path);
+	struct stat st;
+
+	return stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+	       access(full, X_OK) == 0;
+}
+
+void
+host_daemon_clear(struct host_daemon *d)
+{
+	free(d->path);
+	free(d->type);
+	free(d->descriptor);
+	free(d->version);
+	strlist_clear(&d->features);
+	memset(d, 0, sizeof(*d));
+}
+
+static void
+boot_add(struct host_boot_pages **out, size_t *n, size_t *cap,
+	 uint64_t size_kib, uint64_t count, const char *source)
+{
+	struct host_boot_pages *b;
+
+	for (size_t i = 0; i < *n; i++)
+		if ((*out)[i].size_kib == size_kib) {
+			(*out)[i].count = count;
+			free((*out)[i].source);
+			(*out)[i].source = xstrdup(source);
+			return;
+		}
+	xgrow(out, cap, *n + 1, sizeof(**out));
+	b = &(*out)[(*n)++];
+	b->size_kib = size_kib;
+	b->count = count;
+	b->source = xstrdup(source);
+}
+
+/* vm.nr_hugepages (or vm/nr_hugepages) of one sysctl file. */
+static void
+boot_sysctl(const char *root, const char *file, struct host_boot_pages **out,
+	    size_t *n, size_t *cap)
+{
+	AUTOFREE char *path = path_under(root, file);
+	AUTOFREE char *text = file_read(path, 1 << 20, NULL);
+	char *line, *save = NULL;
+
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *key = str_trim(line), *eq = strchr(key, '=');
+		uint64_t v;
+
+		if (!eq || *key == '#' || *key == ';')
+			continue;
+		*eq = '\0';
+		key = str_trim(key[0] == '-' ? key + 1 : key);
+		if ((STREQ(key, "vm.nr_hugepages") ||
+		     STREQ(key, "vm/nr_hugepages")) &&
+		    str_to_u64(str_trim(eq + 1), &v) == 0)
+			boot_add(out, n, cap, 0, v, file);
+	}
+}
+
+size_t
+host_boot_pages(const char *root, struct host_boot_pages **out)
+{
+	AUTOFREE char *cmdline_path = path_under(root, "/proc/cmdline");
+	AUTOFREE char *cmdline = file_read_line(cmdline_path);
+	struct strlist files = {0};
+	size_t n = 0, cap = 0;
+	uint64_t size = 0;
+	char *save = NULL;
+
+	*out = NULL;
+	/* "hugepagesz=1G hugepages=4 hugepagesz=2M hugepages=512"; a count
+	 * before any hugepagesz= is of the default size. */
+	for (char *w = cmdline ? strtok_r(cmdline, " \t", &save) : NULL; w;
+	     w = strtok_r(NULL, " \t", &save)) {
+		uint64_t v;
+
+		if (STRPREFIX(w, "hugepagesz=")) {
+			if (size_parse_kib(w + strlen("hugepagesz="), &v) == 0)
+				size = v;
+		} else if (STRPREFIX(w, "hugepages=") &&
+			   str_to_u64(w + strlen("hugepages="), &v) == 0) {
+			boot_add(out, &n, &cap, size, v, "/proc/cmdline");
+		}
+	}
+	boot_sysctl(root, "/etc/sysctl.conf", out, &n, &cap);
+	host_dir_list(root, "/etc/sysctl.d", "", ".conf", &files);
+	for (size_t i = 0; i < files.n; i++) {
+		AUTOFREE char *file = xasprintf("/etc/sysctl.d/%s", files.v[i]);
+
+		boot_sysctl(root, file, out, &n, &cap);
+	}
+	strlist_clear(&files);
+	return n;
+}
+
+void
+host_boot_pages_free(struct host_boot_pages *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++)
+		free(p[i].source);
+	free(p);
 }

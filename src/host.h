@@ -45,6 +45,7 @@ struct host_daemon {
 	char *type;          /* "fs" from the capabilities, or NULL */
 	struct strlist features; /* e.g. "separate-options" */
 	char *descriptor;    /* the vhost-user JSON naming it, or NULL */
+	char *version;       /* first line of --version when probed, or NULL */
 };
 
 struct host_info {
@@ -139,6 +140,8 @@ int host_config_link(const char *root, const char *path, const char *target);
  * VS_ERR_PERM or VS_ERR_SYSTEM.
  */
 int host_hugetlbfs_mount(const char *dir, uint64_t size_kib);
+/* Unmount dir on the live host. Returns 0, or -1 after reporting. */
+int host_umount(const char *dir);
 
 /*
  * The path of our own daemon: $VIRTSHARE_FSD when set (tests, the demo),
@@ -189,5 +192,78 @@ bool host_user_in_group(const char *name, gid_t primary, gid_t gid);
 /* The account name, or the number when there is none (caller frees). */
 char *host_user_name(uid_t uid);
 char *host_group_name(gid_t gid);
+
+/* ---- logs and limits (for troubleshooting) ------------------------------ */
+
+/*
+ * The last max bytes of the file path below root, starting at a line
+ * (a partial first line is dropped; NUL bytes read as spaces). Returns
+ * the text (caller frees), or
+ * NULL with errno set (ENOENT: no such log); does not report.
+ */
+char *host_log_tail(const char *root, const char *path, size_t max);
+/*
+ * The names of the files in dir below root that start with prefix and end
+ * with suffix (longer than both), sorted, added to out. A directory that
+ * cannot be read adds nothing.
+ */
+void host_dir_list(const char *root, const char *dir, const char *prefix,
+		   const char *suffix, struct strlist *out);
+/*
+ * The version of the Linux kernel image path below root ("6.1.0-13-amd64"),
+ * from its x86 boot header (bzImage: "HdrS" at 0x202, the version string
+ * at 0x200 + the word at 0x20e). Returns it (caller frees), or NULL with
+ * errno (ENOEXEC: not a bzImage); does not report.
+ */
+char *host_kernel_version(const char *root, const char *path);
+/*
+ * The kernel's message buffer as text lines, the last max bytes of it:
+ * <root>/dev/kmsg, read record by record on the live host (root only) or
+ * as a file in the same format ("PRI,SEQ,USEC,FLAGS;TEXT") in a fixture
+ * tree. Returns the text (caller frees) or NULL with errno set.
+ */
+char *host_kmsg_tail(const char *root, size_t max);
+/*
+ * The subordinate id range of a user or group in <root>/etc/subuid or
+ * /etc/subgid (file), found by name or by numeric id as libvirt does.
+ * Returns 1 with *start and *count set, 0 when there is none, -1 with
+ * errno when the file cannot be read (ENOENT: missing); does not report.
+ */
+int host_subid_find(const char *root, const char *file, const char *name,
+		    unsigned id, uint64_t *start, uint64_t *count);
+/*
+ * The open-file limits of process pid from <root>/proc/PID/limits
+ * (UINT64_MAX for unlimited). Returns 0, or -1 with errno; no report.
+ */
+int host_proc_nofile(const char *root, int pid, uint64_t *soft,
+		     uint64_t *hard);
+/* The pid in the pid file path below root, or -1 with errno. */
+int host_pid_file(const char *root, const char *path);
+/*
+ * Ask the daemon at path below root for --print-capabilities and
+ * --version, filling d->probed, type, features and version (d->path is
+ * set when NULL). Runs the program: only for the live host or a fixture
+ * tree whose programs are meant to run. Returns 0 when it answered.
+ */
+int host_daemon_probe(const char *root, const char *path,
+		      struct host_daemon *d);
+/* Whether path below root is an executable file. */
+bool host_executable(const char *root, const char *path);
+void host_daemon_clear(struct host_daemon *d);
+
+/* Hugepages the host is set up to reserve at boot. */
+struct host_boot_pages {
+	uint64_t size_kib; /* 0: the default size */
+	uint64_t count;
+	char *source;      /* "/proc/cmdline", "/etc/sysctl.d/x.conf" */
+};
+/*
+ * The boot-time pools asked for below root: hugepagesz=/hugepages= pairs
+ * of /proc/cmdline and vm.nr_hugepages of /etc/sysctl.conf and
+ * /etc/sysctl.d/NAME.conf (the last read wins, as sysctl --system).
+ * Returns the count; *out (caller frees with host_boot_pages_free()).
+ */
+size_t host_boot_pages(const char *root, struct host_boot_pages **out);
+void host_boot_pages_free(struct host_boot_pages *p, size_t n);
 
 #endif

@@ -18,7 +18,10 @@ src_libvirtshare_a_SOURCES = \
 	src/plan.c src/plan.h src/plan-priv.h src/plan-host.c \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h \
-	src/cfg.c src/cfg.h
+	src/cfg.c src/cfg.h \
+	src/doctor-steps.c src/doctor-steps.h \
+	src/doctor.c src/doctor.h src/doctor-priv.h \
+	src/doctor-checks.c src/doctor-logs.c
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
@@ -35,7 +38,8 @@ src_virtshare_SOURCES = \
 	src/cmd-shares.c \
 	src/cmd-pages.c \
 	src/cmd-daemon.c \
-	src/cmd-apply.c
+	src/cmd-apply.c \
+	src/cmd-doctor.c
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1

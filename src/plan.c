@@ -1020,7 +1020,7 @@ struct opt_dest {
 
 static const struct share_option {
 	const char *name;
-	struct opt_dest to[2]; /* by enum share_daemon */
+	struct opt_dest to[2]; /* by enum share_daemon_kind */
 } share_options[] = {
 	{"tag", {SHARE_F(T_STR, tag), SHARE_F(T_STR, tag)}},
 	{"dir", {SHARE_F(T_STR, dir), LAUNCH_F(T_STR, dir)}},

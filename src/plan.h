@@ -139,7 +139,7 @@ DEFINE_AUTOPTR(plan_target)
 /* ---- the share changes --------------------------------------------------- */
 
 /* Who runs a share's virtiofs daemon. */
-enum share_daemon {
+enum share_daemon_kind {
 	SHARE_DAEMON_LIBVIRT,  /* libvirt, for <source dir> (the default) */
 	SHARE_DAEMON_EXTERNAL, /* outside libvirt, on <source socket> */
 };
@@ -149,7 +149,7 @@ struct share_request {
 	struct domxml_share share; /* what <filesystem> says */
 	struct domxml_backing backing;
 	bool backing_given;        /* else chosen with backing_choose() */
-	enum share_daemon daemon;
+	enum share_daemon_kind daemon;
 	/*
 	 * An external share with a directory is served by virtshare-fsd,
 	 * which virtshare starts: the directory and the daemon's options.

@@ -408,6 +408,21 @@ virt_domain_status(struct virt_conn *c, const char *name, bool *active,
 	return 0;
 }
 
+int
+virt_domain_snapshots(struct virt_conn *c, const char *name)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	int n;
+
+	if (!dom)
+		return -1;
+	n = virDomainSnapshotNum(dom, 0);
+	if (n < 0)
+		virt_fail(_("Cannot count the domain's snapshots"));
+	virDomainFree(dom);
+	return n;
+}
+
 bool
 virt_is_remote(const struct virt_conn *c)
 {

@@ -103,6 +103,12 @@ int virt_domain_define(struct virt_conn *c, const char *xml, bool validate);
 int virt_domain_status(struct virt_conn *c, const char *name, bool *active,
 		       bool *persistent);
 /*
+ * How many snapshots the domain has. Returns the count, or -1 after
+ * reporting VS_ERR_NO_DOMAIN or VS_ERR_LIBVIRT.
+ */
+int virt_domain_snapshots(struct virt_conn *c, const char *name);
+
+/*
  * True when the connection's daemon runs on another host (a host in the
  * URI): paths in its domains cannot be checked here. Unlike
  * virt_uri_is_local(), the test driver is not remote.

@@ -4,7 +4,8 @@ DAEMON_UNIT_TESTS = \
 	tests/daemon-unit/test-options \
 	tests/daemon-unit/test-mem \
 	tests/daemon-unit/test-virtqueue \
-	tests/daemon-unit/test-fuse
+	tests/daemon-unit/test-fuse \
+	tests/daemon-unit/test-seccomp
 
 check_PROGRAMS += $(DAEMON_UNIT_TESTS)
 TESTS += $(DAEMON_UNIT_TESTS)
@@ -27,3 +28,9 @@ tests_daemon_unit_test_virtqueue_LDADD = $(DAEMON_UNIT_LDADD)
 tests_daemon_unit_test_fuse_SOURCES = tests/daemon-unit/test-fuse.c
 tests_daemon_unit_test_fuse_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
 tests_daemon_unit_test_fuse_LDADD = $(DAEMON_UNIT_LDADD)
+
+tests_daemon_unit_test_seccomp_SOURCES = tests/daemon-unit/test-seccomp.c
+tests_daemon_unit_test_seccomp_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_daemon_unit_test_seccomp_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+tests_daemon_unit_test_seccomp_LDADD = daemon/libfsd.a $(SECCOMP_LIBS) \
+	-lpthread

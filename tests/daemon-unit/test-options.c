@@ -101,6 +101,9 @@ test_long_form(void)
 	tap_ok(o.cache == PT_CACHE_AUTO && !o.xattr && o.posix_lock &&
 		   o.flock && !o.readonly && o.thread_pool_size == 0,
 	       "default values: auto, no xattr, locks on, no pool");
+	tap_ok(o.sandbox == OPT_SANDBOX_NAMESPACE &&
+		   o.seccomp == OPT_SECCOMP_KILL,
+	       "default confinement: namespace sandbox, seccomp kill");
 	opt_free(&o);
 }
 

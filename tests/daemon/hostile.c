@@ -739,7 +739,8 @@ mk_req(struct req_buf *b, uint32_t opcode, uint64_t nodeid, const void *arg,
 	b->h.unique = fc->unique;
 	fc->unique += 2;
 	b->h.nodeid = nodeid;
-	memcpy(b->arg, arg, arglen);
+	if (arglen)
+		memcpy(b->arg, arg, arglen);
 	return sizeof(b->h) + arglen;
 }
 

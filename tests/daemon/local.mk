@@ -22,3 +22,10 @@ DAEMON_TESTS = \
 	tests/daemon/hostile-ours.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += $(DAEMON_TESTS)
+
+# The sandbox, capabilities and seccomp of our daemon, checked from the host.
+check_PROGRAMS += tests/daemon/sandbox
+tests_daemon_sandbox_SOURCES = tests/daemon/sandbox.c
+tests_daemon_sandbox_LDADD = tests/daemon/libvuclient.a
+TESTS += tests/daemon/sandbox-ours.sh tests/daemon/seccomp-log-ours.sh
+EXTRA_DIST += tests/daemon/sandbox-ours.sh tests/daemon/seccomp-log-ours.sh

@@ -42,7 +42,8 @@ struct spawn *
 spawn_start(const struct spawn_opts *o, const char *name)
 {
 	struct spawn *s = calloc(1, sizeof(*s));
-	char source[4096], fdarg[32], sockarg[300];
+	char source[4096], fdarg[32], sockarg[300], envargs[1024];
+	char *tok, *save;
 	const char *argv[SPAWN_MAXARGS];
 	int n = 0, lfd = -1, logfd, i;
 
@@ -73,6 +74,14 @@ spawn_start(const struct spawn_opts *o, const char *name)
 	argv[n++] = source;
 	for (i = 0; o->extra && o->extra[i] && n < SPAWN_MAXARGS - 1; i++)
 		argv[n++] = o->extra[i];
+	/* More daemon arguments from the environment, space-separated. */
+	if (getenv("VS_FSD_ARGS")) {
+		snprintf(envargs, sizeof(envargs), "%s", getenv("VS_FSD_ARGS"));
+		for (tok = strtok_r(envargs, " ", &save);
+		     tok && n < SPAWN_MAXARGS - 1;
+		     tok = strtok_r(NULL, " ", &save))
+			argv[n++] = tok;
+	}
 	argv[n] = NULL;
 
 	logfd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

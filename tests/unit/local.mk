@@ -43,3 +43,7 @@ tests_unit_launch_probe_LDADD = tests/daemon/libvuclient.a
 unit_tests += tests/unit/test-apply
 tests_unit_test_apply_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_apply_LDADD = $(VS_CORE_LIBS)
+# The doctor's checks that need a QEMU driver, session mode or one process.
+unit_tests += tests/unit/test-doctor
+tests_unit_test_doctor_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_doctor_LDADD = $(VS_CORE_LIBS)

@@ -1,0 +1,1 @@
+virtshare -c nosuchdriver:///x doctor

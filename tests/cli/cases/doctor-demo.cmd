@@ -1,0 +1,1 @@
+virtshare --demo doctor

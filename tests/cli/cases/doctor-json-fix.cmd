@@ -1,0 +1,1 @@
+virtshare -c test:///default doctor --json --fix

@@ -1,0 +1,1 @@
+virtshare --root "$DATA/doctor/host" doctor vm --xml nosuch.xml

@@ -1,0 +1,1 @@
+virtshare doctor --xml "$DATA/doctor/tag-dup.xml"

@@ -1,0 +1,1 @@
+virtshare --root "$DATA/doctor/host" doctor vm --xml "$DATA/doctor/tag-dup.xml"
