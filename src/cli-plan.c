@@ -108,16 +108,29 @@ int
 cli_plan_run(struct cli *cli, struct plan *p, bool dry_run, bool yes)
 {
 	AUTOFREE char *text = plan_render(p);
+
+	cli_out(text);
+	return cli_plan_apply(cli, p, dry_run, yes);
+}
+
+int
+cli_plan_apply(struct cli *cli, struct plan *p, bool dry_run, bool yes)
+{
 	struct plan_ctx ctx = {.statedir = plan_statedir()};
 	struct strlist done = {0};
 
-	cli_out(text);
 	if (!plan_changes(p))
 		return EXIT_OK;
 	if (dry_run) {
 		cli_out(_("Dry run: nothing was changed.\n"));
 		return EXIT_OK;
 	}
+	if (cli->demo && plan_changes_host(p))
+		return vs_error(VS_ERR_UNSUPPORTED,
+				_("The demo changes nothing on this host, and "
+				  "this plan would start or stop virtiofs "
+				  "daemons or change hugepage pools. Add "
+				  "--dry-run to only see it."));
 	if (!yes && !isatty(STDIN_FILENO))
 		return vs_error(VS_ERR_USAGE,
 				_("Not changing anything without a yes, and "
@@ -128,8 +141,11 @@ cli_plan_run(struct cli *cli, struct plan *p, bool dry_run, bool yes)
 		cli_out(_("Nothing was changed.\n"));
 		return EXIT_FAILED;
 	}
-	if (plan_apply(p, &ctx, &done) < 0)
+	if (plan_apply(p, &ctx, &done) < 0) {
+		/* The error says what was taken back, and what stays. */
+		strlist_clear(&done);
 		return -1;
+	}
 	for (size_t i = 0; i < done.n; i++)
 		printf("%s\n", done.v[i]);
 	strlist_clear(&done);

@@ -51,7 +51,7 @@ static const struct vs_cmd commands[] = {
 	{
 		.name = "share",
 		.usage = N_("DOMAIN --tag TAG --dir PATH|--socket PATH "
-			    "[OPTIONS]"),
+			    "[--daemon libvirt|external] [OPTIONS]"),
 		.summary = N_("Share a host directory with a domain over "
 			      "virtiofs, or change a share's options"),
 		.details = N_(
@@ -70,6 +70,18 @@ static const struct vs_cmd commands[] = {
 		    "existing)\n"
 		    "  --socket PATH          or the socket of a daemon you "
 		    "run yourself\n"
+		    "  --daemon libvirt|external  who runs the virtiofs "
+		    "daemon: libvirt\n"
+		    "                         (the default), or it runs "
+		    "outside libvirt on\n"
+		    "                         a socket (the default with "
+		    "--socket). external\n"
+		    "                         with --dir: virtshare starts "
+		    "virtshare-fsd on\n"
+		    "                         --socket or RUNDIR/DOMAIN-"
+		    "TAG.sock and keeps the\n"
+		    "                         directory in the domain's "
+		    "<metadata>\n"
 		    "  --backing KIND         guest memory: memfd, file, "
 		    "numa,\n"
 		    "                         hugepages[:SIZE[@NODES]] "
@@ -93,6 +105,15 @@ static const struct vs_cmd commands[] = {
 		    "  --openfiles N          the daemon's open file limit "
 		    "(libvirt 10.6)\n"
 		    "  --alias ua-NAME        a device alias\n"
+		    "  --log-level LEVEL, --socket-user USER, --socket-group "
+		    "GROUP\n"
+		    "                         for virtshare-fsd (external "
+		    "with --dir), which\n"
+		    "                         also takes --cache none|auto|"
+		    "always, --xattr,\n"
+		    "                         --readonly, --sandbox "
+		    "namespace|chroot|none and\n"
+		    "                         --thread-pool\n"
 		    "  --dry-run              only show the change\n"
 		    "  --yes                  apply without asking\n"
 		    "  --xml FILE             edit a domain XML file, not "
@@ -108,7 +129,11 @@ static const struct vs_cmd commands[] = {
 		.details = N_(
 		    "Removes the <filesystem> with that mount tag; guest "
 		    "memory stays\n"
-		    "shared. Shows the change as a diff first.\n"
+		    "shared. A share whose virtshare-fsd virtshare runs loses "
+		    "its record\n"
+		    "in <metadata>, and its daemon is stopped (not while the "
+		    "domain runs).\n"
+		    "Shows the change as a diff first.\n"
 		    "\n"
 		    "  --dry-run    only show the change\n"
 		    "  --yes        apply without asking\n"
@@ -248,6 +273,35 @@ static const struct vs_cmd commands[] = {
 		    "  --timeout SECONDS     wait so long for the socket to "
 		    "listen (10)\n"),
 		.run = cmd_daemon,
+	},
+	{
+		.name = "apply",
+		.usage = N_("FILE.ini [--dry-run] [--json] [--yes]"),
+		.summary = N_("Make shares, backings, hugepages and daemons "
+			      "what an INI file says"),
+		.details = N_(
+		    "Reads FILE.ini (virtshare.ini(5)), checks every section "
+		    "and key, and\n"
+		    "reports all errors with their lines before anything is "
+		    "planned. Then\n"
+		    "shows one plan for the whole file, a summary and each "
+		    "domain's diff,\n"
+		    "and applies it: hugepage pools first, then each domain "
+		    "(its old\n"
+		    "definition saved), then the daemons virtshare runs. A "
+		    "failure takes\n"
+		    "back what was done, so each domain is changed whole or "
+		    "not at all.\n"
+		    "Applying the same file again changes nothing.\n"
+		    "\n"
+		    "  --dry-run    only show the plan\n"
+		    "  --yes        apply without asking\n"
+		    "  --json       print the plan as JSON (schema in "
+		    "virtshare(1)); applied\n"
+		    "               only with --yes, and then with what was "
+		    "done\n"
+		    "-c URI overrides the file's [host] uri.\n"),
+		.run = cmd_apply,
 	},
 	{
 		.name = "doctor",

@@ -46,6 +46,7 @@ int cmd_undo(struct cli *cli, int argc, char **argv);
 int cmd_shares(struct cli *cli, int argc, char **argv);
 int cmd_pages(struct cli *cli, int argc, char **argv);
 int cmd_daemon(struct cli *cli, int argc, char **argv);
+int cmd_apply(struct cli *cli, int argc, char **argv);
 int cmd_doctor(struct cli *cli, int argc, char **argv);
 /* The ncurses wizard (tui/main.c). */
 int cmd_wizard(struct cli *cli, int argc, char **argv);
@@ -109,5 +110,7 @@ struct plan_target *cli_target(struct cli *cli, const char *domain,
  * was done. Returns an exit status, or -1 after reporting.
  */
 int cli_plan_run(struct cli *cli, struct plan *p, bool dry_run, bool yes);
+/* As cli_plan_run(), the plan shown already. */
+int cli_plan_apply(struct cli *cli, struct plan *p, bool dry_run, bool yes);
 
 #endif

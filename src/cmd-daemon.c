@@ -11,6 +11,7 @@
 #include "error.h"
 #include "json.h"
 #include "launch.h"
+#include "plan.h"
 #include "table.h"
 
 #define STATUS_TAIL_LINES 5
@@ -187,11 +188,11 @@ take_option(struct dargs *a, int c, const char *opt)
 		set_str(&s->sandbox, optarg);
 		return 0;
 	case OPT_THREAD_POOL:
-		if (str_to_u64(optarg, &v) < 0 || v > 1024)
+		if (str_to_u64(optarg, &v) < 0 || v > LAUNCH_THREADS_MAX)
 			return vs_error(VS_ERR_USAGE,
 					_("--thread-pool takes a number of "
-					  "threads from 0 to 1024, not '%s'."),
-					optarg);
+					  "threads from 0 to %1$d, not '%2$s'."),
+					LAUNCH_THREADS_MAX, optarg);
 		s->thread_pool_set = true;
 		s->thread_pool = (unsigned)v;
 		return 0;
@@ -329,11 +330,11 @@ spec_override(struct launch_spec *s, const struct launch_spec *given)
  * The share to start, into *spec: DOMAIN TAG (the last start's record,
  * overridden by the options given), or the explicit --dir and --socket.
  *
- * Once the domain XML engine is there, DOMAIN TAG also reads the domain's
- * <filesystem> with <target dir='TAG'/>: its <source socket> is the socket
- * (a <source dir> share is refused: libvirt launches that daemon). The
- * directory is not in the XML for a socket share; it comes from the
- * record or --dir.
+ * With DOMAIN TAG, no record (after a reboot, or the first start) and no
+ * --dir, the domain's definition says what to serve: its <filesystem>
+ * with <target dir='TAG'/> has the socket (a <source dir> share is
+ * refused: libvirt launches that daemon), and virtshare's record in its
+ * <metadata> the directory and the options (plan_daemon_spec()).
  */
 static int
 share_spec(struct cli *cli, struct dargs *a, struct launch_spec *spec)
@@ -345,6 +346,7 @@ share_spec(struct cli *cli, struct dargs *a, struct launch_spec *spec)
 	if (a->npos == 2) {
 		AUTOFREE char *name = NULL;
 		AUTOPTR(launch_status) st = NULL;
+		struct virt_conn *conn;
 
 		if (a->spec.tag)
 			return vs_error(VS_ERR_USAGE,
@@ -354,12 +356,31 @@ share_spec(struct cli *cli, struct dargs *a, struct launch_spec *spec)
 		name = launch_find(a->pos[0], a->pos[1]);
 		if (name && (st = launch_status_read(name))) {
 			launch_spec_copy(spec, &st->spec);
-		} else if (vs_error_code() == VS_ERR_NOT_FOUND) {
+		} else if (vs_error_code() != VS_ERR_NOT_FOUND) {
+			return -1;
+		} else if (!a->spec.dir) {
+			AUTOFREE char *why = NULL;
+
+			vs_error_reset();
+			conn = cli_connect_optional(cli, &why);
+			if (conn && plan_daemon_spec(conn, a->pos[0],
+						     a->pos[1], spec) < 0) {
+				enum vs_code code = vs_error_code();
+
+				/* Not libvirt's: --dir is what is missing. */
+				if (code != VS_ERR_NO_DOMAIN &&
+				    code != VS_ERR_LIBVIRT)
+					return -1;
+			}
+			vs_error_reset();
+			if (!spec->domain) {
+				spec->domain = xstrdup(a->pos[0]);
+				spec->tag = xstrdup(a->pos[1]);
+			}
+		} else {
 			vs_error_reset();
 			spec->domain = xstrdup(a->pos[0]);
 			spec->tag = xstrdup(a->pos[1]);
-		} else {
-			return -1;
 		}
 		spec_override(spec, &a->spec);
 		if (!spec->dir)

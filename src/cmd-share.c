@@ -1,5 +1,4 @@
 /* cmd-share.c: the commands that change a domain: share, unshare, undo */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +26,10 @@ enum {
 	OPT_THREAD_POOL,
 	OPT_OPENFILES,
 	OPT_ALIAS,
+	OPT_DAEMON,
+	OPT_LOG_LEVEL,
+	OPT_SOCKET_USER,
+	OPT_SOCKET_GROUP,
 	OPT_DRY_RUN,
 	OPT_YES,
 	OPT_XML,
@@ -39,94 +42,44 @@ struct run_opts {
 	const char *xml;
 };
 
-/* How an option sets a field of struct domxml_share. */
-enum field_kind {
-	FIELD_STR,    /* char *: the argument */
-	FIELD_ON,     /* enum domxml_switch: on, no argument */
-	FIELD_OFF,    /* enum domxml_switch: off, no argument */
-	FIELD_ONOFF,  /* enum domxml_switch: "on" or "off" */
-	FIELD_QUEUE,  /* unsigned */
-	FIELD_INT,    /* int, 0 or more */
-	FIELD_U64,    /* uint64_t, 1 or more */
-};
-
-static const struct share_field {
+/*
+ * The share options of the command line, by the names of
+ * share_request_set(): a switch without an argument sets value.
+ */
+static const struct share_flag {
 	int code;
-	enum field_kind kind;
-	size_t off;
-} share_fields[] = {
-	{OPT_DIR, FIELD_STR, offsetof(struct domxml_share, dir)},
-	{OPT_TAG, FIELD_STR, offsetof(struct domxml_share, tag)},
-	{OPT_SOCKET, FIELD_STR, offsetof(struct domxml_share, socket)},
-	{OPT_BINARY, FIELD_STR, offsetof(struct domxml_share, binary)},
-	{OPT_CACHE, FIELD_STR, offsetof(struct domxml_share, cache)},
-	{OPT_SANDBOX, FIELD_STR, offsetof(struct domxml_share, sandbox)},
-	{OPT_ALIAS, FIELD_STR, offsetof(struct domxml_share, alias)},
-	{OPT_XATTR, FIELD_ON, offsetof(struct domxml_share, xattr)},
-	{OPT_NO_XATTR, FIELD_OFF, offsetof(struct domxml_share, xattr)},
-	{OPT_READONLY, FIELD_ON, offsetof(struct domxml_share, readonly)},
-	{OPT_NO_READONLY, FIELD_OFF, offsetof(struct domxml_share, readonly)},
-	{OPT_LOCK_POSIX, FIELD_ONOFF,
-	 offsetof(struct domxml_share, lock_posix)},
-	{OPT_FLOCK, FIELD_ONOFF, offsetof(struct domxml_share, flock)},
-	{OPT_QUEUE, FIELD_QUEUE, offsetof(struct domxml_share, queue)},
-	{OPT_THREAD_POOL, FIELD_INT,
-	 offsetof(struct domxml_share, thread_pool)},
-	{OPT_OPENFILES, FIELD_U64, offsetof(struct domxml_share, openfiles)},
+	const char *name;
+	const char *value; /* NULL: the option's argument */
+} share_flags[] = {
+	{OPT_DIR, "dir", NULL},
+	{OPT_TAG, "tag", NULL},
+	{OPT_SOCKET, "socket", NULL},
+	{OPT_BINARY, "binary", NULL},
+	{OPT_CACHE, "cache", NULL},
+	{OPT_SANDBOX, "sandbox", NULL},
+	{OPT_ALIAS, "alias", NULL},
+	{OPT_XATTR, "xattr", "yes"},
+	{OPT_NO_XATTR, "xattr", "no"},
+	{OPT_READONLY, "readonly", "yes"},
+	{OPT_NO_READONLY, "readonly", "no"},
+	{OPT_LOCK_POSIX, "lock-posix", NULL},
+	{OPT_FLOCK, "flock", NULL},
+	{OPT_QUEUE, "queue", NULL},
+	{OPT_THREAD_POOL, "thread-pool", NULL},
+	{OPT_OPENFILES, "openfiles", NULL},
+	{OPT_IDMAP, "idmap", NULL},
+	{OPT_LOG_LEVEL, "log-level", NULL},
+	{OPT_SOCKET_USER, "socket-user", NULL},
+	{OPT_SOCKET_GROUP, "socket-group", NULL},
 };
 
-static int
-bad_number(const char *opt, const char *arg)
+static const struct share_flag *
+flag_for(int code)
 {
-	return vs_error(VS_ERR_USAGE,
-			_("Option '%1$s' takes a number, not '%2$s'."), opt,
-			arg);
-}
-
-static int
-set_field(const struct share_field *f, const char *opt, const char *arg,
-	  struct domxml_share *s)
-{
-	char *base = (char *)s + f->off;
-	uint64_t v;
-
-	switch (f->kind) {
-	case FIELD_STR:
-		free(*(char **)base);
-		*(char **)base = xstrdup(arg);
-		return 0;
-	case FIELD_ON:
-		*(enum domxml_switch *)base = DOMXML_ON;
-		return 0;
-	case FIELD_OFF:
-		*(enum domxml_switch *)base = DOMXML_OFF;
-		return 0;
-	case FIELD_ONOFF:
-		if (!STREQ(arg, "on") && !STREQ(arg, "off"))
-			return vs_error(VS_ERR_USAGE,
-					_("Option '%1$s' takes on or off, not "
-					  "'%2$s'."),
-					opt, arg);
-		*(enum domxml_switch *)base =
-		    STREQ(arg, "on") ? DOMXML_ON : DOMXML_OFF;
-		return 0;
-	case FIELD_QUEUE:
-		if (str_to_u64(arg, &v) < 0 || v > UINT32_MAX)
-			return bad_number(opt, arg);
-		*(unsigned *)base = (unsigned)v;
-		return 0;
-	case FIELD_INT:
-		if (str_to_u64(arg, &v) < 0 || v > INT32_MAX)
-			return bad_number(opt, arg);
-		*(int *)base = (int)v;
-		return 0;
-	case FIELD_U64:
-		if (str_to_u64(arg, &v) < 0 || v == 0)
-			return bad_number(opt, arg);
-		*(uint64_t *)base = v;
-		return 0;
-	}
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(share_flags); i++)
+		if (share_flags[i].code == code)
+			return &share_flags[i];
+	return NULL;
 }
 
 /* "--name" of the long option with that code. Caller frees. */
@@ -139,14 +92,12 @@ opt_name(const struct option *opts, int code)
 	return xstrdup("?");
 }
 
-static const struct share_field *
-field_for(int code)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(share_fields); i++)
-		if (share_fields[i].code == code)
-			return &share_fields[i];
-	return NULL;
-}
+/* A share option as given, set once the daemon is known. */
+struct given {
+	const char *name;
+	const char *value;
+	char *shown;
+};
 
 /* Options every plan command has; 1 when c was one of them. */
 static int
@@ -180,6 +131,25 @@ dir_root(struct cli *cli, const struct run_opts *o, struct virt_conn *conn)
 	return NULL;
 }
 
+/* Who runs the daemon: as --daemon says, else external with --socket. */
+static int
+request_fill(struct share_request *r, const char *daemon, struct given *g,
+	     size_t n)
+{
+	bool socket = false;
+
+	for (size_t i = 0; i < n; i++)
+		socket |= STREQ(g[i].name, "socket");
+	if (daemon && share_request_daemon(r, daemon, "--daemon") < 0)
+		return -1;
+	if (!daemon && socket)
+		r->daemon = SHARE_DAEMON_EXTERNAL;
+	for (size_t i = 0; i < n; i++)
+		if (share_request_set(r, g[i].name, g[i].value, g[i].shown) < 0)
+			return -1;
+	return 0;
+}
+
 int
 cmd_share(struct cli *cli, int argc, char **argv)
 {
@@ -203,6 +173,10 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		{"thread-pool", required_argument, NULL, OPT_THREAD_POOL},
 		{"openfiles", required_argument, NULL, OPT_OPENFILES},
 		{"alias", required_argument, NULL, OPT_ALIAS},
+		{"daemon", required_argument, NULL, OPT_DAEMON},
+		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+		{"socket-user", required_argument, NULL, OPT_SOCKET_USER},
+		{"socket-group", required_argument, NULL, OPT_SOCKET_GROUP},
 		RUN_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
@@ -210,13 +184,16 @@ cmd_share(struct cli *cli, int argc, char **argv)
 	struct run_opts o = {0};
 	AUTOPTR(plan) p = plan_new();
 	AUTOPTR(inspection) in = NULL;
+	AUTOFREE struct given *given = xcalloc((size_t)argc, sizeof(*given));
+	const char *daemon = NULL;
 	struct plan_target *t;
+	size_t ngiven = 0;
 	int c, ret = -1;
 
 	share_request_init(&req);
 	cli_options_first(argc, argv, "", opts);
 	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
-		const struct share_field *f = field_for(c);
+		const struct share_flag *f = flag_for(c);
 
 		if (c == 'h') {
 			ret = EXIT_OK;
@@ -227,13 +204,11 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		if (run_opt(c, &o))
 			continue;
 		if (f) {
-			AUTOFREE char *name = opt_name(opts, c);
-
-			if (set_field(f, name, optarg, &req.share) < 0)
-				goto out;
-		} else if (c == OPT_IDMAP) {
-			if (domxml_idmap_parse(optarg, &req.share) < 0)
-				goto out;
+			given[ngiven].name = f->name;
+			given[ngiven].value = f->value ? f->value : optarg;
+			given[ngiven++].shown = opt_name(opts, c);
+		} else if (c == OPT_DAEMON) {
+			daemon = optarg;
 		} else if (c == OPT_BACKING) {
 			domxml_backing_clear(&req.backing);
 			if (domxml_backing_parse(optarg, &req.backing) < 0)
@@ -241,7 +216,8 @@ cmd_share(struct cli *cli, int argc, char **argv)
 			req.backing_given = true;
 		}
 	}
-	if (cli_args(cli, argc, argv, 1, 1) < 0)
+	if (request_fill(&req, daemon, given, ngiven) < 0 ||
+	    cli_args(cli, argc, argv, 1, 1) < 0)
 		goto out;
 	if (!req.share.tag) {
 		vs_error(VS_ERR_USAGE,
@@ -249,7 +225,7 @@ cmd_share(struct cli *cli, int argc, char **argv)
 			   "guest mounts (mount -t virtiofs TAG /mnt)."));
 		goto out;
 	}
-	if (!req.share.dir && !req.share.socket) {
+	if (!req.share.dir && !req.share.socket && !req.launch.dir) {
 		vs_error(VS_ERR_USAGE,
 			 _("Give the host directory with --dir PATH, or the "
 			   "socket of a daemon you run yourself with --socket "
@@ -263,6 +239,8 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		goto out;
 	ret = cli_plan_run(cli, p, o.dry_run, o.yes);
 out:
+	for (size_t i = 0; i < ngiven; i++)
+		free(given[i].shown);
 	share_request_clear(&req);
 	return ret;
 }
@@ -290,7 +268,7 @@ cmd_unshare(struct cli *cli, int argc, char **argv)
 	if (cli_args(cli, argc, argv, 2, 2) < 0)
 		return -1;
 	if (!(t = cli_target(cli, argv[optind], o.xml)) ||
-	    plan_unshare(p, t, argv[optind + 1]) < 0)
+	    plan_unshare(p, t, argv[optind + 1], false) < 0)
 		return -1;
 	return cli_plan_run(cli, p, o.dry_run, o.yes);
 }

@@ -105,13 +105,42 @@ memory_text(const struct domxml_memory *m)
 	return sb_steal(&sb);
 }
 
+/* virtshare's record of the share tag, or NULL. Borrowed from r. */
+static const struct domxml_record *
+record_of(const struct domxml_record *r, size_t n, const char *tag)
+{
+	for (size_t i = 0; tag && i < n; i++)
+		if (r[i].tag && STREQ(r[i].tag, tag))
+			return &r[i];
+	return NULL;
+}
+
+/* The options of the daemon virtshare runs, as it takes them. */
+static char *
+record_text(const struct domxml_record *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	opt_str(&sb, "cache", r->cache);
+	opt_str(&sb, "xattr", r->xattr);
+	opt_str(&sb, "readonly", r->readonly);
+	opt_str(&sb, "sandbox", r->sandbox);
+	opt_str(&sb, "thread-pool", r->thread_pool);
+	opt_str(&sb, "log-level", r->log_level);
+	opt_str(&sb, "socket-user", r->socket_user);
+	opt_str(&sb, "socket-group", r->socket_group);
+	return sb_steal(&sb);
+}
+
 static char *
 shares_text(const struct domxml *d, const struct domxml_share *s, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 	AUTOPTR(table) t = table_new(3);
 	struct domxml_memory m;
+	struct domxml_record *recs = NULL;
 	AUTOFREE char *mem = NULL;
+	size_t nrec;
 
 	domxml_memory(d, &m);
 	mem = memory_text(&m);
@@ -123,16 +152,35 @@ shares_text(const struct domxml *d, const struct domxml_share *s, size_t n)
 		return sb_steal(&sb);
 	}
 	sb_addc(&sb, '\n');
+	nrec = domxml_records(d, &recs);
 	table_rowv(t, _("TAG"), _("SOURCE"), _("OPTIONS"));
 	for (size_t i = 0; i < n; i++) {
+		const struct domxml_record *r =
+		    s[i].socket ? record_of(recs, nrec, s[i].tag) : NULL;
 		AUTOFREE char *opts = options_text(&s[i]);
-		AUTOFREE char *src =
-		    s[i].socket ? xasprintf(_("socket %s"), s[i].socket)
-				: xstrdup(s[i].dir ? s[i].dir : "-");
+		AUTOFREE char *ropts = r ? record_text(r) : NULL;
+		AUTOFREE char *src = NULL;
 
+		if (r)
+			src = xasprintf(_("%1$s through virtshare-fsd on %2$s"),
+					r->dir ? r->dir : "?", s[i].socket);
+		else if (s[i].socket)
+			src = xasprintf(_("socket %s"), s[i].socket);
+		else
+			src = xstrdup(s[i].dir ? s[i].dir : "-");
+		if (ropts && *ropts) {
+			AUTOFREE char *all = STREQ(opts, "-")
+						 ? xstrdup(ropts)
+						 : xasprintf("%s %s", opts,
+							     ropts);
+
+			free(opts);
+			opts = steal_ptr(all);
+		}
 		table_rowv(t, s[i].tag ? s[i].tag : "-", src, opts);
 	}
 	table_render(t, 0, &sb);
+	domxml_records_free(recs, nrec);
 	return sb_steal(&sb);
 }
 
@@ -198,9 +246,32 @@ json_memory(struct json *j, const struct domxml *d)
 	domxml_memory_clear(&m);
 }
 
+/* "virtshare_fsd": what virtshare's record says it serves, or null. */
+static void
+json_record(struct json *j, const struct domxml_record *r)
+{
+	if (!r) {
+		json_null(j, "virtshare_fsd");
+		return;
+	}
+	json_obj_begin(j, "virtshare_fsd");
+	json_str(j, "dir", r->dir);
+	json_str(j, "cache", r->cache);
+	json_str(j, "xattr", r->xattr);
+	json_str(j, "readonly", r->readonly);
+	json_str(j, "sandbox", r->sandbox);
+	json_str(j, "thread_pool", r->thread_pool);
+	json_str(j, "log_level", r->log_level);
+	json_str(j, "socket_user", r->socket_user);
+	json_str(j, "socket_group", r->socket_group);
+	json_obj_end(j);
+}
+
 static char *
 shares_json(const struct domxml *d, const struct domxml_share *s, size_t n)
 {
+	struct domxml_record *recs = NULL;
+	size_t nrec = domxml_records(d, &recs);
 	struct json j;
 
 	json_init(&j);
@@ -238,10 +309,13 @@ shares_json(const struct domxml *d, const struct domxml_share *s, size_t n)
 		json_obj_end(&j);
 		json_bool(&j, "readonly", s[i].readonly == DOMXML_ON);
 		json_str(&j, "alias", s[i].alias);
+		json_record(&j, s[i].socket ? record_of(recs, nrec, s[i].tag)
+					    : NULL);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
 	json_obj_end(&j);
+	domxml_records_free(recs, nrec);
 	return json_steal(&j);
 }
 

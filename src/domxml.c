@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1896,25 +1897,13 @@ binary_option(const struct domxml_share *r)
 	return NULL;
 }
 
+/* The alias (its form checked already) must not name another device. */
 static int
 check_alias(const struct domxml *d, const char *alias, xmlNodePtr self)
 {
 	AUTOFREE xmlNodePtr *used = NULL;
-	size_t n;
+	size_t n = xpath_nodes(d, "/domain/devices/*/alias", &used);
 
-	if (!STRPREFIX(alias, "ua-") || !alias[3])
-		return vs_error(VS_ERR_INVALID,
-				_("The alias '%s' must start with 'ua-' "
-				  "(libvirt accepts user aliases only with "
-				  "that prefix), e.g. ua-data."),
-				alias);
-	for (const char *c = alias; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
-			return vs_error(VS_ERR_INVALID,
-					_("The alias '%s' may hold only "
-					  "letters, digits, '-' and '_'."),
-					alias);
-	n = xpath_nodes(d, "/domain/devices/*/alias", &used);
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *name = attr_value(used[i], "name");
 
@@ -1929,11 +1918,37 @@ check_alias(const struct domxml *d, const char *alias, xmlNodePtr self)
 	return 0;
 }
 
+int
+domxml_source_dir_check(const char *dir, const char *root)
+{
+	AUTOFREE char *path = NULL;
+	struct stat st;
+
+	if (!root)
+		return 0;
+	path = path_under(root, dir);
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return vs_error(VS_ERR_INVALID,
+				_("The source directory %s does not exist on "
+				  "this host. Create it first, or check the "
+				  "path."),
+				dir);
+	if (stat(path, &st) < 0)
+		return vs_error(VS_ERR_INVALID,
+				_("The source directory %1$s cannot be used: "
+				  "%2$s. Check the path and its permissions."),
+				dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return vs_error(VS_ERR_INVALID,
+				_("The source %s is not a directory. A share "
+				  "exports a directory tree."),
+				dir);
+	return 0;
+}
+
 static int
 check_source(const struct domxml_share *r, const struct domxml_env *env)
 {
-	struct stat st;
-
 	if (!r->dir && !r->socket)
 		return vs_error(VS_ERR_INVALID,
 				_("A share needs a source: a host directory, "
@@ -1945,51 +1960,51 @@ check_source(const struct domxml_share *r, const struct domxml_env *env)
 				  "not both: libvirt starts the daemon for a "
 				  "directory, and connects to a running one "
 				  "through a socket."));
-	if (r->socket) {
-		if (r->socket[0] != '/')
-			return vs_error(VS_ERR_INVALID,
-					_("The socket path '%s' is not "
-					  "absolute. Give the full path, e.g. "
-					  "/run/virtshare/data.sock."),
-					r->socket);
-		return 0;
-	}
-	if (r->dir[0] != '/')
-		return vs_error(VS_ERR_INVALID,
-				_("The source directory '%s' is not an "
-				  "absolute path. Give the full path, e.g. "
-				  "/srv/data."),
-				r->dir);
-	if (env->root) {
-		AUTOFREE char *path = path_under(env->root, r->dir);
-
-		if (stat(path, &st) < 0 && errno == ENOENT)
-			return vs_error(VS_ERR_INVALID,
-					_("The source directory %s does not "
-					  "exist on this host. Create it "
-					  "first, or check the path."),
-					r->dir);
-		if (stat(path, &st) < 0)
-			return vs_error(VS_ERR_INVALID,
-					_("The source directory %1$s cannot be "
-					  "used: %2$s. Check the path and its "
-					  "permissions."),
-					r->dir, strerror(errno));
-		if (!S_ISDIR(st.st_mode))
-			return vs_error(VS_ERR_INVALID,
-					_("The source %s is not a directory. A "
-					  "share exports a directory tree."),
-					r->dir);
-	}
-	return 0;
+	return r->dir ? domxml_source_dir_check(r->dir, env->root) : 0;
 }
 
-static int
-check_values(const struct domxml_share *r)
+/* The first control character in s (XML cannot carry most of them), or
+ * NULL. */
+static const char *
+control_char(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return s;
+	return NULL;
+}
+
+static const struct {
+	const char *what;
+	size_t off;
+} share_strings[] = {
+	{N_("mount tag"), offsetof(struct domxml_share, tag)},
+	{N_("source directory"), offsetof(struct domxml_share, dir)},
+	{N_("socket path"), offsetof(struct domxml_share, socket)},
+	{N_("daemon path"), offsetof(struct domxml_share, binary)},
+	{N_("cache mode"), offsetof(struct domxml_share, cache)},
+	{N_("sandbox mode"), offsetof(struct domxml_share, sandbox)},
+	{N_("alias"), offsetof(struct domxml_share, alias)},
+};
+
+int
+domxml_share_values_check(const struct domxml_share *r)
 {
 	size_t len = r->tag ? strlen(r->tag) : 0;
 
-	if (!len)
+	for (size_t i = 0; i < ARRAY_SIZE(share_strings); i++) {
+		const char *v =
+		    *(char *const *)((const char *)r + share_strings[i].off);
+
+		if (control_char(v))
+			return vs_error(VS_ERR_INVALID,
+					_("The %s holds a control character "
+					  "(a tab, a line break or another "
+					  "one), which a domain definition "
+					  "cannot carry. Remove it."),
+					_(share_strings[i].what));
+	}
+	if (r->tag && !len)
 		return vs_error(VS_ERR_INVALID,
 				_("The mount tag is empty. Give a short name "
 				  "such as 'data': the guest mounts it with "
@@ -2000,6 +2015,18 @@ check_values(const struct domxml_share *r)
 				  "the guest kernel takes at most %3$d. Choose "
 				  "a shorter tag."),
 				r->tag, len, TAG_MAX);
+	if (r->dir && r->dir[0] != '/')
+		return vs_error(VS_ERR_INVALID,
+				_("The source directory '%s' is not an "
+				  "absolute path. Give the full path, e.g. "
+				  "/srv/data."),
+				r->dir);
+	if (r->socket && r->socket[0] != '/')
+		return vs_error(VS_ERR_INVALID,
+				_("The socket path '%s' is not absolute. Give "
+				  "the full path, e.g. "
+				  "/run/virtshare/data.sock."),
+				r->socket);
 	/* QEMU's vhost-user-fs refuses anything else. */
 	if (r->queue && (r->queue > 1024 || (r->queue & (r->queue - 1))))
 		return vs_error(VS_ERR_INVALID,
@@ -2032,7 +2059,30 @@ check_values(const struct domxml_share *r)
 					_("An <idmap> range maps no ids: give "
 					  "it a count of at least 1."));
 	}
+	if (r->alias && (!STRPREFIX(r->alias, "ua-") || !r->alias[3]))
+		return vs_error(VS_ERR_INVALID,
+				_("The alias '%s' must start with 'ua-' "
+				  "(libvirt accepts user aliases only with "
+				  "that prefix), e.g. ua-data."),
+				r->alias);
+	for (const char *c = r->alias; c && *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			return vs_error(VS_ERR_INVALID,
+					_("The alias '%s' may hold only "
+					  "letters, digits, '-' and '_'."),
+					r->alias);
 	return 0;
+}
+
+static int
+check_values(const struct domxml_share *r)
+{
+	if (!r->tag || !*r->tag)
+		return vs_error(VS_ERR_INVALID,
+				_("The mount tag is empty. Give a short name "
+				  "such as 'data': the guest mounts it with "
+				  "mount -t virtiofs data /mnt/data."));
+	return domxml_share_values_check(r);
 }
 
 /* The <filesystem> elements whose <target dir> is tag. */
@@ -2368,6 +2418,251 @@ domxml_check_shared(const struct domxml *d)
 	return ret;
 }
 
+/* ---- virtshare's records in <metadata> ---------------------------------- */
+
+/* The attributes of <virtshare:share>, in the order they are written. */
+static const struct {
+	const char *name;
+	size_t off;
+} record_attrs[] = {
+	{"tag", offsetof(struct domxml_record, tag)},
+	{"dir", offsetof(struct domxml_record, dir)},
+	{"cache", offsetof(struct domxml_record, cache)},
+	{"xattr", offsetof(struct domxml_record, xattr)},
+	{"readonly", offsetof(struct domxml_record, readonly)},
+	{"sandbox", offsetof(struct domxml_record, sandbox)},
+	{"thread_pool", offsetof(struct domxml_record, thread_pool)},
+	{"log_level", offsetof(struct domxml_record, log_level)},
+	{"socket_user", offsetof(struct domxml_record, socket_user)},
+	{"socket_group", offsetof(struct domxml_record, socket_group)},
+};
+
+static char **
+record_field(struct domxml_record *r, size_t i)
+{
+	return (char **)((char *)r + record_attrs[i].off);
+}
+
+static const char *
+record_value(const struct domxml_record *r, size_t i)
+{
+	return *(char *const *)((const char *)r + record_attrs[i].off);
+}
+
+void
+domxml_record_clear(struct domxml_record *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++)
+		free(*record_field(r, i));
+	memset(r, 0, sizeof(*r));
+}
+
+void
+domxml_record_copy(struct domxml_record *dst, const struct domxml_record *src)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++) {
+		const char *v = record_value(src, i);
+
+		*record_field(dst, i) = v ? xstrdup(v) : NULL;
+	}
+}
+
+bool
+domxml_record_equal(const struct domxml_record *a,
+		    const struct domxml_record *b)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++) {
+		const char *x = record_value(a, i), *y = record_value(b, i);
+
+		if (x && y ? !STREQ(x, y) : x != y)
+			return false;
+	}
+	return true;
+}
+
+void
+domxml_records_free(struct domxml_record *r, size_t n)
+{
+	for (size_t i = 0; r && i < n; i++)
+		domxml_record_clear(&r[i]);
+	free(r);
+}
+
+/* An element of our namespace named name below parent, or NULL. */
+static xmlNodePtr
+ns_child(xmlNodePtr parent, const char *name, xmlNodePtr after)
+{
+	xmlNodePtr c = after ? after->next : parent ? parent->children : NULL;
+
+	for (; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
+		    xmlStrEqual(c->ns->href, (const xmlChar *)DOMXML_NS_URI) &&
+		    STREQ((const char *)c->name, name))
+			return c;
+	return NULL;
+}
+
+/* <virtshare:shares> in <metadata>, or NULL. */
+static xmlNodePtr
+records_node(const struct domxml *d)
+{
+	return ns_child(child(d->root, "metadata"), "shares", NULL);
+}
+
+static void
+record_read(xmlNodePtr e, struct domxml_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++)
+		*record_field(r, i) = attr_value(e, record_attrs[i].name);
+}
+
+size_t
+domxml_records(const struct domxml *d, struct domxml_record **out)
+{
+	xmlNodePtr shares = records_node(d);
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (xmlNodePtr e = ns_child(shares, "share", NULL); e;
+	     e = ns_child(shares, "share", e)) {
+		xgrow(out, &cap, n + 1, sizeof(**out));
+		record_read(e, &(*out)[n++]);
+	}
+	return n;
+}
+
+/* The <virtshare:share> of tag, or NULL. */
+static xmlNodePtr
+record_find(xmlNodePtr shares, const char *tag)
+{
+	for (xmlNodePtr e = ns_child(shares, "share", NULL); e;
+	     e = ns_child(shares, "share", e)) {
+		AUTOFREE char *t = attr_value(e, "tag");
+
+		if (str_is(t, tag))
+			return e;
+	}
+	return NULL;
+}
+
+/* A new <virtshare:share> for r, in the namespace ns. */
+static xmlNodePtr
+record_element(struct domxml *d, xmlNsPtr ns, const struct domxml_record *r)
+{
+	xmlNodePtr e = xmlNewDocNode(d->doc, ns, (const xmlChar *)"share",
+				     NULL);
+
+	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++)
+		if (record_value(r, i))
+			xmlNewProp(e, (const xmlChar *)record_attrs[i].name,
+				   (const xmlChar *)record_value(r, i));
+	return e;
+}
+
+/* <virtshare:shares>, added with <metadata> when missing. */
+static xmlNodePtr
+ensure_records(struct domxml *d)
+{
+	xmlNodePtr tdom = template_root(d, TMPL_DOMAIN);
+	xmlNodePtr meta = ensure_child(d, d->root, tdom, "metadata", NULL);
+	xmlNodePtr shares = records_node(d);
+	xmlNsPtr ns;
+
+	if (shares)
+		return shares;
+	shares = xmlNewDocNode(d->doc, NULL, (const xmlChar *)"shares", NULL);
+	ns = xmlNewNs(shares, (const xmlChar *)DOMXML_NS_URI,
+		      (const xmlChar *)DOMXML_NS_PREFIX);
+	xmlSetNs(shares, ns);
+	insert(d, meta, shares, template_child(tdom, "metadata"));
+	return shares;
+}
+
+int
+domxml_record_set(struct domxml *d, const struct domxml_record *r,
+		  struct strlist *notes)
+{
+	xmlNodePtr shares, old, e;
+	struct domxml_record cur;
+	bool same;
+
+	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++)
+		if (control_char(record_value(r, i)))
+			return vs_error(VS_ERR_INVALID,
+					_("The value of %s for the daemon "
+					  "holds a control character, which a "
+					  "domain definition cannot carry. "
+					  "Remove it."),
+					record_attrs[i].name);
+	if (!r->tag)
+		return vs_error(VS_ERR_INVALID,
+				_("A daemon record needs the share's mount "
+				  "tag."));
+	if (templates_load(d) < 0)
+		return -1;
+	if ((old = record_find(records_node(d), r->tag))) {
+		record_read(old, &cur);
+		same = domxml_record_equal(&cur, r);
+		domxml_record_clear(&cur);
+		if (same)
+			return 0;
+	}
+	shares = ensure_records(d);
+	e = record_element(d, shares->ns, r);
+	if (old) {
+		/* In its place, so that the neighbours keep their bytes. */
+		xmlAddPrevSibling(old, e);
+		xmlUnlinkNode(old);
+		xmlFreeNode(old);
+		strlist_take(notes,
+			     xasprintf(_("Updated virtshare's record of the "
+					 "share '%1$s' in <metadata>: the "
+					 "daemon serves %2$s."),
+				       r->tag, r->dir ? r->dir : "?"));
+	} else {
+		insert(d, shares, e, template_child(template_root(
+						      d, TMPL_DOMAIN),
+						  "metadata"));
+		strlist_take(notes,
+			     xasprintf(_("Recorded in <metadata> that the "
+					 "share '%1$s' is %2$s, served by "
+					 "virtshare-fsd."),
+				       r->tag, r->dir ? r->dir : "?"));
+	}
+	return 0;
+}
+
+/* Whether n has element or comment children. */
+static bool
+has_content(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		if (c->type != XML_TEXT_NODE || !is_blank_text(c))
+			return true;
+	return false;
+}
+
+bool
+domxml_record_remove(struct domxml *d, const char *tag, struct strlist *notes)
+{
+	xmlNodePtr shares = records_node(d), meta, e = record_find(shares, tag);
+
+	if (!e)
+		return false;
+	remove_node(e);
+	strlist_take(notes, xasprintf(_("Removed virtshare's record of the "
+					"share '%s' from <metadata>."),
+				      tag));
+	if (has_content(shares))
+		return true;
+	meta = shares->parent;
+	remove_node(shares);
+	if (!has_content(meta))
+		remove_node(meta);
+	return true;
+}
+
 /* ---- comparing what libvirt kept ----------------------------------------- */
 
 static void
@@ -2482,6 +2777,41 @@ cmp_memory(struct strlist *diffs, const struct domxml_memory *w,
 							      : "?"));
 }
 
+static void
+cmp_records(struct strlist *diffs, const struct domxml *want,
+	    const struct domxml *got)
+{
+	struct domxml_record *w = NULL, *g = NULL;
+	size_t nw = domxml_records(want, &w), ng = domxml_records(got, &g);
+
+	for (size_t i = 0; i < nw; i++) {
+		bool kept = false;
+
+		for (size_t j = 0; j < ng && !kept; j++)
+			kept = domxml_record_equal(&w[i], &g[j]);
+		if (!kept)
+			strlist_take(diffs,
+				     xasprintf(_("virtshare's record of the "
+						 "share '%s' in <metadata> was "
+						 "not kept"),
+					       w[i].tag));
+	}
+	for (size_t j = 0; j < ng; j++) {
+		bool known = false;
+
+		for (size_t i = 0; i < nw; i++)
+			known |= str_is(w[i].tag, g[j].tag);
+		if (!known)
+			strlist_take(diffs,
+				     xasprintf(_("virtshare's record of the "
+						 "share '%s' is still in "
+						 "<metadata>"),
+					       g[j].tag));
+	}
+	domxml_records_free(w, nw);
+	domxml_records_free(g, ng);
+}
+
 size_t
 domxml_compare(const struct domxml *want, const struct domxml *got,
 	       struct strlist *diffs)
@@ -2514,6 +2844,7 @@ domxml_compare(const struct domxml *want, const struct domxml *got,
 				     xasprintf(_("share '%s' is still there"),
 					       gs[j].tag));
 	}
+	cmp_records(diffs, want, got);
 	domxml_memory(want, &wm);
 	domxml_memory(got, &gm);
 	cmp_memory(diffs, &wm, &gm);

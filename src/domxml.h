@@ -211,6 +211,21 @@ int domxml_backing_set(struct domxml *d, const struct domxml_backing *b,
 		       const struct domxml_env *env, struct strlist *notes);
 
 /*
+ * The values a share request sets, each on its own, without the document
+ * or the host: the tag (1 to 36 bytes), absolute directory, socket and
+ * daemon paths, the queue size, cache and sandbox modes, id ranges, the
+ * alias's form, no control characters. Unset fields are not checked.
+ * Returns 0 or -1 after reporting VS_ERR_INVALID with what is allowed.
+ */
+int domxml_share_values_check(const struct domxml_share *req);
+/*
+ * That dir (absolute) is an existing directory below root; root NULL: on
+ * another host, not checked. Returns 0 or -1 after reporting
+ * VS_ERR_INVALID.
+ */
+int domxml_source_dir_check(const char *dir, const char *root);
+
+/*
  * Check a share request against the document and env without changing
  * anything: the tag (1 to 36 bytes, not used by another share), the
  * source (exactly one of an absolute existing directory or an absolute
@@ -260,12 +275,72 @@ int domxml_share_remove(struct domxml *d, const char *tag,
  */
 int domxml_check_shared(const struct domxml *d);
 
+/* ---- virtshare's records in <metadata> ---------------------------------- */
+
+/* The namespace of virtshare's elements in a domain's <metadata>. */
+#define DOMXML_NS_URI "https://virtshare.invalid/xmlns/1"
+#define DOMXML_NS_PREFIX "virtshare"
+
+/*
+ * A share whose virtiofs daemon virtshare runs (<source socket>) keeps
+ * what libvirt's XML has no place for, the host directory and the
+ * daemon's options, in the domain's own definition:
+ *   <metadata>
+ *     <virtshare:shares xmlns:virtshare='https://virtshare.invalid/xmlns/1'>
+ *       <virtshare:share tag='data' dir='/srv/data' cache='auto'/>
+ *     </virtshare:shares>
+ *   </metadata>
+ * (libvirt keeps one element per namespace there, with anything in it).
+ * Values are strings as virtshare-fsd's options take them; NULL: unset.
+ */
+struct domxml_record {
+	char *tag;          /* the share's mount tag */
+	char *dir;          /* the directory the daemon serves */
+	char *cache;        /* none, auto, always */
+	char *xattr;        /* on, off */
+	char *readonly;     /* on, off */
+	char *sandbox;      /* namespace, chroot, none */
+	char *thread_pool;  /* worker threads */
+	char *log_level;
+	char *socket_user;  /* who may connect to the socket */
+	char *socket_group;
+};
+
+void domxml_record_clear(struct domxml_record *r);
+/* A deep copy of src into *dst (not cleared first). */
+void domxml_record_copy(struct domxml_record *dst,
+			const struct domxml_record *src);
+/* Whether two records say the same. */
+bool domxml_record_equal(const struct domxml_record *a,
+			 const struct domxml_record *b);
+/*
+ * The records of the document in order. Returns the count; *out (caller
+ * frees with domxml_records_free()) is NULL when there are none.
+ */
+size_t domxml_records(const struct domxml *d, struct domxml_record **out);
+void domxml_records_free(struct domxml_record *r, size_t n);
+/*
+ * Make the record of r->tag exactly r: added (with <metadata> and the
+ * <virtshare:shares> element when missing) or replaced; the same record
+ * is left byte for byte. Returns 0, or -1 after reporting (VS_ERR_INVALID
+ * for a value XML cannot carry, VS_ERR_IO for a missing template).
+ */
+int domxml_record_set(struct domxml *d, const struct domxml_record *r,
+		      struct strlist *notes);
+/*
+ * Remove the record of tag, and the elements that it leaves empty.
+ * Returns whether there was one.
+ */
+bool domxml_record_remove(struct domxml *d, const char *tag,
+			  struct strlist *notes);
+
 /*
  * Compare what libvirt kept (got, read back after a define) with what was
  * written (want): each virtiofs share of want with every option it sets,
- * no extra share, and guest memory (source, access, hugepage sizes, NUMA
- * cell access). Each difference is added to diffs as a translated line
- * ("share 'data': <openfiles max='100'> was dropped"). Returns how many.
+ * no extra share, guest memory (source, access, hugepage sizes, NUMA
+ * cell access) and virtshare's records. Each difference is added to
+ * diffs as a translated line ("share 'data': <openfiles max='100'> was
+ * dropped"). Returns how many.
  */
 size_t domxml_compare(const struct domxml *want, const struct domxml *got,
 		      struct strlist *diffs);

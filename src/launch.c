@@ -106,9 +106,8 @@ launch_spec_copy(struct launch_spec *dst, const struct launch_spec *src)
 	dst->socket_group = str_dup0(src->socket_group);
 }
 
-/* Same share, same options (the timeout is not part of the share). */
-static bool
-spec_equal(const struct launch_spec *a, const struct launch_spec *b)
+bool
+launch_spec_equal(const struct launch_spec *a, const struct launch_spec *b)
 {
 	return str_eq(a->domain, b->domain) && str_eq(a->tag, b->tag) &&
 	       str_eq(a->dir, b->dir) && str_eq(a->socket, b->socket) &&
@@ -149,14 +148,13 @@ check_path(const char *what, const char *path)
 int
 launch_spec_check(const struct launch_spec *spec)
 {
-	size_t max = sizeof(((struct sockaddr_un *)NULL)->sun_path) - 1;
 	struct stat sb;
 
 	if (!spec->dir)
 		return vs_error(VS_ERR_INVALID,
 				_("No directory to share was given: name the "
 				  "directory the daemon serves."));
-	if (check_path(_("shared directory"), spec->dir) < 0)
+	if (launch_spec_check_values(spec) < 0)
 		return -1;
 	if (stat(spec->dir, &sb) < 0)
 		return vs_error(VS_ERR_NOT_FOUND,
@@ -167,6 +165,16 @@ launch_spec_check(const struct launch_spec *spec)
 		return vs_error(VS_ERR_INVALID,
 				_("%s is not a directory; share a directory."),
 				spec->dir);
+	return 0;
+}
+
+int
+launch_spec_check_values(const struct launch_spec *spec)
+{
+	size_t max = sizeof(((struct sockaddr_un *)NULL)->sun_path) - 1;
+
+	if (spec->dir && check_path(_("shared directory"), spec->dir) < 0)
+		return -1;
 	if (spec->socket && check_path(_("socket path"), spec->socket) < 0)
 		return -1;
 	if (spec->socket && strlen(spec->socket) > max)
@@ -207,6 +215,12 @@ launch_spec_check(const struct launch_spec *spec)
 				_("Unknown log level '%s': use off, error, "
 				  "warn, info, debug or trace."),
 				spec->log_level);
+	if (spec->thread_pool_set && spec->thread_pool > LAUNCH_THREADS_MAX)
+		return vs_error(VS_ERR_INVALID,
+				_("A daemon of %1$u worker threads is more "
+				  "than virtshare starts: use 0 (no pool) to "
+				  "%2$d."),
+				spec->thread_pool, LAUNCH_THREADS_MAX);
 	return 0;
 }
 
@@ -245,8 +259,6 @@ launch_spec_set_owner(struct launch_spec *spec, const char *uri,
 	struct qemu_settings qs = {0};
 	bool session = geteuid() != 0;
 
-	if (spec->socket_user && spec->socket_group)
-		return 0;
 	if (uri) {
 		uri_split(uri, &host, &path);
 		if (*host && !STREQ(host, "localhost"))
@@ -257,6 +269,8 @@ launch_spec_set_owner(struct launch_spec *spec, const char *uri,
 					uri, host);
 		session = STREQ(path, "/session");
 	}
+	if (spec->socket_user && spec->socket_group)
+		return 0;
 	if (session) {
 		/* The daemon runs as us; only we need to connect. */
 		if (!spec->socket_user)
@@ -1703,6 +1717,26 @@ launch_stop(const char *name, int grace_ms, bool *was_running)
 	return rc;
 }
 
+int
+launch_forget(const char *name, int grace_ms, bool *was_running)
+{
+	struct paths p = {0};
+	struct launch_status *st = NULL;
+	int lock = share_lock_name(name, &p, &st);
+	int rc = -1;
+
+	if (lock >= 0 && stop_locked(&p, st, grace_ms, was_running) == 0) {
+		unlink(p.record);
+		unlink(p.pid_file);
+		unlink(p.lock);
+		rc = 0;
+	}
+	close_fd(&lock);
+	launch_status_free(st);
+	paths_clear(&p);
+	return rc;
+}
+
 struct launch_status *
 launch_restart(const char *name, int grace_ms, int timeout_ms)
 {
@@ -1742,7 +1776,7 @@ launch_ensure(const struct launch_spec *in, int grace_ms, bool *changed)
 	if (prev) {
 		status_refresh(&p, prev);
 		if (prev->state == LAUNCH_RUNNING &&
-		    spec_equal(&prev->spec, &spec)) {
+		    launch_spec_equal(&prev->spec, &spec)) {
 			st = steal_ptr(prev);
 			goto out;
 		}

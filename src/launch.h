@@ -27,6 +27,7 @@
 #define LAUNCH_GRACE_MS   5000  /* between SIGTERM and SIGKILL */
 #define LAUNCH_TAIL_LINES 10    /* log lines shown when a start fails */
 #define LAUNCH_TAG_MAX    36    /* bytes in a virtiofs mount tag */
+#define LAUNCH_THREADS_MAX 1024 /* worker threads of one daemon */
 
 enum launch_flag {
 	LAUNCH_DEFAULT = 0, /* leave it to the daemon */
@@ -67,10 +68,21 @@ void launch_spec_copy(struct launch_spec *dst, const struct launch_spec *src);
 /*
  * Check a spec before anything runs: dir absolute and a directory, socket
  * absolute and short enough for a UNIX address, tag at most 36 bytes,
- * cache, sandbox and log level known, a tag with a domain. Returns 0 or -1
- * (VS_ERR_INVALID or VS_ERR_NOT_FOUND, reported).
+ * cache, sandbox and log level known, at most LAUNCH_THREADS_MAX worker
+ * threads, a tag with a domain. Returns 0 or -1 (VS_ERR_INVALID or
+ * VS_ERR_NOT_FOUND, reported).
  */
 int launch_spec_check(const struct launch_spec *spec);
+/*
+ * The same checks without looking at the file system, for values read
+ * before the directory is known to exist: dir, when set, is absolute;
+ * socket, tag, cache, sandbox, log level and thread pool as above (at
+ * most LAUNCH_THREADS_MAX threads). Returns 0 or -1 (reported).
+ */
+int launch_spec_check_values(const struct launch_spec *spec);
+/* Same share, same options (the timeout is not part of the share). */
+bool launch_spec_equal(const struct launch_spec *a,
+		       const struct launch_spec *b);
 
 /*
  * Fill spec->socket_user and socket_group where unset, for the QEMU that
@@ -176,6 +188,13 @@ struct launch_status *launch_ensure(const struct launch_spec *spec,
  * Returns 0 or -1 (reported; VS_ERR_NOT_FOUND: no such share).
  */
 int launch_stop(const char *name, int grace_ms, bool *was_running);
+
+/*
+ * As launch_stop(), then forget the share: its record, pid file and lock
+ * go, its log stays. For a share removed from its domain, so that its
+ * record names nothing any more. Returns 0 or -1 (reported).
+ */
+int launch_forget(const char *name, int grace_ms, bool *was_running);
 
 /*
  * Stop the share's daemon if it runs, then start it again from its

@@ -15,9 +15,10 @@ src_libvirtshare_a_SOURCES = \
 	src/diff.c src/diff.h \
 	src/domxml.c src/domxml.h \
 	src/backing.c src/backing.h \
-	src/plan.c src/plan.h src/plan-priv.h \
+	src/plan.c src/plan.h src/plan-priv.h src/plan-host.c \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h \
+	src/cfg.c src/cfg.h \
 	src/doctor-steps.c src/doctor-steps.h \
 	src/doctor.c src/doctor.h src/doctor-priv.h \
 	src/doctor-checks.c src/doctor-logs.c
@@ -37,13 +38,19 @@ src_virtshare_SOURCES = \
 	src/cmd-shares.c \
 	src/cmd-pages.c \
 	src/cmd-daemon.c \
+	src/cmd-apply.c \
 	src/cmd-doctor.c
 src_virtshare_LDADD = $(VS_TUI_LIBS) $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
-src/virtshare.1: src/virtshare.1.in
-	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
+man5_MANS = src/virtshare.ini.5
+MAN_SED = $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
 	    -e 's|@SYSCONFDIR@|$(sysconfdir)|g' \
-	    -e 's|@LOCALSTATEDIR@|$(localstatedir)|g' $(srcdir)/src/virtshare.1.in > $@
-CLEANFILES += src/virtshare.1
-EXTRA_DIST += src/virtshare.1.in
+	    -e 's|@LOCALSTATEDIR@|$(localstatedir)|g' \
+	    -e 's|@PKGDATADIR@|$(pkgdatadir)|g'
+src/virtshare.1: src/virtshare.1.in
+	$(AM_V_GEN)$(MKDIR_P) src && $(MAN_SED) $(srcdir)/src/virtshare.1.in > $@
+src/virtshare.ini.5: src/virtshare.ini.5.in
+	$(AM_V_GEN)$(MKDIR_P) src && $(MAN_SED) $(srcdir)/src/virtshare.ini.5.in > $@
+CLEANFILES += src/virtshare.1 src/virtshare.ini.5
+EXTRA_DIST += src/virtshare.1.in src/virtshare.ini.5.in

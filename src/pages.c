@@ -570,6 +570,8 @@ plan(const struct host_info *h, const struct host_pool *pool,
 		*want = req->count > UINT64_MAX - before
 			    ? UINT64_MAX
 			    : before + req->count;
+	else if (req->op == PAGES_GROW)
+		*want = req->count > before ? req->count : before;
 	else
 		*want = req->count;
 	if (*want < before && before - *want > can)
@@ -716,6 +718,39 @@ report_partial(const struct pages_ops *ops, void *ctx,
 			what, ULL(before), ULL(now), undo);
 }
 
+/* The pool req is about, after the checks that need no pool size. */
+static const struct host_pool *
+request_pool(const struct host_info *h, const struct pages_request *req)
+{
+	const struct host_pool *pool;
+
+	if (check_offered(h, req->size_kib) < 0 ||
+	    (req->node >= 0 && check_node(h, req->node) < 0))
+		return NULL;
+	pool = req->node >= 0
+		   ? host_node_pool_find(h, req->node, req->size_kib)
+		   : host_pool_find(h, req->size_kib);
+	if (!pool)
+		vs_error(VS_ERR_UNSUPPORTED,
+			 _("NUMA node %1$d has no pool of %2$llu KiB pages. "
+			   "Leave out the node to use the system-wide pool."),
+			 req->node, ULL(req->size_kib));
+	return pool;
+}
+
+int
+pages_plan(const struct host_info *h, const struct pages_request *req,
+	   struct pages_result *res)
+{
+	const struct host_pool *pool = request_pool(h, req);
+
+	memset(res, 0, sizeof(*res));
+	if (!pool)
+		return -1;
+	res->before = res->after = pool->total;
+	return plan(h, pool, req, pool->total, &res->want);
+}
+
 int
 pages_apply_ops(const struct host_info *h, const struct pages_ops *ops,
 		void *ctx, const struct pages_request *req,
@@ -728,18 +763,8 @@ pages_apply_ops(const struct host_info *h, const struct pages_ops *ops,
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if (check_offered(h, req->size_kib) < 0 ||
-	    (req->node >= 0 && check_node(h, req->node) < 0))
+	if (!(pool = request_pool(h, req)))
 		return -1;
-	pool = req->node >= 0
-		   ? host_node_pool_find(h, req->node, req->size_kib)
-		   : host_pool_find(h, req->size_kib);
-	if (!pool)
-		return vs_error(VS_ERR_UNSUPPORTED,
-				_("NUMA node %1$d has no pool of %2$llu KiB "
-				  "pages. Leave out the node to use the "
-				  "system-wide pool."),
-				req->node, ULL(req->size_kib));
 	if (ops->get(ctx, req->node, req->size_kib, &before) < 0 ||
 	    plan(h, pool, req, before, &want) < 0)
 		return -1;

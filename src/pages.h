@@ -81,6 +81,7 @@ enum pages_op {
 	PAGES_SET,  /* make the pool count pages */
 	PAGES_ADD,  /* add count pages */
 	PAGES_FREE, /* release count free pages; 0: every free page */
+	PAGES_GROW, /* make the pool at least count pages, never smaller */
 };
 
 struct pages_request {
@@ -117,6 +118,14 @@ struct pages_result {
  */
 int pages_apply(const struct host_info *h, const struct pages_target *t,
 		const struct pages_request *req, struct pages_result *res);
+/*
+ * What pages_apply() would do, changing nothing: the same refusals,
+ * against the pool as h read it. Returns 0 with res->before (the pool in
+ * h) and res->want (the size it would write) filled, or -1 after
+ * reporting.
+ */
+int pages_plan(const struct host_info *h, const struct pages_request *req,
+	       struct pages_result *res);
 
 /*
  * What pages_apply() did with req, as one translated sentence for people

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,17 +85,35 @@ plan_changes(const struct plan *p)
 	return false;
 }
 
-char *
-plan_render(const struct plan *p)
+bool
+plan_changes_host(const struct plan *p)
 {
-	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->steps[i]->ops->host &&
+		    p->steps[i]->ops->changes(p->steps[i]))
+			return true;
+	return false;
+}
 
-	for (size_t i = 0; i < p->n; i++) {
-		const struct plan_step *s = p->steps[i];
+static struct plan_step **run_order(const struct plan *p);
+
+/* The steps in the order they run. */
+static char *
+render(const struct plan *p, bool all)
+{
+	AUTOFREE struct plan_step **order = run_order(p);
+	struct strbuf sb = STRBUF_INIT;
+	bool first = true;
+
+	for (size_t i = 0; order[i]; i++) {
+		const struct plan_step *s = order[i];
 		bool changes = s->ops->changes(s);
 
-		if (i)
+		if (!all && !changes && !s->warnings.n)
+			continue;
+		if (!first)
 			sb_addc(&sb, '\n');
+		first = false;
 		if (changes)
 			sb_printf(&sb, "%s:\n", s->title);
 		else
@@ -111,6 +130,18 @@ plan_render(const struct plan *p)
 	return sb_steal(&sb);
 }
 
+char *
+plan_render(const struct plan *p)
+{
+	return render(p, true);
+}
+
+char *
+plan_render_changes(const struct plan *p)
+{
+	return render(p, false);
+}
+
 /* The steps in the order they run: by phase, then as added. */
 static struct plan_step **
 run_order(const struct plan *p)
@@ -123,6 +154,127 @@ run_order(const struct plan *p)
 			if ((int)p->steps[i]->ops->phase == phase)
 				order[k++] = p->steps[i];
 	return order;
+}
+
+char *
+plan_summary(const struct plan *p)
+{
+	AUTOFREE struct plan_step **order = run_order(p);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t k = 0; order[k]; k++) {
+		const struct plan_step *s = order[k];
+
+		/* TRANSLATORS: the plan's summary, one step per line. */
+		sb_printf(&sb, "  %-9s %s\n",
+			  s->ops->changes(s) ? _("change") : _("as is"),
+			  s->title);
+	}
+	return sb_steal(&sb);
+}
+
+static const char *const phase_names[] = {
+	[PLAN_PHASE_HOST] = "host",
+	[PLAN_PHASE_DOMAIN] = "domain",
+	[PLAN_PHASE_START] = "start",
+};
+
+void
+plan_json(const struct plan *p, struct json *j)
+{
+	AUTOFREE struct plan_step **order = run_order(p);
+
+	json_arr_begin(j, "steps");
+	for (size_t k = 0; order[k]; k++) {
+		const struct plan_step *s = order[k];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "kind", s->ops->kind);
+		json_str(j, "phase", phase_names[s->ops->phase]);
+		json_str(j, "title", s->title);
+		json_bool(j, "changes", s->ops->changes(s));
+		json_arr_begin(j, "notes");
+		for (size_t i = 0; s->ops->changes(s) && i < s->notes.n; i++)
+			json_str(j, NULL, s->notes.v[i]);
+		json_arr_end(j);
+		json_arr_begin(j, "warnings");
+		for (size_t i = 0; i < s->warnings.n; i++)
+			json_str(j, NULL, s->warnings.v[i]);
+		json_arr_end(j);
+		if (s->ops->json)
+			s->ops->json(s, j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+/* "a", "a and b", "a, b and c" from a list filled in reverse. */
+static char *
+titles(const struct strlist *l)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (i && i + 1 == l->n)
+			/* TRANSLATORS: before the last item of a list. */
+			sb_add(&sb, _(" and "));
+		else if (i)
+			sb_add(&sb, ", ");
+		sb_add(&sb, l->v[l->n - 1 - i]);
+	}
+	return sb_steal(&sb);
+}
+
+/*
+ * Step order[failed] failed: take back the steps applied before it, in
+ * reverse, and report the first error with what is as before and what
+ * stays changed. Returns -1.
+ */
+static int
+take_back(struct plan_step **order, size_t failed,
+	  const struct plan_ctx *ctx)
+{
+	enum vs_code code = vs_error_code();
+	AUTOFREE char *first = xstrdup(vs_error_message());
+	AUTOFREE char *back = NULL, *kept = NULL;
+	struct strlist reverted = {0}, stuck = {0};
+	struct strbuf msg = STRBUF_INIT;
+	const char *sep;
+	size_t k = failed;
+
+	while (k-- > 0) {
+		struct plan_step *s = order[k];
+
+		if (!s->applied)
+			continue;
+		if (s->ops->revert(s, ctx) < 0) {
+			strlist_take(&stuck, xasprintf("%s (%s)", s->title,
+						       vs_error_message()));
+		} else {
+			s->applied = false;
+			strlist_add(&reverted, s->title);
+		}
+	}
+	/* A message of several lines (a daemon's log) ends with one. */
+	sep = strchr(first, '\n') ? "\n" : " ";
+	sb_add(&msg, first);
+	if (reverted.n) {
+		back = titles(&reverted);
+		sb_add(&msg, sep);
+		sb_printf(&msg, _("Taken back, as before: %s."), back);
+	}
+	if (stuck.n) {
+		kept = titles(&stuck);
+		sb_add(&msg, sep);
+		sb_printf(&msg, _("Taking back failed, so these stay changed: "
+				  "%s."),
+			  kept);
+	}
+	vs_error(code, "%s", sb_str(&msg));
+	sb_clear(&msg);
+	strlist_clear(&reverted);
+	strlist_clear(&stuck);
+	return -1;
 }
 
 int
@@ -142,31 +294,7 @@ plan_apply(struct plan *p, const struct plan_ctx *ctx, struct strlist *done)
 	}
 	if (!order[k])
 		return 0;
-	{
-		enum vs_code code = vs_error_code();
-		AUTOFREE char *first = xstrdup(vs_error_message());
-		struct strbuf also = STRBUF_INIT;
-
-		while (k-- > 0) {
-			struct plan_step *s = order[k];
-
-			if (!s->applied)
-				continue;
-			if (s->ops->revert(s, ctx) < 0)
-				sb_printf(&also, " %s", vs_error_message());
-			else
-				s->applied = false;
-		}
-		if (also.len)
-			vs_error(code,
-				 _("%1$s Taking back the changes made before "
-				   "failed too:%2$s"),
-				 first, sb_str(&also));
-		else
-			vs_error(code, "%s", first);
-		sb_clear(&also);
-	}
-	return -1;
+	return take_back(order, k, ctx);
 }
 
 const char *
@@ -537,6 +665,20 @@ domain_render(const struct plan_step *s, struct strbuf *sb)
 	sb_add(sb, ds->diff);
 }
 
+static void
+domain_json(const struct plan_step *s, struct json *j)
+{
+	const struct domain_step *ds = s->data;
+
+	json_str(j, "domain", ds->t->domain);
+	if (ds->t->conn)
+		json_str(j, "uri", virt_uri(ds->t->conn));
+	else
+		json_str(j, "file", ds->t->path);
+	json_bool(j, "active", ds->active);
+	json_str(j, "diff", domain_changes(s) ? ds->diff : NULL);
+}
+
 /* What libvirt kept of want: 0, or -1 reported. */
 static int
 domain_verify(struct domain_step *ds)
@@ -631,6 +773,7 @@ static const struct plan_step_ops domain_step_ops = {
 	.render = domain_render,
 	.apply = domain_apply,
 	.revert = domain_revert,
+	.json = domain_json,
 	.free = domain_step_free,
 };
 
@@ -811,7 +954,334 @@ share_request_clear(struct share_request *r)
 {
 	domxml_share_clear(&r->share);
 	domxml_backing_clear(&r->backing);
+	launch_spec_clear(&r->launch);
+	strlist_clear(&r->launch_shown);
 	memset(r, 0, sizeof(*r));
+}
+
+static char *
+dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void
+share_request_copy(struct share_request *dst, const struct share_request *src)
+{
+	const struct domxml_share *a = &src->share;
+	struct domxml_share *b = &dst->share;
+
+	*dst = *src;
+	b->tag = dup0(a->tag);
+	b->dir = dup0(a->dir);
+	b->socket = dup0(a->socket);
+	b->binary = dup0(a->binary);
+	b->cache = dup0(a->cache);
+	b->sandbox = dup0(a->sandbox);
+	b->alias = dup0(a->alias);
+	b->uid = a->nuid ? xmalloc(a->nuid * sizeof(*a->uid)) : NULL;
+	if (a->nuid)
+		memcpy(b->uid, a->uid, a->nuid * sizeof(*a->uid));
+	b->gid = a->ngid ? xmalloc(a->ngid * sizeof(*a->gid)) : NULL;
+	if (a->ngid)
+		memcpy(b->gid, a->gid, a->ngid * sizeof(*a->gid));
+	dst->backing.nodeset = dup0(src->backing.nodeset);
+	launch_spec_copy(&dst->launch, &src->launch);
+	memset(&dst->launch_shown, 0, sizeof(dst->launch_shown));
+	for (size_t i = 0; i < src->launch_shown.n; i++)
+		strlist_add(&dst->launch_shown, src->launch_shown.v[i]);
+}
+
+/* ---- share options by name ----------------------------------------------- */
+
+/* Where an option's value goes, for one kind of daemon. */
+enum opt_into {
+	INTO_NONE,   /* not an option of this kind of daemon */
+	INTO_SHARE,  /* struct domxml_share: the domain's <filesystem> */
+	INTO_LAUNCH, /* struct launch_spec: virtshare-fsd's options */
+};
+
+/* The type of the field it goes into. */
+enum opt_type {
+	T_STR,     /* char * */
+	T_SWITCH,  /* enum domxml_switch */
+	T_FLAG,    /* enum launch_flag */
+	T_BOOL,    /* bool */
+	T_QUEUE,   /* unsigned, 1 or more */
+	T_INT,     /* int, 0 or more */
+	T_THREADS, /* launch_spec thread_pool with thread_pool_set */
+	T_U64,     /* uint64_t, 1 or more */
+	T_IDMAP,   /* domxml_share uid/gid ranges */
+};
+
+struct opt_dest {
+	enum opt_into into;
+	enum opt_type type;
+	size_t off;
+};
+
+#define SHARE_F(type, f) {INTO_SHARE, type, offsetof(struct domxml_share, f)}
+#define LAUNCH_F(type, f) {INTO_LAUNCH, type, offsetof(struct launch_spec, f)}
+#define NONE_F {INTO_NONE, T_STR, 0}
+
+static const struct share_option {
+	const char *name;
+	struct opt_dest to[2]; /* by enum share_daemon_kind */
+} share_options[] = {
+	{"tag", {SHARE_F(T_STR, tag), SHARE_F(T_STR, tag)}},
+	{"dir", {SHARE_F(T_STR, dir), LAUNCH_F(T_STR, dir)}},
+	{"socket", {NONE_F, SHARE_F(T_STR, socket)}},
+	{"queue", {SHARE_F(T_QUEUE, queue), SHARE_F(T_QUEUE, queue)}},
+	{"alias", {SHARE_F(T_STR, alias), SHARE_F(T_STR, alias)}},
+	{"cache", {SHARE_F(T_STR, cache), LAUNCH_F(T_STR, cache)}},
+	{"xattr", {SHARE_F(T_SWITCH, xattr), LAUNCH_F(T_FLAG, xattr)}},
+	{"readonly",
+	 {SHARE_F(T_SWITCH, readonly), LAUNCH_F(T_BOOL, readonly)}},
+	{"sandbox", {SHARE_F(T_STR, sandbox), LAUNCH_F(T_STR, sandbox)}},
+	{"thread-pool",
+	 {SHARE_F(T_INT, thread_pool), LAUNCH_F(T_THREADS, thread_pool)}},
+	{"binary", {SHARE_F(T_STR, binary), NONE_F}},
+	{"lock-posix", {SHARE_F(T_SWITCH, lock_posix), NONE_F}},
+	{"flock", {SHARE_F(T_SWITCH, flock), NONE_F}},
+	{"openfiles", {SHARE_F(T_U64, openfiles), NONE_F}},
+	{"idmap", {SHARE_F(T_IDMAP, uid), NONE_F}},
+	{"log-level", {NONE_F, LAUNCH_F(T_STR, log_level)}},
+	{"socket-user", {NONE_F, LAUNCH_F(T_STR, socket_user)}},
+	{"socket-group", {NONE_F, LAUNCH_F(T_STR, socket_group)}},
+};
+
+const char *const share_option_names[] = {
+	"tag", "dir", "socket", "queue", "alias", "cache", "xattr",
+	"readonly", "sandbox", "thread-pool", "binary", "lock-posix", "flock",
+	"openfiles", "idmap", "log-level", "socket-user", "socket-group",
+	NULL,
+};
+
+static const struct share_option *
+option_find(const char *name, size_t *index)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(share_options); i++)
+		if (STREQ(share_options[i].name, name)) {
+			if (index)
+				*index = i;
+			return &share_options[i];
+		}
+	return NULL;
+}
+
+bool
+share_option_known(const char *name)
+{
+	return option_find(name, NULL) != NULL;
+}
+
+int
+share_request_daemon(struct share_request *r, const char *value,
+		     const char *shown)
+{
+	if (STREQ(value, "libvirt"))
+		r->daemon = SHARE_DAEMON_LIBVIRT;
+	else if (STREQ(value, "external"))
+		r->daemon = SHARE_DAEMON_EXTERNAL;
+	else
+		return vs_error(VS_ERR_INVALID,
+				_("%1$s takes libvirt (libvirt starts the "
+				  "daemon) or external (it runs outside "
+				  "libvirt, on a socket), not '%2$s'."),
+				shown, value);
+	return 0;
+}
+
+/* The value of one option into the field of scratch at dest. */
+static int
+opt_parse(const struct opt_dest *dest, const char *value, const char *shown,
+	  void *scratch)
+{
+	char *f = (char *)scratch + dest->off;
+	uint64_t v;
+	bool b;
+
+	switch (dest->type) {
+	case T_STR:
+		*(const char **)f = value;
+		return 0;
+	case T_SWITCH:
+	case T_FLAG:
+	case T_BOOL:
+		if (str_to_bool(value, &b) < 0)
+			return vs_error(VS_ERR_INVALID,
+					_("%1$s takes yes or no (also on or "
+					  "off), not '%2$s'."),
+					shown, value);
+		if (dest->type == T_SWITCH)
+			*(enum domxml_switch *)f = b ? DOMXML_ON : DOMXML_OFF;
+		else if (dest->type == T_FLAG)
+			*(enum launch_flag *)f = b ? LAUNCH_ON : LAUNCH_OFF;
+		else
+			*(bool *)f = b;
+		return 0;
+	case T_QUEUE:
+		if (str_to_u64(value, &v) < 0 || v == 0 || v > UINT32_MAX)
+			return vs_error(VS_ERR_INVALID,
+					_("%1$s takes a queue size, a power "
+					  "of 2 up to 1024, not '%2$s'."),
+					shown, value);
+		*(unsigned *)f = (unsigned)v;
+		return 0;
+	case T_INT:
+		if (str_to_u64(value, &v) < 0 || v > INT32_MAX)
+			break;
+		*(int *)f = (int)v;
+		return 0;
+	case T_THREADS:
+		if (str_to_u64(value, &v) < 0 || v > UINT32_MAX)
+			break;
+		((struct launch_spec *)scratch)->thread_pool_set = true;
+		*(unsigned *)f = (unsigned)v;
+		return 0;
+	case T_U64:
+		if (str_to_u64(value, &v) < 0 || v == 0)
+			return vs_error(VS_ERR_INVALID,
+					_("%1$s takes a number of 1 or more, "
+					  "not '%2$s'."),
+					shown, value);
+		*(uint64_t *)f = v;
+		return 0;
+	case T_IDMAP:
+		return domxml_idmap_parse(value, scratch);
+	}
+	return vs_error(VS_ERR_INVALID,
+			_("%1$s takes a number (0 or more), not '%2$s'."),
+			shown, value);
+}
+
+/* Move the field at dest from the checked scratch into r. */
+static void
+opt_take(const struct opt_dest *dest, const void *scratch, void *into)
+{
+	const char *from = (const char *)scratch + dest->off;
+	char *to = (char *)into + dest->off;
+	const struct domxml_share *s = scratch;
+	struct domxml_share *d = into;
+	static const size_t size[] = {
+		[T_STR] = sizeof(char *),
+		[T_SWITCH] = sizeof(enum domxml_switch),
+		[T_FLAG] = sizeof(enum launch_flag),
+		[T_BOOL] = sizeof(bool),
+		[T_QUEUE] = sizeof(unsigned),
+		[T_INT] = sizeof(int),
+		[T_THREADS] = sizeof(unsigned),
+		[T_U64] = sizeof(uint64_t),
+	};
+
+	switch (dest->type) {
+	case T_STR:
+		free(*(char **)to);
+		*(char **)to = xstrdup(*(const char *const *)from);
+		return;
+	case T_IDMAP:
+		d->uid = xrealloc(d->uid,
+				  (d->nuid + s->nuid) * sizeof(*d->uid));
+		if (s->nuid)
+			memcpy(d->uid + d->nuid, s->uid,
+			       s->nuid * sizeof(*s->uid));
+		d->nuid += s->nuid;
+		d->gid = xrealloc(d->gid,
+				  (d->ngid + s->ngid) * sizeof(*d->gid));
+		if (s->ngid)
+			memcpy(d->gid + d->ngid, s->gid,
+			       s->ngid * sizeof(*s->gid));
+		d->ngid += s->ngid;
+		return;
+	case T_THREADS:
+		((struct launch_spec *)into)->thread_pool_set = true;
+		break;
+	default:
+		break;
+	}
+	memcpy(to, from, size[dest->type]);
+}
+
+/* The message for an option that the share's kind of daemon lacks. */
+static int
+opt_misplaced(const struct share_request *r, const char *shown)
+{
+	if (r->daemon == SHARE_DAEMON_LIBVIRT)
+		return vs_error(VS_ERR_CONFLICT,
+				_("%s is for a daemon that runs outside "
+				  "libvirt, on a socket; libvirt starts this "
+				  "share's daemon itself. Make the share's "
+				  "daemon external, or leave the option out."),
+				shown);
+	return vs_error(VS_ERR_CONFLICT,
+			_("%s is an option of the virtiofs daemon libvirt "
+			  "starts, but this share's daemon runs outside "
+			  "libvirt, on a socket: leave the option out (or give "
+			  "it to a daemon you run yourself)."),
+			shown);
+}
+
+int
+share_request_set(struct share_request *r, const char *name,
+		  const char *value, const char *shown)
+{
+	size_t index;
+	const struct share_option *o = option_find(name, &index);
+	const struct opt_dest *dest;
+	struct domxml_share share;
+	struct launch_spec spec = {0};
+	int rc;
+
+	if (!o)
+		abort(); /* callers take names from share_option_names */
+	dest = &o->to[r->daemon];
+	if (dest->into == INTO_NONE)
+		return opt_misplaced(r, shown);
+	for (const char *c = value; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return vs_error(VS_ERR_INVALID,
+					_("The value of %s holds a control "
+					  "character (a tab or another one). "
+					  "Remove it."),
+					shown);
+	/* Checked alone in a scratch request, taken only when good. */
+	domxml_share_init(&share);
+	if (dest->into == INTO_SHARE) {
+		rc = opt_parse(dest, value, shown, &share);
+		if (rc == 0)
+			rc = domxml_share_values_check(&share);
+		if (rc == 0)
+			opt_take(dest, &share, &r->share);
+		/* The strings of the scratch are borrowed; ranges owned. */
+		free(share.uid);
+		free(share.gid);
+		return rc;
+	}
+	rc = opt_parse(dest, value, shown, &spec);
+	if (rc == 0)
+		rc = launch_spec_check_values(&spec);
+	if (rc == 0) {
+		opt_take(dest, &spec, &r->launch);
+		r->launch_given |= 1u << index;
+		if (!STREQ(name, "dir") &&
+		    !strlist_has(&r->launch_shown, shown))
+			strlist_add(&r->launch_shown, shown);
+	}
+	return rc;
+}
+
+int
+share_request_check(const struct share_request *r)
+{
+	if (r->daemon != SHARE_DAEMON_EXTERNAL || r->launch.dir ||
+	    !r->launch_shown.n)
+		return 0;
+	return vs_error(VS_ERR_CONFLICT,
+			_("%s is an option of the virtshare-fsd that virtshare "
+			  "starts for a share, which needs the directory to "
+			  "serve: give the directory too, or set the option "
+			  "on the daemon you run yourself."),
+			r->launch_shown.v[0]);
 }
 
 static bool
@@ -910,17 +1380,182 @@ out:
 	return ret;
 }
 
+/* Drop the steps added after the first mark ones (a failed change). */
+static void
+plan_truncate(struct plan *p, size_t mark)
+{
+	while (p->n > mark)
+		step_free(p->steps[--p->n]);
+}
+
+/* Whether the domain being edited runs. */
+static bool
+edit_active(const struct domain_edit *e)
+{
+	return e->step ? ((const struct domain_step *)e->step->data)->active
+		       : e->ds->active;
+}
+
+/* The libvirt URI of the edited domain, or NULL for a file. */
+static const char *
+edit_uri(const struct domain_edit *e)
+{
+	const struct plan_target *t = edit_target(e);
+
+	return t->conn ? virt_uri(t->conn) : NULL;
+}
+
+/*
+ * Remove the virtiofs share of tag from the definition being edited,
+ * with virtshare's record of it, and plan to stop the daemon virtshare
+ * runs for it. No such share: 0 when missing_ok, else -1 reported.
+ */
+static int
+unshare_edit(struct plan *p, struct domain_edit *e, const char *tag,
+	     bool missing_ok)
+{
+	const struct plan_target *t = edit_target(e);
+	struct domxml_share *all = NULL;
+	size_t n = domxml_shares(e->d, &all);
+	AUTOFREE char *socket = NULL;
+	bool found = false;
+	int ret = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (STREQ(all[i].tag ? all[i].tag : "", tag)) {
+			found = true;
+			if (all[i].socket && !socket)
+				socket = xstrdup(all[i].socket);
+		}
+	domxml_shares_free(all, n);
+	if (!found && missing_ok)
+		return 0;
+	if (domxml_share_remove(e->d, tag, &e->notes) < 0)
+		return -1;
+	domxml_record_remove(e->d, tag, &e->notes);
+	if (socket)
+		ret = plan_daemon_stop(p, socket, t->domain, tag,
+				       edit_active(e));
+	return ret;
+}
+
+/*
+ * For apply, which says what a share is: a share of the tag with another
+ * source than want is removed first.
+ */
+static int
+replace_edit(struct plan *p, struct domain_edit *e,
+	     const struct domxml_share *want)
+{
+	struct domxml_share *all = NULL;
+	size_t n = domxml_shares(e->d, &all);
+	bool other = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct domxml_share *s = &all[i];
+
+		if (!s->tag || !STREQ(s->tag, want->tag))
+			continue;
+		other |= want->dir ? !s->dir || !STREQ(s->dir, want->dir)
+				   : !s->socket ||
+					 !STREQ(s->socket, want->socket);
+	}
+	domxml_shares_free(all, n);
+	return other ? unshare_edit(p, e, want->tag, false) : 0;
+}
+
+/*
+ * The daemon virtshare starts for an external share with a directory:
+ * its socket into *socket (caller frees), the record that goes into the
+ * definition (the one there, with the options r gives) and the complete
+ * spec. -1 reported.
+ */
+static int
+serve_prepare(const struct domain_edit *e, const struct share_request *r,
+	      const char *root, char **socket, struct domxml_record *rec,
+	      struct launch_spec *spec)
+{
+	const struct plan_target *t = edit_target(e);
+	const char *tag = r->share.tag;
+	struct domxml_record *have = NULL;
+	size_t n = domxml_records(e->d, &have);
+	struct launch_spec merged = {0};
+
+	for (size_t i = 0; i < n; i++)
+		if (have[i].tag && STREQ(have[i].tag, tag))
+			plan_spec_from_record(&have[i], &merged);
+	domxml_records_free(have, n);
+	/* The options given replace those recorded; the others stay. */
+	for (size_t i = 0; i < ARRAY_SIZE(share_options); i++) {
+		const struct opt_dest *d = &share_options[i].to[1];
+
+		if (!(r->launch_given & (1u << i)) || d->into != INTO_LAUNCH)
+			continue;
+		opt_take(d, &r->launch, &merged);
+	}
+	*socket = r->share.socket ? xstrdup(r->share.socket)
+				  : launch_default_socket(t->domain, tag);
+	if (!*socket || domxml_source_dir_check(merged.dir, root) < 0)
+		goto fail;
+	free(merged.domain);
+	free(merged.tag);
+	free(merged.socket);
+	merged.domain = xstrdup(t->domain);
+	merged.tag = xstrdup(tag);
+	merged.socket = xstrdup(*socket);
+	plan_record_from_spec(&merged, rec);
+	if (launch_spec_check_values(&merged) < 0 ||
+	    launch_spec_set_owner(&merged, edit_uri(e), root ? root : "/") < 0)
+		goto fail;
+	*spec = merged;
+	return 0;
+fail:
+	launch_spec_clear(&merged);
+	domxml_record_clear(rec);
+	free(steal_ptr(*socket));
+	return -1;
+}
+
+/* The backing backing_choose() picks, with its reasons as notes; NULL
+ * reported. */
+static const struct domxml_backing *
+choose(const struct inspection *in, struct domain_edit *e,
+       struct backing_choice *choice)
+{
+	static const struct inspection none;
+	const struct domxml_backing *b;
+
+	if (backing_choose(in ? in : &none, e->d, choice) < 0)
+		return NULL;
+	b = &choice->chosen;
+	strlist_add(&e->notes, choice->why);
+	for (size_t i = 0;
+	     b->kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS; i++)
+		if (choice->options[i].kind != b->kind)
+			strlist_take(&e->notes,
+				     xasprintf(_("Also weighed: %s"),
+					       choice->options[i].reason));
+	return b;
+}
+
 int
 plan_share(struct plan *p, struct plan_target *t,
 	   const struct share_request *r, const struct inspection *in,
 	   const char *root)
 {
-	static const struct inspection none;
 	struct domain_edit e;
 	struct backing_choice choice = {0};
 	const struct domxml_backing *b = &r->backing;
 	struct domxml_env env = {.root = root};
+	struct domxml_share want = r->share; /* borrowed: never cleared */
+	struct domxml_record rec = {0};
+	struct launch_spec spec = {0};
+	AUTOFREE char *socket = NULL;
 	bool libvirt = is_libvirt(t);
+	/* Without a tag there is nothing to serve: the share check says. */
+	bool serve = r->daemon == SHARE_DAEMON_EXTERNAL && r->launch.dir &&
+		     r->share.tag;
+	size_t mark = p->n;
 	int found, ret = -1;
 
 	if (libvirt && in && in->have_virt) {
@@ -929,32 +1564,32 @@ plan_share(struct plan *p, struct plan_target *t,
 					  : in->virt.lib_version;
 		env.session = virt_is_session(t->conn);
 	}
+	if (share_request_check(r) < 0) {
+		plan_target_free(t);
+		return -1;
+	}
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
-	if (!r->backing_given) {
-		if (backing_choose(in ? in : &none, e.d, &choice) < 0)
+	if (!r->backing_given && !(b = choose(in, &e, &choice)))
+		goto out;
+	if (serve) {
+		if (serve_prepare(&e, r, root, &socket, &rec, &spec) < 0)
 			goto out;
-		b = &choice.chosen;
-		strlist_add(&e.notes, choice.why);
-		for (size_t i = 0; b->kind != DOMXML_BACKING_KEEP &&
-				   i < BACKING_NOPTIONS;
-		     i++)
-			if (choice.options[i].kind != b->kind)
-				strlist_take(
-				    &e.notes,
-				    xasprintf(_("Also weighed: %s"),
-					      choice.options[i].reason));
+		want.socket = socket;
 	}
+	if (r->replace && want.tag && (want.dir || want.socket) &&
+	    replace_edit(p, &e, &want) < 0)
+		goto out;
 	/* The share's own rules first: they are about what was asked. */
-	if ((found = domxml_share_check(e.d, &r->share, &env, &e.warnings)) <
-	    0)
+	if ((found = domxml_share_check(e.d, &want, &env, &e.warnings)) < 0)
 		goto out;
 	if (domxml_backing_set(e.d, b, &env, &e.notes) < 0 ||
-	    domxml_share_set(e.d, &r->share, &env, &e.notes, &e.warnings) < 0 ||
+	    domxml_share_set(e.d, &want, &env, &e.notes, &e.warnings) < 0 ||
+	    (serve && domxml_record_set(e.d, &rec, &e.notes) < 0) ||
 	    domxml_check_shared(e.d) < 0 ||
 	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) < 0)
 		goto out;
-	if (!found && libvirt && root)
+	if (!found && libvirt && root && !want.socket)
 		daemon_notes(r, in, &e);
 	if (!env.libvirt_version && !libvirt)
 		strlist_add(&e.notes, _("No libvirt was asked: the options are "
@@ -963,28 +1598,102 @@ plan_share(struct plan *p, struct plan_target *t,
 	if (!root)
 		strlist_add(&e.notes, _("The source directory is on another "
 					"host and was not checked."));
+	if (serve && plan_daemon_start(p, &spec, edit_active(&e)) < 0)
+		goto out;
 	edit_commit(p, &e);
 	ret = 0;
 out:
-	if (ret < 0)
+	if (ret < 0) {
 		edit_abort(&e);
+		plan_truncate(p, mark);
+	}
 	backing_choice_clear(&choice);
+	domxml_record_clear(&rec);
+	launch_spec_clear(&spec);
 	return ret;
 }
 
 int
-plan_unshare(struct plan *p, struct plan_target *t, const char *tag)
+plan_domain(struct plan *p, struct plan_target *t)
 {
 	struct domain_edit e;
 
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
-	if (domxml_share_remove(e.d, tag, &e.notes) < 0) {
+	edit_commit(p, &e);
+	return 0;
+}
+
+int
+plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
+	     bool missing_ok)
+{
+	struct domain_edit e;
+	size_t mark = p->n;
+
+	if (edit_begin(p, t, &e) < 0)
+		return -1;
+	if (unshare_edit(p, &e, tag, missing_ok) < 0) {
 		edit_abort(&e);
+		plan_truncate(p, mark);
 		return -1;
 	}
 	edit_commit(p, &e);
 	return 0;
+}
+
+int
+plan_prune(struct plan *p, struct plan_target *t, const struct strlist *keep)
+{
+	struct domain_edit e;
+	struct domxml_share *all = NULL;
+	size_t n, mark = p->n;
+	int ret = 0;
+
+	if (edit_begin(p, t, &e) < 0)
+		return -1;
+	n = domxml_shares(e.d, &all);
+	for (size_t i = 0; i < n && ret == 0; i++)
+		if (all[i].tag && !strlist_has(keep, all[i].tag))
+			ret = unshare_edit(p, &e, all[i].tag, true);
+	domxml_shares_free(all, n);
+	if (ret < 0) {
+		edit_abort(&e);
+		plan_truncate(p, mark);
+		return -1;
+	}
+	edit_commit(p, &e);
+	return 0;
+}
+
+int
+plan_backing(struct plan *p, struct plan_target *t,
+	     const struct domxml_backing *b, const struct inspection *in)
+{
+	struct domain_edit e;
+	struct domxml_env env = {0};
+	struct backing_choice choice = {0};
+	int ret = -1;
+
+	if (is_libvirt(t) && in && in->have_virt) {
+		env.libvirt_version = in->virt.daemon_version
+					  ? in->virt.daemon_version
+					  : in->virt.lib_version;
+		env.session = virt_is_session(t->conn);
+	}
+	if (edit_begin(p, t, &e) < 0)
+		return -1;
+	if ((b || (b = choose(in, &e, &choice))) &&
+	    domxml_backing_set(e.d, b, &env, &e.notes) == 0 &&
+	    domxml_check_shared(e.d) == 0 &&
+	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) == 0)
+		ret = 0;
+	if (ret == 0)
+		edit_commit(p, &e);
+	else
+		edit_abort(&e);
+	backing_choice_clear(&choice);
+	return ret;
 }
 
 int

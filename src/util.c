@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -398,6 +399,25 @@ str_to_int(const char *s, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
+}
+
+int
+str_to_bool(const char *s, bool *out)
+{
+	static const struct {
+		const char *word;
+		bool value;
+	} words[] = {
+		{"yes", true}, {"no", false}, {"on", true}, {"off", false},
+		{"true", true}, {"false", false}, {"1", true}, {"0", false},
+	};
+
+	for (size_t i = 0; s && i < ARRAY_SIZE(words); i++)
+		if (strcasecmp(s, words[i].word) == 0) {
+			*out = words[i].value;
+			return 0;
+		}
+	return -1;
 }
 
 static const struct {

@@ -118,6 +118,8 @@ char *str_trim(char *s);
 /* Parse a decimal unsigned integer that must span the whole string. */
 int str_to_u64(const char *s, uint64_t *out);
 int str_to_int(const char *s, int *out);
+/* yes/no, on/off, true/false, 1/0 (any case); -1 for anything else. */
+int str_to_bool(const char *s, bool *out);
 
 /*
  * Sizes as people and libvirt write them. size_parse_kib() accepts "2M",

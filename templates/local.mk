@@ -8,6 +8,15 @@ dist_pkgdata_DATA += \
 	templates/domain.xml \
 	templates/filesystem.xml \
 	templates/memorybacking.xml
+# Commented example INI files for `virtshare apply` (virtshare.ini(5)).
+inidir = $(pkgdatadir)/ini
+dist_ini_DATA = \
+	templates/ini/memfd.ini \
+	templates/ini/file.ini \
+	templates/ini/hugepages.ini \
+	templates/ini/numa.ini \
+	templates/ini/external.ini \
+	templates/ini/session.ini
 # The demo host is a directory tree: install it whole.
 install-data-local: install-demo-host
 install-demo-host:

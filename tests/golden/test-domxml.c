@@ -17,7 +17,7 @@
  * out. Source directories are looked up below tests/data/golden-root.
  */
 struct golden {
-	const char *op; /* "share" or "unshare" */
+	const char *op; /* "share", "unshare", "record" or "unrecord" */
 	const char *name;
 	const char *tag;
 	const char *dir;
@@ -38,6 +38,11 @@ struct golden {
 	const char *libvirt;     /* the connected libvirt; NULL: none */
 	bool session;
 	const char *schema;      /* the libvirt whose schema the output needs */
+	/* record: the daemon options of virtshare's record (cache, xattr,
+	 * readonly, sandbox and thread_pool above are reused). */
+	const char *log_level;
+	const char *socket_user;
+	const char *socket_group;
 };
 
 #define DO_TEST(op_, name_, ...) {.op = op_, .name = name_, __VA_ARGS__}
@@ -134,6 +139,8 @@ static const struct golden cases[] = {
 	SHARE("binary-relative", .binary = "virtiofsd"),
 	SHARE("idmap-zero-count", .idmap = "uid:0:100000:0"),
 	SHARE("alias-prefix", .alias = "data"),
+	DO_TEST("share", "tag-control-char", .tag = "da\nta",
+		.dir = "/srv/data"),
 	DO_TEST("share", "alias-taken", .tag = "data2", .dir = "/srv/data",
 		.alias = "ua-data"),
 	SHARE("virtiofs-old", .libvirt = "6.1.0"),
@@ -159,6 +166,27 @@ static const struct golden cases[] = {
 	DO_TEST("unshare", "missing", .tag = "photos"),
 	DO_TEST("unshare", "9p", .tag = "media"),
 	DO_TEST("unshare", "comments", .tag = "data"),
+	/* virtshare's records in <metadata>: the directory and the options
+	 * of the daemon it runs for a <source socket> share. */
+	DO_TEST("record", "new", .tag = "data", .dir = "/srv/data",
+		.cache = "auto", .xattr = "on", .thread_pool = "4",
+		.socket_group = "kvm"),
+	DO_TEST("record", "existing-metadata", .tag = "data",
+		.dir = "/srv/data"),
+	DO_TEST("record", "empty-metadata", .tag = "data", .dir = "/srv/data",
+		.readonly = "on"),
+	DO_TEST("record", "same", .tag = "data", .dir = "/srv/data",
+		.cache = "auto"),
+	DO_TEST("record", "second", .tag = "logs", .dir = "/srv/media",
+		.sandbox = "chroot", .log_level = "debug"),
+	DO_TEST("record", "update", .tag = "data", .dir = "/srv/data",
+		.cache = "always", .socket_user = "qemu"),
+	DO_TEST("record", "prefix", .tag = "data", .dir = "/srv/data"),
+	DO_TEST("record", "control-char", .tag = "data", .dir = "/srv/a\tb"),
+	DO_TEST("unrecord", "one", .tag = "data"),
+	DO_TEST("unrecord", "keeps-other", .tag = "data"),
+	DO_TEST("unrecord", "last-keeps-metadata", .tag = "data"),
+	DO_TEST("unrecord", "missing", .tag = "data"),
 };
 
 static const char *srcdir;
@@ -210,6 +238,38 @@ request(const struct golden *g, struct domxml_share *r)
 	return 0;
 }
 
+static char *
+dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* A record or unrecord case on d. */
+static char *
+run_record(const struct golden *g, struct domxml *d, struct strlist *notes)
+{
+	struct domxml_record r = {
+		.tag = dup0(g->tag),
+		.dir = dup0(g->dir),
+		.cache = dup0(g->cache),
+		.xattr = dup0(g->xattr),
+		.readonly = dup0(g->readonly),
+		.sandbox = dup0(g->sandbox),
+		.thread_pool = dup0(g->thread_pool),
+		.log_level = dup0(g->log_level),
+		.socket_user = dup0(g->socket_user),
+		.socket_group = dup0(g->socket_group),
+	};
+	int rc = 0;
+
+	if (STREQ(g->op, "record"))
+		rc = domxml_record_set(d, &r, notes);
+	else
+		domxml_record_remove(d, g->tag, notes);
+	domxml_record_clear(&r);
+	return rc < 0 ? NULL : domxml_format(d);
+}
+
 /*
  * Apply the case to xml: the new text (caller frees) or NULL (reported).
  * Notes and warnings are added to the lists.
@@ -230,6 +290,8 @@ run(const struct golden *g, const char *xml, const char *what,
 
 	if (!(d = domxml_parse(xml, what)))
 		return NULL;
+	if (STREQ(g->op, "record") || STREQ(g->op, "unrecord"))
+		return run_record(g, d, notes);
 	if (STREQ(g->op, "unshare")) {
 		if (domxml_share_remove(d, g->tag, notes) == 0)
 			out = domxml_format(d);
@@ -351,7 +413,7 @@ test_case(const struct golden *g)
 	}
 	check_valid(g, label, out_path);
 	/* The same request again changes nothing and says nothing. */
-	if (STREQ(g->op, "share")) {
+	if (STREQ(g->op, "share") || STREQ(g->op, "record")) {
 		again = run(g, out, what, &notes, &warnings);
 		tap_ok(again && STREQ(again, out) && notes.n == 0,
 		       "%s: a second time changes nothing", label);
@@ -405,6 +467,49 @@ test_reading(void)
 	tap_is_str(why, "guest NUMA cell 1 has memAccess='private'",
 		   "memory: the reason names the private cell");
 	domxml_memory_clear(&m);
+}
+
+/* Records: read in any prefix, compared after a define, round trip. */
+static void
+test_records(void)
+{
+	AUTOFREE char *path = xasprintf("%s/tests/golden/record-prefix.in.xml",
+					srcdir);
+	AUTOFREE char *orig = file_read(path, 1 << 20, NULL);
+	AUTOFREE char *with = NULL, *back = NULL;
+	AUTOPTR(domxml) d = domxml_parse(orig, path);
+	AUTOPTR(domxml) d2 = NULL;
+	struct domxml_record *r = NULL;
+	struct domxml_record add = {.tag = xstrdup("data"),
+				    .dir = xstrdup("/srv/data"),
+				    .cache = xstrdup("none")};
+	struct strlist notes = {0}, diffs = {0};
+	size_t n = domxml_records(d, &r);
+
+	tap_ok(n == 1 && STREQ(r[0].tag, "logs") &&
+	       STREQ(r[0].dir, "/srv/media") && !r[0].cache,
+	       "records: read under another prefix of the namespace");
+	domxml_records_free(r, n);
+	tap_ok(domxml_record_set(d, &add, &notes) == 0 && notes.n == 1,
+	       "records: a second one added, with a note");
+	with = domxml_format(d);
+	d2 = domxml_parse(orig, path);
+	tap_ok(domxml_compare(d, d2, &diffs) == 1 &&
+	       strstr(diffs.v[0], "'data'"),
+	       "records: a record libvirt did not keep is a difference");
+	strlist_clear(&diffs);
+	tap_ok(domxml_compare(d2, d, &diffs) == 1 &&
+	       strstr(diffs.v[0], "still"),
+	       "records: a record left behind is a difference");
+	strlist_clear(&diffs);
+	tap_ok(domxml_record_remove(d, "data", &notes) &&
+	       !domxml_record_remove(d, "data", &notes),
+	       "records: removed once, then there is none");
+	back = domxml_format(d);
+	tap_ok(STREQ(back, orig), "records: add then remove gives back the "
+				  "document byte for byte");
+	domxml_record_clear(&add);
+	strlist_clear(&notes);
 }
 
 static void
@@ -471,6 +576,7 @@ main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		test_case(&cases[i]);
 	test_reading();
+	test_records();
 	test_backing_parse();
 	test_idmap_parse();
 	free(root);

@@ -39,6 +39,10 @@ tests_unit_launch_probe_SOURCES = tests/unit/launch-probe.c
 tests_unit_launch_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/daemon
 tests_unit_launch_probe_LDADD = tests/daemon/libvuclient.a
 
+# INI files applied on the test driver, twice, with fake-fsd as daemon.
+unit_tests += tests/unit/test-apply
+tests_unit_test_apply_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_apply_LDADD = $(VS_CORE_LIBS)
 # The doctor's checks that need a QEMU driver, session mode or one process.
 unit_tests += tests/unit/test-doctor
 tests_unit_test_doctor_CPPFLAGS = $(VS_TEST_CPPFLAGS)

@@ -262,6 +262,13 @@ test_owner(void)
 		  strstr(vs_error_message(), "far"),
 	      "a remote URI is refused: %s", vs_error_message());
 	launch_spec_clear(&s);
+	vs_error_reset();
+	s.socket_user = xstrdup("alice");
+	s.socket_group = xstrdup("kvm");
+	check(launch_spec_set_owner(&s, "qemu+ssh://far/system", "/") < 0 &&
+		  vs_error_code() == VS_ERR_UNSUPPORTED,
+	      "a remote URI is refused with the owner given too");
+	launch_spec_clear(&s);
 	check(launch_spec_set_owner(&s, "qemu://localhost/session", "/") == 0,
 	      "localhost is local");
 	launch_spec_clear(&s);

@@ -318,6 +318,23 @@ test_apply_fixture(void)
 	tap_ok(pages_apply(h, &t, &req, &r) == 0 && r.before == 4106 &&
 		   r.want == 4106 && r.after == 4106,
 	       "set to the current size: nothing to do");
+	req = (struct pages_request){PAGES_GROW, KIB_2M, 100, -1};
+	tap_ok(pages_apply(h, &t, &req, &r) == 0 && r.before == 4106 &&
+		   r.want == 4106 && read_count(root, -1, KIB_2M) == 4106,
+	       "grow to at least 100: it has more, never shrunk");
+	req = (struct pages_request){PAGES_GROW, KIB_2M, 4110, -1};
+	tap_ok(pages_plan(h, &req, &r) == 0 && r.before == 4096 &&
+		   r.want == 4110 && read_count(root, -1, KIB_2M) == 4106,
+	       "pages_plan: grow planned from the pool as read, nothing "
+	       "written");
+	tap_ok(pages_apply(h, &t, &req, &r) == 0 && r.before == 4106 &&
+		   r.after == 4110 && read_count(root, -1, KIB_2M) == 4110,
+	       "grow to at least 4110: 4106 -> 4110");
+	req = (struct pages_request){PAGES_SET, KIB_2M, 4106, -1};
+	pages_apply(h, &t, &req, &r);
+	req = (struct pages_request){PAGES_GROW, KIB_2M, 1, 7};
+	tap_ok(failed_with(pages_plan(h, &req, &r), VS_ERR_INVALID),
+	       "pages_plan refuses what pages_apply refuses: no node 7");
 	req = (struct pages_request){PAGES_FREE, KIB_2M, 1000, 1};
 	tap_ok(pages_apply(h, &t, &req, &r) == 0 && r.after == 1048 &&
 		   read_count(root, 1, KIB_2M) == 1048,

@@ -130,7 +130,7 @@ test_share_unshare_undo(const struct inspection *in)
 	tap_is_int(count_saved("vm1"), 1, "... and nothing saved");
 
 	p = plan_new();
-	tap_ok(plan_unshare(p, plan_target_libvirt(conn, "vm1"), "data") ==
+	tap_ok(plan_unshare(p, plan_target_libvirt(conn, "vm1"), "data", false) ==
 			   0 &&
 		       run_plan(p) == 0,
 	       "unshare data");

@@ -1,2 +1,2 @@
-# lock options take on or off
-virtshare share vm1 --tag data --dir /srv/data --flock yes
+# lock options take on or off (yes or no)
+virtshare share vm1 --tag data --dir /srv/data --flock maybe

@@ -1,0 +1,898 @@
+/* cfg.c: read INI files (with inih) into the desired state, and plan it */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "cfg.h"
+#include "error.h"
+
+/*
+ * The file is read in two passes. inih splits lines into sections and
+ * NAME = VALUE pairs; a reader of our own hands it the lines, so that we
+ * know every line's number, see the section headers (inih truncates long
+ * ones and says nothing of empty sections), keep inih from joining
+ * indented lines, and find each line it could not make sense of (it
+ * returns only the first). The second pass checks the sections and keys
+ * as a whole. Every error is kept with its line, and all are reported.
+ */
+
+#if HAVE_DECL_INI_MAX_LINE
+#define CFG_LINE_MAX 4096
+#else
+#define CFG_LINE_MAX INI_MAX_LINE
+#endif
+
+struct ini_entry {
+	unsigned line;
+	char *key;
+	char *value;
+};
+
+struct ini_section {
+	unsigned line;
+	char *header; /* between [ and ], NULL before the first section */
+	bool broken;  /* a line of it could not be read, or its header */
+	struct ini_entry *e;
+	size_t n;
+	size_t cap;
+};
+
+struct cfg_error {
+	unsigned line;
+	enum vs_code code;
+	char *msg;
+};
+
+enum line_kind { LINE_NONE, LINE_BLANK, LINE_SECTION, LINE_KEY };
+
+struct loader {
+	const char *file;
+	const char *text;
+	size_t len;
+	size_t pos;
+	unsigned line;       /* the line last handed to inih */
+	enum line_kind kind; /* what it was */
+	bool handled;        /* inih made a key of it */
+	struct ini_section *sec;
+	size_t nsec;
+	size_t capsec;
+	struct cfg_error *err;
+	size_t nerr;
+	size_t caperr;
+	struct cfg *cfg;
+};
+
+static void
+add_error(struct loader *ld, unsigned line, enum vs_code code, char *msg)
+{
+	xgrow(&ld->err, &ld->caperr, ld->nerr + 1, sizeof(*ld->err));
+	ld->err[ld->nerr].line = line;
+	ld->err[ld->nerr].code = code;
+	ld->err[ld->nerr++].msg = msg;
+}
+
+/* A line that could not be read: its section's missing keys are not
+ * reported as well. */
+static void
+syntax_error(struct loader *ld, char *msg)
+{
+	add_error(ld, ld->line, VS_ERR_PARSE, msg);
+	if (ld->nsec)
+		ld->sec[ld->nsec - 1].broken = true;
+}
+
+/* The error vs_error() just reported, now kept for line. */
+static void
+take_error(struct loader *ld, unsigned line)
+{
+	add_error(ld, line, vs_error_code(), xstrdup(vs_error_message()));
+	vs_error_reset();
+}
+
+#define ERR(ld, line, ...)                                                     \
+	add_error((ld), (line), VS_ERR_INVALID, xasprintf(__VA_ARGS__))
+
+/* ---- the first pass: lines, sections, keys ------------------------------- */
+
+static struct ini_section *
+section_add(struct loader *ld, unsigned line, const char *header)
+{
+	struct ini_section *s;
+
+	xgrow(&ld->sec, &ld->capsec, ld->nsec + 1, sizeof(*ld->sec));
+	s = &ld->sec[ld->nsec++];
+	memset(s, 0, sizeof(*s));
+	s->line = line;
+	s->header = header ? xstrdup(header) : NULL;
+	return s;
+}
+
+/*
+ * Where inih ends a section header: at ']' or at an inline comment
+ * (';' after white space). Returns the ']' or NULL.
+ */
+static const char *
+header_end(const char *s, size_t n)
+{
+	bool space = false;
+
+	for (size_t i = 1; i < n; i++) {
+		if (s[i] == ']')
+			return s + i;
+		if (space && s[i] == ';')
+			return NULL;
+		space = isspace((unsigned char)s[i]);
+	}
+	return NULL;
+}
+
+/* The line before the next: a key line inih did not take is an error. */
+static void
+line_done(struct loader *ld)
+{
+	if (ld->kind == LINE_KEY && !ld->handled)
+		syntax_error(ld, xasprintf(_("Expected NAME = VALUE, a "
+					     "[section] or a comment "
+					     "(starting with ; or #).")));
+	ld->kind = LINE_NONE;
+}
+
+/*
+ * inih's fgets(): the next line, at most num - 1 bytes with its newline,
+ * leading white space and a byte order mark removed. A line that does
+ * not fit, holds a NUL or is a broken section header is an error of its
+ * own, handed on as a blank line.
+ */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	const char *start, *nl, *end;
+	size_t n;
+
+	line_done(ld);
+	if (ld->pos >= ld->len || num < 3)
+		return NULL;
+	start = ld->text + ld->pos;
+	nl = memchr(start, '\n', ld->len - ld->pos);
+	end = nl ? nl : ld->text + ld->len;
+	ld->pos = (size_t)(end - ld->text) + (nl ? 1 : 0);
+	ld->line++;
+	ld->handled = false;
+	if (ld->line == 1 && end - start >= 3 &&
+	    memcmp(start, "\xef\xbb\xbf", 3) == 0)
+		start += 3;
+	while (start < end && isspace((unsigned char)*start))
+		start++;
+	n = (size_t)(end - start);
+	while (n && isspace((unsigned char)start[n - 1]))
+		n--;
+	ld->kind = LINE_BLANK;
+	if (memchr(start, '\0', n)) {
+		syntax_error(ld, xasprintf(_("The line holds a NUL byte: this "
+					     "is not a text file.")));
+		n = 0;
+	} else if (n > (size_t)num - 2) {
+		syntax_error(ld, xasprintf(_("The line is %1$zu bytes long; "
+					     "lines may be at most %2$d."),
+					   n, num - 2));
+		n = 0;
+	} else if (n && start[0] == '[') {
+		const char *close = header_end(start, n);
+
+		if (!close) {
+			/* Its keys belong to no section we know. */
+			section_add(ld, ld->line, NULL)->broken = true;
+			syntax_error(ld, xasprintf(_("A section header needs "
+						     "its closing ], as in "
+						     "[share vm1 data].")));
+			n = 0;
+		} else {
+			size_t hn = (size_t)(close - start - 1);
+			AUTOFREE char *h = xstrndup(start + 1, hn);
+
+			section_add(ld, ld->line, str_trim(h));
+			ld->kind = LINE_SECTION;
+		}
+	} else if (n && !strchr(";#", start[0])) {
+		ld->kind = LINE_KEY;
+	}
+	memcpy(str, start, n);
+	str[n] = '\n';
+	str[n + 1] = '\0';
+	return str;
+}
+
+static const char *
+section_label(const struct ini_section *s)
+{
+	return s->header ? s->header : "";
+}
+
+/* inih's handler: one NAME = VALUE of the line just read. */
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *ld = user;
+	struct ini_section *s;
+
+	ld->handled = true;
+	if (!ld->nsec)
+		section_add(ld, 0, NULL);
+	s = &ld->sec[ld->nsec - 1];
+	for (size_t i = 0; i < s->n; i++)
+		if (STREQ(s->e[i].key, name)) {
+			ERR(ld, ld->line,
+			    _("'%1$s' is set twice in [%2$s] (first on line "
+			      "%3$u): keep one of them."),
+			    name, section_label(s), s->e[i].line);
+			return 1;
+		}
+	xgrow(&s->e, &s->cap, s->n + 1, sizeof(*s->e));
+	s->e[s->n].line = ld->line;
+	s->e[s->n].key = xstrdup(name);
+	s->e[s->n++].value = xstrdup(value ? value : "");
+	return 1;
+}
+
+/* ---- the second pass: what the sections mean ---------------------------- */
+
+/*
+ * The words of a section header: blanks separate them, "double quotes"
+ * keep blanks in one. Returns the count (only the first max are kept,
+ * caller frees), or -1 for an unclosed quote (none kept).
+ */
+static int
+header_words(const char *h, char **words, int max)
+{
+	int n = 0;
+
+	while (*h) {
+		struct strbuf sb = STRBUF_INIT;
+
+		while (isspace((unsigned char)*h))
+			h++;
+		if (!*h)
+			break;
+		if (*h == '"') {
+			const char *q = strchr(h + 1, '"');
+
+			if (!q) {
+				for (int i = 0; i < n && i < max; i++)
+					free(steal_ptr(words[i]));
+				return -1;
+			}
+			sb_addn(&sb, h + 1, (size_t)(q - h - 1));
+			h = q + 1;
+		} else {
+			while (*h && !isspace((unsigned char)*h))
+				sb_addc(&sb, *h++);
+		}
+		if (n < max)
+			words[n] = sb_steal(&sb);
+		else
+			sb_clear(&sb);
+		n++;
+	}
+	return n;
+}
+
+/* The desired state being filled in. */
+static struct cfg_domain *
+domain_get(struct cfg *c, const char *name, unsigned line, bool *added)
+{
+	for (size_t i = 0; i < c->ndomains; i++)
+		if (STREQ(c->domains[i].name, name)) {
+			*added = false;
+			return &c->domains[i];
+		}
+	c->domains = xrealloc(c->domains,
+			      (c->ndomains + 1) * sizeof(*c->domains));
+	memset(&c->domains[c->ndomains], 0, sizeof(*c->domains));
+	c->domains[c->ndomains].name = xstrdup(name);
+	c->domains[c->ndomains].line = line;
+	*added = true;
+	return &c->domains[c->ndomains++];
+}
+
+struct section_type;
+
+/* One key of a kind of section. */
+struct key_def {
+	const char *name;
+	/* Take e's value; 0, or -1 after reporting (the error gets e's
+	 * line). */
+	int (*take)(struct loader *ld, void *obj, const struct ini_entry *e);
+};
+
+struct section_type {
+	const char *name;
+	int nargs;
+	const char *form;        /* for messages: "[share DOMAIN NAME]" */
+	const char *keys;        /* for messages: the keys it takes */
+	void (*read)(struct loader *ld, const struct ini_section *s,
+		     char **args);
+};
+
+static const char *
+entry_value(const struct ini_section *s, const char *key, unsigned *line)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (STREQ(s->e[i].key, key)) {
+			if (line)
+				*line = s->e[i].line;
+			return s->e[i].value;
+		}
+	return NULL;
+}
+
+/* An unknown key: what the section takes, and '_' for '-'. */
+static void
+unknown_key(struct loader *ld, const struct ini_section *s,
+	    const struct ini_entry *e, const char *form, const char *keys)
+{
+	if (strchr(e->key, '-')) {
+		AUTOFREE char *fixed = xstrdup(e->key);
+
+		for (char *c = fixed; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		ERR(ld, e->line,
+		    _("Unknown key '%1$s' in [%2$s]: keys are written with "
+		      "'_', as in %3$s."),
+		    e->key, section_label(s), fixed);
+		return;
+	}
+	ERR(ld, e->line, _("Unknown key '%1$s' in [%2$s]. %3$s takes: %4$s."),
+	    e->key, section_label(s), form, keys);
+}
+
+/* Every key must have a value. */
+static bool
+empty_value(struct loader *ld, const struct ini_entry *e)
+{
+	if (*e->value)
+		return false;
+	ERR(ld, e->line, _("'%s' has no value: give one after '=', or remove "
+			   "the line."),
+	    e->key);
+	return true;
+}
+
+static void
+read_host(struct loader *ld, const struct ini_section *s, char **args)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct ini_entry *e = &s->e[i];
+
+		if (!STREQ(e->key, "uri")) {
+			unknown_key(ld, s, e, "[host]", "uri");
+			continue;
+		}
+		if (empty_value(ld, e))
+			continue;
+		ld->cfg->uri = xstrdup(e->value);
+		ld->cfg->uri_line = e->line;
+	}
+}
+
+static void
+read_hugepages(struct loader *ld, const struct ini_section *s, char **args)
+{
+	struct cfg *c = ld->cfg;
+	struct cfg_pool pool = {.line = s->line, .node = -1};
+	AUTOFREE char *size = xstrdup(args[0]);
+	char *at_ = strchr(size, '@');
+	unsigned line = s->line;
+	const char *v;
+	bool ok = true;
+
+	if (at_) {
+		*at_++ = '\0';
+		if (str_to_int(at_, &pool.node) < 0 || pool.node < 0) {
+			ERR(ld, s->line,
+			    _("'%s' is not a NUMA node: write the host node's "
+			      "number after '@', as in [hugepages 2M@0]."),
+			    at_);
+			ok = false;
+		}
+	}
+	if (size_parse_kib(size, &pool.size_kib) < 0 || !pool.size_kib) {
+		ERR(ld, s->line,
+		    _("'%s' is not a page size: write it as 2M, 1G or "
+		      "2048K, as in [hugepages 2M]."),
+		    size);
+		ok = false;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (!STREQ(s->e[i].key, "pages"))
+			unknown_key(ld, s, &s->e[i], "[hugepages SIZE]",
+				    "pages");
+	if (!(v = entry_value(s, "pages", &line))) {
+		if (!s->broken)
+			ERR(ld, s->line,
+			    _("[%s] needs pages = N: the fewest pages the "
+			      "pool must have."),
+			    section_label(s));
+		ok = false;
+	} else if (str_to_u64(v, &pool.pages) < 0 || !pool.pages) {
+		ERR(ld, line,
+		    _("pages takes a number of pages, 1 or more, not '%s'."),
+		    v);
+		ok = false;
+	}
+	for (size_t i = 0; ok && i < c->npools; i++)
+		if (c->pools[i].size_kib == pool.size_kib &&
+		    c->pools[i].node == pool.node) {
+			ERR(ld, s->line,
+			    _("[%1$s] is the same pool as the section on line "
+			      "%2$u: keep one of them."),
+			    section_label(s), c->pools[i].line);
+			ok = false;
+		}
+	if (!ok)
+		return;
+	c->pools = xrealloc(c->pools, (c->npools + 1) * sizeof(*c->pools));
+	c->pools[c->npools++] = pool;
+}
+
+static void
+read_domain(struct loader *ld, const struct ini_section *s, char **args)
+{
+	bool added, b;
+	struct cfg_domain *d = domain_get(ld->cfg, args[0], s->line, &added);
+
+	d->line = s->line;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct ini_entry *e = &s->e[i];
+
+		if (STREQ(e->key, "backing")) {
+			if (empty_value(ld, e))
+				continue;
+			domxml_backing_clear(&d->backing);
+			if (domxml_backing_parse(e->value, &d->backing) < 0)
+				take_error(ld, e->line);
+			else
+				d->backing_given = true;
+		} else if (STREQ(e->key, "prune")) {
+			if (str_to_bool(e->value, &b) < 0)
+				ERR(ld, e->line,
+				    _("prune takes yes or no, not '%s'."),
+				    e->value);
+			else
+				d->prune = b;
+		} else {
+			unknown_key(ld, s, e, "[domain NAME]",
+				    "backing, prune");
+		}
+	}
+}
+
+/* The share keys, as a list for messages. */
+static char *
+share_keys(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_add(&sb, "daemon, state");
+	for (size_t i = 0; share_option_names[i]; i++) {
+		sb_add(&sb, ", ");
+		for (const char *c = share_option_names[i]; *c; c++)
+			sb_addc(&sb, *c == '-' ? '_' : *c);
+	}
+	return sb_steal(&sb);
+}
+
+/* The share option of an INI key ("thread_pool"), or NULL. */
+static char *
+share_option_of(const char *key)
+{
+	AUTOFREE char *name = xstrdup(key);
+
+	if (strchr(key, '-'))
+		return NULL;
+	for (char *c = name; *c; c++)
+		if (*c == '_')
+			*c = '-';
+	return share_option_known(name) ? steal_ptr(name) : NULL;
+}
+
+static void
+read_share(struct loader *ld, const struct ini_section *s, char **args)
+{
+	struct cfg *c = ld->cfg;
+	struct cfg_share sh = {.line = s->line};
+	struct share_request *r = &sh.req;
+	AUTOFREE char *keys = share_keys();
+	unsigned line;
+	const char *v;
+	bool added, ok = true;
+
+	share_request_init(r);
+	r->replace = true;
+	sh.domain = xstrdup(args[0]);
+	sh.name = xstrdup(args[1]);
+	/* Who runs the daemon decides where the other options go. */
+	if ((v = entry_value(s, "daemon", &line)) &&
+	    share_request_daemon(r, v, "daemon") < 0) {
+		/* The other keys would be read for the wrong daemon. */
+		take_error(ld, line);
+		free(sh.domain);
+		free(sh.name);
+		share_request_clear(r);
+		return;
+	} else if (!v && entry_value(s, "socket", NULL)) {
+		r->daemon = SHARE_DAEMON_EXTERNAL;
+	}
+	if ((v = entry_value(s, "state", &line))) {
+		if (STREQ(v, "absent") || STREQ(v, "present")) {
+			sh.absent = STREQ(v, "absent");
+		} else {
+			ERR(ld, line,
+			    _("state takes present (the share is there) or "
+			      "absent (it is removed), not '%s'."),
+			    v);
+			ok = false;
+		}
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct ini_entry *e = &s->e[i];
+		AUTOFREE char *name = share_option_of(e->key);
+
+		if (STREQ(e->key, "daemon") || STREQ(e->key, "state"))
+			continue;
+		if (!name) {
+			unknown_key(ld, s, e, "[share DOMAIN NAME]", keys);
+			ok = false;
+		} else if (empty_value(ld, e)) {
+			ok = false;
+		} else if (share_request_set(r, name, e->value, e->key) < 0) {
+			take_error(ld, e->line);
+			ok = false;
+		}
+	}
+	if (!r->share.tag &&
+	    share_request_set(r, "tag", sh.name, "the share's name") < 0) {
+		take_error(ld, s->line);
+		ok = false;
+	}
+	/* A line of the section was lost: what seems missing may be there. */
+	if (s->broken)
+		ok = false;
+	if (ok && !sh.absent && r->daemon == SHARE_DAEMON_LIBVIRT &&
+	    !r->share.dir) {
+		ERR(ld, s->line,
+		    _("[%s] needs dir = DIR: the host directory to share."),
+		    section_label(s));
+		ok = false;
+	} else if (ok && !sh.absent && r->daemon == SHARE_DAEMON_EXTERNAL &&
+		   !r->launch.dir && !r->share.socket) {
+		ERR(ld, s->line,
+		    _("[%s] needs dir = DIR, which virtshare serves with "
+		      "virtshare-fsd, or socket = PATH of a daemon you run "
+		      "yourself."),
+		    section_label(s));
+		ok = false;
+	} else if (ok && !sh.absent && share_request_check(r) < 0) {
+		take_error(ld, s->line);
+		ok = false;
+	}
+	for (size_t i = 0; ok && i < c->nshares; i++)
+		if (STREQ(c->shares[i].domain, sh.domain) &&
+		    STREQ(c->shares[i].req.share.tag, r->share.tag)) {
+			ERR(ld, s->line,
+			    _("The tag '%1$s' of domain '%2$s' is also the "
+			      "tag of the share on line %3$u: each share "
+			      "needs its own."),
+			    r->share.tag, sh.domain, c->shares[i].line);
+			ok = false;
+		}
+	if (!ok) {
+		free(sh.domain);
+		free(sh.name);
+		share_request_clear(r);
+		return;
+	}
+	domain_get(c, sh.domain, s->line, &added);
+	c->shares = xrealloc(c->shares, (c->nshares + 1) * sizeof(*c->shares));
+	c->shares[c->nshares++] = sh;
+}
+
+static const struct section_type section_types[] = {
+	{"host", 0, "[host]", "uri", read_host},
+	{"hugepages", 1, "[hugepages SIZE]", "pages", read_hugepages},
+	{"domain", 1, "[domain NAME]", "backing, prune", read_domain},
+	{"share", 2, "[share DOMAIN NAME]", NULL, read_share},
+};
+
+static void
+read_section(struct loader *ld, const struct ini_section *s)
+{
+	char *words[3] = {NULL, NULL, NULL};
+	int n;
+
+	if (!s->header && (s->broken || !s->n))
+		return;
+	if (!s->header) {
+		ERR(ld, s->e[0].line,
+		    _("'%s' comes before any section: put it in the section "
+		      "it belongs to, e.g. uri in [host]."),
+		    s->e[0].key);
+		return;
+	}
+	n = header_words(s->header, words, 3);
+	if (n < 0) {
+		ERR(ld, s->line,
+		    _("[%s] has a quote \" that is not closed."), s->header);
+		return;
+	}
+	for (size_t i = 0; n > 0 && i < ARRAY_SIZE(section_types); i++) {
+		const struct section_type *t = &section_types[i];
+
+		if (!STREQ(words[0], t->name))
+			continue;
+		if (n - 1 != t->nargs)
+			ERR(ld, s->line,
+			    _("[%1$s] is not a section virtshare knows: write "
+			      "it as %2$s."),
+			    s->header, t->form);
+		else
+			t->read(ld, s, words + 1);
+		goto out;
+	}
+	ERR(ld, s->line,
+	    _("Unknown section [%s]. A file has [host], [hugepages SIZE], "
+	      "[domain NAME] and [share DOMAIN NAME] sections."),
+	    s->header);
+out:
+	for (int i = 0; i < 3; i++)
+		free(words[i]);
+}
+
+/* Two sections with the same header. */
+static void
+duplicate_sections(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->nsec; i++) {
+		char *a[3] = {NULL, NULL, NULL};
+		int na;
+
+		if (!ld->sec[i].header ||
+		    (na = header_words(ld->sec[i].header, a, 3)) < 0)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			char *b[3] = {NULL, NULL, NULL};
+			int nb;
+			bool same;
+
+			if (!ld->sec[j].header ||
+			    (nb = header_words(ld->sec[j].header, b, 3)) < 0)
+				continue;
+			same = na == nb && na <= 3;
+			for (int k = 0; same && k < na; k++)
+				same = STREQ(a[k], b[k]);
+			for (int k = 0; k < 3; k++)
+				free(b[k]);
+			if (!same)
+				continue;
+			ERR(ld, ld->sec[i].line,
+			    _("[%1$s] comes twice (first on line %2$u): put "
+			      "its keys in one section."),
+			    ld->sec[i].header, ld->sec[j].line);
+			ld->sec[i].line = 0; /* read no further */
+			break;
+		}
+		for (int k = 0; k < 3; k++)
+			free(a[k]);
+	}
+}
+
+static int
+error_cmp(const void *a, const void *b)
+{
+	const struct cfg_error *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Report every error kept, sorted by line (stable), and drop them. */
+static void
+report_errors(struct loader *ld)
+{
+	struct strbuf sb = STRBUF_INIT;
+	enum vs_code code;
+
+	/* qsort is not stable: order ties by when they were found. */
+	for (size_t i = 1; i < ld->nerr; i++)
+		for (size_t j = i; j > 0 && error_cmp(&ld->err[j - 1],
+						      &ld->err[j]) > 0;
+		     j--) {
+			struct cfg_error t = ld->err[j];
+
+			ld->err[j] = ld->err[j - 1];
+			ld->err[j - 1] = t;
+		}
+	/* The first error says how it failed (exit status), as alone. */
+	code = ld->err[0].code;
+	for (size_t i = 0; i < ld->nerr; i++)
+		if (ld->err[i].code == VS_ERR_PARSE)
+			code = VS_ERR_PARSE;
+	if (ld->nerr > 1)
+		sb_printf(&sb,
+			  _("%1$s has %2$zu errors; nothing was changed:\n"),
+			  ld->file, ld->nerr);
+	for (size_t i = 0; i < ld->nerr; i++) {
+		if (ld->err[i].line)
+			sb_printf(&sb, "%s:%u: %s", ld->file, ld->err[i].line,
+				  ld->err[i].msg);
+		else
+			sb_printf(&sb, "%s: %s", ld->file, ld->err[i].msg);
+		if (i + 1 < ld->nerr)
+			sb_addc(&sb, '\n');
+		free(ld->err[i].msg);
+	}
+	vs_error(code, "%s", sb_str(&sb));
+	sb_clear(&sb);
+	ld->nerr = 0;
+}
+
+static void
+loader_clear(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->nsec; i++) {
+		for (size_t j = 0; j < ld->sec[i].n; j++) {
+			free(ld->sec[i].e[j].key);
+			free(ld->sec[i].e[j].value);
+		}
+		free(ld->sec[i].e);
+		free(ld->sec[i].header);
+	}
+	free(ld->sec);
+	for (size_t i = 0; i < ld->nerr; i++)
+		free(ld->err[i].msg);
+	free(ld->err);
+	cfg_free(ld->cfg);
+}
+
+struct cfg *
+cfg_parse(const char *file, const char *text, size_t len)
+{
+	struct loader ld = {.file = file, .text = text, .len = len};
+	struct cfg *c;
+
+#if HAVE_DECL_INI_MAX_LINE
+	ini_max_line = CFG_LINE_MAX;
+	ini_use_stack = true;
+#endif
+	ld.cfg = xcalloc(1, sizeof(*ld.cfg));
+	ld.cfg->file = xstrdup(file);
+	/* Its first error line is ours already, with every other one. */
+	(void)ini_parse_stream(reader, &ld, handler, &ld);
+	line_done(&ld);
+	duplicate_sections(&ld);
+	for (size_t i = 0; i < ld.nsec; i++)
+		if (ld.sec[i].line || !ld.sec[i].header)
+			read_section(&ld, &ld.sec[i]);
+	if (ld.nerr) {
+		report_errors(&ld);
+		loader_clear(&ld);
+		return NULL;
+	}
+	c = steal_ptr(ld.cfg);
+	loader_clear(&ld);
+	return c;
+}
+
+struct cfg *
+cfg_load(const char *path)
+{
+	size_t len = 0;
+	AUTOFREE char *text = file_read(path, CFG_FILE_MAX, &len);
+
+	if (!text) {
+		vs_error_errno(VS_ERR_IO, errno,
+			       _("Cannot read %s (check the file name; at "
+				 "most 4 MiB are read)"),
+			       path);
+		return NULL;
+	}
+	return cfg_parse(path, text, len);
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	if (!c)
+		return;
+	free(c->file);
+	free(c->uri);
+	free(c->pools);
+	for (size_t i = 0; i < c->ndomains; i++) {
+		free(c->domains[i].name);
+		domxml_backing_clear(&c->domains[i].backing);
+	}
+	free(c->domains);
+	for (size_t i = 0; i < c->nshares; i++) {
+		free(c->shares[i].domain);
+		free(c->shares[i].name);
+		share_request_clear(&c->shares[i].req);
+	}
+	free(c->shares);
+	free(c);
+}
+
+/* ---- the plan ------------------------------------------------------------ */
+
+static void
+plan_domain_of(struct loader *ld, const struct cfg *c,
+	       const struct cfg_domain *d, const struct cfg_env *env,
+	       struct plan *p)
+{
+	struct strlist keep = {0};
+	bool present = false;
+
+	if (plan_domain(p, plan_target_libvirt(env->conn, d->name)) < 0) {
+		take_error(ld, d->line);
+		return;
+	}
+	for (size_t i = 0; i < c->nshares; i++)
+		present |= STREQ(c->shares[i].domain, d->name) &&
+			   !c->shares[i].absent;
+	/* Once for the domain: as asked, else chosen when it gets shares. */
+	if ((d->backing_given || present) &&
+	    plan_backing(p, plan_target_libvirt(env->conn, d->name),
+			 d->backing_given ? &d->backing : NULL, env->in) < 0) {
+		take_error(ld, d->line);
+		return;
+	}
+	for (size_t i = 0; i < c->nshares; i++) {
+		const struct cfg_share *s = &c->shares[i];
+		struct share_request r;
+		int rc;
+
+		if (!STREQ(s->domain, d->name))
+			continue;
+		strlist_add(&keep, s->req.share.tag);
+		if (s->absent) {
+			rc = plan_unshare(
+			    p, plan_target_libvirt(env->conn, d->name),
+			    s->req.share.tag, true);
+		} else {
+			share_request_copy(&r, &s->req);
+			/* The domain's backing is in place already. */
+			domxml_backing_clear(&r.backing);
+			r.backing_given = true;
+			rc = plan_share(p,
+					plan_target_libvirt(env->conn, d->name),
+					&r, env->in, env->root);
+			share_request_clear(&r);
+		}
+		if (rc < 0)
+			take_error(ld, s->line);
+	}
+	if (d->prune &&
+	    plan_prune(p, plan_target_libvirt(env->conn, d->name), &keep) < 0)
+		take_error(ld, d->line);
+	strlist_clear(&keep);
+}
+
+int
+cfg_plan(const struct cfg *c, const struct cfg_env *env, struct plan *p)
+{
+	struct loader ld = {.file = c->file};
+
+	for (size_t i = 0; i < c->npools; i++)
+		if (plan_pages(p, &env->pages, env->pools, c->pools[i].size_kib,
+			       c->pools[i].node, c->pools[i].pages) < 0)
+			take_error(&ld, c->pools[i].line);
+	for (size_t i = 0; i < c->ndomains; i++)
+		plan_domain_of(&ld, c, &c->domains[i], env, p);
+	if (!ld.nerr)
+		return 0;
+	report_errors(&ld);
+	free(ld.err);
+	return -1;
+}

@@ -1,0 +1,183 @@
+/* cmd-apply.c: `virtshare apply FILE.ini`, a whole host's shares at once */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "error.h"
+#include "json.h"
+#include "plan.h"
+
+#define APPLY_SCHEMA 1
+
+enum {
+	OPT_DRY_RUN = CLI_OPT_FIRST_OWN,
+	OPT_YES,
+	OPT_JSON,
+};
+
+struct apply_opts {
+	bool dry_run;
+	bool yes;
+	bool json;
+};
+
+/*
+ * The connection: -c (or --demo) wins over the file's uri, which wins
+ * over $VIRTSHARE_URI and libvirt's default.
+ */
+static struct virt_conn *
+apply_connect(struct cli *cli, const struct cfg *c)
+{
+	const char *env = getenv("VIRTSHARE_URI");
+	bool from_env = env && cli->uri && STREQ(env, cli->uri) && !cli->demo;
+
+	if (c->uri && (!cli->uri_given || from_env)) {
+		free(cli->uri);
+		cli->uri = xstrdup(c->uri);
+		cli->uri_given = true;
+	}
+	return cli_connect(cli);
+}
+
+/*
+ * Where pools are read and changed: the host tree of --root (or the
+ * demo's), this host for a local URI, else through libvirt.
+ */
+static struct host_info *
+apply_pools(struct cli *cli, struct virt_conn *conn, struct pages_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (cli->demo || !root_is_host(cli->root) ||
+	    virt_uri_is_local(virt_uri(conn))) {
+		t->root = cli->root;
+		return host_read(cli->root, 0);
+	}
+	t->conn = conn;
+	return virt_host_pages(conn);
+}
+
+static void
+print_json(const struct cfg *c, struct virt_conn *conn, const struct plan *p,
+	   bool applied, const struct strlist *done, bool failed)
+{
+	struct json j;
+	AUTOFREE char *doc = NULL;
+
+	json_init(&j);
+	json_obj_begin(&j, NULL);
+	json_int(&j, "schema", APPLY_SCHEMA);
+	json_str(&j, "file", c->file);
+	json_str(&j, "uri", virt_uri(conn));
+	json_bool(&j, "changes", plan_changes(p));
+	plan_json(p, &j);
+	json_bool(&j, "applied", applied);
+	json_arr_begin(&j, "done");
+	for (size_t i = 0; done && i < done->n; i++)
+		json_str(&j, NULL, done->v[i]);
+	json_arr_end(&j);
+	if (failed) {
+		json_obj_begin(&j, "error");
+		json_str(&j, "code", vs_error_name(vs_error_code()));
+		json_str(&j, "message", vs_error_message());
+		json_obj_end(&j);
+	} else {
+		json_null(&j, "error");
+	}
+	json_obj_end(&j);
+	doc = json_steal(&j);
+	cli_out(doc);
+}
+
+/* --json: the plan, and what applying it did (only with --yes). */
+static int
+apply_json(struct cli *cli, const struct cfg *c, struct virt_conn *conn,
+	   struct plan *p, const struct apply_opts *o)
+{
+	struct plan_ctx ctx = {.statedir = plan_statedir()};
+	struct strlist done = {0};
+	int rc = 0;
+
+	if (!o->yes || o->dry_run || !plan_changes(p)) {
+		print_json(c, conn, p, false, NULL, false);
+		return EXIT_OK;
+	}
+	if (cli->demo && plan_changes_host(p))
+		rc = vs_error(VS_ERR_UNSUPPORTED,
+			      _("The demo changes nothing on this host, and "
+				"this plan would start or stop virtiofs "
+				"daemons or change hugepage pools. Add "
+				"--dry-run to only see it."));
+	else
+		rc = plan_apply(p, &ctx, &done);
+	print_json(c, conn, p, rc == 0, &done, rc < 0);
+	strlist_clear(&done);
+	return rc < 0 ? -1 : EXIT_OK;
+}
+
+int
+cmd_apply(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_LONGOPTS,
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"yes", no_argument, NULL, OPT_YES},
+		{"json", no_argument, NULL, OPT_JSON},
+		{NULL, 0, NULL, 0},
+	};
+	struct apply_opts o = {0};
+	AUTOPTR(cfg) c = NULL;
+	AUTOPTR(plan) p = plan_new();
+	AUTOPTR(inspection) in = NULL;
+	AUTOPTR(host_info) pools = NULL;
+	AUTOFREE char *summary = NULL, *details = NULL;
+	struct cfg_env env = {0};
+	struct virt_conn *conn;
+	int ch;
+
+	cli_options_first(argc, argv, "", opts);
+	while ((ch = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+		if (ch == 'h')
+			return EXIT_OK;
+		if (ch == '?')
+			return -1;
+		if (ch == OPT_DRY_RUN)
+			o.dry_run = true;
+		else if (ch == OPT_YES)
+			o.yes = true;
+		else if (ch == OPT_JSON)
+			o.json = true;
+	}
+	if (cli_args(cli, argc, argv, 1, 1) < 0 ||
+	    !(c = cfg_load(argv[optind])) || !(conn = apply_connect(cli, c)))
+		return -1;
+	in = inspection_gather(cli->root, conn, NULL, 0);
+	env.conn = conn;
+	env.in = in;
+	/* A remote host's directories cannot be checked from here. */
+	env.root = virt_is_remote(conn) ? NULL : cli->root;
+	if (c->npools) {
+		if (!(pools = apply_pools(cli, conn, &env.pages)))
+			return -1;
+		env.pools = pools;
+	}
+	if (cfg_plan(c, &env, p) < 0)
+		return -1;
+	if (o.json)
+		return apply_json(cli, c, conn, p, &o);
+	summary = plan_summary(p);
+	printf(_("Plan for %1$s on %2$s:\n"), c->file, virt_uri(conn));
+	cli_out(summary);
+	details = plan_render_changes(p);
+	if (*details) {
+		fputs("\n", stdout);
+		cli_out(details);
+	}
+	if (!plan_changes(p)) {
+		printf(_("No changes: everything is as %s says.\n"), c->file);
+		return EXIT_OK;
+	}
+	fputs("\n", stdout);
+	return cli_plan_apply(cli, p, o.dry_run, o.yes);
+}

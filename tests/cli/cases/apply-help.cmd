@@ -1,0 +1,1 @@
+virtshare apply --help

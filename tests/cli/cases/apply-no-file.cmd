@@ -1,0 +1,2 @@
+# the file is the one argument
+virtshare apply
