@@ -432,6 +432,16 @@ test_running_guest(void)
 	fd = front_end(sock);
 	tap_ok(before && before->state == LAUNCH_RUNNING && fd >= 0,
 	       "its daemon runs, and a front end connects");
+	/* connect() returns before the daemon accepts and stops listening. */
+	for (int i = 0; i < 600 && fd >= 0; i++) {
+		AUTOPTR(launch_status) now =
+			launch_status_read("web\\x20server-data");
+
+		vs_error_reset();
+		if (now && !now->listening)
+			break;
+		usleep(50 * 1000);
+	}
 	changed = xasprintf("%scache = none\n", text);
 	c = cfg_parse("running.ini", changed, strlen(changed));
 	tap_ok(c && cfg_plan(c, &env, p) == 0 && plan_changes(p) &&
