@@ -43,3 +43,12 @@ src/virtshare.1: src/virtshare.1.in
 	    -e 's|@LOCALSTATEDIR@|$(localstatedir)|g' $(srcdir)/src/virtshare.1.in > $@
 CLEANFILES += src/virtshare.1
 EXTRA_DIST += src/virtshare.1.in
+
+# bash completion: asks the binary for commands and options (see the file).
+bashcompletion_DATA = src/bash-completion/virtshare
+src/bash-completion/virtshare: src/virtshare.bash-completion.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) src/bash-completion && $(SED) \
+	    -e 's|@pkgdatadir[@]|$(pkgdatadir)|g' \
+	    $(srcdir)/src/virtshare.bash-completion.in > $@
+CLEANFILES += src/bash-completion/virtshare
+EXTRA_DIST += src/virtshare.bash-completion.in
