@@ -37,10 +37,15 @@ src_virtshare_SOURCES = \
 src_virtshare_LDADD = $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
-src/virtshare.1: src/virtshare.1.in
-	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
-	    -e 's|@SYSCONFDIR@|$(sysconfdir)|g' \
-	    -e 's|@LOCALSTATEDIR@|$(localstatedir)|g' $(srcdir)/src/virtshare.1.in > $@
+src/virtshare.1: src/virtshare.1.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) src && $(SED) -e 's|@VERSION[@]|$(PACKAGE_VERSION)|g' \
+	    -e 's|@SYSCONFDIR[@]|$(sysconfdir)|g' \
+	    -e 's|@LOCALSTATEDIR[@]|$(localstatedir)|g' \
+	    -e 's|@PKGDATADIR[@]|$(pkgdatadir)|g' \
+	    -e 's|@LIBEXECDIR[@]|$(libexecdir)|g' \
+	    -e 's|@SYSTEMDUNITDIR[@]|$(systemdsystemunitdir)|g' \
+	    -e 's|@VHOSTUSERDIR[@]|$(vhostuserdir)|g' \
+	    $(srcdir)/src/virtshare.1.in > $@
 CLEANFILES += src/virtshare.1
 EXTRA_DIST += src/virtshare.1.in
 

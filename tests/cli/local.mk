@@ -3,7 +3,7 @@ cli_tests = tests/cli/run-cases.sh tests/cli/inspect-libvirtd.sh \
 	tests/cli/share-libvirtd.sh \
 	tests/cli/pages-live.sh \
 	tests/cli/daemon.sh tests/cli/daemon-fsd.sh \
-	tests/cli/completion.sh
+	tests/cli/completion.sh tests/cli/manpages.sh
 TESTS += $(cli_tests)
 EXTRA_DIST += $(cli_tests) tests/cli/lib.sh tests/cli/libvirtd.sh \
 	tests/cli/daemon-lib.sh \
