@@ -474,6 +474,7 @@ cli_main(int argc, char **argv)
 			usage_all(cli.prog, stdout);
 			return finish(&cli, EXIT_OK);
 		case 'V':
+			/* i18n: not translated (a program and its version) */
 			printf("virtshare %s\n", PACKAGE_VERSION);
 			return finish(&cli, EXIT_OK);
 		case OPT_LIST_COMMANDS:

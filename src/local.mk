@@ -57,3 +57,10 @@ src/bash-completion/virtshare: src/virtshare.bash-completion.in Makefile
 	    $(srcdir)/src/virtshare.bash-completion.in > $@
 CLEANFILES += src/bash-completion/virtshare
 EXTRA_DIST += src/virtshare.bash-completion.in
+
+# The state directory (saved definitions, $VIRTSHARE_STATEDIR): only root
+# reads the domain definitions kept there.
+install-data-local: install-statedir
+install-statedir:
+	$(MKDIR_P) -m 0700 '$(DESTDIR)$(localstatedir)/lib/virtshare'
+.PHONY: install-statedir
