@@ -75,6 +75,9 @@ for f in /usr/libexec/virtshare-fsd /usr/share/man/man8/virtshare-fsd.8.gz \
 	/lib/systemd/system/virtshare-fsd@.service; do
 	check "virtshare-fsd holds $f" grep -qxF "$f" <<< "$fsd"
 done
+check "/var/lib/virtshare is root's only" \
+	grep -qE '^drwx------ root/root .* \./var/lib/virtshare/$' \
+	<(dpkg-deb -c "${debs[0]}")
 check "virtshare-fsd holds nothing of virtshare" \
 	bash -c '! grep -qE "^/usr/(bin|share/virtshare)/." <<< "$1"' _ "$fsd"
 check "virtshare-fsd depends on no libvirt" \
