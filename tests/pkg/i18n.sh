@@ -33,11 +33,14 @@ void f(void) {
 	vs_error(VS_ERR_USAGE, "Not marked: %s", x);
 	/* i18n: not translated (a version) */
 	printf("virtshare %s\n", VERSION);
+	ui_message(_("A title"), "Not marked either.");
+	ui_input_set(in, "/srv/data");
 }
 EOF
 out=$(perl "$UNMARKED" "$TESTTMP/sample.c")
-check "unmarked.pl finds exactly the unmarked message of a sample" \
-	test "$out" = "$TESTTMP/sample.c:3: vs_error(\"Not marked: %s\")"
+check "unmarked.pl finds exactly the unmarked messages of a sample" \
+	test "$out" = "$TESTTMP/sample.c:3: vs_error(\"Not marked: %s\")
+$TESTTMP/sample.c:6: ui_message(\"Not marked either.\")"
 out=$(perl "$UNMARKED" $(find src tui -name '*.c' 2>/dev/null | sort))
 if [ -z "$out" ]; then ok "no user-visible string in src/ or tui/ is unmarked"
 else not_ok "no user-visible string in src/ or tui/ is unmarked" \

@@ -1,8 +1,10 @@
 #!/usr/bin/perl
 # unmarked.pl FILE...: print FILE:LINE: "string" for every string literal
 # that reaches the user unmarked: an argument of an output or error call
-# (SINKS below) that is not inside _(), N_() or P_() and has words in it
-# (two letters or more once %-conversions are removed). Lines with
+# (%sink below: the message or format argument) that is not inside _(),
+# N_() or P_() and has words in it (two letters or more once
+# %-conversions are removed), or two words or more given to any ui_*()
+# function of the wizard. Lines with
 # "i18n: not translated" in a comment on them or the line before are
 # exempt (the version line, messages right before abort()).
 use strict;
@@ -10,7 +12,9 @@ use warnings;
 
 # call => the argument (from 0) that is the message or format
 my %sink = (vs_error => 1, vs_warn => 1, printf => 0, fprintf => 1,
-	fputs => 0, puts => 0, dprintf => 1, perror => 0, cli_out => 0);
+	fputs => 0, puts => 0, dprintf => 1, perror => 0, cli_out => 0,
+	printw => 0, wprintw => 1, mvprintw => 2, mvwprintw => 3,
+	addstr => 0, waddstr => 1, mvaddstr => 2, mvwaddstr => 3);
 my $bad = 0;
 for my $file (@ARGV) {
 	open(my $fh, '<', $file) or die "$file: $!\n";
@@ -73,9 +77,13 @@ for my $file (@ARGV) {
 			my $marked = grep { $_->[0] =~ /^(?:_|N_|P_)$/ } @stack;
 			(my $words = $text) =~ s/%(?:\d+\$)?[-+ #0]*[\d*]*(?:\.[\d*]+)?[hlLqjzt]*[a-zA-Z]//g;
 			$words =~ s/\\[nt]/ /g;
-			if (!$marked && defined $sink{$inner} &&
-			    $sink{$inner} == $arg && $words =~ /[A-Za-z]{2,}/
-			    && !$exempt[$start]) {
+			# the message argument of an output call, or words
+			# given to the wizard's screen (ui_*(), any argument)
+			my $shown = (defined $sink{$inner} &&
+			    $sink{$inner} == $arg && $words =~ /[A-Za-z]{2,}/) ||
+			    ($inner =~ /^ui_/ &&
+			     $words =~ /[A-Za-z]{2,}\s+[A-Za-z]{2,}/);
+			if (!$marked && $shown && !$exempt[$start]) {
 				print "$file:$start: $inner(\"$text\")\n";
 				$bad++;
 			}
