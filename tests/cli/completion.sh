@@ -112,6 +112,10 @@ check "the demo domain build has a share" test -n "$tags"
 same "unshare DOMAIN: its tags" "$tags" "$(comp --demo unshare build "")"
 same "share DOMAIN --tag: its tags" "$tags" \
 	"$(comp --demo share build --tag "")"
+same "share --yes DOMAIN --tag: a flag before the domain" "$tags" \
+	"$(comp --demo share --yes build --tag "")"
+same "share --dir DIR DOMAIN --tag: an option's value before the domain" \
+	"$tags" "$(comp --demo share --dir /tmp build --tag "")"
 same "daemon stop DOMAIN: its tags" "$tags" \
 	"$(comp --demo daemon stop build "")"
 same "a domain without shares: no tags" "" "$(comp --demo unshare web "")"
