@@ -111,7 +111,8 @@ check "virtshare.1 has every @VARIABLE@ filled in" \
 	bash -c '! grep -nE "@[A-Z_]+@" "$1"' _ "$top_builddir/src/virtshare.1"
 if command -v groff > /dev/null; then
 	for m in "$top_builddir/src/virtshare.1" "$MAN8"; do
-		out=$(LC_ALL=C.UTF-8 groff -man -ww -z -Tutf8 "$m" 2>&1)
+		# (long installation paths may not adjust: -Wbreak)
+		out=$(LC_ALL=C.UTF-8 groff -man -ww -Wbreak -z -Tutf8 "$m" 2>&1)
 		check "$(basename "$m") renders without groff warnings" \
 			test -z "$out"
 		[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
