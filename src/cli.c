@@ -9,6 +9,9 @@
 #include "error.h"
 #include "table.h"
 
+/* Options of cli_main() only. */
+enum { OPT_LIST_COMMANDS = CLI_OPT_FIRST_OWN };
+
 static const struct vs_cmd commands[] = {
 	{
 		.name = "wizard",
@@ -544,6 +547,9 @@ cli_main(int argc, char **argv)
 	static const struct option global[] = {
 		CLI_COMMON_LONGOPTS,
 		{"version", no_argument, NULL, 'V'},
+		/* Hidden: the command names, one a line (bash completion,
+		 * tests/cli/manpages.sh). */
+		{"list-commands", no_argument, NULL, OPT_LIST_COMMANDS},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli cli = {.prog = "virtshare"};
@@ -574,7 +580,12 @@ cli_main(int argc, char **argv)
 			usage_all(cli.prog, stdout);
 			return finish(&cli, EXIT_OK);
 		case 'V':
+			/* i18n: not translated (a program and its version) */
 			printf("virtshare %s\n", PACKAGE_VERSION);
+			return finish(&cli, EXIT_OK);
+		case OPT_LIST_COMMANDS:
+			for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+				printf("%s\n", commands[i].name);
 			return finish(&cli, EXIT_OK);
 		case ':':
 			vs_error(VS_ERR_USAGE,

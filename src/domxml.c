@@ -893,6 +893,7 @@ template_child(xmlNodePtr tparent, const char *name)
 	xmlNodePtr t = child(tparent, name);
 
 	if (!t) {
+		/* i18n: not translated (a broken install, then abort) */
 		fprintf(stderr, "virtshare: template <%s> has no <%s>\n",
 			(const char *)tparent->name, name);
 		abort();

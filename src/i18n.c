@@ -1,10 +1,14 @@
 /* i18n.c: locale and message catalogue setup */
+#include <stdlib.h>
+
 #include "i18n.h"
 
 void
 i18n_init(void)
 {
+	const char *dir = getenv("VIRTSHARE_LOCALEDIR");
+
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
 	textdomain(PACKAGE);
 }

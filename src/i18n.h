@@ -11,7 +11,8 @@
 /* P_(singular, plural, n): a translated sentence that depends on a count. */
 #define P_(s, p, n) ngettext((s), (p), (n))
 
-/* Bind the message catalogue; call once from main(). */
+/* Bind the message catalogue ($VIRTSHARE_LOCALEDIR, else LOCALEDIR);
+ * call once from main(). */
 void i18n_init(void);
 
 #endif

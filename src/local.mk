@@ -44,13 +44,32 @@ src_virtshare_LDADD = $(VS_TUI_LIBS) $(VS_CORE_LIBS)
 
 man1_MANS = src/virtshare.1
 man5_MANS = src/virtshare.ini.5
-MAN_SED = $(SED) -e 's|@VERSION@|$(PACKAGE_VERSION)|g' \
-	    -e 's|@SYSCONFDIR@|$(sysconfdir)|g' \
-	    -e 's|@LOCALSTATEDIR@|$(localstatedir)|g' \
-	    -e 's|@PKGDATADIR@|$(pkgdatadir)|g'
-src/virtshare.1: src/virtshare.1.in
+MAN_SED = $(SED) -e 's|@VERSION[@]|$(PACKAGE_VERSION)|g' \
+	    -e 's|@SYSCONFDIR[@]|$(sysconfdir)|g' \
+	    -e 's|@LOCALSTATEDIR[@]|$(localstatedir)|g' \
+	    -e 's|@PKGDATADIR[@]|$(pkgdatadir)|g' \
+	    -e 's|@LIBEXECDIR[@]|$(libexecdir)|g' \
+	    -e 's|@SYSTEMDUNITDIR[@]|$(systemdsystemunitdir)|g' \
+	    -e 's|@VHOSTUSERDIR[@]|$(vhostuserdir)|g'
+src/virtshare.1: src/virtshare.1.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) src && $(MAN_SED) $(srcdir)/src/virtshare.1.in > $@
-src/virtshare.ini.5: src/virtshare.ini.5.in
+src/virtshare.ini.5: src/virtshare.ini.5.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) src && $(MAN_SED) $(srcdir)/src/virtshare.ini.5.in > $@
 CLEANFILES += src/virtshare.1 src/virtshare.ini.5
 EXTRA_DIST += src/virtshare.1.in src/virtshare.ini.5.in
+
+# bash completion: asks the binary for commands and options (see the file).
+bashcompletion_DATA = src/bash-completion/virtshare
+src/bash-completion/virtshare: src/virtshare.bash-completion.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) src/bash-completion && $(SED) \
+	    -e 's|@pkgdatadir[@]|$(pkgdatadir)|g' \
+	    $(srcdir)/src/virtshare.bash-completion.in > $@
+CLEANFILES += src/bash-completion/virtshare
+EXTRA_DIST += src/virtshare.bash-completion.in
+
+# The state directory (saved definitions, $VIRTSHARE_STATEDIR): only root
+# reads the domain definitions kept there.
+install-data-local: install-statedir
+install-statedir:
+	$(MKDIR_P) -m 0700 '$(DESTDIR)$(localstatedir)/lib/virtshare'
+.PHONY: install-statedir

@@ -19,6 +19,7 @@
 static void __attribute__((noreturn))
 oom(size_t size)
 {
+	/* i18n: not translated (no memory for gettext; abort) */
 	fprintf(stderr, "virtshare: out of memory (%zu bytes)\n", size);
 	abort();
 }

@@ -9,3 +9,4 @@ include tests/e2e/local.mk
 include tests/fuzz/local.mk
 include tests/daemon-unit/local.mk
 EXTRA_DIST += tests/data
+include tests/pkg/local.mk

@@ -1,0 +1,25 @@
+## tests/pkg/local.mk: translations, manuals, the installed tree, the .deb
+pkg_tests = tests/pkg/i18n.sh tests/pkg/install-layout.sh
+TESTS += $(pkg_tests)
+# Builds and installs the Debian packages (root, minutes): `make check-deb`,
+# run by ./quickstart test after check-e2e.
+DEB_TESTS = tests/pkg/deb-smoke.sh
+EXTRA_DIST += $(pkg_tests) $(DEB_TESTS) tests/pkg/unmarked.pl \
+	po/update-po.sh \
+	debian/changelog debian/control debian/copyright debian/rules \
+	debian/source/format debian/virtshare.install debian/virtshare.dirs \
+	debian/virtshare-fsd.install
+
+check-deb:
+	@$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(DEB_TESTS)'
+.PHONY: check-deb
+
+# The installation directories, for tests/pkg/install-layout.sh.
+print-install-dirs:
+	@echo "bindir=$(bindir)"; echo "libexecdir=$(libexecdir)"; \
+	echo "mandir=$(mandir)"; echo "pkgdatadir=$(pkgdatadir)"; \
+	echo "localedir=$(localedir)"; echo "localstatedir=$(localstatedir)"; \
+	echo "vhostuserdir=$(vhostuserdir)"; \
+	echo "systemdsystemunitdir=$(systemdsystemunitdir)"; \
+	echo "bashcompletiondir=$(bashcompletiondir)"
+.PHONY: print-install-dirs
