@@ -1,4 +1,4 @@
-/* doctor-steps.h: the plan steps of doctor --fix: pools, mounts, daemons */
+/* doctor-steps.h: the plan steps of doctor --fix: mounts, daemons */
 #ifndef VS_DOCTOR_STEPS_H
 #define VS_DOCTOR_STEPS_H
 
@@ -6,22 +6,12 @@
 #include "plan.h"
 
 /*
- * Step kinds of struct plan for what `doctor --fix` changes on the host,
+ * Step kinds of struct plan for what `doctor --fix` changes on the host
+ * (hugepage pools are plan_pages() of plan.h),
  * next to the domain definitions of plan.c. Each one looks at the host
  * again when it is applied (what was planned may be done already) and can
  * be taken back if a later step fails.
  */
-
-/*
- * Change one hugepage pool as req says, through sysfs below root or
- * through conn's libvirt (conn not NULL; borrowed, it must outlive the
- * plan). Phase PLAN_PHASE_HOST. Applying it is pages_apply(): a pool the
- * kernel fills only partly is put back and the step fails. Reverting
- * sets the pool back to its size before.
- */
-void doctor_plan_pages(struct plan *p, const char *root,
-		       struct virt_conn *conn,
-		       const struct pages_request *req);
 
 /*
  * Mount hugetlbfs for size_kib pages on the live host where `virtshare

@@ -501,6 +501,25 @@ plan_failed(struct strlist *failed, const struct doctor_section *s,
 	vs_error_reset();
 }
 
+/*
+ * The pool change req asks for (grow to a size, or add pages), as the
+ * plan step apply uses: grow the pool to at least what req makes it.
+ * Through conn's libvirt when remote, else sysfs below the root.
+ */
+static int
+fix_pages(struct plan *p, const struct doctor_env *env, bool remote,
+	  const struct pages_request *req)
+{
+	struct pages_target t = {.root = remote ? NULL : env->root,
+				 .conn = remote ? env->conn : NULL};
+	struct pages_result want;
+
+	if (pages_plan(env->in->host, req, &want) < 0)
+		return -1;
+	return plan_pages(p, &t, env->in->host, req->size_kib, req->node,
+			  want.want);
+}
+
 static bool
 seen(struct strlist *done, char *key)
 {
@@ -557,9 +576,11 @@ doctor_plan(const struct doctor_report *r, const struct doctor_env *env,
 						   x->pages.node,
 						   ULL(x->pages.count))))
 					continue;
-				doctor_plan_pages(p, env->root,
-					   remote ? env->conn : NULL,
-					   &x->pages);
+				if (fix_pages(p, env, remote, &x->pages) <
+				    0) {
+					plan_failed(failed, s, res);
+					continue;
+				}
 				break;
 			case DOCTOR_FIX_MOUNT:
 				if (seen(&keys, xasprintf("mount %llu",

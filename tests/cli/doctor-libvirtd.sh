@@ -177,7 +177,16 @@ check "$dom: --fix --yes fixes it" test $? = 0
 check "$dom: and says so" grep -q "^After the fixes: 0 error(s)" <<< "$out"
 check "$dom: libvirt has the new definition" grep -qF "<binary path='$VIRTSHARE_FSD'/>" \
 	<<< "$(timeout 60 virsh -c $URI dumpxml --inactive "$dom")"
-check "$dom: doctor: daemon-binary is ok now" test "$(verdict "$dom" daemon-binary)" = ok
+out=$(report "$dom")
+v=$(jq -r '[.sections[1].checks[] | select(.id == "daemon-binary")][0].verdict' \
+	<<< "$out")
+if [ "$v" = ok ]; then
+	ok "$dom: doctor: daemon-binary is ok now"
+else
+	not_ok "$dom: doctor: daemon-binary is ok now" "verdict: $v" "$out" \
+		"$(cat "$TESTTMP/$dom.err")"
+fi
+
 out=$(timeout 120 virsh -c $URI start "$dom" 2>&1)
 check "$dom: virsh start succeeds (libvirt runs virtshare-fsd)" test $? = 0
 check "$dom: the daemon serves QEMU" grep -q "front end connected" "$LOGDIR/$dom-fs0-virtiofsd.log"

@@ -218,7 +218,7 @@ check "the old definition is kept as FILE.bak" cmp -s "$TESTTMP/private.xml.bak"
 
 # Hugepages: the pool of the (copied) host tree grows by what is missing.
 out=$("$VIRTSHARE" -c "$NODE" --root "$h" doctor huge-short --fix --yes 2>&1)
-check "--fix adds the missing hugepages" grep -q "^Hugepages: add 512 pages of 2M to the pool" <<< "$out"
+check "--fix adds the missing hugepages" grep -q "^Hugepages: the pool of 2M pages, at least 1024:" <<< "$out"
 check "the pool asked for is written" test "$(cat "$h/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages")" = 1024
 
 # Fixes virtshare cannot make are said so.

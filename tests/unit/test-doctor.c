@@ -328,6 +328,20 @@ test_plan(void)
 	strlist_clear(&failed);
 }
 
+/* The fix of a short pool as doctor --fix plans it: grow by req. */
+static void
+plan_fix_pages(struct plan *p, const char *root,
+	       const struct pages_request *req)
+{
+	AUTOPTR(host_info) h = host_read(root, 0);
+	struct pages_target t = {.root = root};
+	struct pages_result want;
+
+	if (!h || pages_plan(h, req, &want) < 0 ||
+	    plan_pages(p, &t, h, req->size_kib, req->node, want.want) < 0)
+		tap_diag("cannot plan the pool: %s", vs_error_message());
+}
+
 /* A pool grown by a plan is put back when a later step fails. */
 static void
 test_pages_rollback(const char *tmp)
@@ -352,7 +366,7 @@ test_pages_rollback(const char *tmp)
 
 	if (!tap_ok(system(cmd) == 0, "a copy of the fixture host"))
 		return;
-	doctor_plan_pages(p, root, NULL, &req);
+	plan_fix_pages(p, root, &req);
 	share_request_init(&sr);
 	sr.share.tag = xstrdup("data");
 	sr.share.dir = xstrdup("/srv/data");
@@ -376,7 +390,7 @@ test_pages_rollback(const char *tmp)
 	/* The same step alone grows it. */
 	plan_free(p);
 	p = plan_new();
-	doctor_plan_pages(p, root, NULL, &req);
+	plan_fix_pages(p, root, &req);
 	tap_ok(plan_apply(p, &ctx, &done) == 0, "the hugepages step alone");
 	free(nr);
 	nr = file_read_line(pool);
