@@ -32,13 +32,21 @@ de() {
 		gettext -d virtshare -- "$1"
 }
 
-# shows NAME MSGID [FORMAT]: a case passing when the German of MSGID is
-# a translation and shows up whole on the screen (FORMAT: printf format
-# around it, such as '[ %s ]' for a button).
+# translated MSGID: whether the catalogue has MSGID (the German may be
+# the same word: "Daemon", "Cache"); a .mo holds translated messages only.
+msgunfmt --no-wrap "$TESTTMP/locale/de/LC_MESSAGES/virtshare.mo" |
+	sed -n 's/^msgid "\(.*\)"$/\1/p' > "$TESTTMP/translated"
+translated() {
+	grep -qxF -- "$1" "$TESTTMP/translated"
+}
+
+# shows NAME MSGID [FORMAT]: a case passing when MSGID is translated and
+# its German shows up whole on the screen (FORMAT: printf format around
+# it, such as '[ %s ]' for a button).
 shows() {
 	local d
 	d=$(printf "${3:-%s}" "$(de "$2")")
-	if [ "$(de "$2")" = "$2" ]; then
+	if ! translated "$2"; then
 		not_ok "$1 '$2': German" "not translated in po/de.po"
 	elif wait_for "$d"; then
 		ok "$1: '$d' whole"
@@ -55,7 +63,7 @@ page() {
 	s=${s//'%1$d'/$step}
 	s=${s//'%2$d'/$total}
 	s=${s//'%3$s'/$(de "$title")}
-	if [ "$(de "$title")" = "$title" ]; then
+	if ! translated "$title"; then
 		not_ok "page $step ($title): German title" "not translated in po/de.po"
 		return
 	fi
@@ -118,6 +126,18 @@ shows "domain list" "Choose the domain (the guest) to share a directory with:"
 for c in NAME STATE MEMORY SHARES "GUEST MEMORY"; do
 	shows "domain list: column" "$c"
 done
+# Each row whole up to its last column, how the guest memory is backed.
+for r in "build:memfd:%s, shared" "db:hugepages:%s, not shared" \
+	"web:default:%s, not shared"; do
+	IFS=: read -r dom kind id <<< "$r"
+	m=$(de "$id")
+	m=${m//'%s'/$kind}
+	if screen | grep -qE "^ *(> )?$dom .*$m\$"; then
+		ok "domain list: the row of $dom ends with '$m'"
+	else
+		not_ok "domain list: the row of $dom ends with '$m'" "$(screen)"
+	fi
+done
 if select_row "web "; then ok "web selected"; else not_ok "web selected" "$(screen)"; fi
 keys Enter
 page 3 7 Share Share "$K_SHARE"
@@ -138,10 +158,16 @@ shows "share form: button" Continue '>[ %s ]'
 fits "share form"
 keys Enter
 page 4 7 "Memory backing" Memory "$K_CHOOSE"
+# The line on top whole, wrapped if it is longer than the page is wide.
+m=$(de "Guest memory of '%1\$s': %2\$s, %3\$s, not shared: virtiofs needs it shared.")
+m=${m//'%1$s'/web}
+m=${m//'%2$s'/4G}
+m=${m//'%3$s'/default}
+expect_flow "memory backing: '$m' whole" "$m"
 keys F1
 help=$(de 'Help: %s')
 help=${help//'%s'/$(de 'Memory backing')}
-if [ "$(de 'Help: %s')" = 'Help: %s' ]; then
+if ! translated 'Help: %s'; then
 	not_ok "help dialog: German" "'Help: %s' is not translated in po/de.po"
 elif wait_for "$help"; then
 	ok "help dialog: '$help' whole"
@@ -181,7 +207,8 @@ select_row "db " && keys Enter
 page 3 7 Share Share "$K_SHARE"
 keys /srv/build Enter Enter Enter Enter Enter Enter
 page 4 7 "Memory backing" Memory "$K_CHOOSE"
-select_row "hugepages 2M"
+# The option's name may be translated too ("Hugepages 2M").
+select_row "[Hh]ugepages 2M"
 keys Enter
 page 5 8 Hugepages Hugepages "$K_PAGES"
 shows "hugepages: label" "  Allocate on"
