@@ -87,9 +87,11 @@ tui_back(struct tui *t)
 	tui_goto(t, prev);
 }
 
-/* "Host > Domain > [Share] > ..." with the steps of this flow. */
-static void
-draw_steps(struct tui *t, int y, int width)
+/* "Host > Domain > [Share] > ..." with the steps of this flow; with
+ * ">" alone between them when the names (longer in some languages) do
+ * not fit with " > ". Returns the width used, or would use when dry. */
+static int
+draw_steps(struct tui *t, int y, int width, const char *sep, bool dry)
 {
 	int x = 1;
 	bool first = true;
@@ -101,13 +103,19 @@ draw_steps(struct tui *t, int y, int width)
 		if (i != WIZ_DONE && !cur &&
 		    !wizard_page_shown(t->w, (enum wiz_page_id)i))
 			continue;
-		if (!first)
-			x += ui_put(y, x, width - x, UI_DIM, " > ", false);
-		first = false;
 		name = xasprintf(cur ? "[%s]" : "%s", _(pages[i]->name));
+		if (dry) {
+			x += (first ? 0 : ui_width(sep)) + ui_width(name);
+			first = false;
+			continue;
+		}
+		if (!first)
+			x += ui_put(y, x, width - x, UI_DIM, sep, false);
+		first = false;
 		x += ui_put(y, x, width - x, cur ? UI_SELECTED : UI_NORMAL,
 			    name, false);
 	}
+	return x;
 }
 
 void
@@ -138,7 +146,9 @@ tui_draw(struct tui *t)
 			 _(p->title));
 	ui_put(0, 0, cols, UI_TITLE, _(" virtshare wizard"), true);
 	ui_put(0, cols - ui_width(step) - 1, 0, UI_TITLE, step, false);
-	draw_steps(t, 1, cols);
+	draw_steps(t, 1, cols,
+		   draw_steps(t, 1, cols, " > ", true) < cols ? " > " : ">",
+		   false);
 	ui_hline(2, 0, cols);
 	p->draw(t, 3, 1, rows - 5, cols - 2);
 	if (t->status)

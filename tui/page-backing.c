@@ -40,32 +40,45 @@ backing_draw(struct tui *t, int y, int x, int h, int w)
 {
 	struct wizard *wz = t->w;
 	struct domxml_memory m;
-	AUTOFREE char *mem = NULL;
+	AUTOFREE char *mem = NULL, *head = NULL, *rec = NULL;
 	struct strlist lines = {0};
-	int list_h, row = y + 3;
+	int list_h, row, extra;
 
 	if (!wz->doc)
 		return;
 	domxml_memory(wz->doc, &m);
 	mem = size_format_kib(m.memory_kib);
-	ui_putf(y, x, w, UI_NORMAL,
-		domxml_memory_shared(&m, NULL)
-		    ? _("Guest memory of '%1$s': %2$s, %3$s, shared.")
-		    : _("Guest memory of '%1$s': %2$s, %3$s, not shared: "
-			"virtiofs needs it shared."),
-		wz->domain, mem, domxml_memory_kind(&m));
+	head = xasprintf(domxml_memory_shared(&m, NULL)
+			     ? _("Guest memory of '%1$s': %2$s, %3$s, shared.")
+			     : _("Guest memory of '%1$s': %2$s, %3$s, not "
+				 "shared: virtiofs needs it shared."),
+			 wz->domain, mem, domxml_memory_kind(&m));
 	domxml_memory_clear(&m);
+	/* The two lines on top wrap when longer than the page is wide (in
+	 * some languages), moving the rest down by the EXTRA lines. */
+	ui_wrap(head, w, &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		ui_put(y + (int)i, x, w, UI_NORMAL, lines.v[i], false);
+	extra = (int)lines.n - 1;
+	strlist_clear(&lines);
 	if (st.error) {
 		ui_wrap(st.error, w, &lines);
-		for (size_t i = 0; i < lines.n && (int)i + 2 < h; i++)
-			ui_put(y + 2 + (int)i, x, w, UI_PROBLEM, lines.v[i],
-			       false);
+		for (size_t i = 0; i < lines.n && (int)i + 2 + extra < h; i++)
+			ui_put(y + 2 + extra + (int)i, x, w, UI_PROBLEM,
+			       lines.v[i], false);
 		strlist_clear(&lines);
 		return;
 	}
-	ui_putf(y + 1, x, w, UI_NORMAL, _("Recommended: %s"),
-		wz->backing_why ? wz->backing_why : "");
-	list_h = tui_rows(h, 8);
+	rec = xasprintf(_("Recommended: %s"),
+			wz->backing_why ? wz->backing_why : "");
+	ui_wrap(rec, w, &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		ui_put(y + 1 + extra + (int)i, x, w, UI_NORMAL, lines.v[i],
+		       false);
+	extra += (int)lines.n - 1;
+	strlist_clear(&lines);
+	row = y + 3 + extra;
+	list_h = tui_rows(h - extra, 8);
 	st.height = list_h;
 	ui_list_show(&st.l, list_h);
 	for (int i = 0; i < list_h && st.l.top + (size_t)i < st.l.n; i++) {

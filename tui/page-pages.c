@@ -88,7 +88,12 @@ pages_draw(struct tui *t, int y, int x, int h, int w)
 	AUTOFREE char *count = ui_input_get(&st.count);
 	struct strlist lines = {0};
 	uint64_t c = 0;
-	int fx = x + 18, row = y + 2;
+	const char *on = _("  Allocate on"), *add = _("  Pages to add");
+	/* The fields start 18 columns in, further for longer labels (up
+	 * to half the width). */
+	int lw = (ui_width(on) > ui_width(add) ? ui_width(on)
+					       : ui_width(add)) + 2;
+	int fx = x + (lw < 18 ? 18 : lw < w / 2 ? lw : w / 2), row = y + 2;
 
 	if (!wz->need_valid)
 		return;
@@ -108,18 +113,18 @@ pages_draw(struct tui *t, int y, int x, int h, int w)
 		       false);
 	}
 	row++;
-	ui_put(row, x, 18, st.focus == P_NODE ? UI_HEAD : UI_NORMAL,
-	       _("  Allocate on"), false);
+	ui_put(row, x, fx - x, st.focus == P_NODE ? UI_HEAD : UI_NORMAL, on,
+	       false);
 	ui_put(row, fx, 15, st.focus == P_NODE ? UI_SELECTED : UI_NORMAL,
 	       node, false);
-	ui_put(row, fx + 16, w - 34, UI_DIM, nodes, false);
+	ui_put(row, fx + 16, w - (fx - x) - 16, UI_DIM, nodes, false);
 	row += 1;
-	ui_put(row, x, 18, st.focus == P_COUNT ? UI_HEAD : UI_NORMAL,
-	       _("  Pages to add"), false);
+	ui_put(row, x, fx - x, st.focus == P_COUNT ? UI_HEAD : UI_NORMAL, add,
+	       false);
 	if (str_to_u64(count, &c) == 0 && c) {
 		AUTOFREE char *mem = size_format_kib(c * n->page_kib);
 
-		ui_putf(row, fx + 14, w - 32, UI_DIM, "= %s", mem);
+		ui_putf(row, fx + 14, w - (fx - x) - 14, UI_DIM, "= %s", mem);
 	}
 	ui_input_draw(&st.count, row, fx, 12, st.focus == P_COUNT);
 	row += 2;

@@ -128,13 +128,38 @@ check_line(int y, int x, int width, enum wiz_check c, const char *msg)
 	return n;
 }
 
+/* The labels of the fields before the button, in enum field order. */
+static const char *const labels[F_GO] = {
+	[F_DIR] = N_("Host directory"),
+	[F_TAG] = N_("Mount tag"),
+	[F_RO] = N_("Read-only"),
+	[F_CACHE] = N_("Cache"),
+	[F_XATTR] = N_("Extended attrs"),
+};
+
+/* Where the fields start: 20 columns in, further when a (translated)
+ * label needs it, at most half the width W. */
+static int
+field_column(int w)
+{
+	int col = 20;
+
+	for (int f = 0; f < F_GO; f++) {
+		int need = ui_width(_(labels[f])) + 4;
+
+		if (need > col)
+			col = need;
+	}
+	return col < w / 2 ? col : w / 2;
+}
+
 static void
-label(int y, int x, enum field f, const char *text)
+label(int y, int x, int width, enum field f)
 {
 	AUTOFREE char *l = xasprintf("%s%s", st.focus == f ? "> " : "  ",
-				     text);
+				     _(labels[f]));
 
-	ui_put(y, x, 20, st.focus == f ? UI_HEAD : UI_NORMAL, l, false);
+	ui_put(y, x, width, st.focus == f ? UI_HEAD : UI_NORMAL, l, false);
 }
 
 static void
@@ -147,14 +172,14 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 	AUTOFREE char *cache = NULL, *xattr = NULL;
 	enum wiz_check dc = wizard_dir_check(wz, dir, &dmsg);
 	enum wiz_check tc = wizard_tag_check(wz, tag, dir, &tmsg);
-	int fx = x + 20, fw = w - 20;
+	int fx = x + field_column(w), fw = w - (fx - x);
 
 	if (tc == WIZ_CHECK_EXISTS)
 		prefill(wz, tag);
 	ui_putf(y, x, w, UI_NORMAL, _("Share a host directory with domain "
 				      "'%s':"),
 		wz->domain);
-	label(y + 2, x, F_DIR, _("Host directory"));
+	label(y + 2, x, fx - x, F_DIR);
 	if (check_line(y + 3, fx, fw, dc, dmsg) > 1) {
 		/* The message took the line of the hint. */
 	} else if (st.matches.n > 1) {
@@ -168,10 +193,10 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 		ui_put(y + 4, fx, fw, UI_DIM,
 		       _("Tab completes, F2 browses the directories."), false);
 	}
-	label(y + 6, x, F_TAG, _("Mount tag"));
+	label(y + 6, x, fx - x, F_TAG);
 	check_line(y + 7, fx, fw, tc, tmsg);
 
-	label(y + 9, x, F_RO, _("Read-only"));
+	label(y + 9, x, fx - x, F_RO);
 	ui_putf(y + 9, fx, fw, st.focus == F_RO ? UI_SELECTED : UI_NORMAL,
 		"[%s]", st.readonly ? "x" : " ");
 	ui_put(y + 9, fx + 4, fw - 4, UI_NORMAL,
@@ -179,13 +204,13 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 	if ((blocked = wizard_readonly_blocked(wz)) && st.readonly)
 		ui_put(y + 10, fx + 4, fw - 4, UI_DIM, blocked, false);
 
-	label(y + 11, x, F_CACHE, _("Cache"));
+	label(y + 11, x, fx - x, F_CACHE);
 	cache = xasprintf("< %-7s >", wizard_cache_name(st.cache));
 	ui_put(y + 11, fx, 11, st.focus == F_CACHE ? UI_SELECTED : UI_NORMAL,
 	       cache, false);
 	ui_put(y + 11, fx + 12, fw - 12, UI_NORMAL, _(cache_help[st.cache]),
 	       false);
-	label(y + 12, x, F_XATTR, _("Extended attrs"));
+	label(y + 12, x, fx - x, F_XATTR);
 	xattr = xasprintf("< %-7s >", xattr_name(st.xattr));
 	ui_put(y + 12, fx, 11, st.focus == F_XATTR ? UI_SELECTED : UI_NORMAL,
 	       xattr, false);

@@ -45,7 +45,11 @@ fi
 version=$(cd "$SRC" && dpkg-parsechangelog -S Version)
 check "debian/changelog has a version" test -n "$version"
 
-if (cd "$SRC" && dpkg-buildpackage -us -uc -b) > "$TESTTMP/build.log" 2>&1; then
+# Without the variables of the make running this test: its TESTS (in
+# MAKEFLAGS) would make the package's own `make check` run this test
+# again, which would wait for the lock forever.
+if (cd "$SRC" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+	-u TESTS dpkg-buildpackage -us -uc -b) > "$TESTTMP/build.log" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b"
 else
 	not_ok "dpkg-buildpackage -us -uc -b" "$(tail -40 "$TESTTMP/build.log")"
@@ -83,8 +87,33 @@ check "virtshare-fsd holds nothing of virtshare" \
 check "virtshare-fsd depends on no libvirt" \
 	bash -c '! dpkg-deb -f "$1" Depends | grep -q libvirt' _ "${debs[1]}"
 
-# Install, use, purge.
-trap 'dpkg --purge virtshare virtshare-fsd > /dev/null 2>&1; rm -rf "$TESTTMP"' EXIT
+# Install, use, purge. cleanup also undoes what the libvirt part did.
+ETCVU=/etc/qemu/vhost-user
+MASK=$ETCVU/50-qemu-virtiofsd.json
+DOM=vs-deb-smoke-$$
+made_dirs=()
+restore_mask() {
+	[ -n "${masked:-}" ] || return 0
+	rm -f "$MASK"
+	if [ -e "$TESTTMP/mask.saved" ] || [ -L "$TESTTMP/mask.saved" ]; then
+		mv "$TESTTMP/mask.saved" "$MASK"
+	fi
+	masked=
+	for ((i = ${#made_dirs[@]} - 1; i >= 0; i--)); do
+		rmdir "${made_dirs[i]}" 2> /dev/null
+	done
+	made_dirs=()
+}
+cleanup() {
+	if [ -n "${defined:-}" ]; then
+		timeout 30 virsh -c qemu:///system destroy "$DOM" > /dev/null 2>&1
+		timeout 30 virsh -c qemu:///system undefine "$DOM" > /dev/null 2>&1
+	fi
+	restore_mask
+	dpkg --purge virtshare virtshare-fsd > /dev/null 2>&1
+	rm -rf "$TESTTMP"
+}
+trap cleanup EXIT
 if dpkg -i "${debs[@]}" > "$TESTTMP/install.log" 2>&1; then
 	ok "dpkg -i installs both packages"
 else
@@ -120,6 +149,91 @@ if command -v man > /dev/null; then
 else
 	check "the manuals are installed" test -s /usr/share/man/man1/virtshare.1.gz \
 		-a -s /usr/share/man/man8/virtshare-fsd.8.gz
+fi
+
+# libvirt finds the daemon through its descriptor. libvirt 9.0 reads the
+# descriptors of /usr/share/qemu/vhost-user and /etc/qemu/vhost-user (a
+# file in /etc replaces the one of the same name in /usr/share) and, for a
+# <filesystem> without <binary path>, runs the first "fs" one in filename
+# order: QEMU's 50-qemu-virtiofsd.json comes before our 60-. An admin
+# masks QEMU's with an empty file of the same name in /etc (libvirt skips
+# empty descriptors). A symlink to /dev/null does not mask it: libvirt
+# stat()s the entry, sees a character device and ignores it, so the file
+# in /usr/share stays; this test once proved that with a real guest.
+. "$top_srcdir/tests/cli/libvirtd.sh"
+if ! libvirtd_start; then
+	not_ok "libvirtd started (libvirt-daemon-system is installed in CI)"
+else
+	for d in /etc/qemu $ETCVU; do
+		[ -d "$d" ] && continue
+		mkdir "$d" && made_dirs+=("$d")
+	done
+	if [ -e "$MASK" ] || [ -L "$MASK" ]; then
+		mv "$MASK" "$TESTTMP/mask.saved"
+	fi
+	masked=1
+	: > "$MASK"
+	mkdir -p "$TESTTMP/share"
+	chmod 755 "$TESTTMP"
+	cat > "$TESTTMP/domain.xml" <<XML
+<domain type='qemu'>
+  <name>$DOM</name>
+  <memory unit='MiB'>128</memory>
+  <memoryBacking>
+    <source type='memfd'/>
+    <access mode='shared'/>
+  </memoryBacking>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <filesystem type='mount' accessmode='passthrough'>
+      <driver type='virtiofs'/>
+      <source dir='$TESTTMP/share'/>
+      <target dir='data'/>
+    </filesystem>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+	out=$(timeout 60 virsh -c qemu:///system define "$TESTTMP/domain.xml" 2>&1)
+	if [ $? = 0 ]; then
+		defined=1
+		ok "define a guest whose <filesystem> has no <binary path>"
+	else
+		not_ok "define a guest whose <filesystem> has no <binary path>" "$out"
+	fi
+	out=$(timeout 120 virsh -c qemu:///system start "$DOM" 2>&1)
+	if [ $? = 0 ]; then
+		ok "virsh start with QEMU's descriptor masked"
+	else
+		not_ok "virsh start with QEMU's descriptor masked" "$out"
+	fi
+	# Every process libvirt started for the share (the daemon and its
+	# sandboxed child) runs the packaged binary.
+	exes=$(for pid in $(pgrep -f "source=$TESTTMP/share"); do
+		readlink "/proc/$pid/exe"
+	done | sort -u)
+	log=/var/log/libvirt/qemu/$DOM-fs0-virtiofsd.log
+	if [ "$exes" = /usr/libexec/virtshare-fsd ]; then
+		ok "libvirt ran /usr/libexec/virtshare-fsd for the share"
+	else
+		not_ok "libvirt ran /usr/libexec/virtshare-fsd for the share" \
+			"processes: ${exes:-none}" "$(tail -20 "$log" 2> /dev/null)"
+	fi
+	check "the running guest's XML names the packaged daemon" \
+		grep -qF "<binary path='/usr/libexec/virtshare-fsd'" \
+		<(timeout 30 virsh -c qemu:///system dumpxml "$DOM")
+	check "virsh destroy" timeout 60 virsh -c qemu:///system destroy "$DOM"
+	out=$(timeout 60 virsh -c qemu:///system undefine "$DOM" 2>&1)
+	if [ $? = 0 ]; then
+		defined=
+		ok "virsh undefine"
+	else
+		not_ok "virsh undefine" "$out"
+	fi
+	restore_mask
 fi
 
 if dpkg --purge virtshare virtshare-fsd > "$TESTTMP/purge.log" 2>&1; then

@@ -12,6 +12,15 @@ EXTRA_DIST += $(pkg_tests) $(DEB_TESTS) tests/pkg/unmarked.pl \
 
 check-deb:
 	@$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(DEB_TESTS)'
+# Automake writes the rules of the tests in TESTS only: the same for this
+# one, so that check-deb works in a build tree where nothing ran before.
+tests/pkg/deb-smoke.sh.log: tests/pkg/deb-smoke.sh
+	@p='tests/pkg/deb-smoke.sh'; \
+	b='tests/pkg/deb-smoke.sh'; \
+	$(am__check_pre) $(LOG_DRIVER) --test-name "$$f" \
+	--log-file $$b.log --trs-file $$b.trs \
+	$(am__common_driver_flags) $(AM_LOG_DRIVER_FLAGS) $(LOG_DRIVER_FLAGS) \
+	-- $(LOG_COMPILE) "$$tst" $(AM_TESTS_FD_REDIRECT)
 .PHONY: check-deb
 
 # The installation directories, for tests/pkg/install-layout.sh.

@@ -9,6 +9,7 @@ tests_tui_test_wizard_CPPFLAGS = $(tui_libwizard_a_CPPFLAGS) -I$(top_srcdir)/tes
 tests_tui_test_wizard_LDADD = tui/libwizard.a $(VS_CORE_LIBS)
 
 # The screens, driven through tmux (send-keys, capture-pane).
-tui_screen_tests = tests/tui/wizard-demo.sh tests/tui/wizard-libvirtd.sh
+tui_screen_tests = tests/tui/wizard-demo.sh tests/tui/wizard-libvirtd.sh \
+	tests/tui/wizard-de.sh
 TESTS += $(tui_screen_tests)
 EXTRA_DIST += $(tui_screen_tests) tests/tui/tmux-lib.sh tests/tui/golden
