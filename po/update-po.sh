@@ -18,7 +18,7 @@ xgettext $opts --package-name=virtshare --package-version="$version" \
 	-o po/virtshare.pot --files-from=po/POTFILES.in
 status=0
 for lang in $(grep -v '^#' po/LINGUAS); do
-	msgmerge -q --update --backup=none --previous "po/$lang.po" po/virtshare.pot
+	msgmerge -q --update --backup=none --previous --no-location --sort-output "po/$lang.po" po/virtshare.pot
 	stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "po/$lang.po" 2>&1)
 	echo "po/$lang.po: $stats"
 	case $stats in
