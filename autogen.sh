@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # autogen.sh: generate configure and the Makefile templates from a clean clone
 set -e
 cd "$(dirname "$0")"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fio-ab.sh: in-guest fio and metadata jobs against our daemon (A) and
 # QEMU's C virtiofsd (B), alternating A B A B ..., medians and ratios.
 #

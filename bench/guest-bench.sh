@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest-bench.sh: the benchmark half of the e2e guest, sourced by /init as
 # /bench.sh when the kernel command line says vs.mode=bench. Prints
 # "BENCH job iops=N kib_s=N" (fio) and "BENCH meta-* ops_per_s=N" lines.

@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## bench/local.mk: `make bench`, ours against QEMU's virtiofsd (not in check)
 
 EXTRA_PROGRAMS = bench/vu-rate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vu-rate.c: daemon CPU time per FUSE request, ours against the reference */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fsd-seccomp.h: the system call allow-list of virtshare-fsd (libseccomp) */
 /* (not seccomp.h: that name is libseccomp's header) */
 #ifndef FSD_FSD_SECCOMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuse.c: FUSE requests from virtqueue buffers, answered by passthrough */
 #include <errno.h>
 #include <fcntl.h>

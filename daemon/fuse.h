@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuse.h: FUSE requests from virtqueue buffers, answered by passthrough */
 #ifndef FSD_FUSE_H
 #define FSD_FUSE_H

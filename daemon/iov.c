@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* iov.c: copying to, from and slicing of iovec arrays (guest buffers) */
 #include <stdint.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* iov.h: copying to, from and slicing of iovec arrays (guest buffers) */
 #ifndef FSD_IOV_H
 #define FSD_IOV_H

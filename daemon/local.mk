@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## daemon/local.mk: virtshare-fsd, the virtiofs daemon (links nothing of src/)
 
 FSD_CPPFLAGS = -include $(top_builddir)/config.h -I$(top_srcdir)/daemon

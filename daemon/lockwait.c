@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lockwait.c: requests waiting for a file lock (SETLKW), retried off-queue */
 #include <errno.h>
 #include <pthread.h>

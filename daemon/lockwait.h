@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lockwait.h: requests waiting for a file lock (SETLKW), retried off-queue */
 #ifndef FSD_LOCKWAIT_H
 #define FSD_LOCKWAIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.c: leveled logging of virtshare-fsd to stderr or syslog */
 #include <stdarg.h>
 #include <stdio.h>

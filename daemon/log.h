@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.h: leveled logging of virtshare-fsd to stderr or syslog */
 #ifndef FSD_LOG_H
 #define FSD_LOG_H

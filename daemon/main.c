@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c: virtshare-fsd, a virtiofs daemon (vhost-user-fs back end) */
 #include <errno.h>
 #include <fcntl.h>
@@ -372,7 +373,11 @@ main(int argc, char **argv)
 		opt_free(&o);
 		return 0;
 	case OPT_VERSION:
-		printf("virtshare-fsd %s\n", PACKAGE_VERSION);
+		printf("virtshare-fsd %s\nLicense GPL-2.0-or-later: the GNU "
+		       "General Public License, version 2 or later.\nThis is "
+		       "free software: you may change and redistribute it. "
+		       "There is NO WARRANTY.\n",
+		       PACKAGE_VERSION);
 		opt_free(&o);
 		return 0;
 	case OPT_PRINT_CAPS:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mem.c: the guest memory table (regions mmapped from the front end's fds) */
 #include <errno.h>
 #include <string.h>

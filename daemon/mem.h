@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mem.h: the guest memory table (regions mmapped from the front end's fds) */
 #ifndef FSD_MEM_H
 #define FSD_MEM_H

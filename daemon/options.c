@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.c: parse the command line of virtshare-fsd */
 #include <getopt.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.h: the command line of virtshare-fsd, its only API */
 #ifndef FSD_OPTIONS_H
 #define FSD_OPTIONS_H

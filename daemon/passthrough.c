@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* passthrough.c: the host side of the FUSE file system (inodes, handles) */
 #include <dirent.h>
 #include <errno.h>

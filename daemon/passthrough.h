@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* passthrough.h: the host side of the FUSE file system (inodes, handles) */
 #ifndef FSD_PASSTHROUGH_H
 #define FSD_PASSTHROUGH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pool.c: a fixed set of worker threads taking jobs from one FIFO */
 #include <pthread.h>
 #include <signal.h>

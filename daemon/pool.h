@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pool.h: a fixed set of worker threads taking jobs from one FIFO */
 #ifndef FSD_POOL_H
 #define FSD_POOL_H

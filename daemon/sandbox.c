@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox.c: confine virtshare-fsd (namespaces or chroot, capabilities) */
 #include <errno.h>
 #include <fcntl.h>

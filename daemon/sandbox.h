@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox.h: confine virtshare-fsd (namespaces or chroot, capabilities) */
 #ifndef FSD_SANDBOX_H
 #define FSD_SANDBOX_H

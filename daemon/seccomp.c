@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp.c: the system call allow-list of virtshare-fsd (libseccomp) */
 #include <errno.h>
 #include <string.h>

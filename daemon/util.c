@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.c: allocation, fd and number helpers of virtshare-fsd */
 #include <errno.h>
 #include <stdio.h>

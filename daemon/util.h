@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.h: allocation, fd and small helpers of virtshare-fsd (no src/ code) */
 #ifndef FSD_UTIL_H
 #define FSD_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vhost-user.c: the vhost-user back end (messages, memory, queue threads) */
 #include <errno.h>
 #include <poll.h>

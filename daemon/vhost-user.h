@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vhost-user.h: the vhost-user back end (messages, memory, queue threads) */
 #ifndef FSD_VHOST_USER_H
 #define FSD_VHOST_USER_H

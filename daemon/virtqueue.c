@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtqueue.c: split virtqueues in guest memory, as a vhost back end sees them */
 #include <errno.h>
 #include <stdlib.h>

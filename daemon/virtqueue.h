@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtqueue.h: split virtqueues in guest memory, as a vhost back end sees them */
 #ifndef FSD_VIRTQUEUE_H
 #define FSD_VIRTQUEUE_H

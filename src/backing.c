@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* backing.c: weigh memfd, file, hugepages and NUMA cells for one domain */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* backing.h: choosing how a guest's memory is shared, with the reasons */
 #ifndef VS_BACKING_H
 #define VS_BACKING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cfg.c: read INI files (with inih) into the desired state, and plan it */
 #include <ctype.h>
 #include <errno.h>

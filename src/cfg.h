@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cfg.h: INI files that describe a host's shares, for `virtshare apply` */
 #ifndef VS_CFG_H
 #define VS_CFG_H

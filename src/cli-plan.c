@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli-plan.c: options anywhere, where a domain is, plans shown and applied */
 #include <stdio.h>
 #include <string.h>

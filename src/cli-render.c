@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli-render.c: the hugepage pool table and counts (inspect, pages, wizard) */
 #include <inttypes.h>
 #include <string.h>

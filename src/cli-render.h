@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli-render.h: report pieces more than one command prints */
 #ifndef VS_CLI_RENDER_H
 #define VS_CLI_RENDER_H

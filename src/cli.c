@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli.c: the subcommand table, common options and dispatch of `virtshare` */
 #include <errno.h>
 #include <stdio.h>
@@ -582,6 +583,11 @@ cli_main(int argc, char **argv)
 		case 'V':
 			/* i18n: not translated (a program and its version) */
 			printf("virtshare %s\n", PACKAGE_VERSION);
+			fputs(_("License GPL-2.0-or-later: the GNU General Public "
+				"License, version 2 or later.\nThis is free "
+				"software: you may change and redistribute it. "
+				"There is NO WARRANTY.\n"),
+			      stdout);
 			return finish(&cli, EXIT_OK);
 		case OPT_LIST_COMMANDS:
 			for (size_t i = 0; i < ARRAY_SIZE(commands); i++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli.h: the `virtshare` command: shared state, the subcommand table, helpers */
 #ifndef VS_CLI_H
 #define VS_CLI_H

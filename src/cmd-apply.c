@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-apply.c: `virtshare apply FILE.ini`, a whole host's shares at once */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-daemon.c: `virtshare daemon`, virtshare-fsd for externally launched
  * shares */
 #include <errno.h>

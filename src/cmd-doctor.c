@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-doctor.c: `virtshare doctor`: what keeps virtiofs from working */
 #include <stdlib.h>
 #include <string.h>

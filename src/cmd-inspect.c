@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-inspect.c: `virtshare inspect`, the host report */
 #include <inttypes.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-pages.c: `virtshare pages`: show, allocate, release, mount hugepages */
 #include <ctype.h>
 #include <inttypes.h>

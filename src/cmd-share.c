@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-share.c: the commands that change a domain: share, unshare, undo */
 #include <stdlib.h>
 #include <string.h>

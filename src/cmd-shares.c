@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-shares.c: `virtshare shares`, a domain's virtiofs shares and memory */
 #include <errno.h>
 #include <inttypes.h>

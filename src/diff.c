@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diff.c: shortest line edit (Myers, linear space) printed as a unified diff */
 #include <stdlib.h>
 #include <string.h>

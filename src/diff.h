@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diff.h: unified diffs of two texts, line by line, as `diff -u` prints */
 #ifndef VS_DIFF_H
 #define VS_DIFF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* doctor-checks.c: the table of checks and what each one looks at */
 #include <errno.h>
 #include <stdarg.h>

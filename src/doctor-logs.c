@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* doctor-logs.c: the lines of libvirt's, QEMU's and the kernel's logs */
 #include <errno.h>
 #include <stdio.h>

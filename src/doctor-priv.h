@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* doctor-priv.h: what the parts of the doctor share: facts, logs, results */
 #ifndef VS_DOCTOR_PRIV_H
 #define VS_DOCTOR_PRIV_H

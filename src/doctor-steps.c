@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* doctor-steps.c: the plan steps of doctor --fix: mounts, daemons */
 #include <stdlib.h>
 #include <string.h>

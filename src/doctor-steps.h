@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* doctor-steps.h: the plan steps of doctor --fix: mounts, daemons */
 #ifndef VS_DOCTOR_STEPS_H
 #define VS_DOCTOR_STEPS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* doctor.c: running the checks, the report as JSON, the fixes as a plan */
 #include <errno.h>
 #include <stdlib.h>

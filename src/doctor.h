@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* doctor.h: troubleshooting: every known virtiofs failure, a table of checks */
 #ifndef VS_DOCTOR_H
 #define VS_DOCTOR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* domxml.c: read and edit libvirt domain XML in place, keeping its layout */
 #include <ctype.h>
 #include <errno.h>

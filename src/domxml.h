@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* domxml.h: a libvirt domain XML document, read and edited in place */
 #ifndef VS_DOMXML_H
 #define VS_DOMXML_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* error.c: the error table and the last reported error */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* error.h: error codes and the one place errors are reported */
 #ifndef VS_ERROR_H
 #define VS_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* host.c: read hugepage pools, NUMA nodes, mounts and installed daemons below a root */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* host.h: what the host offers (hugepages, NUMA, mounts, daemons), read from /sys, /proc and /usr */
 #ifndef VS_HOST_H
 #define VS_HOST_H

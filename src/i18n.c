@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* i18n.c: locale and message catalogue setup */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* i18n.h: gettext macros for user-visible strings */
 #ifndef VS_I18N_H
 #define VS_I18N_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inspect.c: gather the host, qemu.conf and libvirt facts into one snapshot */
 #include <stdlib.h>
 #include <string.h>

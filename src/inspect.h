@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inspect.h: one snapshot of the host, its qemu.conf and libvirt */
 #ifndef VS_INSPECT_H
 #define VS_INSPECT_H

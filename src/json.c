@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.c: a small streaming JSON writer */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.h: a small streaming JSON writer for the --json outputs */
 #ifndef VS_JSON_H
 #define VS_JSON_H

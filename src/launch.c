@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* launch.c: start, watch and stop virtshare-fsd for <source socket> shares */
 #include <dirent.h>
 #include <errno.h>

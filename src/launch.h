@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* launch.h: run virtshare-fsd for externally launched shares (<source socket>) */
 #ifndef VS_LAUNCH_H
 #define VS_LAUNCH_H

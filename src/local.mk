@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## src/local.mk: libvirtshare (the core) and the `virtshare` command
 
 noinst_LIBRARIES += src/libvirtshare.a

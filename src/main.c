@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c: entry point of the `virtshare` command */
 #include <stdlib.h>
 

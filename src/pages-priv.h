@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pages-priv.h: the pool back ends of pages.c, exported for the tests */
 #ifndef VS_PAGES_PRIV_H
 #define VS_PAGES_PRIV_H

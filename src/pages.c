@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pages.c: what guests need, pool changes with read-back and rollback */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pages.h: hugepages: what guests need, safe pool changes, persistence */
 #ifndef VS_PAGES_H
 #define VS_PAGES_H

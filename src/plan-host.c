@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan-host.c: plan steps that change the host: hugepage pools, daemons */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan-priv.h: what only the tests of plan.c use */
 #ifndef VS_PLAN_PRIV_H
 #define VS_PLAN_PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan.c: plans of changes, the domain definition step, where domains live */
 #include <ctype.h>
 #include <dirent.h>

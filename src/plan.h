@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan.h: the changes virtshare is about to make, shown and applied alike */
 #ifndef VS_PLAN_H
 #define VS_PLAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qemuconf.c: a parser for libvirt's conf syntax and the qemu.conf keys */
 #include <errno.h>
 #include <limits.h>

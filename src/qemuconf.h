@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qemuconf.h: libvirt's conf syntax and the qemu.conf settings virtiofs needs */
 #ifndef VS_QEMUCONF_H
 #define VS_QEMUCONF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.c: aligned text columns, measured in terminal cells */
 #include <stdarg.h>
 #include <stdbool.h>

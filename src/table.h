@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.h: aligned text columns for human-readable reports */
 #ifndef VS_TABLE_H
 #define VS_TABLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.c: allocation, ownership, strings, files and child processes */
 #include <errno.h>
 #include <fcntl.h>

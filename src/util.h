@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.h: allocation, ownership, strings and files for the virtshare core */
 #ifndef VS_UTIL_H
 #define VS_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virt.c: the libvirt connection, capabilities and domain calls */
 #include <inttypes.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virt.h: every libvirt call virtshare makes */
 #ifndef VS_VIRT_H
 #define VS_VIRT_H

@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## templates/local.mk: XML snippets, example INI files and the demo.
 ## templates/X is installed as $(pkgdatadir)/X: $VIRTSHARE_DATADIR in the
 ## build tree points at templates/ and the same relative paths work.

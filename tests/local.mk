@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/local.mk: unit, golden, CLI, TUI, daemon and e2e tests (all TAP)
 EXTRA_DIST += tests/tap.h
 include tests/unit/local.mk

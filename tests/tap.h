@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tap.h: a minimal TAP producer for the C test programs */
 #ifndef VS_TAP_H
 #define VS_TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* complete.c: path completion and directory listings for the wizard */
 #include <dirent.h>
 #include <errno.h>

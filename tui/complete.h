@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* complete.h: path completion and directory listings below a root */
 #ifndef VS_COMPLETE_H
 #define VS_COMPLETE_H

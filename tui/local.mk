@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tui/local.mk: the ncurses wizard: its logic (no curses) and its pages
 
 # The wizard's state and decisions: unit-tested without a terminal.

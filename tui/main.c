@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c: `virtshare wizard`: the page loop, the frame and global keys */
 #include <curses.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page-backing.c: step 4, how guest memory is shared */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page-daemon.c: step 6, who runs the virtiofs daemon */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page-domain.c: step 2, the domain to share with, or a domain XML file */
 #include <stdlib.h>
 #include <string.h>

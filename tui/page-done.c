@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page-done.c: step 8, what changed and what to do in the guest */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page-host.c: step 1, what the host offers and what stops virtiofs */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page-pages.c: step 5, allocate the hugepages the guest is short of */
 #include <inttypes.h>
 #include <stdlib.h>

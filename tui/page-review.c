@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page-review.c: step 7, the plan and the XML diff; apply, back or save */
 #include <stdlib.h>
 #include <string.h>

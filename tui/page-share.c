@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page-share.c: step 3, the host directory, mount tag and options */
 #include <stdlib.h>
 #include <string.h>

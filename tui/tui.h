@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tui.h: what main.c and the wizard's pages share */
 #ifndef VS_TUI_H
 #define VS_TUI_H

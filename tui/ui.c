@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ui.c: curses set-up, signals, drawing helpers, widgets and dialogs */
 #include <curses.h>
 #include <errno.h>

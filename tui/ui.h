@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ui.h: the terminal (curses set-up, keys, signals) and the shared widgets */
 #ifndef VS_UI_H
 #define VS_UI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wizard-ini.c: the wizard's choices as an INI file for `virtshare apply` */
 #include <inttypes.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wizard.c: the wizard's state machine, checks and plan, without curses */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wizard.h: the wizard's state and decisions, without curses */
 #ifndef VS_WIZARD_H
 #define VS_WIZARD_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # apply-libvirtd.sh: external shares and `virtshare apply` through a real
 # libvirtd (qemu:///system, domains of type 'qemu' defined here and removed
 # after) with the real virtshare-fsd: `share --socket` starts the daemon

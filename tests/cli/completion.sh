@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # completion.sh: the bash completion of virtshare, driven as bash does it
 # (COMP_WORDS, COMP_CWORD, then the function `complete -p` names). What it
 # must offer is asked of the binary (--list-commands, CMD --help), so

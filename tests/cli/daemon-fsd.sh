@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # daemon-fsd.sh: `virtshare daemon` with the real virtshare-fsd: a vhost-user
 # front end (tests/unit/launch-probe) reads a file through the launched
 # socket, as QEMU's user; the daemon exits when it hangs up.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # daemon-lib.sh: helpers of the `virtshare daemon` tests (source after lib.sh)
 
 vs() { "$VIRTSHARE" "$@"; }

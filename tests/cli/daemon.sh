@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # daemon.sh: `virtshare daemon` start/status/stop/restart/list/install-unit
 # on a real process (tests/unit/fake-fsd: the daemon's options, its socket
 # and its one-front-end life), socket ownership against qemu.conf's user.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # doctor-libvirtd.sh: guests that a real libvirtd (qemu:///system) fails to
 # start, each for a known cause; `virtshare doctor DOMAIN` must name the
 # cause and quote the line libvirt, QEMU or the daemon wrote in its log.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # doctor-socket.sh: the external-socket check on this host's real sockets
 # (a daemon started by `virtshare daemon`, tests/unit/fake-fsd standing in
 # for virtshare-fsd), its owner and mode against QEMU's user of

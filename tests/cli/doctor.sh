@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # doctor.sh: every check of `virtshare doctor` on a fixture that triggers it
 # and on one that does not (libvirt's test driver with the domains of
 # tests/data/doctor/node.xml, the host tree beside it and copies of it with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # inspect-libvirtd.sh: `virtshare inspect` against a real libvirtd (qemu:///system)
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/libvirtd.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh: TAP helpers for the shell tests (source it; needs bash)
 # Environment from `make check`: top_srcdir, top_builddir, VIRTSHARE, ...
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libvirtd.sh: start the real libvirt daemons for a test (source it; needs root)
 # Debian 12 has no systemd in CI containers: run virtlogd and the monolithic
 # libvirtd by hand (no -l: no TCP), as ../shared/reference/e2e does.

@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/cli/local.mk: the `virtshare` command line, case by case
 cli_tests = tests/cli/run-cases.sh tests/cli/inspect-libvirtd.sh \
 	tests/cli/share-libvirtd.sh \

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # manpages.sh: the manuals document everything the programs offer. The
 # lists come from the programs themselves (virtshare --list-commands,
 # CMD --help, virtshare-fsd --help), so a command or option added later

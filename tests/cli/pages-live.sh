@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pages-live.sh: `virtshare pages` on this machine's kernel (root): allocate,
 # verify, release, mount, refused writes, and a partial allocation that must
 # be rolled back, by sysfs and through a real libvirtd. The host's pool sizes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-cases.sh: every tests/cli/cases/NAME.cmd is a command line; its output
 # (stdout and stderr) and exit status must match NAME.out.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # share-libvirtd.sh: the shared-memory rule as a real libvirtd applies it
 # (qemu:///system, domain type 'qemu', direct kernel boot), before and
 # after `virtshare share`.

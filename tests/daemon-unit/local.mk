@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/daemon-unit/local.mk: unit tests of virtshare-fsd's modules (TAP)
 
 DAEMON_UNIT_TESTS = \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-fuse.c: FUSE requests through fuse_process() on a scratch directory */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-mem.c: guest memory regions, address translation and iovec helpers */
 #include <errno.h>
 #include <stdint.h>

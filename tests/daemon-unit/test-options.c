@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-options.c: the command line of virtshare-fsd (libvirt and long forms) */
 #include <stdarg.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-seccomp.c: the allow-list of virtshare-fsd kills, logs or allows */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-virtqueue.c: descriptor walking, bounds, loops, indirect, EVENT_IDX */
 #include <errno.h>
 #include <stdint.h>

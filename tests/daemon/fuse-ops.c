@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuse-ops.c: every FUSE opcode through vhost-user, checked on the host too */
 #include <dirent.h>
 #include <errno.h>

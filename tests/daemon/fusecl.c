@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fusecl.c: build FUSE requests into virtqueue chains and check the replies */
 #include "fusecl.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fusecl.h: FUSE requests over a vuclient, the way the guest kernel sends them
  */
 #ifndef VS_FUSECL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hostile.c: a guest and a front end that lie, and what the daemon does about
  * it */
 #include <errno.h>

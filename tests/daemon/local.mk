@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/daemon/local.mk: the vhost-user test client and the FUSE opcode suite
 
 # The client library: also linked by bench/ and the hostile-request suite.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox.c: virtshare-fsd's sandbox, capabilities and seccomp, seen from
  * the host while it serves (issue 7) */
 #include <errno.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # seccomp-log-ours.sh: the opcode and hostile suites under --seccomp=log make
 # the kernel log no system call outside virtshare-fsd's allow-list (issue 7)
 top_builddir=${top_builddir:-.}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* spawn.c: run the daemon under test with a socket path or a passed fd */
 #include "spawn.h"
 

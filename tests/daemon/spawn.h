@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* spawn.h: start and stop a virtiofs daemon under test, as QEMU or libvirt
  * would */
 #ifndef VS_SPAWN_H

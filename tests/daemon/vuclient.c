@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vuclient.c: vhost-user front end with memfd guest memory and split rings */
 #include "vuclient.h"
 

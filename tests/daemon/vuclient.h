@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vuclient.h: a vhost-user front end that plays QEMU for daemon tests */
 #ifndef VS_VUCLIENT_H
 #define VS_VUCLIENT_H

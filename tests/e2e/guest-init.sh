@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest-init.sh: /init of the e2e guest: mount the virtiofs tag, run the
 # file-operation suite (or the benchmarks), report on the console, power off.
 #

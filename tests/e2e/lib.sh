@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh: the real-guest e2e harness, sourced by tests/e2e/*.e2e and bench/
 #
 # A run boots the Debian kernel with the initramfs from mkinitramfs.sh

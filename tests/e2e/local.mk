@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/e2e/local.mk: real guests under QEMU (TCG) mounting the daemon's share
 
 # Runs inside the guest: static, and without the sanitizers of the host

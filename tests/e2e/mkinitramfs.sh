@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkinitramfs.sh: build the e2e guest initramfs (busybox-static, the Debian
 # kernel's virtio/fuse/virtiofs modules, vs-guest, fio when installed).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vs-guest.c: file-operation checks busybox cannot do, run inside the e2e guest
  */
 #include <dirent.h>

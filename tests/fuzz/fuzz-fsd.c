@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-fsd.c: what the virtshare-fsd fuzz targets share */
 #include <dirent.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-fsd.h: what the virtshare-fsd fuzz targets share */
 #ifndef FUZZ_FSD_H
 #define FUZZ_FSD_H

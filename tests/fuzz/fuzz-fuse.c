@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-fuse.c: libFuzzer target for virtshare-fsd's FUSE requests */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-ini.c: libFuzzer target for the INI loader of `virtshare apply` */
 #include <stddef.h>
 #include <stdint.h>

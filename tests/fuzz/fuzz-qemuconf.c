@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-qemuconf.c: libFuzzer target for the libvirt conf parser */
 #include <stddef.h>
 #include <stdint.h>

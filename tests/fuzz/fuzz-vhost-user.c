@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-vhost-user.c: libFuzzer target for virtshare-fsd's vhost-user handler */
 #include <errno.h>
 #include <fcntl.h>

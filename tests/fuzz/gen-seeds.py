@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen-seeds.py: write the hand-made seed inputs of the virtshare-fsd fuzz
 # targets (formats: tests/fuzz/fuzz-vhost-user.c and fuzz-fuse.c) into
 # DIR/vhost-user and DIR/fuse. The committed corpora started from these,

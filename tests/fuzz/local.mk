@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/fuzz/local.mk: fuzz targets; libFuzzer with --enable-fuzzing, else
 ## a replay of the corpus as a regular test
 

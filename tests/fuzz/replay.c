@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* replay.c: run a fuzz target over corpus files without libFuzzer (TAP) */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deb-smoke.sh: build the Debian packages from a copy of this tree
 # (dpkg-buildpackage -us -uc -b), install them with dpkg, try what a user
 # tries first, then purge them. Root, a few minutes (a full build): run by

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # i18n.sh: every user-visible string is marked and listed for xgettext,
 # the catalogue builds from po/POTFILES.in, every LINGUAS translation is
 # complete and valid, and `LANGUAGE=de virtshare` speaks German from the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install-layout.sh: `make install DESTDIR=...` of this build puts every
 # part where a Debian host looks for it, and the installed programs work
 # from there (the data, the catalogues and the daemon they name).

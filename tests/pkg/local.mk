@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/pkg/local.mk: translations, manuals, the installed tree, the .deb
 pkg_tests = tests/pkg/i18n.sh tests/pkg/install-layout.sh
 TESTS += $(pkg_tests)

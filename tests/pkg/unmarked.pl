@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # unmarked.pl FILE...: print FILE:LINE: "string" for every string literal
 # that reaches the user unmarked: an argument of an output or error call
 # (%sink below: the message or format argument) that is not inside _(),

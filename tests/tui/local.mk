@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/tui/local.mk: the wizard: its logic without curses, its screens in tmux
 
 tui_unit_tests = tests/tui/test-wizard

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-wizard.c: every page's decisions, without a terminal */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tmux-lib.sh: drive the wizard in a private tmux server (source after lib.sh)
 #
 # Each test script has its own server (-S), with no status line, so the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # wizard-de.sh: the wizard in German (LANGUAGE=de) in an 80x24 tmux pane:
 # every page shows its German labels, and none is cut: the title and step,
 # the steps line, the key bar, the buttons and the labels all appear whole,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # wizard-demo.sh: the whole wizard on the demo, in an 80x24 tmux pane:
 # screens against golden files, checks as typed, resizing, the hugepages
 # step, saving the INI, applying and reading back, quitting, signals,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # wizard-libvirtd.sh: the wizard against a real libvirtd (qemu:///system) on
 # scratch domains of type 'qemu': libvirt starting virtshare-fsd, then a
 # read-only share served by virtshare-fsd started by the wizard on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fake-fsd.c: a stand-in for virtshare-fsd's command line and socket, for
  * launcher tests */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* launch-probe.c: play QEMU on a launched daemon's socket and read one file */
 #include <fcntl.h>
 #include <stdio.h>

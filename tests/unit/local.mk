@@ -1,3 +1,4 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/unit/local.mk: unit tests of the core (no libvirt daemon needed)
 
 VS_TEST_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS) -I$(top_srcdir)/tests

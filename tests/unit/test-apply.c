@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-apply.c: INI files planned and applied on the test driver, twice,
  * with daemons (fake-fsd), removals, prune and failures half-way */
 #include <grp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-backing.c: which memory backing is chosen, and the reasons given */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-diff.c: unified diffs: fixed cases, and random texts patched back */
 #include <stdlib.h>
 #include <string.h>

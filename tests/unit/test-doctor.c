@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-doctor.c: the doctor's checks that need a QEMU driver, session mode or one process */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-host.c: reading hugepage pools, nodes and mounts from fixture trees */
 #include <stdlib.h>
 #include <string.h>

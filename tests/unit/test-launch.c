@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-launch.c: starting, watching and stopping the daemon (with fake-fsd) */
 #include <errno.h>
 #include <grp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-pages.c: hugepage arithmetic, refusals, rollback, persistence */
 #include <stdlib.h>
 #include <string.h>

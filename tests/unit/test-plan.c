@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-plan.c: plans through the test driver: share, unshare, undo, rollback */
 #include <dirent.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-qemuconf.c: libvirt conf syntax and qemu.conf settings */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-util.c: sizes, strings, JSON, tables and child processes */
 #include <stdlib.h>
 #include <string.h>
