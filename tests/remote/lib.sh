@@ -23,7 +23,8 @@
 #                             a failure, not a reason
 #   remote_host_start NAME    start a host (hostname NAME); 0 or 1 with
 #                             the reason on stderr
-#   remote_uri NAME           qemu+ssh://root@127.0.0.1:PORT/system?... for it
+#   remote_uri NAME [ADDR]    qemu+ssh://root@ADDR:PORT/system?... for it
+#                             (ADDR: 127.0.0.1, or localhost)
 #   remote_unix_uri NAME      its socket from here, without ssh
 #   remote_exec NAME CMD...   run CMD on that host (its files, its hostname)
 #   remote_virsh NAME ARGS... virsh on its socket, under a timeout
@@ -38,7 +39,7 @@
 # qemu.conf), REMOTE_HUGEPAGES ("SIZE_KIB:TOTAL:FREE ...": the host's
 # hugepage pools are files under its directory mounted over /sys/kernel/mm/
 # hugepages and node0's, so `pages alloc` through its libvirt changes no
-# kernel pool, at most three sizes; free counts stay as given; unset: the
+# kernel pool, at most six sizes; free counts stay as given; unset: the
 # kernel's real pools, as on a real host).
 # VS_REMOTE_KEEP=1 keeps the directories of stopped hosts.
 # Set by it: REMOTE_ROOT (all hosts of this test), REMOTE_HOSTS (names).
@@ -86,7 +87,7 @@ remote_unix_uri() {
 remote_uri() {
 	local d
 	d=$(_remote_dir "$1")
-	echo "qemu+ssh://root@127.0.0.1:$(cat "$d/client/port")/system?keyfile=$d/client/id_ed25519&command=$d/client/ssh"
+	echo "qemu+ssh://root@${2:-127.0.0.1}:$(cat "$d/client/port")/system?keyfile=$d/client/id_ed25519&command=$d/client/ssh"
 }
 
 remote_exec() {
@@ -147,16 +148,18 @@ _remote_fake_pools() {
 # _remote_writable_pools: libvirt writes a pool size and reads it back
 # expecting sysfs' "N\n", which a plain file does not give. Numeric
 # sysctls of the host's own IPC namespace do, and change nothing outside
-# it: each nr_hugepages gets one of them mounted over it.
+# it: each size gets one, mounted over its nr_hugepages both system-wide
+# and on node0, so the two stay equal as on a one-node kernel.
 _remote_writable_pools() {
-	local f ctl ctls=(msgmax msgmnb shmmax shmall msgmni shmmni)
-	for f in /sys/kernel/mm/hugepages/*/nr_hugepages \
-		 /sys/devices/system/node/node0/hugepages/*/nr_hugepages; do
+	local dir size ctl ctls=(msgmax msgmnb shmmax shmall msgmni shmmni)
+	for dir in /sys/kernel/mm/hugepages/hugepages-*; do
+		size=${dir##*/}
 		[ ${#ctls[@]} -gt 0 ] || return 1
 		ctl=/proc/sys/kernel/${ctls[0]}
 		ctls=("${ctls[@]:1}")
-		cat "$f" > "$ctl"
-		mount --bind "$ctl" "$f"
+		cat "$dir/nr_hugepages" > "$ctl"
+		mount --bind "$ctl" "$dir/nr_hugepages"
+		mount --bind "$ctl" "/sys/devices/system/node/node0/hugepages/$size/nr_hugepages"
 	done
 }
 
@@ -205,7 +208,7 @@ _remote_sshd() {
 		if remote_exec "$name" /run/vs/vs-sshd -p "$port" \
 			-E /var/log/libvirt/sshd.log; then
 			echo "$port" > "$d/client/port"
-			echo "[127.0.0.1]:$port $(cat "$d/ssh/ssh_host_ed25519_key.pub")" \
+			echo "[127.0.0.1]:$port,[localhost]:$port $(cat "$d/ssh/ssh_host_ed25519_key.pub")" \
 				> "$d/client/known_hosts"
 			return 0
 		fi
