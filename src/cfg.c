@@ -791,16 +791,9 @@ struct cfg *
 cfg_load(const char *path)
 {
 	size_t len = 0;
-	AUTOFREE char *text = file_read(path, CFG_FILE_MAX, &len);
+	AUTOFREE char *text = file_load(path, CFG_FILE_MAX, &len);
 
-	if (!text) {
-		vs_error_errno(VS_ERR_IO, errno,
-			       _("Cannot read %s (check the file name; at "
-				 "most 4 MiB are read)"),
-			       path);
-		return NULL;
-	}
-	return cfg_parse(path, text, len);
+	return text ? cfg_parse(path, text, len) : NULL;
 }
 
 void

@@ -741,11 +741,11 @@ record_read(const struct paths *p, struct launch_status *st)
 	AUTOFREE char *xattr = NULL;
 	size_t len;
 
-	if (!(text = file_read(p->record, 1 << 20, &len))) {
-		if (errno == ENOENT)
-			return 1;
-		return vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
-				      p->record);
+	if (!(text = file_load(p->record, 1 << 20, &len))) {
+		if (errno != ENOENT)
+			return -1;
+		vs_error_reset();
+		return 1;
 	}
 	doc = json_parse(text, len);
 	if (!doc || doc->type != JSON_OBJ)

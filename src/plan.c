@@ -532,14 +532,7 @@ plan_target_libvirt_unvalidated(struct virt_conn *conn, const char *domain)
 static char *
 file_target_read(struct plan_target *t)
 {
-	char *xml = file_read(t->path, 16 << 20, NULL);
-
-	if (!xml)
-		vs_error_errno(VS_ERR_IO, errno,
-			       _("Cannot read the domain definition %s (check "
-				 "the file name)"),
-			       t->path);
-	return xml;
+	return file_load(t->path, PLAN_XML_MAX, NULL);
 }
 
 static unsigned
@@ -1721,11 +1714,8 @@ plan_undo(struct plan *p, struct plan_target *t, const char *statedir)
 	 * is used up on the way to an older one. */
 	for (i = 0; i < saved.n; i++) {
 		free(xml);
-		if (!(xml = file_read(saved.v[i], 16 << 20, NULL))) {
-			vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
-				       saved.v[i]);
+		if (!(xml = file_load(saved.v[i], PLAN_XML_MAX, NULL)))
 			goto fail;
-		}
 		strlist_add(&ds->use_up, saved.v[i]);
 		if (!STREQ(xml, ds->old_xml))
 			break;

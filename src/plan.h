@@ -27,6 +27,9 @@ struct plan_step;
 /* Where a domain definition lives: libvirt, or a file. */
 struct plan_target;
 
+/* The most of a domain definition file virtshare reads (bytes). */
+#define PLAN_XML_MAX (16 << 20)
+
 /*
  * Steps are applied phase by phase, and in the order they were added
  * within a phase. When one fails, those applied before it are reverted
