@@ -109,15 +109,21 @@ action_find(const char *name)
 
 /* ---- the command line ---------------------------------------------------- */
 
-/* A path made absolute against the working directory. */
+/*
+ * A path made absolute against the working directory, in its canonical
+ * form (the daemon runs on this host); NULL reported.
+ */
 static char *
 absolute(const char *path)
 {
 	char cwd[PATH_MAX];
+	AUTOFREE char *abs = NULL;
 
 	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
-		return xstrdup(path);
-	return xasprintf("%s/%s", STREQ(cwd, "/") ? "" : cwd, path);
+		abs = xstrdup(path);
+	else
+		abs = xasprintf("%s/%s", STREQ(cwd, "/") ? "" : cwd, path);
+	return path_canon_at(abs, "/");
 }
 
 /* Seconds as "10" or "0.5", up to an hour, into milliseconds. */
@@ -163,15 +169,18 @@ take_option(struct dargs *a, int c, const char *opt)
 	struct launch_spec *s = &a->spec;
 	uint64_t v;
 
+	/* Values end up on the daemon's command line and in its record. */
+	if (optarg && str_text_check(optarg, opt) < 0)
+		return -1;
 	switch (c) {
 	case OPT_DIR:
 		free(s->dir);
 		s->dir = absolute(optarg);
-		return 0;
+		return s->dir ? 0 : -1;
 	case OPT_SOCKET:
 		free(s->socket);
 		s->socket = absolute(optarg);
-		return 0;
+		return s->socket ? 0 : -1;
 	case OPT_TAG:
 		set_str(&s->tag, optarg);
 		return 0;
@@ -247,6 +256,11 @@ parse_args(struct cli *cli, int argc, char **argv, struct dargs *a)
 					      "daemon --help'."),
 					    argv[optind], cli->prog,
 					    a->act->name);
+				if (str_text_check(argv[optind],
+						   a->npos ? _("the TAG argument")
+							   : _("the DOMAIN "
+							       "argument")) < 0)
+					return -1;
 				a->pos[a->npos++] = argv[optind++];
 			} while (dashdash && optind < argc);
 			continue;

@@ -111,7 +111,7 @@ bool
 launch_spec_equal(const struct launch_spec *a, const struct launch_spec *b)
 {
 	return str_eq(a->domain, b->domain) && str_eq(a->tag, b->tag) &&
-	       str_eq(a->dir, b->dir) && str_eq(a->socket, b->socket) &&
+	       path_same(a->dir, b->dir) && path_same(a->socket, b->socket) &&
 	       str_eq(a->cache, b->cache) && a->xattr == b->xattr &&
 	       a->readonly == b->readonly && str_eq(a->sandbox, b->sandbox) &&
 	       a->thread_pool_set == b->thread_pool_set &&
@@ -481,15 +481,15 @@ launch_name(const char *domain, const char *tag)
 char *
 launch_name_for_socket(const char *rundir, const char *socket)
 {
-	size_t rl = strlen(rundir);
+	/* One socket, one name, however its path is written. */
+	AUTOFREE char *run = path_canon(rundir);
+	AUTOFREE char *trimmed = path_canon(socket);
+	size_t rl = strlen(run);
 	struct strbuf sb = STRBUF_INIT;
-	AUTOFREE char *trimmed = NULL;
 	char *p;
 
-	while (rl > 1 && rundir[rl - 1] == '/')
-		rl--;
-	if (strncmp(socket, rundir, rl) == 0 && socket[rl] == '/') {
-		const char *base = socket + rl + 1;
+	if (strncmp(trimmed, run, rl) == 0 && trimmed[rl] == '/') {
+		const char *base = trimmed + rl + 1;
 		size_t bl = strlen(base);
 
 		if (!strchr(base, '/') && bl > 5 && base[0] != '.' &&
@@ -497,9 +497,6 @@ launch_name_for_socket(const char *rundir, const char *socket)
 			return xstrndup(base, bl - 5);
 	}
 	/* systemd-escape --path: "/a/b-c" -> "a-b\x2dc" */
-	trimmed = xstrdup(socket);
-	while (*trimmed && trimmed[strlen(trimmed) - 1] == '/')
-		trimmed[strlen(trimmed) - 1] = '\0';
 	p = trimmed;
 	while (*p == '/')
 		p++;
@@ -1608,7 +1605,7 @@ share_open(const struct launch_spec *spec, struct paths *p,
 		return rc > 0 ? 0 : -1;
 	}
 	status_refresh(p, *prev);
-	if (!STREQ((*prev)->spec.socket, spec->socket))
+	if (!path_same((*prev)->spec.socket, spec->socket))
 		return vs_error(VS_ERR_CONFLICT,
 				_("The share name %1$s is taken by the socket "
 				  "%2$s. Choose another socket path."),

@@ -1231,13 +1231,9 @@ share_request_set(struct share_request *r, const char *name,
 	dest = &o->to[r->daemon];
 	if (dest->into == INTO_NONE)
 		return opt_misplaced(r, shown);
-	for (const char *c = value; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return vs_error(VS_ERR_INVALID,
-					_("The value of %s holds a control "
-					  "character (a tab or another one). "
-					  "Remove it."),
-					shown);
+	/* It ends up in the domain XML or on the daemon's command line. */
+	if (str_text_check(value, shown) < 0)
+		return -1;
 	/* Checked alone in a scratch request, taken only when good. */
 	domxml_share_init(&share);
 	if (dest->into == INTO_SHARE) {
@@ -1450,9 +1446,8 @@ replace_edit(struct plan *p, struct domain_edit *e,
 
 		if (!s->tag || !STREQ(s->tag, want->tag))
 			continue;
-		other |= want->dir ? !s->dir || !STREQ(s->dir, want->dir)
-				   : !s->socket ||
-					 !STREQ(s->socket, want->socket);
+		other |= want->dir ? !path_same(s->dir, want->dir)
+				   : !path_same(s->socket, want->socket);
 	}
 	domxml_shares_free(all, n);
 	return other ? unshare_edit(p, e, want->tag, false) : 0;
@@ -1466,8 +1461,8 @@ replace_edit(struct plan *p, struct domain_edit *e,
  */
 static int
 serve_prepare(const struct domain_edit *e, const struct share_request *r,
-	      const char *root, char **socket, struct domxml_record *rec,
-	      struct launch_spec *spec)
+	      const char *given_socket, const char *root, char **socket,
+	      struct domxml_record *rec, struct launch_spec *spec)
 {
 	const struct plan_target *t = edit_target(e);
 	const char *tag = r->share.tag;
@@ -1487,8 +1482,17 @@ serve_prepare(const struct domain_edit *e, const struct share_request *r,
 			continue;
 		opt_take(d, &r->launch, &merged);
 	}
-	*socket = r->share.socket ? xstrdup(r->share.socket)
-				  : launch_default_socket(t->domain, tag);
+	/* A directory given is recorded in its canonical form. */
+	if (r->launch.dir) {
+		char *dir = path_canon_at(r->launch.dir, root);
+
+		if (!dir)
+			goto fail;
+		free(merged.dir);
+		merged.dir = dir;
+	}
+	*socket = given_socket ? xstrdup(given_socket)
+			       : launch_default_socket(t->domain, tag);
 	if (!*socket || domxml_source_dir_check(merged.dir, root) < 0)
 		goto fail;
 	free(merged.domain);
@@ -1532,6 +1536,100 @@ choose(const struct inspection *in, struct domain_edit *e,
 	return b;
 }
 
+/*
+ * The strings of a request as text: the wizard and doctor fill requests
+ * without share_request_set(). 0, or -1 reported.
+ */
+static int
+request_text_check(const struct share_request *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(share_options); i++)
+		for (size_t k = 0; k < ARRAY_SIZE(share_options[i].to); k++) {
+			const struct opt_dest *d = &share_options[i].to[k];
+			const char *base = d->into == INTO_SHARE
+					       ? (const char *)&r->share
+					       : (const char *)&r->launch;
+
+			if (d->into != INTO_NONE && d->type == T_STR &&
+			    str_text_check(*(char *const *)(base + d->off),
+					   share_options[i].name) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* path in its canonical form (caller frees), with a note when it was
+ * written otherwise; NULL reported. */
+static char *
+canon_noted(const char *path, const char *root, struct strlist *notes)
+{
+	char *c = path_canon_at(path, root);
+
+	if (c && !STREQ(c, path))
+		strlist_take(notes, xasprintf(_("%1$s is written as %2$s."),
+					      path, c));
+	return c;
+}
+
+/*
+ * A request without a source changes the options of the share its tag
+ * names: that share's source into *dir or *socket (caller frees), and
+ * whether virtshare records its daemon. -1 after reporting VS_ERR_USAGE
+ * when the domain has no share of that tag to change.
+ */
+static int
+existing_source(const struct domain_edit *e, const char *tag, char **dir,
+		char **socket, bool *recorded)
+{
+	struct domxml_share *all = NULL;
+	struct domxml_record *recs = NULL;
+	size_t n = domxml_shares(e->d, &all), nrecs;
+	bool found = false;
+
+	for (size_t i = 0; i < n && !found; i++)
+		if (all[i].tag && STREQ(all[i].tag, tag)) {
+			*dir = dup0(all[i].dir);
+			*socket = dup0(all[i].socket);
+			found = true;
+		}
+	domxml_shares_free(all, n);
+	if (!found)
+		return vs_error(VS_ERR_USAGE,
+				_("Domain '%1$s' has no virtiofs share with the "
+				  "tag '%2$s' whose options could change. To "
+				  "add one, give the host directory with --dir "
+				  "PATH, or the socket of a daemon you run "
+				  "yourself with --socket PATH."),
+				edit_target(e)->domain, tag);
+	nrecs = domxml_records(e->d, &recs);
+	*recorded = false;
+	for (size_t i = 0; i < nrecs; i++)
+		*recorded |= recs[i].tag && STREQ(recs[i].tag, tag);
+	domxml_records_free(recs, nrecs);
+	return 0;
+}
+
+bool
+plan_share_kind(struct plan_target *t, const char *tag,
+		enum share_daemon_kind *kind)
+{
+	AUTOFREE char *xml = t->ops->read(t);
+	AUTOPTR(domxml) d = xml ? domxml_parse(xml, t->label) : NULL;
+	struct domxml_share *all = NULL;
+	size_t n = d ? domxml_shares(d, &all) : 0;
+	bool found = false;
+
+	for (size_t i = 0; i < n && !found; i++)
+		if (all[i].tag && STREQ(all[i].tag, tag)) {
+			*kind = all[i].socket ? SHARE_DAEMON_EXTERNAL
+					      : SHARE_DAEMON_LIBVIRT;
+			found = true;
+		}
+	domxml_shares_free(all, n);
+	vs_error_reset();
+	return found;
+}
+
 int
 plan_share(struct plan *p, struct plan_target *t,
 	   const struct share_request *r, const struct inspection *in,
@@ -1544,8 +1642,12 @@ plan_share(struct plan *p, struct plan_target *t,
 	struct domxml_share want = r->share; /* borrowed: never cleared */
 	struct domxml_record rec = {0};
 	struct launch_spec spec = {0};
-	AUTOFREE char *socket = NULL;
+	AUTOFREE char *socket = NULL, *dir = NULL, *given_socket = NULL;
 	bool libvirt = is_libvirt(t);
+	/* No source: the options of the share of that tag change. */
+	bool options_only = !r->share.dir && !r->share.socket &&
+			    !r->launch.dir && r->share.tag;
+	bool recorded = false;
 	/* Without a tag there is nothing to serve: the share check says. */
 	bool serve = r->daemon == SHARE_DAEMON_EXTERNAL && r->launch.dir &&
 		     r->share.tag;
@@ -1558,16 +1660,36 @@ plan_share(struct plan *p, struct plan_target *t,
 					  : in->virt.lib_version;
 		env.session = virt_is_session(t->conn);
 	}
-	if (share_request_check(r) < 0) {
+	if (request_text_check(r) < 0 ||
+	    (!options_only && share_request_check(r) < 0)) {
 		plan_target_free(t);
 		return -1;
 	}
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
+	if (options_only) {
+		if (existing_source(&e, want.tag, &dir, &given_socket,
+				    &recorded) < 0)
+			goto out;
+		/* Its daemon's options change in virtshare's record. */
+		serve = r->daemon == SHARE_DAEMON_EXTERNAL && recorded &&
+			r->launch_given;
+		if (!serve && share_request_check(r) < 0)
+			goto out;
+	} else if ((want.dir && !(dir = canon_noted(want.dir, root,
+						    &e.notes))) ||
+		   (want.socket &&
+		    !(given_socket = canon_noted(want.socket, root,
+						 &e.notes)))) {
+		goto out;
+	}
+	want.dir = dir;
+	want.socket = given_socket;
 	if (!r->backing_given && !(b = choose(in, &e, &choice)))
 		goto out;
 	if (serve) {
-		if (serve_prepare(&e, r, root, &socket, &rec, &spec) < 0)
+		if (serve_prepare(&e, r, given_socket, root, &socket, &rec,
+				  &spec) < 0)
 			goto out;
 		want.socket = socket;
 	}
