@@ -31,8 +31,6 @@ enum {
 	OPT_LOG_LEVEL,
 	OPT_SOCKET_USER,
 	OPT_SOCKET_GROUP,
-	OPT_DRY_RUN,
-	OPT_YES,
 	OPT_XML,
 };
 
@@ -104,9 +102,9 @@ struct given {
 static int
 run_opt(int c, struct run_opts *o)
 {
-	if (c == OPT_DRY_RUN)
+	if (c == CLI_OPT_DRY_RUN)
 		o->dry_run = true;
-	else if (c == OPT_YES)
+	else if (c == CLI_OPT_YES)
 		o->yes = true;
 	else if (c == OPT_XML)
 		o->xml = optarg;
@@ -116,8 +114,7 @@ run_opt(int c, struct run_opts *o)
 }
 
 #define RUN_LONGOPTS                                                \
-	{"dry-run", no_argument, NULL, OPT_DRY_RUN},                \
-	{"yes", no_argument, NULL, OPT_YES},                        \
+	CLI_CHANGE_LONGOPTS,                                        \
 	{"xml", required_argument, NULL, OPT_XML}
 
 /*
