@@ -317,6 +317,9 @@ struct target_ops {
 	 * where (caller frees). 0, or -1 reported. */
 	int (*save)(struct plan_target *t, const char *statedir,
 		    const char *xml, char **where);
+	/* Take back the last save (at where): the change it was for did
+	 * not happen, or was taken back. Best effort, not reported. */
+	void (*unsave)(struct plan_target *t, const char *where);
 	/* The saved definitions, newest first. */
 	void (*saved)(struct plan_target *t, const char *statedir,
 		      struct strlist *paths);
@@ -337,6 +340,7 @@ struct plan_target {
 	struct virt_conn *conn;
 	bool validate;
 	char *path;
+	char *prev_bak; /* FILE.bak before the last save, NULL: none */
 };
 
 void
@@ -348,6 +352,7 @@ plan_target_free(struct plan_target *t)
 	free(t->key);
 	free(t->label);
 	free(t->path);
+	free(t->prev_bak);
 	free(t);
 }
 
@@ -464,6 +469,12 @@ libvirt_save(struct plan_target *t, const char *statedir, const char *xml,
 	return 0;
 }
 
+static void
+libvirt_unsave(struct plan_target *t, const char *where)
+{
+	unlink(where);
+}
+
 int
 plan_domain_active(struct virt_conn *conn, const char *domain)
 {
@@ -499,6 +510,7 @@ static const struct target_ops libvirt_ops = {
 	.read = libvirt_read,
 	.write = libvirt_write,
 	.save = libvirt_save,
+	.unsave = libvirt_unsave,
 	.saved = libvirt_saved,
 	.active = libvirt_active,
 	.saved_where = libvirt_dir,
@@ -555,12 +567,26 @@ file_target_save(struct plan_target *t, const char *statedir,
 		 const char *xml, char **where)
 {
 	*where = xasprintf("%s.bak", t->path);
+	/* One saved copy: the one it replaces comes back with unsave. */
+	free(t->prev_bak);
+	t->prev_bak = file_read(*where, PLAN_XML_MAX, NULL);
 	if (file_write_atomic(*where, xml, strlen(xml), file_mode(t->path)) <
 	    0) {
 		free(steal_ptr(*where));
 		return -1;
 	}
 	return 0;
+}
+
+static void
+file_target_unsave(struct plan_target *t, const char *where)
+{
+	if (!t->prev_bak ||
+	    file_write_atomic(where, t->prev_bak, strlen(t->prev_bak),
+			      file_mode(t->path)) < 0)
+		unlink(where);
+	vs_error_reset();
+	free(steal_ptr(t->prev_bak));
 }
 
 static void
@@ -595,6 +621,7 @@ static const struct target_ops file_ops = {
 	.read = file_target_read,
 	.write = file_target_write,
 	.save = file_target_save,
+	.unsave = file_target_unsave,
 	.saved = file_target_saved,
 	.active = file_target_active,
 	.saved_where = file_target_saved_where,
@@ -623,6 +650,7 @@ struct domain_step {
 	char *diff;
 	bool active;            /* the domain runs */
 	bool restore;           /* puts back a saved definition (undo) */
+	char *saved;            /* where the old one was saved, once applied */
 	struct strlist edits;   /* what the edits said they change */
 	struct strlist use_up;  /* saved definitions used up once applied */
 };
@@ -638,6 +666,7 @@ domain_step_free(void *data)
 	free(ds->old_xml);
 	free(ds->new_xml);
 	free(ds->diff);
+	free(ds->saved);
 	strlist_clear(&ds->edits);
 	strlist_clear(&ds->use_up);
 	free(ds);
@@ -720,21 +749,30 @@ domain_apply(struct plan_step *s, const struct plan_ctx *ctx,
 	if (!ds->restore &&
 	    ds->t->ops->save(ds->t, ctx->statedir, ds->old_xml, &saved) < 0)
 		return -1;
-	if (ds->t->ops->write(ds->t, ds->new_xml) < 0)
+	/* Not changed after all: no saved copy of it either. */
+	if (ds->t->ops->write(ds->t, ds->new_xml) < 0) {
+		if (saved)
+			ds->t->ops->unsave(ds->t, saved);
 		return -1;
+	}
 	if (domain_verify(ds) < 0) {
 		enum vs_code code = vs_error_code();
 		AUTOFREE char *msg = xstrdup(vs_error_message());
 
+		/* The saved copy stays: it is the previous definition. */
 		if (ds->t->ops->write(ds->t, ds->old_xml) < 0)
 			return vs_error(code,
 					_("%1$s Putting the previous "
 					  "definition back failed too: %2$s"),
 					msg, vs_error_message());
+		if (saved)
+			ds->t->ops->unsave(ds->t, saved);
 		return vs_error(code, _("%s The previous definition was put "
 					"back."),
 				msg);
 	}
+	free(ds->saved);
+	ds->saved = saved ? xstrdup(saved) : NULL;
 	for (size_t i = 0; i < ds->use_up.n; i++)
 		unlink(ds->use_up.v[i]);
 	if (ds->restore) {
@@ -757,7 +795,13 @@ domain_revert(struct plan_step *s, const struct plan_ctx *ctx)
 {
 	struct domain_step *ds = s->data;
 
-	return ds->t->ops->write(ds->t, ds->old_xml);
+	if (ds->t->ops->write(ds->t, ds->old_xml) < 0)
+		return -1;
+	/* As before, saved copies included. */
+	if (ds->saved)
+		ds->t->ops->unsave(ds->t, ds->saved);
+	free(steal_ptr(ds->saved));
+	return 0;
 }
 
 static const struct plan_step_ops domain_step_ops = {

@@ -172,6 +172,7 @@ test_dropped(void)
 {
 	AUTOFREE char *before = virt_domain_xml(conn, "vm1", true);
 	AUTOFREE char *after = NULL;
+	size_t saved = count_saved("vm1");
 	struct share_request r;
 	bool changes;
 
@@ -190,6 +191,9 @@ test_dropped(void)
 	tap_diag("%s", vs_error_message());
 	after = virt_domain_xml(conn, "vm1", true);
 	tap_is_str(after, before, "... and the previous definition is back");
+	tap_is_int(count_saved("vm1"), saved,
+		   "... with no saved copy left of a change that did not "
+		   "happen");
 
 	request(&r, "ids", "/srv/data");
 	domxml_idmap_parse("uid:0:100000:65536", &r.share);
@@ -224,6 +228,7 @@ test_rollback(void)
 	AUTOFREE char *vm1 = virt_domain_xml(conn, "vm1", true), *after = NULL;
 	AUTOPTR(plan) p = plan_new();
 	struct share_request r;
+	size_t saved = count_saved("vm1");
 	char *s;
 
 	/* A second domain, as the first with another name and uuid. */
@@ -256,6 +261,47 @@ test_rollback(void)
 	       "applying fails at vm2");
 	after = virt_domain_xml(conn, "vm1", true);
 	tap_is_str(after, vm1, "vm1, applied before, is taken back");
+	tap_is_int(count_saved("vm1"), saved,
+		   "... and the copy saved for it is gone again");
+	tap_is_int(count_saved("vm2"), 0, "vm2 keeps no saved copy either");
+}
+
+/*
+ * A file's change taken back because a later step failed: the file and
+ * its FILE.bak are as they were (the older saved copy is not lost).
+ */
+static void
+test_file_rollback(void)
+{
+	AUTOFREE char *xml = golden_input("share-memfd");
+	AUTOFREE char *path = xasprintf("%s/vm1.xml", statedir);
+	AUTOFREE char *bak = xasprintf("%s.bak", path);
+	AUTOFREE char *after = NULL, *bak_after = NULL;
+	AUTOPTR(plan) p = plan_new();
+	struct share_request r;
+
+	tap_ok(xml && file_write_atomic(path, xml, strlen(xml), 0600) == 0 &&
+		       file_write_atomic(bak, "older\n", 6, 0600) == 0,
+	       "a domain file with an older saved copy");
+	request(&r, "data", "/srv/data");
+	tap_ok(plan_share(p, plan_target_file(path, "vm1"), &r, NULL, root) ==
+		       0,
+	       "plan: share in the file");
+	share_request_clear(&r);
+	request(&r, "more", "/srv/data");
+	r.share.openfiles = 100;
+	tap_ok(plan_share(p, plan_target_libvirt_unvalidated(conn, "vm2"), &r,
+			  NULL, root) == 0,
+	       "plan: a share with vm2 that libvirt 9.0 drops");
+	share_request_clear(&r);
+	tap_ok(run_plan(p) < 0 && vs_error_code() == VS_ERR_LIBVIRT,
+	       "applying fails at vm2, after the file was written");
+	after = file_read(path, 1 << 20, NULL);
+	bak_after = file_read(bak, 1 << 20, NULL);
+	tap_is_str(after, xml, "the file is taken back");
+	tap_is_str(bak_after, "older\n", "and its older saved copy is back");
+	unlink(path);
+	unlink(bak);
 }
 
 static void
@@ -500,6 +546,7 @@ main(void)
 	test_dropped();
 	test_versions(in);
 	test_rollback();
+	test_file_rollback();
 	test_changed_meanwhile(in);
 	test_running_and_transient(in);
 	test_request_text(in);
