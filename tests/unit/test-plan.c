@@ -221,6 +221,24 @@ test_versions(const struct inspection *in)
 	       "the connected libvirt's version refuses <idmap> first");
 }
 
+/*
+ * Add to p a share tag with vm2 whose <openfiles> libvirt 9.0 drops, so
+ * that applying its step fails; whether it was planned.
+ */
+static bool
+plan_failing_vm2(struct plan *p, const char *tag)
+{
+	struct share_request r;
+	bool ok;
+
+	request(&r, tag, "/srv/data");
+	r.share.openfiles = 100;
+	ok = plan_share(p, plan_target_libvirt_unvalidated(conn, "vm2"), &r,
+			NULL, root) == 0;
+	share_request_clear(&r);
+	return ok;
+}
+
 static void
 test_rollback(void)
 {
@@ -245,12 +263,8 @@ test_rollback(void)
 			  root) == 0,
 	       "plan: share with vm1");
 	share_request_clear(&r);
-	request(&r, "data", "/srv/data");
-	r.share.openfiles = 100;
-	tap_ok(plan_share(p, plan_target_libvirt_unvalidated(conn, "vm2"), &r,
-			  NULL, root) == 0,
+	tap_ok(plan_failing_vm2(p, "data"),
 	       "plan: share with vm2, with an option libvirt 9.0 drops");
-	share_request_clear(&r);
 	request(&r, "more", "/srv/media");
 	tap_ok(plan_share(p, plan_target_libvirt(conn, "vm1"), &r, NULL,
 			  root) == 0 &&
@@ -288,12 +302,8 @@ test_file_rollback(void)
 		       0,
 	       "plan: share in the file");
 	share_request_clear(&r);
-	request(&r, "more", "/srv/data");
-	r.share.openfiles = 100;
-	tap_ok(plan_share(p, plan_target_libvirt_unvalidated(conn, "vm2"), &r,
-			  NULL, root) == 0,
+	tap_ok(plan_failing_vm2(p, "more"),
 	       "plan: a share with vm2 that libvirt 9.0 drops");
-	share_request_clear(&r);
 	tap_ok(run_plan(p) < 0 && vs_error_code() == VS_ERR_LIBVIRT,
 	       "applying fails at vm2, after the file was written");
 	after = file_read(path, 1 << 20, NULL);
