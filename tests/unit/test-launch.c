@@ -236,7 +236,11 @@ static void
 test_owner(void)
 {
 	const char *src = getenv("top_srcdir");
+	/* numa-server's qemu.conf sets user "libvirt-qemu", group "kvm";
+	 * laptop's sets neither, so libvirt's defaults apply. */
 	AUTOFREE char *root =
+	    xasprintf("%s/tests/data/hosts/numa-server", src ? src : ".");
+	AUTOFREE char *plain =
 	    xasprintf("%s/tests/data/hosts/laptop", src ? src : ".");
 	AUTOFREE char *me = host_user_name(geteuid());
 	struct launch_spec s = {0};
@@ -246,15 +250,32 @@ test_owner(void)
 	      "session: the socket is the caller's, mode 0600");
 	launch_spec_clear(&s);
 	check(launch_spec_set_owner(&s, "qemu:///system", root) == 0 &&
-		  s.socket_user && s.socket_group,
+		  str_eq_or_null(s.socket_user, "libvirt-qemu") &&
+		  str_eq_or_null(s.socket_group, "kvm"),
 	      "system: qemu.conf's user and group (%s:%s)",
+	      s.socket_user ? s.socket_user : "?",
+	      s.socket_group ? s.socket_group : "?");
+	launch_spec_clear(&s);
+	check(launch_spec_set_owner(&s, "qemu:///system", plain) == 0 &&
+		  str_eq_or_null(s.socket_user, "libvirt-qemu") &&
+		  str_eq_or_null(s.socket_group, "libvirt-qemu"),
+	      "system, nothing set in qemu.conf: libvirt's defaults (%s:%s)",
 	      s.socket_user ? s.socket_user : "?",
 	      s.socket_group ? s.socket_group : "?");
 	launch_spec_clear(&s);
 	s.socket_user = xstrdup("alice");
 	check(launch_spec_set_owner(&s, "qemu+unix:///system", root) == 0 &&
-		  STREQ(s.socket_user, "alice") && s.socket_group,
-	      "an explicit user is kept, the group still filled");
+		  str_eq_or_null(s.socket_user, "alice") &&
+		  str_eq_or_null(s.socket_group, "kvm"),
+	      "an explicit user is kept, the group still qemu.conf's (%s)",
+	      s.socket_group ? s.socket_group : "?");
+	launch_spec_clear(&s);
+	s.socket_group = xstrdup("users");
+	check(launch_spec_set_owner(&s, "qemu:///system", root) == 0 &&
+		  str_eq_or_null(s.socket_user, "libvirt-qemu") &&
+		  str_eq_or_null(s.socket_group, "users"),
+	      "an explicit group is kept, the user still qemu.conf's (%s)",
+	      s.socket_user ? s.socket_user : "?");
 	launch_spec_clear(&s);
 	vs_error_reset();
 	check(launch_spec_set_owner(&s, "qemu+ssh://root@far:22/system", "/") <
