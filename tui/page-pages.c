@@ -87,6 +87,7 @@ pages_draw(struct tui *t, int y, int x, int h, int w)
 					   : xasprintf(_("node %d"), st.node);
 	AUTOFREE char *node = xasprintf("< %-9s >", where);
 	AUTOFREE char *count = ui_input_get(&st.count);
+	AUTOFREE char *head = NULL;
 	struct strlist lines = {0};
 	uint64_t c = 0;
 	const char *on = _("  Allocate on"), *add = _("  Pages to add");
@@ -94,17 +95,22 @@ pages_draw(struct tui *t, int y, int x, int h, int w)
 	 * to half the width). */
 	int lw = (ui_width(on) > ui_width(add) ? ui_width(on)
 					       : ui_width(add)) + 2;
-	int fx = x + (lw < 18 ? 18 : lw < w / 2 ? lw : w / 2), row = y + 2;
+	int fx = x + (lw < 18 ? 18 : lw < w / 2 ? lw : w / 2), row;
 
 	if (!wz->need_valid)
 		return;
-	ui_putf(y, x, w, UI_NORMAL,
-		_("Guest '%1$s' in %2$s pages: %3$" PRIu64 " pages needed, "
-		  "%4$s free."),
-		wz->domain, size, n->pages, fr);
+	head = xasprintf(_("Guest '%1$s' in %2$s pages: %3$" PRIu64 " pages "
+			   "needed, %4$s free."),
+			 wz->domain, size, n->pages, fr);
+	/* Lines longer than the page wrap, moving the rest down. */
+	ui_wrap(head, w, &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		ui_put(y + (int)i, x, w, UI_NORMAL, lines.v[i], false);
+	row = y + 1 + (int)lines.n;
+	strlist_clear(&lines);
 	if (n->reason) {
 		ui_wrap(n->reason, w, &lines);
-		for (size_t i = 0; i < lines.n && i < 3; i++)
+		for (size_t i = 0; i < lines.n; i++)
 			ui_put(row++, x, w, n->enough ? UI_NORMAL : UI_PROBLEM,
 			       lines.v[i], false);
 		strlist_clear(&lines);
@@ -118,8 +124,12 @@ pages_draw(struct tui *t, int y, int x, int h, int w)
 	       false);
 	ui_put(row, fx, 15, st.focus == P_NODE ? UI_SELECTED : UI_NORMAL,
 	       node, false);
-	ui_put(row, fx + 16, w - (fx - x) - 16, UI_DIM, nodes, false);
 	row += 1;
+	/* What each node has free, under the choice of node. */
+	ui_wrap(nodes, w - (fx - x), &lines);
+	for (size_t i = 0; i < lines.n; i++)
+		ui_put(row++, fx, w - (fx - x), UI_DIM, lines.v[i], false);
+	strlist_clear(&lines);
 	ui_put(row, x, fx - x, st.focus == P_COUNT ? UI_HEAD : UI_NORMAL, add,
 	       false);
 	if (str_to_u64(count, &c) == 0 && c) {

@@ -25,6 +25,7 @@ static struct {
 	int cur_y, cur_x;
 	void (*bg)(void *arg);
 	void *bg_arg;
+	FILE *cuts; /* $VIRTSHARE_TUI_CUTS: the texts ui_put() cut */
 } ui;
 
 static volatile sig_atomic_t ui_signal;
@@ -113,6 +114,7 @@ int
 ui_init(void)
 {
 	const char *ascii = getenv("VIRTSHARE_ASCII");
+	const char *cuts = getenv("VIRTSHARE_TUI_CUTS");
 
 	if (ui.active)
 		return 0;
@@ -141,6 +143,8 @@ ui_init(void)
 	set_escdelay(25);
 	curs_set(0);
 	colors_set();
+	if (cuts && *cuts)
+		ui.cuts = fopen(cuts, "ae");
 	return 0;
 }
 
@@ -153,6 +157,9 @@ ui_end(void)
 	curs_set(1);
 	endwin();
 	fflush(stdout);
+	if (ui.cuts)
+		fclose(ui.cuts);
+	ui.cuts = NULL;
 }
 
 bool
@@ -311,6 +318,10 @@ ui_put(int y, int x, int width, enum ui_role role, const char *s, bool pad)
 		width = COLS - x;
 	while (k < n && used + wc_width(w[k]) <= width)
 		used += wc_width(w[k++]);
+	if (k < n && ui.cuts) {
+		fprintf(ui.cuts, "%d,%d (%d cells): %s\n", y, x, width, s);
+		fflush(ui.cuts);
+	}
 	attrset(ui.attrs[role]);
 	mvaddnwstr(y, x, w, (int)k);
 	if (pad)

@@ -82,6 +82,8 @@ void ui_cursor(int y, int x);
 /*
  * Write s at y, x, clipped to width cells (width <= 0: to the screen's
  * edge); pad with blanks to width when pad. Returns the cells written.
+ * With $VIRTSHARE_TUI_CUTS naming a file, each text clipped is appended
+ * to it, so that tests find text the screen does not show whole.
  */
 int ui_put(int y, int x, int width, enum ui_role role, const char *s,
 	   bool pad);

@@ -31,19 +31,23 @@ else
 	not_ok "a colour terminal shows colours" "$(screen_sgr | cat -v | head -3)"
 fi
 screen_golden "host summary" "$G/host.screen"
+no_cuts "host summary"
 keys Enter
 expect "Enter: the domain list" "Step 2 of 7: Domain"
 screen_golden "domain list" "$G/domain.screen"
+no_cuts "domain list"
 if select_row "web "; then ok "web selected"; else not_ok "web selected" "$(screen)"; fi
 keys Enter
 expect "Enter: the share form" "Step 3 of 7: Share"
 screen_golden "share form, empty" "$G/share-empty.screen"
+no_cuts "share form, empty"
 
 keys /srv/d Tab
 expect "Tab completes the directory" "/srv/data/"
 expect "the directory is checked as typed" "ok: A directory."
 expect "the tag follows the directory" "ok: 4 of 36 bytes; a new share."
 screen_golden "share form, filled" "$G/share-filled.screen"
+no_cuts "share form, filled"
 keys BSpace BSpace BSpace BSpace BSpace no
 expect "a missing directory is refused as typed" "!! No such directory on this host"
 keys BSpace BSpace data
@@ -68,15 +72,18 @@ expect "too small: says how big it must be" "make it at least 60x16"
 tmux_cmd resize-window -t wz -x 80 -y 24
 expect "back to 80x24" "Step 3 of 7: Share"
 screen_golden "share form after resizing" "$G/share-data.screen"
+no_cuts "share form after resizing"
 
 keys Down Down Down Down
 expect "Down reaches Continue" ">[ Continue ]"
 keys Enter
 expect "Enter: guest memory" "Step 4 of 7: Memory backing"
 screen_golden "memory backing: memfd recommended" "$G/backing.screen"
+no_cuts "memory backing"
 keys Enter
 expect "Enter: the daemon" "Step 5 of 7: Daemon"
 screen_golden "daemon" "$G/daemon.screen"
+no_cuts "daemon"
 keys Escape
 expect "Esc goes back" "Step 4 of 7: Memory backing"
 keys Enter
@@ -84,6 +91,7 @@ expect "and Enter on again" "Step 5 of 7: Daemon"
 keys Enter
 expect "Enter: the review" "Step 6 of 7: Review"
 screen_golden "review: the plan" "$G/review.screen"
+no_cuts "review"
 keys NPage
 expect "the plan scrolls to the diff" "+      <source dir='/srv/data'/>"
 
@@ -102,6 +110,7 @@ expect "Tab goes round to Apply" ">[ Apply ]"
 keys Enter
 expect "Apply: done" "Step 7 of 7: Done"
 screen_golden "done" "$G/done.screen"
+no_cuts "done"
 keys x
 expect "x reads the definition back from libvirt: shared memory" "<access mode='shared'/>"
 keys End
@@ -139,9 +148,12 @@ keys /srv/build Enter Enter Enter Enter Enter Enter
 expect "memory for db" "Step 4 of 7: Memory backing"
 expect "db keeps its 1G hugepages" "> (*) hugepages 1G (kept)"
 select_row "hugepages 2M"
+expect "the 2M pages selected" "> ( ) hugepages 2M"
+no_cuts "memory backing of db"
 keys Enter
 expect "2M pages are short: the hugepages step" "Step 5 of 8: Hugepages"
 screen_golden "hugepages: short of 1536 pages" "$G/pages.screen"
+no_cuts "hugepages"
 keys C-u Tab Enter
 expect_flow "Allocate with no count says to type one" "Type the number of pages to add, a whole number above 0."
 keys Enter BTab 0 Tab Enter
@@ -161,7 +173,12 @@ keys Enter
 expect "Stay is the default" "Step 6 of 8: Daemon"
 keys F1
 expect "F1 shows the page's help" "Help: Daemon"
-keys Enter q Left Enter
+no_cuts "help of the daemon page"
+keys Enter
+select_row "virtshare starts"
+expect "the external daemon: when it starts" "virtshare starts the daemon when the change"
+no_cuts "daemon: the external one"
+keys q Left Enter
 status=$(wait_exit)
 if [ "$status" = "[exit 0]" ]; then ok "Quit ends the wizard"; else not_ok "Quit ends the wizard" "$(screen)"; fi
 
