@@ -108,7 +108,7 @@ backing_draw(struct tui *t, int y, int x, int h, int w)
 	struct domxml_memory m;
 	AUTOFREE char *mem = NULL, *head = NULL, *rec = NULL;
 	AUTOFREE size_t *nrows = NULL;
-	struct strlist lines = {0}, *opts = NULL;
+	struct strlist *opts = NULL;
 	int row, extra, lw, shown = 0;
 	bool more = false;
 	size_t k;
@@ -125,27 +125,16 @@ backing_draw(struct tui *t, int y, int x, int h, int w)
 	domxml_memory_clear(&m);
 	/* The two lines on top wrap when longer than the page is wide (in
 	 * some languages), moving the rest down by the EXTRA lines. */
-	ui_wrap(head, w, &lines);
-	for (size_t i = 0; i < lines.n; i++)
-		ui_put(y + (int)i, x, w, UI_NORMAL, lines.v[i], false);
-	extra = (int)lines.n - 1;
-	strlist_clear(&lines);
+	extra = ui_put_wrapped(y, x, w, 0, UI_NORMAL, head) - 1;
 	if (st.error) {
-		ui_wrap(st.error, w, &lines);
-		for (size_t i = 0; i < lines.n && (int)i + 2 + extra < h; i++)
-			ui_put(y + 2 + extra + (int)i, x, w, UI_PROBLEM,
-			       lines.v[i], false);
-		strlist_clear(&lines);
+		if (2 + extra < h)
+			ui_put_wrapped(y + 2 + extra, x, w, h - 2 - extra,
+				       UI_PROBLEM, st.error);
 		return;
 	}
 	rec = xasprintf(_("Recommended: %s"),
 			wz->backing_why ? wz->backing_why : "");
-	ui_wrap(rec, w, &lines);
-	for (size_t i = 0; i < lines.n; i++)
-		ui_put(y + 1 + extra + (int)i, x, w, UI_NORMAL, lines.v[i],
-		       false);
-	extra += (int)lines.n - 1;
-	strlist_clear(&lines);
+	extra += ui_put_wrapped(y + 1 + extra, x, w, 0, UI_NORMAL, rec) - 1;
 	if (!st.l.n)
 		return;
 	/* The options, each on as many rows as its reason needs; the last

@@ -305,6 +305,16 @@ ui_width(const char *s)
 	return width;
 }
 
+/* A text that does not show whole at y, x: into $VIRTSHARE_TUI_CUTS. */
+static void
+cut_note(int y, int x, const char *s)
+{
+	if (!ui.cuts)
+		return;
+	fprintf(ui.cuts, "%d,%d: %s\n", y, x, s);
+	fflush(ui.cuts);
+}
+
 int
 ui_put(int y, int x, int width, enum ui_role role, const char *s, bool pad)
 {
@@ -318,10 +328,8 @@ ui_put(int y, int x, int width, enum ui_role role, const char *s, bool pad)
 		width = COLS - x;
 	while (k < n && used + wc_width(w[k]) <= width)
 		used += wc_width(w[k++]);
-	if (k < n && ui.cuts) {
-		fprintf(ui.cuts, "%d,%d (%d cells): %s\n", y, x, width, s);
-		fflush(ui.cuts);
-	}
+	if (k < n)
+		cut_note(y, x, s);
 	attrset(ui.attrs[role]);
 	mvaddnwstr(y, x, w, (int)k);
 	if (pad)
@@ -422,6 +430,22 @@ ui_wrap(const char *s, int width, struct strlist *out)
 			wrap_line(para, width, out);
 		s += len + (s[len] == '\n');
 	}
+}
+
+int
+ui_put_wrapped(int y, int x, int width, int rows, enum ui_role role,
+	       const char *s)
+{
+	struct strlist lines = {0};
+	int n = 0;
+
+	ui_wrap(s, width, &lines);
+	for (; (size_t)n < lines.n && (rows <= 0 || n < rows); n++)
+		ui_put(y + n, x, width, role, lines.v[n], false);
+	if ((size_t)n < lines.n)
+		cut_note(y + n, x, s);
+	strlist_clear(&lines);
+	return n;
 }
 
 void

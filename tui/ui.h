@@ -94,6 +94,13 @@ int ui_putf(int y, int x, int width, enum ui_role role, const char *fmt, ...)
 int ui_width(const char *s);
 /* Word-wrap s to width cells into out (each line owned); "\n" breaks. */
 void ui_wrap(const char *s, int width, struct strlist *out);
+/*
+ * Write s word-wrapped to width cells from row y down, on at most rows
+ * rows (rows <= 0: no limit; lines left out count as cut). Returns the
+ * rows written.
+ */
+int ui_put_wrapped(int y, int x, int width, int rows, enum ui_role role,
+		   const char *s);
 void ui_hline(int y, int x, int width);
 void ui_box(int y, int x, int h, int w);
 /* Clear a rectangle. */

@@ -116,6 +116,20 @@ screen_flow() {
 		tr -s ' \n' '  '
 }
 
+# keybar NAME TEXT: a case passing when the key line (the bottom line)
+# shows TEXT.
+keybar() {
+	local end=$((SECONDS + TUI_WAIT))
+	while [ $SECONDS -le $end ]; do
+		if [ "$(screen | tail -1)" = "$2" ]; then
+			ok "$1"
+			return
+		fi
+		sleep 0.1
+	done
+	not_ok "$1" "key line: $(screen | tail -1)" "wanted:   $2"
+}
+
 # expect_flow NAME TEXT: like expect, for TEXT the wizard may wrap.
 expect_flow() {
 	local end=$((SECONDS + TUI_WAIT))
@@ -133,7 +147,7 @@ expect_flow() {
 # the last no_cuts (or the start): call it once the screen is stable.
 no_cuts() {
 	if [ -s "$TMUX_CUTS" ]; then
-		not_ok "$1: no text cut" "cut (row,column (width)): " \
+		not_ok "$1: no text cut" "cut at row,column:" \
 			"$(sort -u "$TMUX_CUTS" | head -20)" "$(screen)"
 	else
 		ok "$1: no text cut"

@@ -56,6 +56,15 @@ shows() {
 	fi
 }
 
+# field_keys NAME MSGID: the key line shows the German of MSGID.
+field_keys() {
+	if translated "$2"; then
+		keybar "$1: the key line in German" "$(de "$2")"
+	else
+		not_ok "$1: the key line in German" "'$2' is not translated in po/de.po"
+	fi
+}
+
 # page STEP TOTAL TITLE NAME KEYS: the frame of a page: the title with the
 # step, the steps line up to the last one, the key bar, the width.
 page() {
@@ -98,11 +107,19 @@ page() {
 
 K_CHOOSE='Enter choose  Up/Down move  Esc back  F1 help  q quit'
 K_HOST='Enter next  Up/Down scroll  F1 help  q quit'
-K_SHARE='Tab/Down next field  F2 browse  Enter continue  Esc back  F1 help'
+K_SHARE='Tab complete  F2 browse  Enter/Down next field  Esc back  F1 help'
 K_REVIEW='Tab/Left/Right button  Enter press  Up/Down scroll  Esc back  F1 help'
 K_DONE='Enter/q quit  n another share  x show definition  F1 help'
-K_PAGES='Tab next field  Enter allocate/continue  Esc back  F1 help'
-for k in "$K_CHOOSE" "$K_HOST" "$K_SHARE" "$K_REVIEW" "$K_DONE" "$K_PAGES"; do
+K_PAGES='Type a number  Tab/Enter/Down next field  Esc back  F1 help'
+# The key lines of the other fields of the share and hugepages pages.
+K_TAG='Tab/Enter/Down next field  Up previous field  Esc back  F1 help'
+K_RO='Space toggle  Tab/Enter/Down next field  Esc back  F1 help'
+K_OPTION='Left/Right change  Tab/Enter/Down next field  Esc back  F1 help'
+K_GO='Enter continue  Up previous field  Esc back  F1 help'
+K_NODE='Left/Right choose the node  Tab/Enter/Down next field  Esc back  F1 help'
+K_ALLOC='Enter allocate  Tab/Down next field  Esc back  F1 help'
+for k in "$K_CHOOSE" "$K_HOST" "$K_SHARE" "$K_REVIEW" "$K_DONE" "$K_PAGES" \
+	"$K_TAG" "$K_RO" "$K_OPTION" "$K_GO" "$K_NODE" "$K_ALLOC"; do
 	check "the key bar '$k' is a message of the wizard" \
 		grep -qF "$k" <(cat "$top_srcdir"/tui/*.c | tr -d '\n\t' | sed 's/"  *"//g')
 done
@@ -144,8 +161,32 @@ if [[ $line == *"$(de "Host directory") "*/srv/data* ]]; then
 else
 	not_ok "share form: the directory field follows its label" "$line"
 fi
-keys Down Down Down Down Down
+no_cuts "share form"
+# Each field: its own key line; each choice of each option whole.
+keys Down
+field_keys "share form: the tag" "$K_TAG"
+keys Down
+field_keys "share form: read-only" "$K_RO"
+keys Space
+expect "share form: read-only chosen" "[x]"
+no_cuts "share form: read-only, refused by libvirt 9.0"
+keys Space Down
+field_keys "share form: cache" "$K_OPTION"
+for c in none always default; do
+	keys Right
+	expect "share form: cache $c" "< $(printf '%-7s' $c) >"
+	no_cuts "share form: cache $c"
+done
+keys Down
+field_keys "share form: extended attributes" "$K_OPTION"
+for c in on off default; do
+	keys Right
+	expect "share form: extended attributes $c" "< $(printf '%-7s' $c) >"
+	no_cuts "share form: extended attributes $c"
+done
+keys Down
 shows "share form: button" Continue '>[ %s ]'
+field_keys "share form: Continue" "$K_GO"
 no_cuts "share form"
 keys Enter
 page 4 7 "Memory backing" Memory "$K_CHOOSE"
@@ -207,6 +248,16 @@ shows "hugepages: label" "  Pages to add"
 shows "hugepages: button" Allocate '[ %s ]'
 shows "hugepages: button" Continue '[ %s ]'
 no_cuts "hugepages"
+keys BTab
+field_keys "hugepages: the node" "$K_NODE"
+keys Right
+n0=$(de 'node %d')
+expect "hugepages: node 0" "< ${n0//'%d'/0}"
+no_cuts "hugepages: node 0"
+keys Tab Tab
+field_keys "hugepages: Allocate" "$K_ALLOC"
+keys Tab
+field_keys "hugepages: Continue" "$K_GO"
 keys q
 shows "quit dialog" "Quit the wizard?"
 keys Left Enter

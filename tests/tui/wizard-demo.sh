@@ -42,12 +42,20 @@ expect "Enter: the share form" "Step 3 of 7: Share"
 screen_golden "share form, empty" "$G/share-empty.screen"
 no_cuts "share form, empty"
 
+# The key line says what the keys do in the field in focus, and they do it.
+keybar "the directory field's keys: Tab completes" \
+	"Tab complete  F2 browse  Enter/Down next field  Esc back  F1 help"
 keys /srv/d Tab
 expect "Tab completes the directory" "/srv/data/"
 expect "the directory is checked as typed" "ok: A directory."
 expect "the tag follows the directory" "ok: 4 of 36 bytes; a new share."
 screen_golden "share form, filled" "$G/share-filled.screen"
 no_cuts "share form, filled"
+keys Tab
+expect "a Tab with nothing more to complete stays in the directory" "> Host directory"
+keys x
+expect "... so what is typed next goes into the directory" "/srv/data/x"
+keys BSpace
 keys BSpace BSpace BSpace BSpace BSpace no
 expect "a missing directory is refused as typed" "!! No such directory on this host"
 keys BSpace BSpace data
@@ -55,6 +63,8 @@ expect "and accepted again" "ok: A directory."
 
 keys Down C-u
 expect "an empty tag says what it is" "Type the mount tag"
+keybar "the tag field's keys" \
+	"Tab/Enter/Down next field  Up previous field  Esc back  F1 help"
 keys aaaaaaaaaabbbbbbbbbbccccccccccddddddX
 expect "a 37-byte tag is refused as typed" "is 37 bytes long"
 keys C-u data
@@ -74,8 +84,40 @@ expect "back to 80x24" "Step 3 of 7: Share"
 screen_golden "share form after resizing" "$G/share-data.screen"
 no_cuts "share form after resizing"
 
-keys Down Down Down Down
+keys Tab
+expect "Tab goes from the tag to read-only" "> Read-only"
+keybar "the read-only field's keys" \
+	"Space toggle  Tab/Enter/Down next field  Esc back  F1 help"
+keys Space
+expect "Space toggles read-only" "[x] the guest cannot change anything"
+keys Space Enter
+expect "Enter goes on to the cache" "> Cache"
+keybar "the cache field's keys" \
+	"Left/Right change  Tab/Enter/Down next field  Esc back  F1 help"
+keys Right
+expect "Right changes the cache" "< none    >"
+keys Right
+expect "... again" "< always  >"
+keys Left Left Down
+expect "Left changes it back, Down goes on" "> Extended attrs"
+keybar "the xattr field's keys" \
+	"Left/Right change  Tab/Enter/Down next field  Esc back  F1 help"
+keys Right
+expect "Right: xattr on" "< on      >"
+keys Right
+expect "Right: xattr off" "< off     >"
+keys Right
+expect "Right: back to default" "< default > the daemon's default"
+no_cuts "every option of the share form, read-only refused"
+if screen | grep -q "< default > the daemon's default" &&
+	screen | grep -q "\[ \] the guest cannot change"; then
+	ok "read-only, cache and xattr are as they were"
+else
+	not_ok "read-only, cache and xattr are as they were" "$(screen)"
+fi
+keys Down
 expect "Down reaches Continue" ">[ Continue ]"
+keybar "Continue's keys" "Enter continue  Up previous field  Esc back  F1 help"
 keys Enter
 expect "Enter: guest memory" "Step 4 of 7: Memory backing"
 screen_golden "memory backing: memfd recommended" "$G/backing.screen"
@@ -154,7 +196,18 @@ keys Enter
 expect "2M pages are short: the hugepages step" "Step 5 of 8: Hugepages"
 screen_golden "hugepages: short of 1536 pages" "$G/pages.screen"
 no_cuts "hugepages"
-keys C-u Tab Enter
+keybar "the count field's keys" \
+	"Type a number  Tab/Enter/Down next field  Esc back  F1 help"
+keys BTab
+keybar "the node field's keys" \
+	"Left/Right choose the node  Tab/Enter/Down next field  Esc back  F1 help"
+keys Right
+expect "Right chooses node 0" "< node 0    >"
+keys Left Tab
+expect "Left goes back to all nodes" "< all nodes >"
+keys C-u Tab
+keybar "Allocate's keys" "Enter allocate  Tab/Down next field  Esc back  F1 help"
+keys Enter
 expect_flow "Allocate with no count says to type one" "Type the number of pages to add, a whole number above 0."
 keys Enter BTab 0 Tab Enter
 expect_flow "0 pages are refused, the value named" "a whole number above 0, not '0'."
@@ -162,7 +215,10 @@ keys Enter BTab C-u 1536
 expect "the count typed again" "= 3G"
 keys Tab Enter
 expect "the demo allocates nothing, and says so" "The demo changes nothing"
-keys Enter Tab Enter
+keys Enter Tab
+keybar "Continue's keys on the hugepages page" \
+	"Enter continue  Up previous field  Esc back  F1 help"
+keys Enter
 expect "going on short asks first" "Too few hugepages"
 keys Left Enter
 expect "Go on: the daemon" "Step 6 of 8: Daemon"
