@@ -373,6 +373,7 @@ cp "$TESTTMP/vm1.xml" "$TESTTMP/vm1.orig"
 tmux_start LIBVIRT_DEFAULT_URI=test:///nonexistent.xml -- \
 	"$VIRTSHARE" --root "$VIRTSHARE_DATADIR/demo/host" wizard
 expect "no libvirt: a problem that says what still works" "only a domain XML file can"
+no_cuts "host summary with a problem"
 keys Enter
 expect "the domain page offers a file" "> Open a domain XML file..."
 keys Enter
@@ -400,6 +401,7 @@ expect "and asks once more" "The domain definition to edit"
 keys C-u "$TESTTMP/vm" Tab
 expect "Tab completes up to what the files share" "$TESTTMP/vm1."
 expect "... and lists them" "vm1.orig"
+no_cuts "the file prompt listing completions"
 keys x Tab
 expect "then the one file" "$TESTTMP/vm1.xml"
 keys Enter
@@ -411,6 +413,7 @@ if select_row "srv/" "  . " && keys Enter && wait_for "/srv" && select_row "data
 else
 	not_ok "the browser goes down to /srv/data" "$(screen)"
 fi
+no_cuts "the directory browser"
 keys Enter
 expect "Enter opens it" "[ Use /srv/data ]"
 keys Space
@@ -445,6 +448,7 @@ keys Enter
 expect "--xml: the share form" "Share a host directory with domain 'vm1':"
 keys /srv/data Enter
 expect "--xml: the existing share is recognised" "changes the share that has this tag"
+no_cuts "--xml: the share form of an existing share"
 keys q Left Enter
 wait_exit > /dev/null
 
