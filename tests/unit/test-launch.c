@@ -716,11 +716,29 @@ test_ensure_list(void)
 	      "ensure with another option: restarted");
 	launch_status_free(st);
 
+	/* Every share started above has its record: the stopped ones too. */
 	n = launch_list(&list);
-	check(n >= 4, "list: every recorded share (%d)", n);
-	for (int i = 1; i < n; i++)
-		if (strcmp(list[i - 1]->name, list[i]->name) >= 0)
-			check(false, "list is sorted");
+	{
+		AUTOFREE char *open_sock = xasprintf("%s/open/x.sock", tmp);
+		AUTOFREE char *open_name =
+		    launch_name_for_socket(rundir, open_sock);
+		const char *const want[] = {"vm1-data", "vm2-stale", "vm3-x",
+					    "vm4-fail", "vm5-e", open_name};
+		size_t found = 0;
+		bool sorted = true;
+
+		for (size_t k = 0; k < ARRAY_SIZE(want); k++)
+			for (int i = 0; i < n; i++)
+				found += STREQ(list[i]->name, want[k]);
+		check(n == (int)ARRAY_SIZE(want) && found == ARRAY_SIZE(want),
+		      "list: every recorded share, no other (%d)", n);
+		for (int i = 1; i < n; i++)
+			sorted = sorted &&
+				 strcmp(list[i - 1]->name, list[i]->name) < 0;
+		check(sorted, "list is sorted by name");
+		for (int i = 0; i < n; i++)
+			tap_diag("  %s", list[i]->name);
+	}
 	launch_status_list_free(list, n);
 	launch_stop("vm5-e", 2000, NULL);
 	launch_spec_clear(&s);
