@@ -95,7 +95,10 @@ page() {
 		not_ok "page $step: the steps line shows [$(de "$name")] up to $(de Done)" "$line"
 	fi
 	line=$(screen | tail -1)
-	if [ "$line" = "$(de "$keys")" ]; then
+	if ! translated "$keys"; then
+		# The English would pass as "whole" otherwise.
+		not_ok "page $step: the key bar in German" "'$keys' is not translated in po/de.po"
+	elif [ "$line" = "$(de "$keys")" ]; then
 		ok "page $step: the key bar is whole"
 	else
 		not_ok "page $step: the key bar is whole" "screen: $line" \
