@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # inspect.sh: `virtshare inspect` on every fixture host, text and JSON, against golden files
 . "$top_srcdir/tests/cli/lib.sh"
 
