@@ -885,7 +885,7 @@ ui_error(const char *title)
 					     "saying why.")
 					 : vs_error_message());
 	AUTOFREE char *head =
-	    title ? xstrdup(title) : xasprintf("%s", _(vs_error_desc(code)));
+	    xstrdup(title ? title : vs_error_desc(code)); /* translated */
 
 	vs_error_reset();
 	ui_message(head, msg);

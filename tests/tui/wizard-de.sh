@@ -165,6 +165,11 @@ else
 	not_ok "share form: the directory field follows its label" "$line"
 fi
 no_cuts "share form"
+# An error's dialog is titled with the kind of error, in German too.
+keys C-u /srv/nowhere Down Down Down Down Down Enter
+shows "error dialog: its title" "invalid value"
+keys Enter Up Up Up Up Up C-u /srv/data
+expect "share form: the directory again" "/srv/data"
 # Each field: its own key line; each choice of each option whole.
 keys Down
 field_keys "share form: the tag" "$K_TAG"
