@@ -1187,6 +1187,30 @@ read_ranges(xmlNodePtr idmap, const char *name, struct domxml_idmap **out,
 	}
 }
 
+/* Whether a <filesystem> has a source virtiofs can use. */
+static bool
+has_source(xmlNodePtr fs)
+{
+	xmlNodePtr src = child(fs, "source");
+
+	return xmlHasProp(src, (const xmlChar *)"dir") ||
+	       xmlHasProp(src, (const xmlChar *)"socket");
+}
+
+/* A share's tag in messages; a <filesystem> may have no <target dir>. */
+static const char *
+tag_label(const char *tag)
+{
+	return tag ? tag : _("(no mount tag)");
+}
+
+/* A share's source in messages; a <filesystem> may have no <source>. */
+static const char *
+source_label(const struct domxml_share *s)
+{
+	return s->dir ? s->dir : s->socket ? s->socket : _("(no source)");
+}
+
 static bool
 is_virtiofs(xmlNodePtr fs)
 {
@@ -1276,6 +1300,15 @@ page_kib(xmlNodePtr page)
 	return scaled_kib(size, unit);
 }
 
+/* A cell's guest node id: libvirt numbers cells without one in order. */
+static char *
+cell_id(xmlNodePtr cell, size_t index)
+{
+	char *id = attr_value(cell, "id");
+
+	return id ? id : xasprintf("%zu", index);
+}
+
 void
 domxml_memory(const struct domxml *d, struct domxml_memory *m)
 {
@@ -1311,17 +1344,25 @@ domxml_memory(const struct domxml *d, struct domxml_memory *m)
 		AUTOFREE char *mem = attr_value(cells[i], "memory");
 		AUTOFREE char *unit = attr_value(cells[i], "unit");
 
-		m->cells[i].id = attr_value(cells[i], "id");
+		m->cells[i].id = cell_id(cells[i], i);
 		m->cells[i].cpus = attr_value(cells[i], "cpus");
 		m->cells[i].memory_kib = scaled_kib(mem, unit);
 		m->cells[i].mem_access = attr_value(cells[i], "memAccess");
 	}
 }
 
+/* s is want; false when either is missing. */
 static bool
 str_is(const char *s, const char *want)
 {
-	return s && STREQ(s, want);
+	return s && want && STREQ(s, want);
+}
+
+/* Both missing, or both there and equal. */
+static bool
+str_same(const char *a, const char *b)
+{
+	return a && b ? STREQ(a, b) : a == b;
 }
 
 bool
@@ -1733,7 +1774,7 @@ share_cells(struct domxml *d, bool domain_shared, struct strlist *notes)
 
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *ma = attr_value(cells[i], "memAccess");
-		AUTOFREE char *id = attr_value(cells[i], "id");
+		AUTOFREE char *id = cell_id(cells[i], i);
 
 		if (str_is(ma, "shared") || (!ma && domain_shared))
 			continue;
@@ -1744,12 +1785,12 @@ share_cells(struct domxml *d, bool domain_shared, struct strlist *notes)
 						 "memAccess='%2$s' changed to "
 						 "'shared' (libvirt refuses "
 						 "virtiofs otherwise)."),
-					       id ? id : "?", ma));
+					       id, ma));
 		else
 			strlist_take(notes,
 				     xasprintf(_("Guest NUMA cell %s: "
 						 "memAccess='shared' set."),
-					       id ? id : "?"));
+					       id));
 	}
 }
 
@@ -2135,18 +2176,64 @@ check_tag(const struct domxml *d, const struct domxml_share *r,
 				  "Choose another tag."),
 				r->tag, name);
 	read_share(same[0], &cur);
-	if ((r->dir && !str_is(cur.dir, r->dir)) ||
-	    (r->socket && !str_is(cur.socket, r->socket)))
+	/* A share without a source gets the one asked for. */
+	if ((cur.dir || cur.socket) &&
+	    ((r->dir && !str_is(cur.dir, r->dir)) ||
+	     (r->socket && !str_is(cur.socket, r->socket))))
 		ret = vs_error(VS_ERR_CONFLICT,
 			       _("The tag '%1$s' is already used by the share "
 				 "of %2$s in domain '%3$s'. Choose another "
 				 "tag, or remove that share first: virtshare "
 				 "unshare %3$s %1$s"),
-			       r->tag, cur.dir ? cur.dir : cur.socket, name);
+			       r->tag, source_label(&cur), name);
 	domxml_share_clear(&cur);
 	if (ret == 0)
 		*found = same[0];
 	return ret;
+}
+
+/*
+ * The <filesystem> elements libvirt refuses that an edit leaves as they
+ * are: one without <target dir>, and a virtiofs share without a source
+ * other than the one of tag (which the request gives a source). They
+ * were there before, so they are warnings, with what to do.
+ */
+static void
+warn_filesystems(const struct domxml *d, const char *tag,
+		 struct strlist *warnings)
+{
+	const char *name = domxml_name(d) ? domxml_name(d) : d->what;
+	AUTOFREE xmlNodePtr *fs = NULL;
+	size_t n = xpath_nodes(d, "/domain/devices/filesystem", &fs);
+
+	for (size_t i = 0; i < n; i++) {
+		struct domxml_share s;
+
+		read_share(fs[i], &s);
+		if (!s.tag)
+			strlist_take(warnings,
+				     xasprintf(_("Domain '%1$s' has a "
+						 "<filesystem> of %2$s without "
+						 "<target dir>, which libvirt "
+						 "refuses ('missing target "
+						 "information'): add a mount "
+						 "tag (<target dir='TAG'/>) to "
+						 "it or remove it."),
+					       name, source_label(&s)));
+		else if (is_virtiofs(fs[i]) && !s.dir && !s.socket &&
+			 !STREQ(s.tag, tag))
+			strlist_take(warnings,
+				     xasprintf(_("The virtiofs share '%1$s' of "
+						 "domain '%2$s' has no "
+						 "<source>, which libvirt "
+						 "refuses: give it one "
+						 "(virtshare share %2$s --tag "
+						 "%1$s --dir DIR) or remove it "
+						 "(virtshare unshare %2$s "
+						 "%1$s)."),
+					       s.tag, name));
+		domxml_share_clear(&s);
+	}
 }
 
 static int
@@ -2187,6 +2274,7 @@ share_check(const struct domxml *d, const struct domxml_share *r,
 	}
 	if (check_tag(d, r, found) < 0)
 		return -1;
+	warn_filesystems(d, r->tag, warnings);
 	if (r->alias && check_alias(d, r->alias, *found) < 0)
 		return -1;
 	if (r->lock_posix || r->flock)
@@ -2334,6 +2422,10 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 				       req->dir ? req->dir : req->socket,
 				       req->tag));
 	}
+	if (before && !has_source(fs))
+		set_attr(ensure_child(d, fs, tfs, "source", NULL),
+			 req->dir ? "dir" : "socket",
+			 req->dir ? req->dir : req->socket);
 	if (req->queue || !before)
 		set_attr_u64(ensure_child(d, fs, tfs, "driver", NULL), "queue",
 			     req->queue ? req->queue : DOMXML_QUEUE_DEFAULT);
@@ -2357,11 +2449,11 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 	n = domxml_shares(d, &all);
 	for (size_t i = 0; i < n; i++)
 		if (req->dir && str_is(all[i].dir, req->dir) &&
-		    !STREQ(all[i].tag, req->tag))
+		    !str_is(all[i].tag, req->tag))
 			strlist_take(notes,
 				     xasprintf(_("%1$s is also shared with the "
 						 "tag '%2$s'."),
-					       req->dir, all[i].tag));
+					       req->dir, tag_label(all[i].tag)));
 	domxml_shares_free(all, n);
 	return 0;
 }
@@ -2387,7 +2479,7 @@ domxml_share_remove(struct domxml *d, const char *tag, struct strlist *notes)
 		read_share(same[i], &s);
 		strlist_take(notes, xasprintf(_("Removed the share of %1$s "
 						"with the mount tag '%2$s'."),
-					      s.dir ? s.dir : s.socket, tag));
+					      source_label(&s), tag));
 		domxml_share_clear(&s);
 		remove_node(same[i]);
 	}
@@ -2715,7 +2807,7 @@ static void
 cmp_share(struct strlist *diffs, const struct domxml_share *w,
 	  const struct domxml_share *g)
 {
-	const char *t = w->tag;
+	const char *t = tag_label(w->tag);
 
 	cmp_str(diffs, t, "<source dir>", w->dir, g->dir);
 	cmp_str(diffs, t, "<source socket>", w->socket, g->socket);
@@ -2796,19 +2888,19 @@ cmp_records(struct strlist *diffs, const struct domxml *want,
 				     xasprintf(_("virtshare's record of the "
 						 "share '%s' in <metadata> was "
 						 "not kept"),
-					       w[i].tag));
+					       tag_label(w[i].tag)));
 	}
 	for (size_t j = 0; j < ng; j++) {
 		bool known = false;
 
 		for (size_t i = 0; i < nw; i++)
-			known |= str_is(w[i].tag, g[j].tag);
+			known |= str_same(w[i].tag, g[j].tag);
 		if (!known)
 			strlist_take(diffs,
 				     xasprintf(_("virtshare's record of the "
 						 "share '%s' is still in "
 						 "<metadata>"),
-					       g[j].tag));
+					       tag_label(g[j].tag)));
 	}
 	domxml_records_free(w, nw);
 	domxml_records_free(g, ng);
@@ -2827,24 +2919,24 @@ domxml_compare(const struct domxml *want, const struct domxml *got,
 		const struct domxml_share *match = NULL;
 
 		for (size_t j = 0; j < ng && !match; j++)
-			if (str_is(gs[j].tag, ws[i].tag))
+			if (str_same(gs[j].tag, ws[i].tag))
 				match = &gs[j];
 		if (match)
 			cmp_share(diffs, &ws[i], match);
 		else
 			strlist_take(diffs, xasprintf(_("share '%s' was "
 							"dropped"),
-						      ws[i].tag));
+						      tag_label(ws[i].tag)));
 	}
 	for (size_t j = 0; j < ng; j++) {
 		bool known = false;
 
 		for (size_t i = 0; i < nw; i++)
-			known |= str_is(ws[i].tag, gs[j].tag);
+			known |= str_same(ws[i].tag, gs[j].tag);
 		if (!known)
 			strlist_take(diffs,
 				     xasprintf(_("share '%s' is still there"),
-					       gs[j].tag));
+					       tag_label(gs[j].tag)));
 	}
 	cmp_records(diffs, want, got);
 	domxml_memory(want, &wm);

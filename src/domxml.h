@@ -63,7 +63,8 @@ struct domxml_idmap {
  * DOMXML_UNSET, 0, -1) leave the share as it is.
  */
 struct domxml_share {
-	char *tag;           /* <target dir>: the mount tag */
+	char *tag;           /* <target dir>: the mount tag, or NULL when a
+			      * share read from a domain has none */
 	char *dir;           /* <source dir>, or NULL */
 	char *socket;        /* <source socket>, or NULL */
 	unsigned queue;      /* <driver queue>; 0: unset */
@@ -109,7 +110,8 @@ struct domxml_page {
 
 /* One guest NUMA <cell>. */
 struct domxml_cell {
-	char *id;
+	char *id;          /* <cell id>; its position (0, 1, ...) without one,
+			    * as libvirt numbers such cells */
 	char *cpus;
 	uint64_t memory_kib;
 	char *mem_access;  /* "shared", "private", or NULL: inherited */
