@@ -72,6 +72,7 @@ struct domxml {
 	size_t root_end;
 	char quote;      /* the quote the document uses for attributes */
 	char *unit;      /* one level of indentation */
+	const char *eol; /* the document's line end: "\n" or "\r\n" */
 	struct dx_span **spans;
 	size_t nspans;
 	size_t capspans;
@@ -332,6 +333,9 @@ scan_document(struct domxml *d)
 {
 	struct scan sc = {.d = d, .s = d->src, .len = d->len};
 
+	/* A UTF-8 byte order mark stays where it is, before the prolog. */
+	if (at(&sc, "\xEF\xBB\xBF"))
+		sc.p += 3;
 	for (;;) {
 		skip_blanks(&sc);
 		if (at(&sc, "<?")) {
@@ -422,16 +426,25 @@ text_node(struct domxml *d, const char *s)
 	return xmlNewDocText(d->doc, (const xmlChar *)s);
 }
 
-/* "\n" + indent, as a new text node. */
+/* A line end as the document writes them + indent, as a new text node. */
 static xmlNodePtr
 newline_node(struct domxml *d, const char *indent)
 {
-	AUTOFREE char *s = xasprintf("\n%s", indent);
+	AUTOFREE char *s = xasprintf("%s%s", d->eol, indent);
 
 	return text_node(d, s);
 }
 
 /* ---- parsing and writing ------------------------------------------------- */
+
+/* The line end of the first line: what new lines are written with. */
+static const char *
+line_end(const char *src)
+{
+	const char *nl = strchr(src, '\n');
+
+	return nl && nl > src && nl[-1] == '\r' ? "\r\n" : "\n";
+}
 
 struct domxml *
 domxml_parse(const char *xml, const char *what)
@@ -491,6 +504,7 @@ domxml_parse(const char *xml, const char *what)
 		forget_spans(d->root);
 	if (!d->quote)
 		d->quote = '\'';
+	d->eol = line_end(d->src);
 	d->unit = find_unit(d, d->root);
 	if (!d->unit)
 		d->unit = xstrdup("  ");
@@ -549,7 +563,8 @@ escape(struct strbuf *sb, const char *s, char quote)
 			sb_add(sb, quote ? "&#9;" : "\t");
 			break;
 		case '\r':
-			sb_add(sb, "&#13;");
+			/* Text: the CR of a CRLF line end that an edit adds. */
+			sb_add(sb, quote ? "&#13;" : "\r");
 			break;
 		default:
 			sb_addc(sb, *s);

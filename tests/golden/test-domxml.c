@@ -113,6 +113,8 @@ static const struct golden cases[] = {
 	SHARE("tabs", .backing = "memfd", .cache = "none"),
 	SHARE("namespace-entities", .backing = "file"),
 	SHARE("no-devices", .backing = "memfd"),
+	SHARE("crlf", .backing = "memfd"),
+	SHARE("bom", .backing = "memfd"),
 	DO_TEST("share", "tag-36", .dir = "/srv/data",
 		.tag = "abcdefghijklmnopqrstuvwxyz0123456789"),
 	/* Every rule, checked before anything is written. */
