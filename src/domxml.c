@@ -634,7 +634,9 @@ write_head(const struct domxml *d, xmlNodePtr n, struct strbuf *sb)
 			copy_src(d, sb, a->off, a->off + a->len);
 			continue;
 		}
-		v = attr_value(n, a->name);
+		/* Removed: with the blanks before it. */
+		if (!(v = attr_value(n, a->name)))
+			continue;
 		copy_src(d, sb, a->off, a->name_off);
 		write_attr(sb, a->name, v ? v : "", a->quote);
 	}
@@ -836,6 +838,16 @@ set_attr(xmlNodePtr n, const char *name, const char *value)
 	return true;
 }
 
+/* Remove an attribute; false when there was none. */
+static bool
+remove_attr(xmlNodePtr n, const char *name)
+{
+	if (!n || xmlUnsetProp(n, (const xmlChar *)name) < 0)
+		return false;
+	mark_attr(n, name);
+	return true;
+}
+
 static bool
 set_attr_u64(xmlNodePtr n, const char *name, uint64_t v)
 {
@@ -843,6 +855,16 @@ set_attr_u64(xmlNodePtr n, const char *name, uint64_t v)
 
 	snprintf(buf, sizeof(buf), "%" PRIu64, v);
 	return set_attr(n, name, buf);
+}
+
+/* Whether n has element or comment children. */
+static bool
+has_content(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		if (c->type != XML_TEXT_NODE || !is_blank_text(c))
+			return true;
+	return false;
 }
 
 /* Remove an element with the blanks that indent it. */
@@ -1634,6 +1656,87 @@ domxml_memory_for_nodes(const struct domxml_memory *m, const char *nodeset)
 	return sum;
 }
 
+/* Whether two nodesets name the same nodes (NULL: none given). */
+static bool
+nodesets_equal(const char *a, const char *b)
+{
+	bool ma[NODES_MAX], mb[NODES_MAX];
+
+	if (!a || !b)
+		return a == b;
+	if (nodeset_mask(a, ma) < 0 || nodeset_mask(b, mb) < 0)
+		return STREQ(a, b);
+	return memcmp(ma, mb, sizeof(ma)) == 0;
+}
+
+/* The first node two nodesets share, or -1. */
+static long
+nodesets_overlap(const char *a, const char *b)
+{
+	bool ma[NODES_MAX], mb[NODES_MAX];
+
+	if (!a || !b || nodeset_mask(a, ma) < 0 || nodeset_mask(b, mb) < 0)
+		return -1;
+	for (long n = 0; n < NODES_MAX; n++)
+		if (ma[n] && mb[n])
+			return n;
+	return -1;
+}
+
+static bool
+is_page(xmlNodePtr p)
+{
+	return p->type == XML_ELEMENT_NODE && !p->ns &&
+	       STREQ((const char *)p->name, "page");
+}
+
+/* The <page> for a nodeset (NULL: the one without nodeset), or NULL. */
+static xmlNodePtr
+find_page(xmlNodePtr huge, const char *nodeset)
+{
+	for (xmlNodePtr p = huge ? huge->children : NULL; p; p = p->next) {
+		AUTOFREE char *ns = NULL;
+
+		if (!is_page(p))
+			continue;
+		ns = attr_value(p, "nodeset");
+		if (nodesets_equal(ns, nodeset))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * libvirt refuses two <page> elements whose nodesets intersect: a page
+ * for nodeset must not share a node with another page of the domain.
+ */
+static int
+page_overlap_check(const struct domxml *d, const char *nodeset)
+{
+	xmlNodePtr huge = child(child(d->root, "memoryBacking"), "hugepages");
+	xmlNodePtr same = find_page(huge, nodeset);
+
+	for (xmlNodePtr p = huge ? huge->children : NULL; p; p = p->next) {
+		AUTOFREE char *ns = NULL, *text = NULL;
+		long node;
+
+		if (!is_page(p) || p == same)
+			continue;
+		ns = attr_value(p, "nodeset");
+		if ((node = nodesets_overlap(ns, nodeset)) < 0)
+			continue;
+		text = node_text(d, p);
+		return vs_error(VS_ERR_CONFLICT,
+				_("The domain's %1$s already covers guest NUMA "
+				  "node %2$ld, and libvirt refuses pages whose "
+				  "nodesets intersect. Ask for the nodes that "
+				  "page does not cover, or for all of its nodes "
+				  "(hugepages:SIZE@%3$s) to change its size."),
+				text, node, ns);
+	}
+	return 0;
+}
+
 static int
 backing_check(const struct domxml *d, const struct domxml_backing *b,
 	      const struct domxml_env *env, const struct domxml_memory *m)
@@ -1675,7 +1778,9 @@ backing_check(const struct domxml *d, const struct domxml_backing *b,
 				_("Give the page size for guest NUMA nodes "
 				  "%1$s, e.g. hugepages:2M@%1$s."),
 				b->nodeset);
-	return nodeset_check(b->nodeset, m);
+	if (nodeset_check(b->nodeset, m) < 0)
+		return -1;
+	return page_overlap_check(d, b->nodeset);
 }
 
 /* ---- editing memory ------------------------------------------------------ */
@@ -1702,23 +1807,6 @@ remove_child(xmlNodePtr parent, const char *name)
 		return false;
 	remove_node(c);
 	return true;
-}
-
-/* The <page> for a nodeset (NULL: the one without nodeset), or NULL. */
-static xmlNodePtr
-find_page(xmlNodePtr huge, const char *nodeset)
-{
-	for (xmlNodePtr p = huge->children; p; p = p->next) {
-		AUTOFREE char *ns = NULL;
-
-		if (p->type != XML_ELEMENT_NODE ||
-		    !STREQ((const char *)p->name, "page"))
-			continue;
-		ns = attr_value(p, "nodeset");
-		if ((!ns && !nodeset) || (ns && nodeset && STREQ(ns, nodeset)))
-			return p;
-	}
-	return NULL;
 }
 
 static void
@@ -1778,6 +1866,28 @@ set_hugepages(struct domxml *d, xmlNodePtr mb, const struct domxml_backing *b,
 		strlist_take(notes,
 			     xasprintf(_("Hugepages of %s for guest memory."),
 				       size));
+}
+
+/*
+ * libvirt refuses hugepages with <allocation mode='ondemand'/>: they are
+ * always allocated when the guest starts. The mode goes (the element
+ * too when nothing else is in it).
+ */
+static void
+drop_ondemand(xmlNodePtr mb, struct strlist *notes)
+{
+	xmlNodePtr alloc = child(mb, "allocation");
+	AUTOFREE char *mode = attr_value(alloc, "mode");
+
+	if (!str_is(mode, "ondemand"))
+		return;
+	remove_attr(alloc, "mode");
+	if (!alloc->properties && !has_content(alloc))
+		remove_node(alloc);
+	strlist_add(notes, _("Removed <allocation mode='ondemand'/>: libvirt "
+			     "refuses hugepages with memory allocated on "
+			     "demand, as hugepages are allocated when the "
+			     "guest starts."));
 }
 
 /* memAccess='shared' on every cell that is not shared. */
@@ -1846,6 +1956,7 @@ domxml_backing_set(struct domxml *d, const struct domxml_backing *b,
 		break;
 	case DOMXML_BACKING_HUGEPAGES:
 		set_hugepages(d, mb, b, notes);
+		drop_ondemand(mb, notes);
 		/* memfd serves hugepages without a hugetlbfs mount; an
 		 * explicit file source stays (it uses the mount). */
 		source = b->file_source || str_is(m.source, "file") ? "file"
@@ -2740,16 +2851,6 @@ domxml_record_set(struct domxml *d, const struct domxml_record *r,
 				       r->tag, r->dir ? r->dir : "?"));
 	}
 	return 0;
-}
-
-/* Whether n has element or comment children. */
-static bool
-has_content(xmlNodePtr n)
-{
-	for (xmlNodePtr c = n->children; c; c = c->next)
-		if (c->type != XML_TEXT_NODE || !is_blank_text(c))
-			return true;
-	return false;
 }
 
 bool

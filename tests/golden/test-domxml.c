@@ -58,6 +58,14 @@ static const struct golden cases[] = {
 	SHARE("hugepages-1G-nodeset", .backing = "hugepages:1G@0-1"),
 	SHARE("hugepages-keep", .backing = "hugepages"),
 	SHARE("hugepages-file-source", .backing = "hugepages:2M"),
+	/* Only combinations libvirt accepts: no hugepages with memory
+	 * allocated on demand, nodesets of pages that do not intersect;
+	 * <nosharepages/>, <locked/> and <discard/> stay. */
+	SHARE("hugepages-ondemand", .backing = "hugepages"),
+	SHARE("hugepages-ondemand-threads", .backing = "hugepages:2M"),
+	SHARE("hugepages-keeps-locked", .backing = "hugepages:2M"),
+	SHARE("hugepages-nodeset-overlap", .backing = "hugepages:1G@1"),
+	SHARE("hugepages-nodeset-same-nodes", .backing = "hugepages:1G@0-1"),
 	SHARE("memfd-drops-hugepages", .backing = "memfd"),
 	SHARE("memfd-existing-backing", .backing = "memfd"),
 	SHARE("memfd-empty-backing", .backing = "memfd"),
