@@ -1475,14 +1475,10 @@ domxml_backing_clear(struct domxml_backing *b)
 	memset(b, 0, sizeof(*b));
 }
 
-#define NODES_MAX 1024
+#define NODES_MAX DOMXML_NODES_MAX
 
-/*
- * The nodes of a nodeset as libvirt writes it ("0", "0-3", "0-3,^2"):
- * mask[n] for each node n named. -1 when it is malformed (not reported).
- */
-static int
-nodeset_mask(const char *nodeset, bool mask[NODES_MAX])
+int
+domxml_nodeset_parse(const char *nodeset, bool mask[DOMXML_NODES_MAX])
 {
 	AUTOFREE char *copy = xstrdup(nodeset);
 	char *save = NULL;
@@ -1541,7 +1537,7 @@ domxml_backing_parse(const char *s, struct domxml_backing *b)
 			*at_++ = '\0';
 			bool mask[NODES_MAX];
 
-			if (nodeset_mask(at_, mask) < 0)
+			if (domxml_nodeset_parse(at_, mask) < 0)
 				goto bad;
 			b->nodeset = xstrdup(at_);
 		}
@@ -1622,7 +1618,7 @@ nodeset_check(const char *nodeset, const struct domxml_memory *m)
 {
 	bool mask[NODES_MAX];
 
-	if (nodeset_mask(nodeset, mask) < 0)
+	if (domxml_nodeset_parse(nodeset, mask) < 0)
 		return vs_error(VS_ERR_INVALID,
 				_("The hugepage nodeset '%s' is not one "
 				  "libvirt reads: write guest NUMA node ids "
@@ -1645,7 +1641,7 @@ domxml_memory_for_nodes(const struct domxml_memory *m, const char *nodeset)
 	bool mask[NODES_MAX];
 	uint64_t sum = 0;
 
-	if (!nodeset || nodeset_mask(nodeset, mask) < 0)
+	if (!nodeset || domxml_nodeset_parse(nodeset, mask) < 0)
 		return m->memory_kib;
 	for (unsigned long n = 0; n < NODES_MAX; n++) {
 		const struct domxml_cell *c = mask[n] ? cell_of(m, n) : NULL;
@@ -1664,7 +1660,7 @@ nodesets_equal(const char *a, const char *b)
 
 	if (!a || !b)
 		return a == b;
-	if (nodeset_mask(a, ma) < 0 || nodeset_mask(b, mb) < 0)
+	if (domxml_nodeset_parse(a, ma) < 0 || domxml_nodeset_parse(b, mb) < 0)
 		return STREQ(a, b);
 	return memcmp(ma, mb, sizeof(ma)) == 0;
 }
@@ -1675,7 +1671,8 @@ nodesets_overlap(const char *a, const char *b)
 {
 	bool ma[NODES_MAX], mb[NODES_MAX];
 
-	if (!a || !b || nodeset_mask(a, ma) < 0 || nodeset_mask(b, mb) < 0)
+	if (!a || !b || domxml_nodeset_parse(a, ma) < 0 ||
+	    domxml_nodeset_parse(b, mb) < 0)
 		return -1;
 	for (long n = 0; n < NODES_MAX; n++)
 		if (ma[n] && mb[n])

@@ -142,6 +142,14 @@ void domxml_memory_clear(struct domxml_memory *m);
  * *why (caller frees) says which setting breaks it, translated.
  */
 bool domxml_memory_shared(const struct domxml_memory *m, char **why);
+/* The most NUMA nodes a nodeset may name (0 to DOMXML_NODES_MAX - 1). */
+#define DOMXML_NODES_MAX 1024
+/*
+ * The nodes of a nodeset as libvirt writes it ("0", "0-3", "0-3,^2"):
+ * mask[n] is set for each node n it names. Returns 0, or -1 when it is
+ * malformed or names no node (not reported).
+ */
+int domxml_nodeset_parse(const char *nodeset, bool mask[DOMXML_NODES_MAX]);
 /*
  * The guest memory of the NUMA cells a nodeset names (guest node ids, as
  * in <page nodeset>), in KiB; all of it when nodeset is NULL.
