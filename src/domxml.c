@@ -8,9 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/xpath.h>
 
 #include "domxml.h"
 #include "error.h"
@@ -42,6 +43,7 @@ struct dx_span {
 	size_t open_end;    /* elements: after the start tag */
 	size_t close_start; /* elements: the end tag (== end when empty) */
 	bool empty;         /* written <x/> */
+	bool opaque;        /* its content is not in the tree: written whole */
 	bool attrs_dirty;
 	struct dx_attr *attrs;
 	size_t nattrs;
@@ -73,9 +75,11 @@ struct domxml {
 	char quote;      /* the quote the document uses for attributes */
 	char *unit;      /* one level of indentation */
 	const char *eol; /* the document's line end: "\n" or "\r\n" */
-	struct dx_span **spans;
+	/* The spans, SPAN_CHUNK to an allocation: a large domain has a
+	 * node for each of its devices. */
+	struct dx_span **chunks;
 	size_t nspans;
-	size_t capspans;
+	size_t capchunks;
 	xmlDocPtr tmpl[TMPL__COUNT];
 };
 
@@ -86,10 +90,22 @@ struct scan {
 	size_t p;
 };
 
+/* What the scan tells apart in tags, a byte at a time. */
+enum {
+	CH_BLANK = 1,  /* ' ', tab, newline, CR */
+	CH_NAME_END = 2, /* ends a name: blanks, '/', '>', '=' */
+};
+
+static const unsigned char char_class[256] = {
+	[' '] = CH_BLANK | CH_NAME_END, ['\t'] = CH_BLANK | CH_NAME_END,
+	['\n'] = CH_BLANK | CH_NAME_END, ['\r'] = CH_BLANK | CH_NAME_END,
+	['/'] = CH_NAME_END, ['>'] = CH_NAME_END, ['='] = CH_NAME_END,
+};
+
 static bool
 is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return char_class[(unsigned char)c] & CH_BLANK;
 }
 
 static void
@@ -122,19 +138,25 @@ skip_past(struct scan *sc, const char *lit)
 static size_t
 name_end(const struct scan *sc, size_t p)
 {
-	while (p < sc->len && !is_blank(sc->s[p]) && sc->s[p] != '/' &&
-	       sc->s[p] != '>' && sc->s[p] != '=')
+	while (p < sc->len &&
+	       !(char_class[(unsigned char)sc->s[p]] & CH_NAME_END))
 		p++;
 	return p;
 }
 
+#define SPAN_CHUNK 256
+
 static struct dx_span *
 span_new(struct domxml *d, xmlNodePtr node)
 {
-	struct dx_span *sp = xcalloc(1, sizeof(*sp));
+	size_t c = d->nspans / SPAN_CHUNK;
+	struct dx_span *sp;
 
-	xgrow(&d->spans, &d->capspans, d->nspans + 1, sizeof(*d->spans));
-	d->spans[d->nspans++] = sp;
+	if (d->nspans % SPAN_CHUNK == 0) {
+		xgrow(&d->chunks, &d->capchunks, c + 1, sizeof(*d->chunks));
+		d->chunks[c] = xcalloc(SPAN_CHUNK, sizeof(**d->chunks));
+	}
+	sp = &d->chunks[c][d->nspans++ % SPAN_CHUNK];
 	node->_private = sp;
 	return sp;
 }
@@ -145,7 +167,6 @@ span_free(struct dx_span *sp)
 	for (size_t i = 0; i < sp->nattrs; i++)
 		free(sp->attrs[i].name);
 	free(sp->attrs);
-	free(sp);
 }
 
 /* The name of a node with its namespace prefix. Caller frees. */
@@ -240,6 +261,130 @@ scan_attrs(struct scan *sc, xmlNodePtr node, struct dx_span *sp)
 
 static bool scan_element(struct scan *sc, xmlNodePtr node);
 
+/* Marks, in _private, an element whose content the tree leaves out
+ * (parse_filter below); the scan replaces the mark with its span. */
+static char opaque_mark;
+
+/* Past the attributes of a start tag, up to its '>' or '/>'. */
+static bool
+skip_attrs(struct scan *sc)
+{
+	for (;;) {
+		const char *close;
+
+		skip_blanks(sc);
+		if (sc->p >= sc->len)
+			return false;
+		if (sc->s[sc->p] == '>' || at(sc, "/>"))
+			return true;
+		sc->p = name_end(sc, sc->p);
+		skip_blanks(sc);
+		if (sc->p >= sc->len || sc->s[sc->p] != '=')
+			return false;
+		sc->p++;
+		skip_blanks(sc);
+		if (sc->p >= sc->len ||
+		    (sc->s[sc->p] != '\'' && sc->s[sc->p] != '"'))
+			return false;
+		close = memchr(sc->s + sc->p + 1, sc->s[sc->p],
+			       sc->len - sc->p - 1);
+		if (!close)
+			return false;
+		sc->p = (size_t)(close - sc->s) + 1;
+	}
+}
+
+/*
+ * An element whose content is not in the tree, from the start tag at
+ * sc->p to past its end tag, nested elements and all. libxml2 has found
+ * the document well-formed, so only the markup needs to be told apart.
+ */
+static bool
+scan_opaque(struct scan *sc, struct dx_span *sp)
+{
+	size_t depth = 0;
+
+	for (;;) {
+		/* At the '<' of a start tag. */
+		sc->p = name_end(sc, sc->p + 1);
+		if (!skip_attrs(sc))
+			return false;
+		if (at(sc, "/>")) {
+			sc->p += 2;
+			if (!depth) {
+				sp->empty = true;
+				sp->end = sc->p;
+				return true;
+			}
+		} else {
+			sc->p++;
+			depth++;
+		}
+		for (;;) {
+			const char *lt = memchr(sc->s + sc->p, '<',
+						sc->len - sc->p);
+
+			if (!lt)
+				return false;
+			sc->p = (size_t)(lt - sc->s);
+			if (at(sc, "<!--")) {
+				if (!skip_past(sc, "-->"))
+					return false;
+			} else if (at(sc, "<![CDATA[")) {
+				if (!skip_past(sc, "]]>"))
+					return false;
+			} else if (at(sc, "<?")) {
+				if (!skip_past(sc, "?>"))
+					return false;
+			} else if (at(sc, "</")) {
+				if (!skip_past(sc, ">"))
+					return false;
+				if (--depth == 0) {
+					sp->end = sc->p;
+					return true;
+				}
+			} else {
+				break;
+			}
+		}
+	}
+}
+
+static bool
+is_blank_text(xmlNodePtr n)
+{
+	if (!n || n->type != XML_TEXT_NODE || !n->content)
+		return false;
+	for (const xmlChar *c = n->content; *c; c++)
+		if (!is_blank((char)*c))
+			return false;
+	return true;
+}
+
+/*
+ * Whether the writer gives back the source of node, [start, sc->p),
+ * without a span: blanks that are their own text (no CR, no character
+ * reference), a comment written as it is. A large domain has two of
+ * these for each device.
+ */
+static bool
+written_alike(const struct scan *sc, xmlNodePtr node, size_t start)
+{
+	const char *src = sc->s + start;
+	size_t len = sc->p - start;
+	const char *c = (const char *)node->content;
+
+	if (!c)
+		return false;
+	if (node->type == XML_TEXT_NODE)
+		return is_blank_text(node) && strlen(c) == len &&
+		       memcmp(c, src, len) == 0;
+	if (node->type == XML_COMMENT_NODE)
+		return len >= 7 && strlen(c) == len - 7 &&
+		       memcmp(c, src + 4, len - 7) == 0;
+	return false;
+}
+
 /* A comment, CDATA section, processing instruction or text node. */
 static bool
 scan_leaf(struct scan *sc, xmlNodePtr node, xmlElementType type,
@@ -258,6 +403,8 @@ scan_leaf(struct scan *sc, xmlNodePtr node, xmlElementType type,
 
 		sc->p = lt ? (size_t)(lt - sc->s) : sc->len;
 	}
+	if (written_alike(sc, node, start))
+		return true;
 	sp = span_new(sc->d, node);
 	sp->start = start;
 	sp->end = sc->p;
@@ -311,6 +458,12 @@ scan_element(struct scan *sc, xmlNodePtr node)
 	nend = name_end(sc, sc->p + 1);
 	if (!name_is(sc, sc->p + 1, nend, name))
 		return false;
+	if (node->_private == &opaque_mark) {
+		sp = span_new(sc->d, node);
+		sp->start = sc->p;
+		sp->opaque = true;
+		return scan_opaque(sc, sp);
+	}
 	sp = span_new(sc->d, node);
 	sp->start = sc->p;
 	sc->p = nend;
@@ -357,28 +510,8 @@ scan_document(struct domxml *d)
 	return true;
 }
 
-static void
-forget_spans(xmlNodePtr n)
-{
-	for (; n; n = n->next) {
-		n->_private = NULL;
-		if (n->type == XML_ELEMENT_NODE)
-			forget_spans(n->children);
-	}
-}
-
 /* ---- indentation --------------------------------------------------------- */
 
-static bool
-is_blank_text(xmlNodePtr n)
-{
-	if (!n || n->type != XML_TEXT_NODE || !n->content)
-		return false;
-	for (const xmlChar *c = n->content; *c; c++)
-		if (!is_blank((char)*c))
-			return false;
-	return true;
-}
 
 /*
  * The blanks at the start of n's line, or NULL when n does not start a
@@ -446,21 +579,220 @@ line_end(const char *src)
 	return nl && nl > src && nl[-1] == '\r' ? "\r\n" : "\n";
 }
 
-struct domxml *
-domxml_parse(const char *xml, const char *what)
-{
-	AUTOPTR(domxml) d = xcalloc(1, sizeof(*d));
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+/*
+ * A domain definition can be megabytes of disks, interfaces and other
+ * programs' <metadata>, which virtshare copies as written and never
+ * reads. The tree keeps, by these rules, the elements virtshare reads and
+ * edits whole, and every other element of the levels it inserts into
+ * (the domain's children, the devices, <metadata>'s children) as an
+ * opaque node: its name, no attributes, no content (the scan copies its
+ * source bytes). The tree then grows with what virtshare uses, not with
+ * the document.
+ */
+enum dx_keep {
+	KEEP_DOC,      /* the document: its root element */
+	KEEP_ALL,      /* everything below */
+	KEEP_ROOT,     /* <domain>: its children by keep_rules */
+	KEEP_DEVICES,  /* <devices>: every device, filesystems whole */
+	KEEP_METADATA, /* <metadata>: virtshare's element whole */
+	KEEP_DEVICE,   /* an opaque device: only its <alias> (check_alias) */
+	KEEP_NONE,     /* an opaque element: nothing below */
+	KEEP_SKIPPED,  /* not in the tree at all */
+};
 
-	d->src = xstrdup(xml);
-	d->len = strlen(xml);
-	d->what = xstrdup(what);
+static const struct {
+	enum dx_keep parent;
+	const char *name; /* NULL: any other element */
+	const char *ns;   /* the element's namespace URI; NULL: none */
+	enum dx_keep keep;
+} keep_rules[] = {
+	/* Most elements are below these: first. */
+	{KEEP_ALL, NULL, NULL, KEEP_ALL},
+	{KEEP_SKIPPED, NULL, NULL, KEEP_SKIPPED},
+	{KEEP_NONE, NULL, NULL, KEEP_SKIPPED},
+	{KEEP_DEVICE, "alias", NULL, KEEP_ALL},
+	{KEEP_DEVICE, NULL, NULL, KEEP_SKIPPED},
+	{KEEP_DEVICES, "filesystem", NULL, KEEP_ALL},
+	{KEEP_DEVICES, NULL, NULL, KEEP_DEVICE},
+	{KEEP_DOC, "domain", NULL, KEEP_ROOT},
+	{KEEP_DOC, NULL, NULL, KEEP_ALL},
+	{KEEP_ROOT, "name", NULL, KEEP_ALL},
+	{KEEP_ROOT, "memory", NULL, KEEP_ALL},
+	{KEEP_ROOT, "memoryBacking", NULL, KEEP_ALL},
+	{KEEP_ROOT, "numatune", NULL, KEEP_ALL},
+	{KEEP_ROOT, "os", NULL, KEEP_ALL},
+	{KEEP_ROOT, "cpu", NULL, KEEP_ALL},
+	{KEEP_ROOT, "devices", NULL, KEEP_DEVICES},
+	{KEEP_ROOT, "metadata", NULL, KEEP_METADATA},
+	{KEEP_ROOT, NULL, NULL, KEEP_NONE},
+	{KEEP_METADATA, "shares", DOMXML_NS_URI, KEEP_ALL},
+	{KEEP_METADATA, NULL, NULL, KEEP_NONE},
+};
+
+/* The parse's state, in the parser context's _private. */
+struct filter {
+	enum dx_keep *stack; /* the open elements */
+	size_t n;
+	size_t cap;
+};
+
+static enum dx_keep
+keep_of(enum dx_keep parent, const xmlChar *name, const xmlChar *uri)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keep_rules); i++) {
+		const char *ns = keep_rules[i].ns;
+
+		if (keep_rules[i].parent != parent)
+			continue;
+		if (!keep_rules[i].name ||
+		    (STREQ((const char *)name, keep_rules[i].name) &&
+		     (ns ? uri && STREQ((const char *)uri, ns) : !uri)))
+			return keep_rules[i].keep;
+	}
+	return KEEP_ALL;
+}
+
+static enum dx_keep
+filter_top(void *ctx)
+{
+	const struct filter *f = ((xmlParserCtxtPtr)ctx)->_private;
+
+	return f->n ? f->stack[f->n - 1] : KEEP_DOC;
+}
+
+/* Whether the content of the element being parsed is in the tree. */
+static bool
+filter_keeps(void *ctx)
+{
+	enum dx_keep k = filter_top(ctx);
+
+	return k != KEEP_DEVICE && k != KEEP_NONE && k != KEEP_SKIPPED;
+}
+
+static void
+filter_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
+	     const xmlChar *uri, int nns, const xmlChar **ns, int nattrs,
+	     int ndefaulted, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct filter *f = ctxt->_private;
+	enum dx_keep keep = keep_of(filter_top(ctx), name, uri);
+	bool opaque = keep == KEEP_DEVICE || keep == KEEP_NONE;
+
+	xgrow(&f->stack, &f->cap, f->n + 1, sizeof(*f->stack));
+	f->stack[f->n++] = keep;
+	if (keep == KEEP_SKIPPED)
+		return;
+	if (opaque)
+		nattrs = ndefaulted = 0;
+	xmlSAX2StartElementNs(ctx, name, prefix, uri, nns, ns, nattrs,
+			      ndefaulted, opaque ? NULL : attrs);
+	if (opaque && ctxt->node)
+		ctxt->node->_private = &opaque_mark;
+}
+
+static void
+filter_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
+	   const xmlChar *uri)
+{
+	struct filter *f = ((xmlParserCtxtPtr)ctx)->_private;
+	enum dx_keep keep = f->n ? f->stack[--f->n] : KEEP_ALL;
+
+	if (keep != KEEP_SKIPPED)
+		xmlSAX2EndElementNs(ctx, name, prefix, uri);
+}
+
+static void
+filter_text(void *ctx, const xmlChar *ch, int len)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2Characters(ctx, ch, len);
+}
+
+static void
+filter_cdata(void *ctx, const xmlChar *ch, int len)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2CDataBlock(ctx, ch, len);
+}
+
+static void
+filter_comment(void *ctx, const xmlChar *text)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2Comment(ctx, text);
+}
+
+static void
+filter_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
+static void
+filter_reference(void *ctx, const xmlChar *name)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2Reference(ctx, name);
+}
+
+/* The document handed to libxml2 a piece at a time: xmlReadMemory()
+ * would copy all of it first. */
+struct reader {
+	const char *p;
+	size_t left;
+};
+
+static int
+reader_read(void *ctx, char *buf, int len)
+{
+	struct reader *r = ctx;
+	size_t n = r->left < (size_t)len ? r->left : (size_t)len;
+
+	memcpy(buf, r->p, n);
+	r->p += n;
+	r->left -= n;
+	return (int)n;
+}
+
+static int
+reader_close(void *ctx)
+{
+	return 0;
+}
+
+/*
+ * Parse d->src, the whole tree or the one the keep rules make. Returns
+ * the document, or NULL after reporting VS_ERR_XML.
+ */
+static xmlDocPtr
+parse_doc(const struct domxml *d, bool whole)
+{
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	struct filter f = {0};
+	struct reader r = {.p = d->src, .left = d->len};
+	xmlDocPtr doc;
+
 	if (!ctxt)
 		abort();
-	d->doc = xmlCtxtReadMemory(ctxt, xml, (int)d->len, what, NULL,
-				   XML_PARSE_NONET | XML_PARSE_NOWARNING |
-				       XML_PARSE_NOERROR);
-	if (!d->doc) {
+	if (!whole) {
+		ctxt->_private = &f;
+		ctxt->sax->startElementNs = filter_start;
+		ctxt->sax->endElementNs = filter_end;
+		ctxt->sax->characters = filter_text;
+		/* The same function, so that libxml2 keeps every blank. */
+		ctxt->sax->ignorableWhitespace = filter_text;
+		ctxt->sax->cdataBlock = filter_cdata;
+		ctxt->sax->comment = filter_comment;
+		ctxt->sax->processingInstruction = filter_pi;
+		ctxt->sax->reference = filter_reference;
+	}
+	/* xmlCtxtReadIO() keeps the handlers and _private. */
+	doc = xmlCtxtReadIO(ctxt, reader_read, reader_close, &r, d->what, NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOWARNING |
+				XML_PARSE_NOERROR | XML_PARSE_COMPACT);
+	if (!doc) {
 		const xmlError *e = &ctxt->lastError;
 		AUTOFREE char *msg = xstrdup(e->message ? e->message
 							: "unknown error");
@@ -469,11 +801,35 @@ domxml_parse(const char *xml, const char *what)
 		vs_error(VS_ERR_XML,
 			 _("%1$s is not well-formed XML (line %2$d: %3$s). Fix "
 			   "the document and try again."),
-			 what, e->line, msg);
-		xmlFreeParserCtxt(ctxt);
-		return NULL;
+			 d->what, e->line, msg);
 	}
 	xmlFreeParserCtxt(ctxt);
+	free(f.stack);
+	return doc;
+}
+
+static void
+spans_free(struct domxml *d)
+{
+	for (size_t i = 0; i < d->nspans; i++)
+		span_free(&d->chunks[i / SPAN_CHUNK][i % SPAN_CHUNK]);
+	for (size_t c = 0; c * SPAN_CHUNK < d->nspans; c++)
+		free(d->chunks[c]);
+	free(d->chunks);
+	d->chunks = NULL;
+	d->nspans = d->capchunks = 0;
+}
+
+struct domxml *
+domxml_parse(const char *xml, const char *what)
+{
+	AUTOPTR(domxml) d = xcalloc(1, sizeof(*d));
+
+	d->src = xstrdup(xml);
+	d->len = strlen(xml);
+	d->what = xstrdup(what);
+	if (!(d->doc = parse_doc(d, false)))
+		return NULL;
 	d->root = xmlDocGetRootElement(d->doc);
 	if (!d->root || !STREQ((const char *)d->root->name, "domain") ||
 	    d->root->ns) {
@@ -500,8 +856,14 @@ domxml_parse(const char *xml, const char *what)
 		return NULL;
 	}
 	d->exact = scan_document(d);
-	if (!d->exact)
-		forget_spans(d->root);
+	if (!d->exact) {
+		/* Written in libvirt's layout, from the whole tree. */
+		spans_free(d);
+		xmlFreeDoc(d->doc);
+		if (!(d->doc = parse_doc(d, true)))
+			return NULL;
+		d->root = xmlDocGetRootElement(d->doc);
+	}
 	if (!d->quote)
 		d->quote = '\'';
 	d->eol = line_end(d->src);
@@ -516,9 +878,7 @@ domxml_free(struct domxml *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->nspans; i++)
-		span_free(d->spans[i]);
-	free(d->spans);
+	spans_free(d);
 	for (size_t i = 0; i < TMPL__COUNT; i++)
 		if (d->tmpl[i])
 			xmlFreeDoc(d->tmpl[i]);
@@ -662,6 +1022,10 @@ write_element(const struct domxml *d, xmlNodePtr n, struct strbuf *sb)
 	const struct dx_span *sp = n->_private;
 	AUTOFREE char *name = NULL;
 
+	if (sp && sp->opaque) {
+		copy_src(d, sb, sp->start, sp->end);
+		return;
+	}
 	if (sp && !sp->attrs_dirty)
 		copy_src(d, sb, sp->start, sp->head_end);
 	else
@@ -742,6 +1106,9 @@ domxml_format(const struct domxml *d)
 {
 	struct strbuf sb = STRBUF_INIT;
 
+	/* Room for the document and an edit's lines, allocated once. */
+	xgrow(&sb.buf, &sb.cap, d->len + 4096, 1);
+	sb.buf[0] = '\0';
 	if (d->exact) {
 		copy_src(d, &sb, 0, d->root_start);
 		write_node(d, d->root, &sb);
@@ -769,25 +1136,42 @@ child(xmlNodePtr parent, const char *name)
 	return NULL;
 }
 
-/* Every node the XPath expression selects below the root. */
-static size_t
-xpath_nodes(const struct domxml *d, const char *expr, xmlNodePtr **out)
+/* The nodes of path below parent, appended to *out. */
+static void
+collect(xmlNodePtr parent, const char *path, xmlNodePtr **out, size_t *n,
+	size_t *cap)
 {
-	xmlXPathContextPtr ctx = xmlXPathNewContext(d->doc);
-	xmlXPathObjectPtr obj;
-	size_t n = 0;
+	const char *slash = strchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : strlen(path);
+	bool any = len == 1 && *path == '*';
+
+	for (xmlNodePtr c = parent->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE ||
+		    (!any && (c->ns || xmlStrlen(c->name) != (int)len ||
+			      memcmp(c->name, path, len) != 0)))
+			continue;
+		if (slash) {
+			collect(c, slash + 1, out, n, cap);
+		} else {
+			xgrow(out, cap, *n + 1, sizeof(**out));
+			(*out)[(*n)++] = c;
+		}
+	}
+}
+
+/*
+ * The elements along path below the root ("devices/filesystem"; "*" is
+ * any element), in document order, as the XPath /domain/PATH selects
+ * them; *out (caller frees) is NULL when there are none. A walk, not an
+ * XPath evaluation: a large domain has tens of thousands of devices.
+ */
+static size_t
+path_nodes(const struct domxml *d, const char *path, xmlNodePtr **out)
+{
+	size_t n = 0, cap = 0;
 
 	*out = NULL;
-	if (!ctx)
-		abort();
-	obj = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-	if (obj && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
-		n = (size_t)obj->nodesetval->nodeNr;
-		*out = xcalloc(n, sizeof(**out));
-		memcpy(*out, obj->nodesetval->nodeTab, n * sizeof(**out));
-	}
-	xmlXPathFreeObject(obj);
-	xmlXPathFreeContext(ctx);
+	collect(d->root, path, out, &n, &cap);
 	return n;
 }
 
@@ -1295,7 +1679,7 @@ size_t
 domxml_shares(const struct domxml *d, struct domxml_share **out)
 {
 	AUTOFREE xmlNodePtr *fs = NULL;
-	size_t n = xpath_nodes(d, "/domain/devices/filesystem", &fs), k = 0;
+	size_t n = path_nodes(d, "devices/filesystem", &fs), k = 0;
 
 	*out = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -1374,7 +1758,7 @@ domxml_memory(const struct domxml *d, struct domxml_memory *m)
 	m->host_nodeset = attr_value(child(child(d->root, "numatune"),
 					   "memory"),
 				     "nodeset");
-	m->ncells = xpath_nodes(d, "/domain/cpu/numa/cell", &cells);
+	m->ncells = path_nodes(d, "cpu/numa/cell", &cells);
 	if (m->ncells)
 		m->cells = xcalloc(m->ncells, sizeof(*m->cells));
 	for (size_t i = 0; i < m->ncells; i++) {
@@ -1892,7 +2276,7 @@ static void
 share_cells(struct domxml *d, bool domain_shared, struct strlist *notes)
 {
 	AUTOFREE xmlNodePtr *cells = NULL;
-	size_t n = xpath_nodes(d, "/domain/cpu/numa/cell", &cells);
+	size_t n = path_nodes(d, "cpu/numa/cell", &cells);
 
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *ma = attr_value(cells[i], "memAccess");
@@ -2068,7 +2452,7 @@ static int
 check_alias(const struct domxml *d, const char *alias, xmlNodePtr self)
 {
 	AUTOFREE xmlNodePtr *used = NULL;
-	size_t n = xpath_nodes(d, "/domain/devices/*/alias", &used);
+	size_t n = path_nodes(d, "devices/*/alias", &used);
 
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *name = attr_value(used[i], "name");
@@ -2256,7 +2640,7 @@ static size_t
 find_tag(const struct domxml *d, const char *tag, xmlNodePtr **out)
 {
 	AUTOFREE xmlNodePtr *fs = NULL;
-	size_t n = xpath_nodes(d, "/domain/devices/filesystem", &fs), k = 0;
+	size_t n = path_nodes(d, "devices/filesystem", &fs), k = 0;
 
 	*out = n ? xcalloc(n, sizeof(**out)) : NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -2327,7 +2711,7 @@ warn_filesystems(const struct domxml *d, const char *tag,
 {
 	const char *name = domxml_name(d) ? domxml_name(d) : d->what;
 	AUTOFREE xmlNodePtr *fs = NULL;
-	size_t n = xpath_nodes(d, "/domain/devices/filesystem", &fs);
+	size_t n = path_nodes(d, "devices/filesystem", &fs);
 
 	for (size_t i = 0; i < n; i++) {
 		struct domxml_share s;
