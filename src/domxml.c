@@ -2685,8 +2685,8 @@ check_tag(const struct domxml *d, const struct domxml_share *r,
 	read_share(same[0], &cur);
 	/* A share without a source gets the one asked for. */
 	if ((cur.dir || cur.socket) &&
-	    ((r->dir && !str_is(cur.dir, r->dir)) ||
-	     (r->socket && !str_is(cur.socket, r->socket))))
+	    ((r->dir && !path_same(cur.dir, r->dir)) ||
+	     (r->socket && !path_same(cur.socket, r->socket))))
 		ret = vs_error(VS_ERR_CONFLICT,
 			       _("The tag '%1$s' is already used by the share "
 				 "of %2$s in domain '%3$s'. Choose another "
@@ -2955,7 +2955,7 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 		return 0;
 	n = domxml_shares(d, &all);
 	for (size_t i = 0; i < n; i++)
-		if (req->dir && str_is(all[i].dir, req->dir) &&
+		if (req->dir && path_same(all[i].dir, req->dir) &&
 		    !str_is(all[i].tag, req->tag))
 			strlist_take(notes,
 				     xasprintf(_("%1$s is also shared with the "
