@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <linux/capability.h>
 #include <linux/fuse.h>
 
 #include "fuse.h"
@@ -344,6 +345,8 @@ test_init(void)
 	tap_ok(out.flags & FUSE_FLOCK_LOCKS, "flock offered");
 	tap_ok(out.flags & FUSE_DO_READDIRPLUS, "readdirplus (cache auto)");
 	tap_ok(!(out.flags & FUSE_WRITEBACK_CACHE), "no writeback cache");
+	tap_ok(!(out.flags & (FUSE_HANDLE_KILLPRIV | FUSE_HANDLE_KILLPRIV_V2)),
+	       "no HANDLE_KILLPRIV(_V2): the guest clears S_ISUID itself");
 }
 
 static void
@@ -788,6 +791,69 @@ test_hostile(void)
 	}
 }
 
+/* CAP_FSETID in this thread's effective set, or -1 */
+static int
+thread_fsetid(void)
+{
+	char line[256];
+	unsigned long long eff;
+	int r = -1;
+	FILE *f = fopen("/proc/thread-self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			r = !!(eff & (1ull << CAP_FSETID));
+	if (f)
+		fclose(f);
+	return r;
+}
+
+static mode_t
+host_mode(const char *name)
+{
+	struct stat st;
+
+	return stat(host_path(name), &st) == 0 ? st.st_mode & 07777 : 0;
+}
+
+static void
+test_killpriv(void)
+{
+	struct fuse_write_in wr = { .size = 1,
+				    .write_flags = FUSE_WRITE_KILL_SUIDGID };
+	struct fuse_setattr_in sa = { .valid = FATTR_MODE,
+				      .mode = S_IFREG | 02755 };
+	uint64_t nodeid, fh;
+	struct req r;
+
+	if (geteuid() != 0 || thread_fsetid() != 1) {
+		tap_skip(7, "needs root with CAP_FSETID");
+		return;
+	}
+	create(FUSE_ROOT_ID, "suid", O_RDWR, &nodeid, &fh);
+	if (chown(host_path("suid"), 1000, 1000) < 0 ||
+	    chmod(host_path("suid"), 04777) < 0)
+		tap_diag("cannot make suid set-user-ID");
+	wr.fh = fh;
+	req_init(&r, FUSE_WRITE, nodeid);
+	((struct fuse_in_header *)r.buf)->uid = 65534;
+	req_add(&r, &wr, sizeof(wr));
+	req_add(&r, "x", 1);
+	tap_is_int(send_req(&r), 0, "WRITE by nobody, KILL_SUIDGID");
+	tap_is_int(host_mode("suid"), 0777, "  clears S_ISUID on the host");
+	tap_is_int(thread_fsetid(), 0,
+		   "  CAP_FSETID stays dropped for the next such request");
+	tap_is_int(do_getattr(nodeid, NULL), 0, "GETATTR");
+	tap_is_int(thread_fsetid(), 0, "  does not touch CAP_FSETID");
+	req_init(&r, FUSE_SETATTR, nodeid);
+	req_add(&r, &sa, sizeof(sa));
+	send_req(&r);
+	tap_is_int(host_mode("suid"), 02755,
+		   "chmod g+s by root then keeps S_ISGID (not in the group)");
+	tap_is_int(thread_fsetid(), 1, "  with CAP_FSETID raised again");
+	do_release(nodeid, fh, FUSE_RELEASE);
+}
+
 static void
 test_readonly_and_destroy(void)
 {
@@ -859,6 +925,7 @@ main(void)
 	test_dirs();
 	test_locks();
 	test_hostile();
+	test_killpriv();
 	test_readonly_and_destroy();
 	lockwait_free(lw);
 	fuse_server_free(srv);
