@@ -193,8 +193,15 @@ disconnect_client(const char *what)
 	vuclient_free(vu);
 	fc = NULL;
 	vu = NULL;
-	tap_ok(spawn_wait(daemon_proc, 5000),
-	       "%s: the daemon exits when the front end disconnects", what);
+	if (!tap_ok(spawn_wait(daemon_proc, 5000) &&
+	                WIFEXITED(daemon_proc->status) &&
+	                WEXITSTATUS(daemon_proc->status) == 0,
+	            "%s: the daemon exits (status 0) when the front end "
+	            "disconnects",
+	            what)) {
+		tap_diag("  wait status %#x", daemon_proc->status);
+		spawn_dump_log(daemon_proc, stdout, 8);
+	}
 	spawn_free(daemon_proc);
 	daemon_proc = NULL;
 }
@@ -424,6 +431,7 @@ t_fallocate_lseek(void)
 		bail("truncate");
 	memset(blk, 'x', sizeof(blk));
 	n = fusecl_write(fc, e.nodeid, fh, 0, blk, sizeof(blk));
+	is_res(n, sizeof(blk), "WRITE at 0 after a truncate");
 	n = fusecl_write(fc, e.nodeid, fh, 8 << 20, blk, sizeof(blk));
 	is_res(n, sizeof(blk), "WRITE after a hole");
 	hfd = open(hpath("sparse"), O_RDONLY);
@@ -702,6 +710,9 @@ read_dir(uint64_t id, uint32_t opcode, uint32_t bufsize, int *names_seen,
 				(*dots)++;
 				continue;
 			}
+			/* every entry of READDIRPLUS is a lookup */
+			if (eo && !eo->nodeid)
+				*attrs_ok = false;
 			if (eo && eo->nodeid) {
 				struct stat st;
 				char rel[300];
@@ -1070,11 +1081,11 @@ t_transport(void)
 	vu = vuclient_connect(daemon_proc->sock, &vo);
 	if (!tap_ok(vu != NULL, "--fd: connect to the socket libvirt-style"))
 		bail("no socket");
-	if (vuclient_start(vu) < 0) {
+	if (!tap_ok(vuclient_start(vu) == 0,
+	            "--fd: negotiation with ADD_MEM_REG per region")) {
 		tap_diag("  ADD_MEM_REG path: %s", vuclient_error(vu));
 		bail("vhost-user setup with --fd failed");
 	}
-	tap_ok(true, "--fd: negotiation with ADD_MEM_REG per region");
 	fc = fusecl_new(vu);
 	feats = vuclient_features(vu);
 	tap_diag("transport: offered %#llx negotiated %#llx protocol %#llx",
