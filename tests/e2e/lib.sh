@@ -242,7 +242,8 @@ e2e_wait_pid() {
 }
 
 # e2e_qemu_boot LABEL RUNDIR BACKING CACHE APPEND: daemon + QEMU; sets
-# e2e_serial, e2e_qemu_rc, e2e_daemon_gone, e2e_wall
+# e2e_serial, e2e_qemu_rc, e2e_daemon_gone (1 when it exited by itself),
+# e2e_daemon_rc (its exit status), e2e_wall
 e2e_qemu_boot() {
 	_label=$1 _run=$2 _back=$3 _cache=$4 _append=$5
 	_sock=$_run/vhost.sock
@@ -278,6 +279,7 @@ e2e_qemu_boot() {
 		e2e_wait_pid "$_dpid" 2 || kill -9 "$_dpid" 2>/dev/null
 	fi
 	wait "$_dpid" 2>/dev/null
+	e2e_daemon_rc=$?
 	echo "# $_label: QEMU exit $e2e_qemu_rc after ${e2e_wall}s"
 }
 
@@ -298,7 +300,7 @@ e2e_qemu_run() {
 	fi
 	e2e_guest_tap "$_label" "$e2e_serial"
 	e2e_host_checks "$_label" "$_run/share" "$e2e_serial"
-	tap_check "$_label: the daemon exits when QEMU disconnects" \
-		test "$e2e_daemon_gone" = 1
+	tap_check "$_label: the daemon exits (status 0) when QEMU disconnects" \
+		test "$e2e_daemon_gone$e2e_daemon_rc" = 10
 	[ -n "${VS_E2E_KEEP:-}" ] || rm -rf "$_run"
 }
