@@ -1539,8 +1539,8 @@ kp_session(const char *label, const char *const *extra)
 	        kp_ref_v2);
 
 	/*
-	 * One worker thread serves every request: what one request does to
-	 * its capabilities must not leak into the next.
+	 * Without a thread pool one thread serves every request: what one
+	 * request does to its capabilities must not leak into the next.
 	 */
 	snprintf(what, sizeof(what), "%s: %s", label, kp_ops[0].what);
 	kp_case(what, kp_op_write_direct, &kp_nobody, 04777, 0777, NULL);
@@ -1564,17 +1564,17 @@ kp_session(const char *label, const char *const *extra)
 static void
 t_killpriv(void)
 {
-	static const char *const pool[] = {"--thread-pool-size=1", NULL};
-	static const char *const chroot[] = {"--thread-pool-size=1",
+	static const char *const nopool[] = {"--thread-pool-size=0", NULL};
+	static const char *const chroot[] = {"--thread-pool-size=0",
 	                                     "--sandbox=chroot", NULL};
-	static const char *const none[] = {"--thread-pool-size=1",
+	static const char *const none[] = {"--thread-pool-size=0",
 	                                   "--sandbox=none", NULL};
 
 	if (kind == KIND_REFERENCE) {
-		kp_session("privilege bits", pool);
+		kp_session("privilege bits", nopool);
 		return;
 	}
-	kp_session("privilege bits, sandbox namespace", pool);
+	kp_session("privilege bits, sandbox namespace", nopool);
 	kp_session("privilege bits, sandbox chroot", chroot);
 	kp_session("privilege bits, sandbox none", none);
 }
