@@ -919,15 +919,23 @@ fuse_privs_setattr(const struct fuse_req *req)
 	return fuse_privs_caller(req, in->valid & FATTR_KILL_SUIDGID);
 }
 
+/* An open changes the file with O_TRUNC; otherwise, as otherwise says. */
+static enum fuse_privs
+fuse_privs_trunc(const struct fuse_req *req, uint32_t flags,
+		 uint32_t open_flags, enum fuse_privs otherwise)
+{
+	if (!(flags & O_TRUNC))
+		return otherwise;
+	return fuse_privs_caller(req, open_flags & FUSE_OPEN_KILL_SUIDGID);
+}
+
 static enum fuse_privs
 fuse_privs_open(const struct fuse_req *req)
 {
 	const struct fuse_open_in *in = req->arg;
 
-	if (!(in->flags & O_TRUNC))
-		return FUSE_PRIVS_ANY;
-	return fuse_privs_caller(req,
-				 in->open_flags & FUSE_OPEN_KILL_SUIDGID);
+	return fuse_privs_trunc(req, in->flags, in->open_flags,
+				FUSE_PRIVS_ANY);
 }
 
 /* CREATE opens an existing file too (the guest thought it missing). */
@@ -936,10 +944,8 @@ fuse_privs_create(const struct fuse_req *req)
 {
 	const struct fuse_create_in *in = req->arg;
 
-	if (!(in->flags & O_TRUNC))
-		return FUSE_PRIVS_KEEP;
-	return fuse_privs_caller(req,
-				 in->open_flags & FUSE_OPEN_KILL_SUIDGID);
+	return fuse_privs_trunc(req, in->flags, in->open_flags,
+				FUSE_PRIVS_KEEP);
 }
 
 /* FALLOCATE and COPY_FILE_RANGE carry no flag. */

@@ -1238,20 +1238,35 @@ kp_open(uint64_t id, uint32_t flags, uint32_t open_flags, uint64_t *fh)
 	return n < 0 ? n : 0;
 }
 
+/*
+ * Open id write-only, send opcode for nodeid with the arguments a (the
+ * handle goes to *fh_slot, inside them), release: what the guest sends
+ * for a write, fallocate or copy_file_range on a file it opens for it.
+ */
+static long
+kp_on_open(uint64_t id, uint32_t opcode, uint64_t nodeid, const struct iovec *a,
+           int na, uint64_t *fh_slot, void *out, size_t outsize)
+{
+	uint64_t fh = 0;
+	long n = kp_open(id, O_WRONLY, 0, &fh);
+
+	if (n < 0)
+		return n;
+	*fh_slot = fh;
+	n = fusecl_callv(fc, opcode, nodeid, a, na, out, outsize);
+	fusecl_release(fc, FUSE_RELEASE, id, fh);
+	return n;
+}
+
 static long
 kp_write(uint64_t id, uint32_t write_flags)
 {
 	struct fuse_write_in in = {.size = 4, .write_flags = write_flags};
 	struct fuse_write_out out;
 	struct iovec a[2] = {{&in, sizeof(in)}, {"EVIL", 4}};
-	uint64_t fh = 0;
-	long n = kp_open(id, O_WRONLY, 0, &fh);
+	long n =
+	    kp_on_open(id, FUSE_WRITE, id, a, 2, &in.fh, &out, sizeof(out));
 
-	if (n < 0)
-		return n;
-	in.fh = fh;
-	n = fusecl_callv(fc, FUSE_WRITE, id, a, 2, &out, sizeof(out));
-	fusecl_release(fc, FUSE_RELEASE, id, fh);
 	return n < 0 ? n : out.size == 4 ? 0 : -EIO;
 }
 
@@ -1323,17 +1338,11 @@ static long
 kp_op_fallocate(uint64_t id, const char *name, const struct kp_caller *c)
 {
 	struct fuse_fallocate_in in = {.length = 65536};
-	uint64_t fh = 0;
-	long n = kp_open(id, O_WRONLY, 0, &fh);
+	struct iovec a = {&in, sizeof(in)};
 
 	(void)name;
 	(void)c;
-	if (n < 0)
-		return n;
-	in.fh = fh;
-	n = fusecl_call(fc, FUSE_FALLOCATE, id, &in, sizeof(in), NULL, NULL, 0);
-	fusecl_release(fc, FUSE_RELEASE, id, fh);
-	return n;
+	return kp_on_open(id, FUSE_FALLOCATE, id, &a, 1, &in.fh, NULL, 0);
 }
 
 static long
@@ -1341,18 +1350,13 @@ kp_op_copy_file_range(uint64_t id, const char *name, const struct kp_caller *c)
 {
 	struct fuse_copy_file_range_in in = {
 	    .fh_in = kp_src_fh, .nodeid_out = id, .len = 5};
+	struct iovec a = {&in, sizeof(in)};
 	struct fuse_write_out out;
-	uint64_t fh = 0;
-	long n = kp_open(id, O_WRONLY, 0, &fh);
+	long n = kp_on_open(id, FUSE_COPY_FILE_RANGE, kp_src, &a, 1, &in.fh_out,
+	                    &out, sizeof(out));
 
 	(void)name;
 	(void)c;
-	if (n < 0)
-		return n;
-	in.fh_out = fh;
-	n = fusecl_call(fc, FUSE_COPY_FILE_RANGE, kp_src, &in, sizeof(in), NULL,
-	                &out, sizeof(out));
-	fusecl_release(fc, FUSE_RELEASE, id, fh);
 	return n < 0 ? n : out.size == 5 ? 0 : -EIO;
 }
 
@@ -1379,18 +1383,15 @@ kp_op_create_trunc(uint64_t id, const char *name, const struct kp_caller *c)
 	    .umask = 022,
 	    .open_flags = kp_flags(c) ? FUSE_OPEN_KILL_SUIDGID : 0,
 	};
-	struct {
-		struct fuse_entry_out e;
-		struct fuse_open_out o;
-	} out;
-	long n = fusecl_call(fc, FUSE_CREATE, kp_dir, &in, sizeof(in), name,
-	                     &out, sizeof(out));
+	struct fuse_entry_out e;
+	uint64_t fh = 0;
+	long n = fusecl_create_in(fc, kp_dir, name, &in, &e, &fh);
 
 	if (n < 0)
 		return n;
-	fusecl_release(fc, FUSE_RELEASE, out.e.nodeid, out.o.fh);
-	fusecl_forget(fc, out.e.nodeid, 1);
-	return out.e.nodeid == id ? 0 : -ESTALE;
+	fusecl_release(fc, FUSE_RELEASE, e.nodeid, fh);
+	fusecl_forget(fc, e.nodeid, 1);
+	return e.nodeid == id ? 0 : -ESTALE;
 }
 
 /* ACCESS runs as the caller: the daemon changes its ids and back */
