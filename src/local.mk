@@ -4,6 +4,7 @@
 noinst_LIBRARIES += src/libvirtshare.a
 src_libvirtshare_a_CPPFLAGS = $(AM_CPPFLAGS) $(XML_CFLAGS) $(LIBVIRT_CFLAGS) $(INIH_CFLAGS)
 src_libvirtshare_a_SOURCES = \
+	src/base.c src/base.h \
 	src/error.c src/error.h \
 	src/i18n.c src/i18n.h \
 	src/util.c src/util.h \
@@ -17,7 +18,7 @@ src_libvirtshare_a_SOURCES = \
 	src/diff.c src/diff.h \
 	src/domxml.c src/domxml.h \
 	src/backing.c src/backing.h \
-	src/plan.h src/plan-priv.h \
+	src/plan.h src/plan-target-priv.h \
 	src/plan-engine.c src/plan-engine.h \
 	src/plan-target.c src/plan-target.h \
 	src/share-request.c src/share-request.h \

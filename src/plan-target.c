@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "plan-priv.h"
+#include "plan-target-priv.h"
 #include "plan-target.h"
 
 const char *
