@@ -584,22 +584,7 @@ status_json(struct json *j, const struct launch_status *st, bool tail)
 	json_str(j, "socket_owner", st->socket_owner);
 	json_str(j, "socket_group", st->socket_group);
 	json_str(j, "socket_mode", st->socket_present ? mode : NULL);
-	json_obj_begin(j, "options");
-	json_str(j, "cache", s->cache);
-	if (s->xattr == LAUNCH_DEFAULT)
-		json_null(j, "xattr");
-	else
-		json_bool(j, "xattr", s->xattr == LAUNCH_ON);
-	json_bool(j, "readonly", s->readonly);
-	json_str(j, "sandbox", s->sandbox);
-	if (s->thread_pool_set)
-		json_int(j, "thread_pool", s->thread_pool);
-	else
-		json_null(j, "thread_pool");
-	json_str(j, "log_level", s->log_level);
-	json_str(j, "socket_user", s->socket_user);
-	json_str(j, "socket_group", s->socket_group);
-	json_obj_end(j);
+	launch_spec_options_json(j, s);
 	json_str(j, "daemon", st->daemon);
 	json_arr_begin(j, "argv");
 	for (size_t i = 0; i < st->argv.n; i++)

@@ -256,48 +256,6 @@ static const struct doctor_check check_daemon_died = {
 	.run = run_daemon_died,
 };
 
-/* May user (uid, gid) do want (rwx bits) on st? */
-static bool
-may_access(const char *user, uid_t uid, gid_t gid, const struct stat *st,
-	   unsigned want)
-{
-	unsigned bits;
-
-	if (uid == 0)
-		return true;
-	if (st->st_uid == uid)
-		bits = (st->st_mode >> 6) & 7;
-	else if (host_user_in_group(user, gid, st->st_gid))
-		bits = (st->st_mode >> 3) & 7;
-	else
-		bits = st->st_mode & 7;
-	return (bits & want) == want;
-}
-
-/* Where QEMU's user cannot reach path (below root): the blocking
- * directory, the socket itself, or NULL when it can. Caller frees. */
-static char *
-unreachable(const char *root, const char *path, const char *user, uid_t uid,
-	    gid_t gid)
-{
-	AUTOFREE char *full = path_under(root, path);
-	AUTOFREE char *dir = xstrdup(path);
-	struct stat st;
-	char *slash;
-
-	if (stat(full, &st) == 0 && !may_access(user, uid, gid, &st, 2))
-		return xstrdup(path);
-	while ((slash = strrchr(dir, '/')) && slash != dir) {
-		AUTOFREE char *p = NULL;
-
-		*slash = '\0';
-		p = path_under(root, dir);
-		if (stat(p, &st) == 0 && !may_access(user, uid, gid, &st, 1))
-			return xstrdup(dir);
-	}
-	return NULL;
-}
-
 /* The launch record serving socket, or NULL. */
 static struct launch_status *
 socket_record(const char *socket)
@@ -478,7 +436,8 @@ run_socket(const struct doctor_facts *f, struct doctor_result *r)
 			return;
 		}
 	}
-	if ((blocked = unreachable(f->env->root, sock, user, uid, gid))) {
+	if ((blocked = host_unreachable(f->env->root, sock, user, uid,
+						 gid))) {
 		AUTOFREE char *owner = host_user_name(sb.st_uid);
 		AUTOFREE char *group = host_group_name(sb.st_gid);
 

@@ -329,7 +329,7 @@ doctor_domain_file(struct doctor_report *r, const struct doctor_env *env,
 		   const char *name, const char *path)
 {
 	struct doctor_facts f;
-	AUTOFREE char *xml = file_load(path, PLAN_XML_MAX, NULL);
+	AUTOFREE char *xml = file_load(path, VS_XML_MAX, NULL);
 	int ret = -1;
 
 	if (!xml)

@@ -814,6 +814,46 @@ host_user_in_group(const char *name, gid_t primary, gid_t gid)
 	}
 }
 
+/* May user (uid, gid) do want (rwx bits) on st? */
+static bool
+may_access(const char *user, uid_t uid, gid_t gid, const struct stat *st,
+	   unsigned want)
+{
+	unsigned bits;
+
+	if (uid == 0)
+		return true;
+	if (st->st_uid == uid)
+		bits = (st->st_mode >> 6) & 7;
+	else if (host_user_in_group(user, gid, st->st_gid))
+		bits = (st->st_mode >> 3) & 7;
+	else
+		bits = st->st_mode & 7;
+	return (bits & want) == want;
+}
+
+char *
+host_unreachable(const char *root, const char *path, const char *user,
+		 uid_t uid, gid_t gid)
+{
+	AUTOFREE char *full = path_under(root, path);
+	AUTOFREE char *dir = xstrdup(path);
+	struct stat st;
+	char *slash;
+
+	if (stat(full, &st) == 0 && !may_access(user, uid, gid, &st, 2))
+		return xstrdup(path);
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		AUTOFREE char *p = NULL;
+
+		*slash = '\0';
+		p = path_under(root, dir);
+		if (stat(p, &st) == 0 && !may_access(user, uid, gid, &st, 1))
+			return xstrdup(dir);
+	}
+	return NULL;
+}
+
 char *
 host_user_name(uid_t uid)
 {

@@ -161,6 +161,16 @@ int host_user_lookup(const char *name, uid_t *uid, gid_t *gid);
 int host_group_lookup(const char *name, gid_t *gid);
 /* Whether the user (with its supplementary groups) is in group gid. */
 bool host_user_in_group(const char *name, gid_t primary, gid_t gid);
+/*
+ * Where user (uid, gid) cannot reach the socket path (a host path below
+ * root): the socket itself when it may not write to it, else the first
+ * directory above it, from the nearest up, that it may not search; NULL
+ * when it can (or what is missing is not looked at). "/" is not looked
+ * at, nor ACLs: a warning may be too cautious, never missing. Caller
+ * frees.
+ */
+char *host_unreachable(const char *root, const char *path, const char *user,
+		       uid_t uid, gid_t gid);
 /* The account name, or the number when there is none (caller frees). */
 char *host_user_name(uid_t uid);
 char *host_group_name(gid_t gid);

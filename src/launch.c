@@ -357,66 +357,36 @@ owner_check_allowed(const struct launch_spec *spec, const struct owner *o)
 	return 0;
 }
 
-/* May the user (uid, primary gid) do `want` (a 3-bit rwx mask) on sb? */
-static bool
-may_access(const char *user, uid_t uid, gid_t gid, const struct stat *sb,
-	   unsigned want)
-{
-	unsigned bits;
-
-	if (uid == 0)
-		return true;
-	if (sb->st_uid == uid)
-		bits = (sb->st_mode >> 6) & 7;
-	else if (host_user_in_group(user, gid, sb->st_gid))
-		bits = (sb->st_mode >> 3) & 7;
-	else
-		bits = sb->st_mode & 7;
-	return (bits & want) == want;
-}
-
 /*
  * QEMU needs search permission on every directory above the socket and
- * write permission on it (ACLs are not looked at: a warning may be too
- * cautious, never missing).
+ * write permission on it (host_unreachable()).
  */
 static void
 check_reachable(struct launch_status *st)
 {
 	const char *user = st->spec.socket_user;
-	AUTOFREE char *path = xstrdup(st->spec.socket);
-	struct stat sb;
+	AUTOFREE char *blocked = NULL;
 	uid_t uid;
 	gid_t gid;
-	char *slash;
 
 	if (!user || host_user_lookup(user, &uid, &gid) < 0)
 		return;
-	if (lstat(path, &sb) == 0 && !may_access(user, uid, gid, &sb, 2)) {
+	if (!(blocked = host_unreachable("/", st->spec.socket, user, uid, gid)))
+		return;
+	if (STREQ(blocked, st->spec.socket))
 		strlist_take(&st->warnings,
 			     xasprintf(_("QEMU's user %1$s cannot write to "
 					 "the socket %2$s: the guest will "
 					 "fail with \"Permission denied\"."),
 				       user, st->spec.socket));
-		return;
-	}
-	while ((slash = strrchr(path, '/'))) {
-		slash[slash == path ? 1 : 0] = '\0';
-		if (stat(path, &sb) == 0 &&
-		    !may_access(user, uid, gid, &sb, 1)) {
-			strlist_take(
-			    &st->warnings,
-			    xasprintf(_("QEMU's user %1$s cannot search %2$s "
-					"to reach the socket: the guest will "
-					"fail with \"Permission denied\". Let "
-					"it search the directory, or choose "
-					"a socket elsewhere."),
-				      user, path));
-			return;
-		}
-		if (slash == path)
-			break;
-	}
+	else
+		strlist_take(
+		    &st->warnings,
+		    xasprintf(_("QEMU's user %1$s cannot search %2$s to reach "
+				"the socket: the guest will fail with "
+				"\"Permission denied\". Let it search the "
+				"directory, or choose a socket elsewhere."),
+			      user, blocked));
 }
 
 /* ---- names and directories ----------------------------------------------- */
@@ -646,6 +616,40 @@ lock_share(const struct paths *p)
 	return fd;
 }
 
+/*
+ * The daemon's options as JSON members, in one order for the record and
+ * for people; the record keeps xattr as its flag name, people get
+ * true/false/null.
+ */
+static void
+options_json(struct json *j, const struct launch_spec *s, bool xattr_name)
+{
+	json_str(j, "cache", s->cache);
+	if (xattr_name)
+		json_str(j, "xattr", flag_names[s->xattr]);
+	else if (s->xattr == LAUNCH_DEFAULT)
+		json_null(j, "xattr");
+	else
+		json_bool(j, "xattr", s->xattr == LAUNCH_ON);
+	json_bool(j, "readonly", s->readonly);
+	json_str(j, "sandbox", s->sandbox);
+	if (s->thread_pool_set)
+		json_int(j, "thread_pool", s->thread_pool);
+	else
+		json_null(j, "thread_pool");
+	json_str(j, "log_level", s->log_level);
+	json_str(j, "socket_user", s->socket_user);
+	json_str(j, "socket_group", s->socket_group);
+}
+
+void
+launch_spec_options_json(struct json *j, const struct launch_spec *s)
+{
+	json_obj_begin(j, "options");
+	options_json(j, s, false);
+	json_obj_end(j);
+}
+
 static void
 record_json(struct json *j, const struct launch_status *st)
 {
@@ -658,17 +662,7 @@ record_json(struct json *j, const struct launch_status *st)
 	json_str(j, "tag", s->tag);
 	json_str(j, "dir", s->dir);
 	json_str(j, "socket", s->socket);
-	json_str(j, "cache", s->cache);
-	json_str(j, "xattr", flag_names[s->xattr]);
-	json_bool(j, "readonly", s->readonly);
-	json_str(j, "sandbox", s->sandbox);
-	if (s->thread_pool_set)
-		json_int(j, "thread_pool", s->thread_pool);
-	else
-		json_null(j, "thread_pool");
-	json_str(j, "log_level", s->log_level);
-	json_str(j, "socket_user", s->socket_user);
-	json_str(j, "socket_group", s->socket_group);
+	options_json(j, s, true);
 	json_str(j, "daemon", st->daemon);
 	json_str(j, "exe", st->exe);
 	json_arr_begin(j, "argv");

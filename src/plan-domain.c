@@ -999,7 +999,7 @@ plan_undo(struct plan *p, struct plan_target *t, const char *statedir)
 	 * is used up on the way to an older one. */
 	for (i = 0; i < saved.n; i++) {
 		free(xml);
-		if (!(xml = file_load(saved.v[i], PLAN_XML_MAX, NULL)))
+		if (!(xml = file_load(saved.v[i], VS_XML_MAX, NULL)))
 			goto fail;
 		strlist_add(&ds->use_up, saved.v[i]);
 		if (!STREQ(xml, ds->old_xml))

@@ -317,22 +317,7 @@ spec_json(struct json *j, const struct launch_spec *spec)
 {
 	json_str(j, "dir", spec->dir);
 	json_str(j, "socket", spec->socket);
-	json_obj_begin(j, "options");
-	json_str(j, "cache", spec->cache);
-	if (spec->xattr == LAUNCH_DEFAULT)
-		json_null(j, "xattr");
-	else
-		json_bool(j, "xattr", spec->xattr == LAUNCH_ON);
-	json_bool(j, "readonly", spec->readonly);
-	json_str(j, "sandbox", spec->sandbox);
-	if (spec->thread_pool_set)
-		json_int(j, "thread_pool", spec->thread_pool);
-	else
-		json_null(j, "thread_pool");
-	json_str(j, "log_level", spec->log_level);
-	json_str(j, "socket_user", spec->socket_user);
-	json_str(j, "socket_group", spec->socket_group);
-	json_obj_end(j);
+	launch_spec_options_json(j, spec);
 }
 
 static void
