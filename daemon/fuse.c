@@ -1062,14 +1062,6 @@ fuse_op_find(uint32_t opcode)
 	return &fuse_ops[opcode];
 }
 
-const char *
-fuse_opcode_name(uint32_t opcode)
-{
-	const struct fuse_op *op = fuse_op_find(opcode);
-
-	return op ? op->name : NULL;
-}
-
 /* ---- the entry point ----------------------------------------------------------- */
 
 struct fuse_server *

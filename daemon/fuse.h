@@ -58,7 +58,4 @@ void fuse_server_free(struct fuse_server *srv);
  */
 long fuse_process(struct fuse_server *srv, const struct fuse_call *call);
 
-/* The opcode's name for logs ("LOOKUP"), or NULL if we do not know it. */
-const char *fuse_opcode_name(uint32_t opcode);
-
 #endif
