@@ -6,10 +6,11 @@
 /*
  * The CLI, `apply FILE.ini`, doctor and the wizard include this one
  * header. The parts depend on each other in one direction only, and no
- * part includes this header:
+ * part includes this header (tests/pkg/include-cycles.sh checks):
  *
- *   plan-domain.h -> plan-host.h, plan-target.h, share-request.h
- *   plan-domain.c, plan-host.c -> plan-engine.h (the step engine)
+ *   plan-domain  -> plan-host, plan-target, share-request, plan-engine
+ *   plan-host    -> plan-engine
+ *   plan-engine, plan-target, share-request: none of the others
  */
 #include "plan-domain.h"
 #include "plan-engine.h"
