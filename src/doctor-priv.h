@@ -103,7 +103,7 @@ extern const struct doctor_check *const doctor_checks_share[];
 extern const struct doctor_check *const doctor_checks_security[];
 extern const struct doctor_check *const doctor_checks_lifecycle[];
 
-/* ---- doctor-checks.c ----------------------------------------------------- */
+/* ---- doctor-result.c: what the checks share ------------------------------ */
 
 /* Set the verdict and its one-line summary. */
 void doctor_verdict(struct doctor_result *r, enum doctor_verdict v,
@@ -144,15 +144,20 @@ void doctor_fix_with_memfd(const struct doctor_facts *f,
 
 /* Free what a result holds and clear it. */
 void doctor_result_clear(struct doctor_result *r);
+/* Drop the action of a result (what --fix would do) and clear it. */
+void doctor_fix_clear(struct doctor_fix *x);
+/* A word for a shell command line, quoted when it needs to be. */
+char *doctor_shell_word(const char *s);
+/* The daemon libvirt starts for shares that name none, or NULL. */
+const struct host_daemon *doctor_descriptor_daemon(const struct host_info *h);
+
+/* ---- doctor-checks.c ----------------------------------------------------- */
+
 /*
  * The logs show the check's failure although the facts look right now:
  * make r a warning that says so, with the fix for that case.
  */
 void doctor_escalate(const struct doctor_facts *f, struct doctor_result *r);
-/* A word for a shell command line, quoted when it needs to be. */
-char *doctor_shell_word(const char *s);
-/* The daemon libvirt starts for shares that name none, or NULL. */
-const struct host_daemon *doctor_descriptor_daemon(const struct host_info *h);
 
 /* ---- doctor-logs.c ------------------------------------------------------- */
 

@@ -28,7 +28,7 @@ src_libvirtshare_a_SOURCES = \
 	src/launch.c src/launch.h \
 	src/cfg.c src/cfg.h \
 	src/doctor.c src/doctor.h src/doctor-priv.h \
-	src/doctor-checks.c src/doctor-logs.c \
+	src/doctor-checks.c src/doctor-result.c src/doctor-logs.c \
 	src/doctor-check-libvirt.c src/doctor-check-memory.c \
 	src/doctor-check-hugepages.c src/doctor-check-daemon.c \
 	src/doctor-check-share.c src/doctor-check-security.c \
