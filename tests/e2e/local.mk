@@ -40,6 +40,6 @@ EXTRA_DIST += tests/e2e/domain-socket.xml.in
 # (mkinitramfs.sh WITH_AGENT=1, guest-live.sh, live-lib.sh); virsh alone
 # hot-plugs, mounts through the agent, unmounts and unplugs.
 E2E_TESTS += tests/e2e/live-virsh.e2e
-EXTRA_DIST += tests/e2e/live-lib.sh tests/e2e/guest-live.sh tests/e2e/live-facts.md \
-	tests/e2e/domain-live.xml.in
+EXTRA_DIST += tests/e2e/live-lib.sh tests/e2e/guest-live.sh \
+	tests/e2e/domain-live.xml.in tests/e2e/live-facts.md
 CLEANFILES += tests/e2e/initramfs-live.cpio.gz tests/e2e/initramfs-live.cpio.gz.key
