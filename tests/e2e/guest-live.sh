@@ -132,11 +132,12 @@ live_init() {
 	} > /etc/inittab
 
 	virtio_ports
-	if [ "$NOAGENT" = 0 ] && [ -e /dev/virtio-ports/org.qemu.guest_agent.0 ]; then
-		echo "::respawn:/usr/sbin/qemu-ga -m virtio-serial -p /dev/virtio-ports/org.qemu.guest_agent.0 -l /tmp/qemu-ga.log" >> /etc/inittab
+	_port=/dev/virtio-ports/org.qemu.guest_agent.0
+	_agent=0
+	if [ "$NOAGENT" = 0 ] && [ -e $_port ]; then
+		echo "::respawn:/usr/sbin/qemu-ga -m virtio-serial -p $_port" \
+			"-l /tmp/qemu-ga.log" >> /etc/inittab
 		_agent=1
-	else
-		_agent=0
 	fi
 	fstab_mount
 	echo "E2E-LIVE-UP agent=$_agent"

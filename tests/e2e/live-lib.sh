@@ -27,6 +27,7 @@
 #   live_start NAME XML             define + start; cleaned up on exit
 #   live_wait_agent NAME [SECS]     until guest-ping answers
 #   live_agent NAME JSON [SECS]     one agent command, prints its reply
+#   live_ga NAME COMMAND [ARGS]     one agent command, prints its return
 #   live_exec NAME PATH [ARG...]    guest-exec + guest-exec-status: returns
 #                                   the exit code, sets live_rc, live_out,
 #                                   live_err (255 and live_err = virsh's
@@ -183,66 +184,68 @@ live_exec() {
 		_in=$(printf '%s' "$live_input" | base64 -w 0)
 	# each argument read raw (jq would take a "-c" after --args as its
 	# own option), then the array
-	_args=$(for _a in "$@"; do printf '%s' "$_a" | jq -Rs .; done | jq -cs .)
-	_cmd=$(jq -cn --arg p "$_path" --arg in "$_in" --argjson a "$_args" \
-		'{execute: "guest-exec", arguments: ({path: $p, arg: $a,
-		  "capture-output": true} +
-		  (if $in == "" then {} else {"input-data": $in} end))}')
-	if ! _r=$(live_agent "$_dom" "$_cmd" 2>&1); then
-		live_err=$_r
+	_argv=$(for _x in "$@"; do printf '%s' "$_x" | jq -Rs .; done | jq -cs .)
+	_cmd=$(jq -cn --arg p "$_path" --arg in "$_in" --argjson a "$_argv" \
+		'{path: $p, arg: $a, "capture-output": true} +
+		 (if $in == "" then {} else {"input-data": $in} end)')
+	if ! _st=$(live_ga "$_dom" guest-exec "$_cmd" 2>&1); then
+		live_err=$_st
 		return 255
 	fi
-	_pid=$(echo "$_r" | jq -r .return.pid)
+	_pid=$(echo "$_st" | jq -r .pid)
 	_end=$(($(date +%s) + live_exec_timeout))
 	while :; do
-		if ! _r=$(live_agent "$_dom" \
-			"{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":$_pid}}" \
-			2>&1); then
-			live_err=$_r
+		if ! _st=$(live_ga "$_dom" guest-exec-status "{\"pid\":$_pid}" 2>&1)
+		then
+			live_err=$_st
 			return 255
 		fi
-		[ "$(echo "$_r" | jq -r .return.exited)" = true ] && break
+		[ "$(echo "$_st" | jq -r .exited)" = true ] && break
 		if [ "$(date +%s)" -ge "$_end" ]; then
 			live_err="still running after ${live_exec_timeout}s"
 			return 255
 		fi
 		sleep 0.2
 	done
-	live_out=$(echo "$_r" | jq -r '.return["out-data"] // ""' | base64 -d)
-	live_err=$(echo "$_r" | jq -r '.return["err-data"] // ""' | base64 -d)
-	live_rc=$(echo "$_r" | jq -r '.return.exitcode // 128 + .return.signal')
+	live_out=$(echo "$_st" | jq -r '.["out-data"] // ""' | base64 -d)
+	live_err=$(echo "$_st" | jq -r '.["err-data"] // ""' | base64 -d)
+	live_rc=$(echo "$_st" | jq -r '.exitcode // 128 + .signal')
 	return "$live_rc"
 }
 
 live_sh() { live_exec "$1" /bin/sh -c "$2"; }
 
+# live_ga NAME COMMAND [ARGUMENTS-JSON]: one agent command, prints the
+# JSON of its return value; ARGUMENTS-JSON is an object
+live_ga() {
+	_a=${3:-}
+	[ -n "$_a" ] || _a='{}'
+	_r=$(live_agent "$1" "{\"execute\":\"$2\",\"arguments\":$_a}") &&
+		echo "$_r" | jq -c .return
+}
+
 live_file_read() {
-	_h=$(live_agent "$1" "$(jq -cn --arg p "$2" \
-		'{execute: "guest-file-open", arguments: {path: $p, mode: "r"}}')" |
-		jq -r .return) || return 1
-	_data=
+	_h=$(live_ga "$1" guest-file-open \
+		"$(jq -cn --arg p "$2" '{path: $p, mode: "r"}')") || return 1
+	_data= _ok=0
 	while :; do
-		_r=$(live_agent "$1" "{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":$_h,\"count\":65536}}") ||
-			break
-		_data=$_data$(echo "$_r" | jq -r '.return["buf-b64"]')
-		[ "$(echo "$_r" | jq -r .return.eof)" = true ] && break
+		_r=$(live_ga "$1" guest-file-read "{\"handle\":$_h,\"count\":65536}") ||
+			{ _ok=1; break; }
+		_data=$_data$(echo "$_r" | jq -r '.["buf-b64"]')
+		[ "$(echo "$_r" | jq -r .eof)" = true ] && break
 	done
-	live_agent "$1" "{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":$_h}}" \
-		> /dev/null
+	live_ga "$1" guest-file-close "{\"handle\":$_h}" > /dev/null
 	printf '%s' "$_data" | base64 -d
+	return $_ok
 }
 
 live_file_write() {
-	_h=$(live_agent "$1" "$(jq -cn --arg p "$2" \
-		'{execute: "guest-file-open", arguments: {path: $p, mode: "w"}}')" |
-		jq -r .return) || return 1
-	_b=$(base64 -w 0)
+	_h=$(live_ga "$1" guest-file-open \
+		"$(jq -cn --arg p "$2" '{path: $p, mode: "w"}')") || return 1
 	_ok=0
-	live_agent "$1" "$(jq -cn --argjson h "$_h" --arg b "$_b" \
-		'{execute: "guest-file-write", arguments: {handle: $h, "buf-b64": $b}}')" \
-		> /dev/null || _ok=1
-	live_agent "$1" "{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":$_h}}" \
-		> /dev/null || _ok=1
+	live_ga "$1" guest-file-write "$(base64 -w 0 | jq -cRs --argjson h "$_h" \
+		'{handle: $h, "buf-b64": .}')" > /dev/null || _ok=1
+	live_ga "$1" guest-file-close "{\"handle\":$_h}" > /dev/null || _ok=1
 	return $_ok
 }
 

@@ -29,7 +29,8 @@ if [ "$with_agent" = 1 ] && [ ! -x $qga ]; then
 fi
 busybox=$(command -v busybox)
 modules="virtio_pci virtiofs"
-[ "$with_agent" = 0 ] || modules="$modules virtio_console button evdev virtio_blk ext4"
+[ "$with_agent" = 0 ] ||
+	modules="$modules virtio_console button evdev virtio_blk ext4"
 
 key=$( {
 	echo "$kver $with_fio"
