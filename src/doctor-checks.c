@@ -2262,8 +2262,8 @@ pending_changes(const struct doctor_facts *f, struct strlist *out)
 			strlist_take(out, xasprintf(_("share '%s' is not in "
 						      "the running guest"),
 						    p->tag ? p->tag : ""));
-		else if (!str_same(p->dir, l->dir) ||
-			 !str_same(p->socket, l->socket) ||
+		else if (!path_same(p->dir, l->dir) ||
+			 !path_same(p->socket, l->socket) ||
 			 (p->xattr && p->xattr != l->xattr) ||
 			 (p->cache && !str_same(p->cache, l->cache)) ||
 			 (p->binary && !str_same(p->binary, l->binary)) ||

@@ -2135,8 +2135,8 @@ check_tag(const struct domxml *d, const struct domxml_share *r,
 				  "Choose another tag."),
 				r->tag, name);
 	read_share(same[0], &cur);
-	if ((r->dir && !str_is(cur.dir, r->dir)) ||
-	    (r->socket && !str_is(cur.socket, r->socket)))
+	if ((r->dir && !path_same(cur.dir, r->dir)) ||
+	    (r->socket && !path_same(cur.socket, r->socket)))
 		ret = vs_error(VS_ERR_CONFLICT,
 			       _("The tag '%1$s' is already used by the share "
 				 "of %2$s in domain '%3$s'. Choose another "
@@ -2356,7 +2356,7 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 		return 0;
 	n = domxml_shares(d, &all);
 	for (size_t i = 0; i < n; i++)
-		if (req->dir && str_is(all[i].dir, req->dir) &&
+		if (req->dir && path_same(all[i].dir, req->dir) &&
 		    !STREQ(all[i].tag, req->tag))
 			strlist_take(notes,
 				     xasprintf(_("%1$s is also shared with the "

@@ -146,6 +146,32 @@ test_twice(void)
 	       "the daemon still runs");
 }
 
+/*
+ * The file of test_twice() with its directories written otherwise: the
+ * same directories, so nothing changes and the daemon keeps running.
+ */
+static void
+test_same_dirs_written_otherwise(void)
+{
+	AUTOFREE char *base = xasprintf("%s/./data/../", tmp);
+	AUTOFREE char *text = NULL, *vm1 = xml_of("vm1"), *after = NULL;
+	AUTOPTR(launch_status) before = launch_status_read("vm1-served");
+	AUTOPTR(launch_status) now = NULL;
+	bool changes = true;
+
+	text = xasprintf(site, base, owner);
+	tap_ok(apply_text(text, &changes, NULL) == 0 && !changes,
+	       "directories written with ./, ../ and a trailing /: nothing "
+	       "to change");
+	after = xml_of("vm1");
+	tap_ok(after && vm1 && STREQ(after, vm1), "vm1 is the same");
+	now = launch_status_read("vm1-served");
+	tap_ok(before && now && now->state == LAUNCH_RUNNING &&
+		       now->pid == before->pid,
+	       "the daemon was not restarted");
+	vs_error_reset();
+}
+
 static void
 test_update_and_prune(void)
 {
@@ -566,6 +592,7 @@ main(void)
 	in = inspection_gather(root, conn, NULL, 0);
 	test_parse();
 	test_twice();
+	test_same_dirs_written_otherwise();
 	test_update_and_prune();
 	test_failure_half_way();
 	test_daemon_fails();
