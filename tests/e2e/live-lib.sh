@@ -2,19 +2,19 @@
 # live-lib.sh: guests that stay up under libvirtd with the QEMU guest agent,
 # for the live-sharing e2e tests (hot-plug, mount through the agent)
 #
-# Source it from a .e2e test after nothing else; it sources lib.sh (TAP,
-# the machine lock) and tests/cli/libvirtd.sh. live_setup skips the test
-# when something is missing, takes the lock every e2e test takes, builds
-# the live initramfs (mkinitramfs.sh WITH_AGENT=1: guest-live.sh as /init,
-# qemu-ga on the virtio-serial port, powers off on the ACPI button) and
-# starts libvirtd when it is not running. Every domain a test defines with
-# live_start and every daemon it registers with live_own_pid goes away on
-# exit, whatever happens.
-#
-# libvirt is the system instance (qemu:///system): virtiofs needs it on
-# libvirt 9.0 (no session mode before 10.0), and only one privileged
-# libvirtd can run on a host, so "the test's own libvirtd" is the one
-# libvirtd.sh starts when none runs. Domain names carry the test's pid.
+# Source it from a bash .e2e test after nothing else; it sources lib.sh
+# (TAP, the machine lock), tests/remote/lib.sh and tests/cli/libvirtd.sh.
+# live_setup skips the test when something is missing, takes the lock
+# every e2e test takes, builds the live initramfs (mkinitramfs.sh
+# WITH_AGENT=1: guest-live.sh as /init, qemu-ga on the virtio-serial port,
+# powers off on the ACPI button) and starts the test's own libvirtd: a
+# private privileged one in namespaces of its own (tests/remote/lib.sh,
+# host "vslive", reached on its unix socket), so the guests, their logs
+# and the agent sockets are the test's alone; libvirt 9.0 has virtiofs
+# only in privileged daemons. VS_LIVE_URI=qemu:///system uses the system
+# libvirtd instead (started when it is not running). Every domain a test
+# defines with live_start and every daemon it registers with live_own_pid
+# goes away on exit, whatever happens, and the private libvirtd with them.
 #
 # Every virsh call runs under timeout(1) (VS_LIVE_VIRSH_TIMEOUT, 60 s);
 # waiting for the agent after start is bounded by VS_LIVE_BOOT_TIMEOUT
@@ -23,6 +23,8 @@
 #
 # Functions (NAME is a libvirt domain name):
 #   live_setup                      checks, lock, initramfs, libvirtd, trap
+#   live_host CMD...                run CMD where libvirtd runs (in the
+#                                   private host's namespaces)
 #   live_xml NAME [WORD...]         write $live_run/NAME.xml, print its path
 #   live_start NAME XML             define + start; cleaned up on exit
 #   live_wait_agent NAME [SECS]     until guest-ping answers
@@ -48,8 +50,10 @@
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/e2e/lib.sh"
 . "$srcdir/tests/cli/libvirtd.sh"
+. "$srcdir/tests/remote/lib.sh"
 
-live_uri=qemu:///system
+live_uri=${VS_LIVE_URI:-}
+live_hostname=
 live_virsh_timeout=${VS_LIVE_VIRSH_TIMEOUT:-60}
 live_boot_timeout=${VS_LIVE_BOOT_TIMEOUT:-240}
 live_exec_timeout=${VS_LIVE_EXEC_TIMEOUT:-60}
@@ -70,7 +74,6 @@ live_setup() {
 	[ -x /usr/sbin/qemu-ga ] ||
 		tap_skip_all "qemu-guest-agent is not installed"
 	e2e_setup live
-	libvirtd_start || tap_skip_all "libvirtd does not answer on $live_uri"
 	live_run=$e2e_dir/run-live-$$
 	rm -rf "$live_run"
 	mkdir -p "$live_run"
@@ -78,6 +81,28 @@ live_setup() {
 	chmod 755 "$live_run"
 	trap live_cleanup EXIT
 	trap 'exit 130' INT TERM HUP
+	if [ -n "$live_uri" ]; then
+		[ "$live_uri" != qemu:///system ] || libvirtd_start ||
+			tap_bail "libvirtd does not answer on $live_uri"
+		echo "# libvirt: $live_uri"
+		return 0
+	fi
+	_why=$(remote_can_run) || tap_skip_all "$_why"
+	# with cgroups: libvirt 9.0 crashes when it hot-plugs a <binary> share
+	# into a domain that has none (live-facts.md)
+	REMOTE_CGROUPS=1 remote_host_start vslive 2> "$live_run/host.err" ||
+		tap_bail "no private libvirtd: $(tr '\n' ' ' < "$live_run/host.err")"
+	live_hostname=vslive
+	live_uri=$(remote_unix_uri vslive)
+	echo "# libvirt: the test's own libvirtd, $live_uri"
+}
+
+live_host() {
+	if [ -n "$live_hostname" ]; then
+		remote_exec "$live_hostname" "$@"
+	else
+		"$@"
+	fi
 }
 
 live_cleanup() {
@@ -94,6 +119,7 @@ live_cleanup() {
 		kill "$_p" 2> /dev/null && e2e_wait_pid "$_p" 5 ||
 			kill -9 "$_p" 2> /dev/null
 	done
+	[ "${#REMOTE_HOSTS[@]}" = 0 ] || remote_cleanup
 	[ -n "${VS_E2E_KEEP:-}" ] || [ -z "$live_run" ] || rm -rf "$live_run"
 	return "$_rc"
 }
