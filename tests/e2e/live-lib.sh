@@ -42,8 +42,11 @@
 #                                   virsh event in the background, then
 #                                   wait for it: true if it came
 #   live_fs_count NAME [--inactive] <filesystem> elements of the XML
-#   live_shutdown NAME [SECS]       virsh shutdown (ACPI), wait for shut off;
-#                                   destroy and fail after SECS (120)
+#   live_shutdown NAME [SECS] [MODE] virsh shutdown --mode MODE (acpi),
+#                                   wait for shut off; destroy and fail
+#                                   after SECS (120)
+#   live_wait_console NAME WORD [SECS] until the console has a line
+#                                   starting with WORD (E2E-LIVE-UP)
 #   live_console NAME               the guest's console so far
 #   live_own_pid PID                kill PID on exit
 #   lv ARGS...                      virsh -c $live_uri under timeout(1)
@@ -129,7 +132,9 @@ live_own_pid() { live_pids="$live_pids $1"; }
 # live_xml NAME [WORD...]: the domain from domain-live.xml.in. Default: q35,
 # ACPI, memfd shared memory, the agent channel, two spare root ports.
 # WORDs: pc (i440fx, no root ports), noacpi, private (no <memoryBacking>),
-# noagent (no channel), noports, append=ARGS (kernel command line: e.g.
+# noagent (no channel), noports (none in the XML: libvirt adds one per
+# device and, for such a new q35 domain, one spare), append=ARGS (kernel
+# command line: e.g.
 # vs.noagent=1, vs.novirtiofs=1). The disk NAME.disk keeps the guest's /etc.
 live_xml() {
 	_name=$1
@@ -301,7 +306,7 @@ live_fs_count() {
 
 live_shutdown() {
 	_end=$(($(date +%s) + ${2:-120}))
-	lv shutdown "$1" --mode acpi > /dev/null || return 1
+	lv shutdown "$1" --mode "${3:-acpi}" > /dev/null || return 1
 	while [ "$(live_state "$1")" = running ]; do
 		if [ "$(date +%s)" -ge "$_end" ]; then
 			lv destroy "$1" > /dev/null 2>&1
@@ -313,3 +318,12 @@ live_shutdown() {
 }
 
 live_console() { tr -d '\r' < "$live_run/$1.serial" 2> /dev/null; }
+
+live_wait_console() {
+	_end=$(($(date +%s) + ${3:-$live_boot_timeout}))
+	until live_console "$1" | grep -q "^$2"; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		[ "$(live_state "$1")" = running ] || return 1
+		sleep 1
+	done
+}

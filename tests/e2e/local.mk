@@ -43,3 +43,7 @@ E2E_TESTS += tests/e2e/live-virsh.e2e
 EXTRA_DIST += tests/e2e/live-lib.sh tests/e2e/guest-live.sh \
 	tests/e2e/domain-live.xml.in tests/e2e/live-facts.md
 CLEANFILES += tests/e2e/initramfs-live.cpio.gz tests/e2e/initramfs-live.cpio.gz.key
+# The guests a live attach cannot serve: private memory (then a restart
+# with the mount in the guest's fstab), i440fx without ACPI, no free root
+# port and no agent.
+E2E_TESTS += tests/e2e/live-cases.e2e
