@@ -18,8 +18,8 @@
 #
 # Every virsh call runs under timeout(1) (VS_LIVE_VIRSH_TIMEOUT, 60 s);
 # waiting for the agent after start is bounded by VS_LIVE_BOOT_TIMEOUT
-# (240 s: a TCG boot takes 5-20 s here, more when the machine is busy), a
-# command in the guest by VS_LIVE_EXEC_TIMEOUT (60 s).
+# (240 s: start to agent takes 10-15 s here, 20-40 s when other TCG
+# guests run), a command in the guest by VS_LIVE_EXEC_TIMEOUT (60 s).
 #
 # Functions (NAME is a libvirt domain name):
 #   live_setup                      checks, lock, initramfs, libvirtd, trap
@@ -45,8 +45,8 @@
 #   live_shutdown NAME [SECS] [MODE] virsh shutdown --mode MODE (acpi),
 #                                   wait for shut off; destroy and fail
 #                                   after SECS (120)
-#   live_wait_console NAME WORD [SECS] until the console has a line
-#                                   starting with WORD (E2E-LIVE-UP)
+#   live_wait_console NAME RE [SECS] until a console line starts with
+#                                   RE (grep), e.g. E2E-LIVE-UP
 #   live_console NAME               the guest's console so far
 #   live_own_pid PID                kill PID on exit
 #   lv ARGS...                      virsh -c $live_uri under timeout(1)
