@@ -715,6 +715,10 @@ domain_verify(struct domain_step *ds)
 
 	if (!back)
 		return -1;
+	/* What was written came back as it was (a file): nothing can
+	 * differ, and a large definition is not parsed twice more. */
+	if (STREQ(back, ds->new_xml))
+		return 0;
 	if (!(want = domxml_parse(ds->new_xml, ds->t->label)) ||
 	    !(got = domxml_parse(back, ds->t->label)))
 		return -1;
@@ -1357,22 +1361,136 @@ daemon_notes(const struct share_request *r, const struct inspection *in,
 	sb_clear(&found);
 }
 
+/* The base page size of the guest's host in KiB: libvirt takes a <page>
+ * of that size for ordinary memory. */
+static uint64_t
+base_page_kib(const struct inspection *in)
+{
+	if (in && in->have_virt && in->virt.npage_sizes)
+		return in->virt.page_sizes_kib[0];
+	return (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+}
+
+/*
+ * Why the domain's <numatune><memory nodeset> cannot place memory on
+ * host h (caller frees), or NULL when h has every node it names. Without
+ * NUMA in sysfs the whole host is node 0.
+ */
+static char *
+numatune_unusable(const struct host_info *h, const char *nodeset)
+{
+	bool mask[DOMXML_NODES_MAX];
+	struct strbuf absent = STRBUF_INIT, have = STRBUF_INIT;
+	char *why;
+
+	if (!nodeset)
+		return NULL;
+	if (domxml_nodeset_parse(nodeset, mask) < 0)
+		return xasprintf(_("The domain's <numatune><memory "
+				   "nodeset='%s'/> is not a nodeset libvirt "
+				   "reads (write host NUMA nodes as 0, 0-1 or "
+				   "0-3,^2); free hugepages were counted on the "
+				   "whole host."),
+				 nodeset);
+	for (int n = 0; n < DOMXML_NODES_MAX; n++)
+		if (mask[n] && (h->nnodes ? !host_node_find(h, n) : n != 0))
+			sb_printf(&absent, "%s%d", absent.len ? ", " : "", n);
+	if (!absent.len)
+		return NULL;
+	for (size_t i = 0; i < h->nnodes; i++)
+		sb_printf(&have, "%s%d", i ? ", " : "", h->nodes[i].id);
+	why = xasprintf(_("The domain's <numatune><memory nodeset='%1$s'/> "
+			  "names host NUMA node(s) %2$s, which this host "
+			  "does not have (it has %3$s), so the guest will not "
+			  "start here. Change the nodeset to nodes this host "
+			  "has, or remove <numatune>; free hugepages were "
+			  "counted on the whole host."),
+			nodeset, sb_str(&absent), have.len ? sb_str(&have) : "0");
+	sb_clear(&absent);
+	sb_clear(&have);
+	return why;
+}
+
+/* Whether pg is the page the request asked for by size. */
+static bool
+page_asked(const struct domxml_page *pg, const struct domxml_backing *b)
+{
+	return b && b->kind == DOMXML_BACKING_HUGEPAGES && b->page_kib &&
+	       pg->size_kib == b->page_kib &&
+	       (b->nodeset && pg->nodeset ? STREQ(b->nodeset, pg->nodeset)
+					  : b->nodeset == pg->nodeset);
+}
+
+/*
+ * What to say of the domain's own page size (pg: its <page>, NULL for
+ * <hugepages/> alone) that host h does not offer. Caller frees.
+ */
+static char *
+page_unoffered(const struct host_info *h, const struct domxml_page *pg,
+	       uint64_t size_kib)
+{
+	AUTOFREE char *sz = size_format_kib(size_kib);
+	AUTOFREE char *offered = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < h->npools; i++) {
+		AUTOFREE char *p = size_format_kib(h->pools[i].size_kib);
+
+		sb_printf(&sb, "%s%s", i ? ", " : "", p);
+	}
+	if (!sb.len)
+		return xasprintf(_("The domain's <hugepages> asks for pages of "
+				   "%s, and this host offers no hugepages at "
+				   "all, so the guest will not start here. "
+				   "Back its memory with memfd instead "
+				   "(--backing memfd)."),
+				 sz);
+	offered = sb_steal(&sb);
+	if (pg && pg->nodeset)
+		return xasprintf(_("The domain's <page nodeset='%3$s'> asks "
+				   "for hugepages of %1$s, which this host "
+				   "does not offer (it offers %2$s), so the "
+				   "guest will not start here. Change that "
+				   "page's size (--backing hugepages:SIZE@%3$s) "
+				   "or remove it."),
+				 sz, offered, pg->nodeset);
+	return xasprintf(_("The domain's <page> asks for hugepages of %1$s, "
+			   "which this host does not offer (it offers %2$s), "
+			   "so the guest will not start here. Change the page "
+			   "size (--backing hugepages:SIZE) or remove the "
+			   "<page>."),
+			 sz, offered);
+}
+
 /*
  * The hugepages the guest will take from its host, as pages_need() counts
- * them: a size the host does not offer can never start (-1, reported);
- * too few free pages or no hugetlbfs mount yet are warnings, with what to
- * do.
+ * them. A size asked for (asked) that the host does not offer can never
+ * start (-1, reported). What the domain itself says and this host cannot
+ * give (a <page> size it does not offer, a <numatune> naming nodes it
+ * does not have), too few free pages and no hugetlbfs mount yet are
+ * warnings that name the element and say what to do. A <page> of the base
+ * page size is ordinary memory.
  */
 static int
-hugepage_check(const struct domxml *d, const struct inspection *in,
-	       const struct plan_target *t, struct strlist *warnings)
+hugepage_check(const struct domxml *d, const struct domxml_backing *asked,
+	       const struct inspection *in, const struct plan_target *t,
+	       struct strlist *warnings)
 {
 	struct domxml_memory m;
 	AUTOPTR(host_info) remote = NULL;
 	const struct host_info *h = in ? in->host : NULL;
+	char *unusable;
+	bool count = true;
+	const char *nodes;
+	uint64_t base = base_page_kib(in);
+	bool memfd;
 	int ret = 0;
 
 	domxml_memory(d, &m);
+	nodes = m.host_nodeset;
+	/* memfd serves hugepages without a hugetlbfs mount: libvirt wants
+	 * one only for a file source or none (qemuProcessNeedHugepagesPath). */
+	memfd = m.source && STREQ(m.source, "memfd");
 	if (!m.hugepages)
 		goto out;
 	/* A remote guest's host is the one libvirt describes. */
@@ -1387,6 +1505,11 @@ hugepage_check(const struct domxml *d, const struct inspection *in,
 		}
 		h = remote;
 	}
+	/* Free pages are then counted on the whole host. */
+	if (h && (unusable = numatune_unusable(h, nodes))) {
+		strlist_take(warnings, unusable);
+		count = false;
+	}
 	for (size_t i = 0; h && i < (m.npages ? m.npages : 1); i++) {
 		const struct domxml_page *pg = m.npages ? &m.pages[i] : NULL;
 		uint64_t size = pg && pg->size_kib ? pg->size_kib
@@ -1395,16 +1518,22 @@ hugepage_check(const struct domxml *d, const struct inspection *in,
 							       : NULL);
 		struct pages_need need;
 
-		if (!size || size == HOST_UNKNOWN || !mem)
+		if (!size || size == HOST_UNKNOWN || !mem || size == base)
 			continue;
-		if (pages_need(h, mem, size, m.host_nodeset, &need) < 0) {
+		if (!host_pool_find(h, size) && !(pg && page_asked(pg, asked))) {
+			strlist_take(warnings, page_unoffered(h, pg, size));
+			continue;
+		}
+		if (pages_need(h, mem, size, count ? nodes : NULL, &need) < 0) {
 			ret = -1;
 			break;
 		}
-		if (!need.size_offered)
+		if (!need.size_offered) {
 			ret = vs_error(VS_ERR_UNSUPPORTED, "%s", need.reason);
-		else if (!need.ok && need.reason)
+		} else if (!need.ok && need.reason &&
+			   !(memfd && need.enough && !need.mount)) {
 			strlist_add(warnings, need.reason);
+		}
 		pages_need_clear(&need);
 		if (ret < 0)
 			break;
@@ -1747,7 +1876,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	    domxml_share_set(e.d, &want, &env, &e.notes, &e.warnings) < 0 ||
 	    (serve && domxml_record_set(e.d, &rec, &e.notes) < 0) ||
 	    domxml_check_shared(e.d) < 0 ||
-	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) < 0)
+	    hugepage_check(e.d, b, in, edit_target(&e), &e.warnings) < 0)
 		goto out;
 	if (!found && libvirt && root && !want.socket)
 		daemon_notes(r, in, &e);
@@ -1846,7 +1975,7 @@ plan_backing(struct plan *p, struct plan_target *t,
 	if ((b || (b = choose(in, &e, &choice))) &&
 	    domxml_backing_set(e.d, b, &env, &e.notes) == 0 &&
 	    domxml_check_shared(e.d) == 0 &&
-	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) == 0)
+	    hugepage_check(e.d, b, in, edit_target(&e), &e.warnings) == 0)
 		ret = 0;
 	if (ret == 0)
 		edit_commit(p, &e);

@@ -78,6 +78,22 @@ has(const char *s, const char *part)
 	return s && strstr(s, part);
 }
 
+/* Whether pid runs (a zombie no longer does: nobody may reap it). */
+static bool
+pid_alive(int pid)
+{
+	struct host_proc p;
+	bool alive;
+
+	if (host_proc_read("/", pid, &p) < 0) {
+		vs_error_reset();
+		return false;
+	}
+	alive = host_proc_alive(&p);
+	host_proc_clear(&p);
+	return alive;
+}
+
 static enum launch_state
 daemon_state(const char *name)
 {
@@ -289,15 +305,22 @@ test_remove_external(void)
 	const char *text = "[share vm1 served]\n"
 			   "state = absent\n";
 	AUTOFREE char *vm1 = NULL;
+	AUTOPTR(launch_status) st = launch_status_read("vm1-served");
+	int pid = st && st->state == LAUNCH_RUNNING ? st->pid : 0;
 	bool changes;
 
+	vs_error_reset();
+	tap_ok(pid > 0, "the external share's daemon runs (pid %d)", pid);
 	tap_ok(apply_text(text, &changes, NULL) == 0 && changes,
 	       "state = absent on the external share");
 	vm1 = xml_of("vm1");
 	tap_ok(!has(vm1, "vm1-served.sock") && !has(vm1, "virtshare:"),
 	       "its <filesystem> and virtshare's record are gone");
-	tap_ok(daemon_state("vm1-served") == LAUNCH_STOPPED,
-	       "its daemon was stopped");
+	/* The process itself: a launch record that is gone reads as
+	 * stopped whether the daemon was stopped or not. */
+	tap_ok(daemon_state("vm1-served") == LAUNCH_STOPPED && pid > 0 &&
+		   !pid_alive(pid),
+	       "its daemon was stopped: pid %d is gone", pid);
 	tap_ok(apply_text(text, &changes, NULL) == 0 && !changes,
 	       "and again: nothing to change");
 }

@@ -273,6 +273,12 @@ test_rollback(void)
 	share_request_clear(&r);
 	tap_ok(run_plan(p) < 0 && vs_error_code() == VS_ERR_LIBVIRT,
 	       "applying fails at vm2");
+	tap_diag("%s", vs_error_message());
+	/* vm1 was changed first: a plan that never got to it would leave
+	 * it unchanged as well. */
+	tap_ok(strstr(vs_error_message(), "Taken back, as before: Domain "
+					  "'vm1'") != NULL,
+	       "vm1 had been changed, and the error says it was taken back");
 	after = virt_domain_xml(conn, "vm1", true);
 	tap_is_str(after, vm1, "vm1, applied before, is taken back");
 	tap_is_int(count_saved("vm1"), saved,
