@@ -23,7 +23,8 @@ src_libvirtshare_a_SOURCES = \
 	src/doctor-steps.c src/doctor-steps.h \
 	src/doctor.c src/doctor.h src/doctor-priv.h \
 	src/doctor-checks.c src/doctor-logs.c \
-	src/fstab.c src/fstab.h
+	src/fstab.c src/fstab.h \
+	src/hotplug.c src/hotplug.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)

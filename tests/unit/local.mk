@@ -53,3 +53,7 @@ tests_unit_test_doctor_LDADD = $(VS_CORE_LIBS)
 unit_tests += tests/unit/test-fstab
 tests_unit_test_fstab_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_fstab_LDADD = $(VS_CORE_LIBS)
+# Hot-plug readiness of live domain XML (tests/data/hotplug).
+unit_tests += tests/unit/test-hotplug
+tests_unit_test_hotplug_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_hotplug_LDADD = $(VS_CORE_LIBS)
