@@ -240,3 +240,36 @@ fstab_remove(const char *text, const char *tag, const char *dir,
 	}
 	return sb_steal(&sb);
 }
+
+size_t
+fstab_mounts(const char *text, struct fstab_mount **out)
+{
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (const char *p = text; p && *p;) {
+		struct line l = line_at(p);
+		struct fields f = {0};
+
+		if (line_fields(&l, &f) && f.file && f.type &&
+		    STREQ(f.type, "virtiofs")) {
+			xgrow(out, &cap, n + 1, sizeof(**out));
+			(*out)[n].tag = steal_ptr(f.spec);
+			(*out)[n].dir = steal_ptr(f.file);
+			n++;
+		}
+		fields_clear(&f);
+		p = l.start + l.len + l.nl;
+	}
+	return n;
+}
+
+void
+fstab_mounts_free(struct fstab_mount *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++) {
+		free(m[i].tag);
+		free(m[i].dir);
+	}
+	free(m);
+}

@@ -50,4 +50,17 @@ char *fstab_add(const char *text, const char *tag, const char *dir,
 char *fstab_remove(const char *text, const char *tag, const char *dir,
 		   bool *changed);
 
+/*
+ * The virtiofs mounts that text lists, in order: text is an fstab or
+ * /proc/mounts (one format), comments skipped, fields decoded. Returns
+ * their count; *out (NULL when none) caller frees with
+ * fstab_mounts_free(). Does not report.
+ */
+struct fstab_mount {
+	char *tag; /* the first field */
+	char *dir; /* the second */
+};
+size_t fstab_mounts(const char *text, struct fstab_mount **out);
+void fstab_mounts_free(struct fstab_mount *m, size_t n);
+
 #endif

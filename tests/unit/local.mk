@@ -57,3 +57,7 @@ tests_unit_test_fstab_LDADD = $(VS_CORE_LIBS)
 unit_tests += tests/unit/test-hotplug
 tests_unit_test_hotplug_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_hotplug_LDADD = $(VS_CORE_LIBS)
+# The guest agent's commands against a simulated qemu-ga and guest.
+unit_tests += tests/unit/test-agent
+tests_unit_test_agent_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_agent_LDADD = $(VS_CORE_LIBS)
