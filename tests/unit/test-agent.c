@@ -810,9 +810,43 @@ test_fstab(void)
 	fake_clear(&f);
 }
 
+/* RFC 4648 section 10 vectors, both ways, and what is not base64. */
+static void
+test_base64(void)
+{
+	static const char *const v[][2] = {
+	    {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
+	    {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+	    {"foobar", "Zm9vYmFy"},
+	};
+	static const char *const bad[] = {"Zm9", "Zg=a", "Z===", "Zm9v!", "Zm-v"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		struct strbuf e = STRBUF_INIT, d = STRBUF_INIT;
+
+		sb_add(&e, "");
+		sb_add(&d, "");
+		base64_encode(&e, v[i][0], strlen(v[i][0]));
+		tap_is_str(sb_str(&e), v[i][1], "base64: '%s' encoded", v[i][0]);
+		tap_ok(base64_decode(&d, v[i][1]) == 0 &&
+			   STREQ(sb_str(&d), v[i][0]),
+		       "base64: '%s' decoded", v[i][1]);
+		sb_clear(&e);
+		sb_clear(&d);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct strbuf d = STRBUF_INIT;
+
+		tap_is_int(base64_decode(&d, bad[i]), -1, "base64: '%s' refused",
+			   bad[i]);
+		sb_clear(&d);
+	}
+}
+
 int
 main(void)
 {
+	test_base64();
 	test_transport();
 	test_exec();
 	test_files();

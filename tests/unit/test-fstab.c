@@ -261,6 +261,39 @@ find_cases(void)
 	tap_ok(d == NULL, "find: a longer tag is another tag");
 }
 
+/* /proc/mounts has fstab's format: what a guest shows */
+static void
+mounts_cases(void)
+{
+	const char *proc =
+	    "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
+	    "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
+	    "/dev/vda1 / ext4 rw,relatime,errors=remount-ro 0 0\n"
+	    "vsa /mnt/vsa virtiofs rw,relatime 0 0\n"
+	    "fuse-thing /mnt/f fuse.sshfs rw 0 0\n"
+	    "my\\040tag /mnt/with\\040space virtiofs rw,relatime 0 0\n"
+	    "vsa /srv/again virtiofs rw,relatime 0 0";
+	struct fstab_mount *m = NULL;
+	size_t n = fstab_mounts(proc, &m);
+
+	tap_is_int(n, 3, "mounts: the three virtiofs lines of /proc/mounts");
+	if (n == 3) {
+		tap_ok(STREQ(m[0].tag, "vsa") && STREQ(m[0].dir, "/mnt/vsa"),
+		       "mounts: first");
+		tap_ok(STREQ(m[1].tag, "my tag") &&
+			   STREQ(m[1].dir, "/mnt/with space"),
+		       "mounts: escapes decoded");
+		tap_ok(STREQ(m[2].tag, "vsa") && STREQ(m[2].dir, "/srv/again"),
+		       "mounts: a tag mounted twice, no final newline");
+	}
+	fstab_mounts_free(m, n);
+	tap_is_int(fstab_mounts("", &m), 0, "mounts: none in empty text");
+	tap_ok(m == NULL, "mounts: NULL when none");
+	tap_is_int(fstab_mounts("#vsa /a virtiofs d 0 0\nvsa\n", &m), 0,
+		   "mounts: no comments, no lines without a type");
+	fstab_mounts_free(m, 0);
+}
+
 int
 main(void)
 {
@@ -269,5 +302,6 @@ main(void)
 	edit_cases();
 	remove_cases();
 	find_cases();
+	mounts_cases();
 	return tap_done();
 }
