@@ -89,7 +89,8 @@ agent_open(const char *uri, const char *domain)
 	if (!v->conn) {
 		msg = virGetLastErrorMessage();
 		vs_error(VS_ERR_CONNECT,
-			 _("cannot connect to libvirt at %1$s (%2$s): check that the daemon runs and that you may use it"),
+			 _("Cannot connect to libvirt at %1$s (%2$s). Check "
+			   "that the daemon runs and that you may use it."),
 			 uri ? uri : _("its default URI"), msg ? msg : "");
 		agent_virt_release(v);
 		return NULL;
@@ -97,7 +98,8 @@ agent_open(const char *uri, const char *domain)
 	v->dom = virDomainLookupByName(v->conn, domain);
 	if (!v->dom) {
 		vs_error(VS_ERR_NO_DOMAIN,
-			 _("there is no domain '%1$s': check its name with virsh list --all"),
+			 _("There is no domain '%1$s'. Check its name with: "
+			   "virsh list --all"),
 			 domain);
 		agent_virt_release(v);
 		return NULL;

@@ -138,23 +138,34 @@ call(struct agent *a, const char *cmd, const char *args, int timeout_s,
 	if (!reply) {
 		switch (kind) {
 		case AGENT_FAIL_NO_DOMAIN:
-			fail(a, kind, _("there is no domain '%1$s': check its name with virsh list --all"),
+			fail(a, kind, _("There is no domain '%1$s'. Check its "
+					"name with: virsh list --all"),
 			     a->domain);
 			break;
 		case AGENT_FAIL_NOT_RUNNING:
-			fail(a, kind, _("the domain '%1$s' is not running: start it first"),
+			fail(a, kind, _("The domain '%1$s' is not running. "
+					"Start it first."),
 			     a->domain);
 			break;
 		case AGENT_FAIL_NO_CHANNEL:
-			fail(a, kind, _("the domain '%1$s' has no guest agent channel (%2$s): add the channel org.qemu.guest_agent.0 to its definition (effective at the next start) and install qemu-guest-agent in the guest"),
+			fail(a, kind, _("The domain '%1$s' has no guest agent "
+					"channel (%2$s). Add the channel "
+					"org.qemu.guest_agent.0 to its "
+					"definition (effective at the next "
+					"start) and install qemu-guest-agent "
+					"in the guest."),
 			     a->domain, d);
 			break;
 		case AGENT_FAIL_NO_ANSWER:
-			fail(a, kind, _("the guest agent of '%1$s' does not answer (%2$s): install and start qemu-guest-agent in the guest, or wait until the guest has booted"),
+			fail(a, kind, _("The guest agent of '%1$s' does not "
+					"answer (%2$s). Install and start "
+					"qemu-guest-agent in the guest, or "
+					"wait until the guest has booted."),
 			     a->domain, d);
 			break;
 		default:
-			fail(a, AGENT_FAIL_COMMAND, _("the guest agent of '%1$s' refused %2$s: %3$s"),
+			fail(a, AGENT_FAIL_COMMAND,
+			     _("The guest agent of '%1$s' refused %2$s: %3$s"),
 			     a->domain, cmd, d);
 			break;
 		}
@@ -164,7 +175,10 @@ call(struct agent *a, const char *cmd, const char *args, int timeout_s,
 	*ret = root ? json_get(root, "return") : NULL;
 	if (!*ret) {
 		json_node_free(root);
-		fail(a, AGENT_FAIL_REPLY, _("the guest agent of '%1$s' gave an answer to %2$s that virtshare does not understand: check the guest's qemu-guest-agent"),
+		fail(a, AGENT_FAIL_REPLY,
+		     _("The guest agent of '%1$s' gave an answer to %2$s that "
+		       "virtshare does not understand. Check the guest's "
+		       "qemu-guest-agent."),
 		     a->domain, cmd);
 		return NULL;
 	}
@@ -242,7 +256,10 @@ exec_data(struct agent *a, const struct json_node *st, const char *key,
 	sb_add(&sb, "");
 	if (n && (n->type != JSON_STR || base64_decode(&sb, n->str) < 0)) {
 		sb_clear(&sb);
-		return fail(a, AGENT_FAIL_REPLY, _("the guest agent of '%1$s' sent output that is not base64: check the guest's qemu-guest-agent"),
+		return fail(a, AGENT_FAIL_REPLY,
+			    _("The guest agent of '%1$s' sent output that is "
+			      "not base64. Check the guest's "
+			      "qemu-guest-agent."),
 			    a->domain);
 	}
 	*len = sb.len;
@@ -296,7 +313,10 @@ agent_exec(struct agent *a, const char *const argv[], const char *input,
 	if (!reply)
 		return -1;
 	if (!num_member(ret, "pid", &pid))
-		return fail(a, AGENT_FAIL_REPLY, _("the guest agent of '%1$s' started '%2$s' without saying its process: check the guest's qemu-guest-agent"),
+		return fail(a, AGENT_FAIL_REPLY,
+			    _("The guest agent of '%1$s' started '%2$s' "
+			      "without saying its process. Check the guest's "
+			      "qemu-guest-agent."),
 			    a->domain, shown);
 	pid_args = xasprintf("{\"pid\":%lld}", pid);
 	deadline = now_ms() + a->exec_ms;
@@ -308,7 +328,11 @@ agent_exec(struct agent *a, const char *const argv[], const char *input,
 		if (bool_member(ret, "exited"))
 			break;
 		if (now_ms() >= deadline)
-			return fail(a, AGENT_FAIL_TIMEOUT, _("'%1$s' in the guest of '%2$s' did not end within %3$d ms; it still runs there: look at the guest, or allow more time"),
+			return fail(a, AGENT_FAIL_TIMEOUT,
+				    _("'%1$s' in the guest of '%2$s' did not "
+				      "end within %3$d ms and still runs "
+				      "there. Look at the guest, or allow more "
+				      "time."),
 				    shown, a->domain, a->exec_ms);
 		sleep_ms(poll);
 		poll = poll * 2 > 1000 ? 1000 : poll * 2;
@@ -340,7 +364,9 @@ agent_run(struct agent *a, const char *const argv[], struct agent_exec *r)
 	if (x->status != 0) {
 		shown = argv_str(argv);
 		err = str_trim(xstrdup(x->err));
-		rc = fail(a, AGENT_FAIL_EXIT, _("'%1$s' failed in the guest of '%2$s' (exit status %3$d): %4$s"),
+		rc = fail(a, AGENT_FAIL_EXIT,
+			  _("'%1$s' failed in the guest of '%2$s' (exit status "
+			    "%3$d): %4$s"),
 			  shown, a->domain, x->status, err);
 	}
 	if (!r)
@@ -366,7 +392,9 @@ file_open(struct agent *a, const char *path, const char *mode)
 	if (!reply)
 		return -1;
 	if (ret->type != JSON_NUM)
-		return fail(a, AGENT_FAIL_REPLY, _("the guest agent of '%1$s' opened %2$s without a handle: check the guest's qemu-guest-agent"),
+		return fail(a, AGENT_FAIL_REPLY,
+			    _("The guest agent of '%1$s' opened %2$s without a "
+			      "handle. Check the guest's qemu-guest-agent."),
 			    a->domain, path);
 	return (long long)ret->num;
 }
@@ -417,12 +445,18 @@ agent_file_read(struct agent *a, const char *path, size_t max, size_t *len)
 		buf = json_get(ret, "buf-b64");
 		if (!buf || buf->type != JSON_STR ||
 		    base64_decode(&data, buf->str) < 0) {
-			rc = fail(a, AGENT_FAIL_REPLY, _("the guest agent of '%1$s' sent data of %2$s that is not base64: check the guest's qemu-guest-agent"),
+			rc = fail(a, AGENT_FAIL_REPLY,
+				  _("The guest agent of '%1$s' sent data of "
+				    "%2$s that is not base64. Check the "
+				    "guest's qemu-guest-agent."),
 				  a->domain, path);
 			break;
 		}
 		if (data.len > max) {
-			rc = fail(a, AGENT_FAIL_TOO_BIG, _("%1$s in the guest of '%2$s' is larger than %3$zu bytes: virtshare reads only small files there"),
+			rc = fail(a, AGENT_FAIL_TOO_BIG,
+				  _("%1$s in the guest of '%2$s' is larger "
+				    "than %3$zu bytes; virtshare reads only "
+				    "small files there."),
 				  path, a->domain, max);
 			break;
 		}
@@ -469,8 +503,12 @@ agent_file_write(struct agent *a, const char *path, const char *data,
 			rc = -1;
 			break;
 		}
-		if (!num_member(ret, "count", &count) || count != (long long)n) {
-			rc = fail(a, AGENT_FAIL_REPLY, _("the guest agent of '%1$s' wrote only part of %2$s: check the space in the guest"),
+		if (!num_member(ret, "count", &count) ||
+		    count != (long long)n) {
+			rc = fail(a, AGENT_FAIL_REPLY,
+				  _("The guest agent of '%1$s' wrote only part "
+				    "of %2$s. Check the free space in the "
+				    "guest."),
 				  a->domain, path);
 			break;
 		}
@@ -481,7 +519,7 @@ agent_file_write(struct agent *a, const char *path, const char *data,
 	return rc;
 }
 
-/* ---- mounts --------------------------------------------------------------- */
+/* ---- mounts ------------------------------------------------------------ */
 
 long
 agent_mounts(struct agent *a, struct fstab_mount **out)
@@ -536,7 +574,11 @@ check_virtiofs(struct agent *a)
 			a->fail = AGENT_FAIL_NONE;
 		}
 	}
-	return fail(a, AGENT_FAIL_NO_VIRTIOFS, _("the guest kernel of '%1$s' has no virtiofs (not in /proc/filesystems, and modprobe virtiofs did not add it): install a kernel with CONFIG_VIRTIO_FS (Linux 5.4 or later) in the guest"),
+	return fail(a, AGENT_FAIL_NO_VIRTIOFS,
+		    _("The guest kernel of '%1$s' has no virtiofs (not in "
+		      "/proc/filesystems, and modprobe virtiofs did not add "
+		      "it). Install a kernel with CONFIG_VIRTIO_FS (Linux 5.4 "
+		      "or later) in the guest."),
 		    a->domain);
 }
 
@@ -544,10 +586,15 @@ static int
 check_args(struct agent *a, const char *tag, const char *dir)
 {
 	if (!tag || !*tag || tag[0] == '-')
-		return fail(a, AGENT_FAIL_ARGS, _("'%1$s' is not a mount tag virtshare mounts: give the tag of the share (not empty, not starting with '-')"),
+		return fail(a, AGENT_FAIL_ARGS,
+			    _("'%1$s' is not a mount tag virtshare mounts. "
+			      "Give the tag of the share (not empty, not "
+			      "starting with '-')."),
 			    tag ? tag : "");
 	if (dir && dir[0] != '/')
-		return fail(a, AGENT_FAIL_ARGS, _("the mount point '%1$s' is not an absolute path: give it from / on"),
+		return fail(a, AGENT_FAIL_ARGS,
+			    _("The mount point '%1$s' is not an absolute path. "
+			      "Give it from / on."),
 			    dir);
 	return 0;
 }
@@ -585,7 +632,10 @@ mount_point(struct agent *a, const char *dir, bool *made)
 	if (exists < 0)
 		return -1;
 	if (exists)
-		return fail(a, AGENT_FAIL_NOT_DIR, _("the mount point %1$s in the guest of '%2$s' exists and is not a directory: choose another mount point, or remove that file in the guest"),
+		return fail(a, AGENT_FAIL_NOT_DIR,
+			    _("The mount point %1$s in the guest of '%2$s' "
+			      "exists and is not a directory. Choose another "
+			      "mount point, or remove that file in the guest."),
 			    dir, a->domain);
 	if (agent_run(a, mkdir_argv, NULL) < 0)
 		return -1;
@@ -651,12 +701,18 @@ agent_mount(struct agent *a, const char *tag, const char *dir,
 		goto out;
 	}
 	if (other >= 0) {
-		fail(a, AGENT_FAIL_ELSEWHERE, _("the tag '%1$s' is already mounted on %2$s in the guest of '%3$s': unmount it there first (virtshare umount), or use that directory"),
+		fail(a, AGENT_FAIL_ELSEWHERE,
+		     _("The tag '%1$s' is already mounted on %2$s in the guest "
+		       "of '%3$s'. Unmount it there first (virtshare umount), "
+		       "or use that directory."),
 		     tag, m[other].dir, a->domain);
 		goto out;
 	}
 	if (busy >= 0) {
-		fail(a, AGENT_FAIL_DIR_BUSY, _("%1$s in the guest of '%2$s' already holds a mount (%3$s): choose another mount point for the tag '%4$s'"),
+		fail(a, AGENT_FAIL_DIR_BUSY,
+		     _("%1$s in the guest of '%2$s' already holds a mount "
+		       "(%3$s). Choose another mount point for the tag "
+		       "'%4$s'."),
 		     dir, a->domain, m[busy].tag, tag);
 		goto out;
 	}
@@ -675,10 +731,16 @@ agent_mount(struct agent *a, const char *tag, const char *dir,
 		AUTOFREE char *err = str_trim(xstrdup(r.err));
 
 		if (mount_not_probed(&r))
-			fail(a, AGENT_FAIL_EXIT, _("the guest of '%1$s' has no virtiofs device with the tag '%2$s' (%3$s): check the tag with virtshare shares, and that the share is attached"),
+			fail(a, AGENT_FAIL_EXIT,
+			     _("The guest of '%1$s' has no virtiofs device "
+			       "with the tag '%2$s' (%3$s). Check the tag with "
+			       "virtshare shares, and that the share is "
+			       "attached."),
 			     a->domain, tag, err);
 		else
-			fail(a, AGENT_FAIL_EXIT, _("mount -t virtiofs %1$s %2$s failed in the guest of '%3$s' (exit status %4$d): %5$s"),
+			fail(a, AGENT_FAIL_EXIT,
+			     _("mount -t virtiofs %1$s %2$s failed in the "
+			       "guest of '%3$s' (exit status %4$d): %5$s"),
 			     tag, dir, a->domain, r.status, err);
 		goto undo;
 	}
@@ -735,7 +797,7 @@ agent_umount(struct agent *a, const char *tag, unsigned *count)
 	return rc;
 }
 
-/* ---- fstab ---------------------------------------------------------------- */
+/* ---- fstab ------------------------------------------------------------- */
 
 static int
 fstab_edit(struct agent *a, const char *path, const char *tag,

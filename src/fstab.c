@@ -161,15 +161,23 @@ add_check(const char *text, const char *tag, const char *dir)
 		if (line_fields(&l, &f) && f.file) {
 			bool same_dir = path_same(f.file, dir);
 
-			if (mounts_tag(&f, tag))
-				rc = same_dir ? 1
-					      : vs_error(VS_ERR_CONFLICT,
-							 _("line %1$u of the guest's fstab already mounts the tag '%2$s' on %3$s: remove that line first, or mount the tag there"),
-							 lineno, tag, f.file);
+			if (mounts_tag(&f, tag) && same_dir)
+				rc = 1;
+			else if (mounts_tag(&f, tag))
+				rc = vs_error(
+				    VS_ERR_CONFLICT,
+				    _("Line %1$u of the guest's fstab already "
+				      "mounts the tag '%2$s' on %3$s. Remove "
+				      "that line first, or mount the tag "
+				      "there."),
+				    lineno, tag, f.file);
 			else if (same_dir)
-				rc = vs_error(VS_ERR_CONFLICT,
-					      _("line %1$u of the guest's fstab already mounts %2$s on %3$s: choose another mount point for the tag '%4$s'"),
-					      lineno, f.spec, f.file, tag);
+				rc = vs_error(
+				    VS_ERR_CONFLICT,
+				    _("Line %1$u of the guest's fstab already "
+				      "mounts %2$s on %3$s. Choose another "
+				      "mount point for the tag '%4$s'."),
+				    lineno, f.spec, f.file, tag);
 		}
 		fields_clear(&f);
 		if (rc != 0)
@@ -190,12 +198,14 @@ fstab_add(const char *text, const char *tag, const char *dir, bool *changed)
 	*changed = false;
 	if (!tag || !*tag) {
 		vs_error(VS_ERR_INVALID,
-			 _("the mount tag is empty: give the tag of the share"));
+			 _("The mount tag is empty. Give the tag of the "
+			   "share."));
 		return NULL;
 	}
 	if (!dir || dir[0] != '/') {
 		vs_error(VS_ERR_INVALID,
-			 _("the mount point '%s' is not an absolute path: give it from / on"),
+			 _("The mount point '%1$s' is not an absolute path. "
+			   "Give it from / on."),
 			 dir ? dir : "");
 		return NULL;
 	}

@@ -101,7 +101,8 @@ read_root_ports(xmlXPathContextPtr xc, struct hotplug_check *c)
 		"[@model='pcie-root-port'])");
 	xp_values(xc,
 		  "/domain/devices/controller[@type='pci']"
-		  "[@model='pcie-root-port'][not(target/@hotplug='off')]/@index",
+		  "[@model='pcie-root-port']"
+		  "[not(target/@hotplug='off')]/@index",
 		  &ports);
 	xp_values(xc, "/domain/devices/*/address[@type='pci']/@bus", &used);
 	for (size_t i = 0; i < ports.n; i++) {
@@ -143,7 +144,9 @@ check_libvirt(const struct hotplug_check *c, const struct hp_ctx *x)
 	if (!x->libvirt_version || x->libvirt_version >= HOTPLUG_LIBVIRT_MIN)
 		return NULL;
 	have = virt_version_str(x->libvirt_version);
-	return xasprintf(_("libvirt %1$s cannot attach a share to a running guest (that came with libvirt 7.9.0): the share takes effect at the next start of the guest"),
+	return xasprintf(_("libvirt %1$s cannot attach a share to a running "
+			   "guest (that came with libvirt 7.9.0). The share "
+			   "takes effect at the next start of the guest."),
 			 have);
 }
 
@@ -152,7 +155,11 @@ check_acpi(const struct hotplug_check *c, const struct hp_ctx *x)
 {
 	if (!c->x86 || c->acpi)
 		return NULL;
-	return xstrdup(_("the domain has no <acpi/> in <features>, so the guest cannot take a hot-plugged device (an i440fx guest refuses it, a q35 guest loses its other PCIe devices): add <acpi/> to <features> and start the guest again once"));
+	return xstrdup(_("The domain has no <acpi/> in <features>, so the "
+			 "guest cannot take a hot-plugged device (an i440fx "
+			 "guest refuses it, a q35 guest loses its other PCIe "
+			 "devices). Add <acpi/> to <features> and start the "
+			 "guest again once."));
 }
 
 static char *
@@ -161,8 +168,15 @@ check_root_port(const struct hotplug_check *c, const struct hp_ctx *x)
 	if (c->machine != HOTPLUG_MACHINE_Q35 || c->free_root_ports > 0)
 		return NULL;
 	if (c->root_ports == 0)
-		return xstrdup(_("the q35 domain has no pcie-root-port controller for a hot-plugged device: add spare pcie-root-port controllers to the definition; they exist from the next start of the guest"));
-	return xasprintf(_("all %1$u pcie-root-port controllers of the q35 domain are in use: add spare pcie-root-port controllers to the definition; they exist from the next start of the guest"),
+		return xstrdup(_("The q35 domain has no pcie-root-port "
+				 "controller for a hot-plugged device. Add "
+				 "spare pcie-root-port controllers to the "
+				 "definition; they exist from the next start "
+				 "of the guest."));
+	return xasprintf(_("All %1$u pcie-root-port controllers of the q35 "
+			   "domain are in use. Add spare pcie-root-port "
+			   "controllers to the definition; they exist from the "
+			   "next start of the guest."),
 			 c->root_ports);
 }
 
@@ -171,7 +185,9 @@ check_root_hotplug(const struct hotplug_check *c, const struct hp_ctx *x)
 {
 	if (c->machine != HOTPLUG_MACHINE_I440FX || !x->root_hotplug_off)
 		return NULL;
-	return xstrdup(_("hot-plug is switched off on the domain's pci-root controller (<target hotplug='off'/>): remove that setting and start the guest again once"));
+	return xstrdup(_("Hot-plug is switched off on the domain's pci-root "
+			 "controller (<target hotplug='off'/>). Remove that "
+			 "setting and start the guest again once."));
 }
 
 static char *
@@ -179,7 +195,10 @@ check_tag(const struct hotplug_check *c, const struct hp_ctx *x)
 {
 	if (!x->tag_taken)
 		return NULL;
-	return xasprintf(_("the running guest already has a share with the tag '%1$s' (libvirt would attach a second one, which the guest rejects): choose another tag, or unshare that one first"),
+	return xasprintf(_("The running guest already has a share with the tag "
+			   "'%1$s' (libvirt would attach a second one, which "
+			   "the guest rejects). Choose another tag, or unshare "
+			   "that one first."),
 			 x->tag);
 }
 
@@ -188,7 +207,9 @@ check_machine(const struct hotplug_check *c, const struct hp_ctx *x)
 {
 	if (c->machine != HOTPLUG_MACHINE_OTHER)
 		return NULL;
-	return xasprintf(_("the machine type '%1$s' is not one whose hot-plug virtshare knows (q35, i440fx): the attach is tried without checking ACPI or free slots"),
+	return xasprintf(_("The machine type '%1$s' is not one whose hot-plug "
+			   "virtshare knows (q35, i440fx); the attach is tried "
+			   "without checking ACPI or free slots."),
 			 c->machine_name ? c->machine_name : "");
 }
 
@@ -197,7 +218,12 @@ check_agent(const struct hotplug_check *c, const struct hp_ctx *x)
 {
 	if (c->agent)
 		return NULL;
-	return xstrdup(_("the domain has no guest agent channel (org.qemu.guest_agent.0), so virtshare cannot mount the share inside the guest: add the channel (it exists from the next start), install qemu-guest-agent in the guest, or mount the share there by hand"));
+	return xstrdup(_("The domain has no guest agent channel "
+			 "(org.qemu.guest_agent.0), so virtshare cannot mount "
+			 "the share inside the guest. Add the channel (it "
+			 "exists from the next start) and install "
+			 "qemu-guest-agent in the guest, or mount the share "
+			 "there by hand."));
 }
 
 static char *
@@ -205,7 +231,10 @@ check_agent_state(const struct hotplug_check *c, const struct hp_ctx *x)
 {
 	if (!c->agent || c->agent_connected != 0)
 		return NULL;
-	return xstrdup(_("no guest agent is connected to the domain's agent channel, so virtshare cannot mount the share inside the guest: install and start qemu-guest-agent in the guest"));
+	return xstrdup(_("No guest agent is connected to the domain's agent "
+			 "channel, so virtshare cannot mount the share inside "
+			 "the guest. Install and start qemu-guest-agent in the "
+			 "guest."));
 }
 
 static const struct {
@@ -241,7 +270,8 @@ hotplug_check(xmlDocPtr doc, const char *tag, unsigned long libvirt_version,
 	memset(out, 0, sizeof(*out));
 	if (!root || !xmlStrEqual(root->name, (const xmlChar *)"domain"))
 		return vs_error(VS_ERR_XML,
-				_("the XML is not a libvirt domain (no <domain> element): give a domain's XML"));
+				_("The XML is not a libvirt domain (no "
+				  "<domain> element). Give a domain's XML."));
 	xc = xmlXPathNewContext(doc);
 	out->machine_name = xp_string(xc, "string(/domain/os/type/@machine)");
 	out->machine = machine_kind(out->machine_name);

@@ -47,3 +47,10 @@ CLEANFILES += tests/e2e/initramfs-live.cpio.gz tests/e2e/initramfs-live.cpio.gz.
 # with the mount in the guest's fstab), i440fx without ACPI, no free root
 # port and no agent.
 E2E_TESTS += tests/e2e/live-cases.e2e
+# agent.c and fstab.c (the code `virtshare share --mount` will use)
+# against the live guest, through the test program live-agent.
+check_PROGRAMS += tests/e2e/live-agent
+tests_e2e_live_agent_SOURCES = tests/e2e/live-agent.c
+tests_e2e_live_agent_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
+tests_e2e_live_agent_LDADD = $(VS_CORE_LIBS)
+E2E_TESTS += tests/e2e/live-agent.e2e
