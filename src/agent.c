@@ -399,23 +399,58 @@ file_open(struct agent *a, const char *path, const char *mode)
 	return (long long)ret->num;
 }
 
-/* Close the handle; a failure is reported only when nothing was before. */
+/* The error reported so far, kept across a clean-up that reports its own. */
+struct kept_error {
+	enum vs_code code;
+	enum agent_fail kind;
+	char *msg;
+};
+
+static void
+error_keep(const struct agent *a, struct kept_error *k)
+{
+	k->code = vs_error_code();
+	k->kind = a->fail;
+	k->msg = xstrdup(vs_error_message());
+}
+
+static void
+error_restore(struct agent *a, struct kept_error *k)
+{
+	vs_error(k->code, "%s", k->msg);
+	a->fail = k->kind;
+	free(k->msg);
+	k->msg = NULL;
+}
+
+/* Clean up after a failure in the guest; the first error stays reported:
+ * it says what happened. */
+static void
+cleanup_run(struct agent *a, const char *const argv[])
+{
+	struct kept_error k;
+	struct agent_exec r;
+
+	error_keep(a, &k);
+	if (agent_exec(a, argv, NULL, &r) == 0)
+		agent_exec_clear(&r);
+	error_restore(a, &k);
+}
+
+/* Close the handle; after_failure keeps the error reported before. */
 static int
-file_close(struct agent *a, long long h, bool quiet)
+file_close(struct agent *a, long long h, bool after_failure)
 {
 	AUTOFREE char *args = xasprintf("{\"handle\":%lld}", h);
 	const struct json_node *ret;
 	AUTOPTR(json_node) reply = NULL;
-	enum vs_code code = vs_error_code();
-	AUTOFREE char *msg = quiet ? xstrdup(vs_error_message()) : NULL;
-	enum agent_fail kind = a->fail;
+	struct kept_error k;
 
+	if (after_failure)
+		error_keep(a, &k);
 	reply = call(a, "guest-file-close", args, 0, &ret);
-	if (quiet && !reply) {
-		/* keep the first error, the one that says what happened */
-		vs_error(code, "%s", msg);
-		a->fail = kind;
-	}
+	if (after_failure)
+		error_restore(a, &k);
 	return reply ? 0 : -1;
 }
 
@@ -747,18 +782,8 @@ agent_mount(struct agent *a, const char *tag, const char *dir,
 	rc = 0;
 	goto out;
 undo:
-	if (made) {
-		/* keep the error of the mount, not of this clean-up */
-		enum vs_code code = vs_error_code();
-		enum agent_fail kind = a->fail;
-		AUTOFREE char *msg = xstrdup(vs_error_message());
-
-		agent_exec_clear(&r);
-		if (agent_exec(a, rmdir_argv, NULL, &r) == 0)
-			agent_exec_clear(&r);
-		vs_error(code, "%s", msg);
-		a->fail = kind;
-	}
+	if (made)
+		cleanup_run(a, rmdir_argv);
 out:
 	agent_exec_clear(&r);
 	fstab_mounts_free(m, (size_t)(n > 0 ? n : 0));
@@ -836,21 +861,13 @@ fstab_edit(struct agent *a, const char *path, const char *tag,
 		const char *chmod_argv[] = {"chmod", "0644", tmp, NULL};
 		const char *mv_argv[] = {"mv", "-f", tmp, path, NULL};
 		const char *rm_argv[] = {"rm", "-f", tmp, NULL};
-		struct agent_exec r;
 
 		if (exists && agent_run(a, cp_argv, NULL) < 0)
 			return -1;
 		if (agent_file_write(a, tmp, next, strlen(next)) < 0 ||
 		    agent_run(a, chmod_argv, NULL) < 0 ||
 		    agent_run(a, mv_argv, NULL) < 0) {
-			enum vs_code code = vs_error_code();
-			enum agent_fail kind = a->fail;
-			AUTOFREE char *msg = xstrdup(vs_error_message());
-
-			if (agent_exec(a, rm_argv, NULL, &r) == 0)
-				agent_exec_clear(&r);
-			vs_error(code, "%s", msg);
-			a->fail = kind;
+			cleanup_run(a, rm_argv);
 			return -1;
 		}
 	}

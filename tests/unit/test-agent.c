@@ -35,6 +35,7 @@ struct fake {
 	bool never_exits;
 	size_t chunk;             /* read at most this per guest-file-read */
 	const char *busy_dir;     /* umount there: EBUSY */
+	const char *broken;       /* this command fails (status 1) */
 	struct {
 		int status;
 		char *out, *err;
@@ -144,6 +145,10 @@ sim(struct fake *f, char **argv, int argc, const char *input,
 	const char *cmd = argv[0];
 
 #define ARG(i) ((i) < argc ? argv[i] : "")
+	if (f->broken && STREQ(cmd, f->broken)) {
+		sb_printf(err, "%s: it broke\n", cmd);
+		return 1;
+	}
 	if (STREQ(cmd, "test")) {
 		bool r = STREQ(ARG(1), "-d")
 			     ? is_dir(f, ARG(2))
@@ -800,6 +805,17 @@ test_fstab(void)
 	tap_is_str(file_get(&f, "/etc/fstab"), want,
 		   "fstab: a refused add leaves the file");
 
+	f.broken = "mv";
+	vs_error_reset();
+	expect_fail(a, agent_fstab_remove(a, NULL, "vsa", NULL, &changed),
+		    AGENT_FAIL_EXIT, "fstab: the rename fails");
+	tap_ok(strstr(vs_error_message(), "mv: it broke") != NULL,
+	       "fstab: the rename's error is the one reported");
+	tap_ok(!file_get(&f, "/etc/fstab.virtshare-new"),
+	       "fstab: the new file is removed again");
+	tap_is_str(file_get(&f, "/etc/fstab"), want,
+		   "fstab: a failed rename leaves the file");
+	f.broken = NULL;
 	tap_is_int(agent_fstab_remove(a, NULL, "vsa", NULL, &changed), 0,
 		   "fstab: remove");
 	tap_ok(changed, "fstab: remove changed it");
