@@ -27,7 +27,11 @@ sub cycles {
 			if (($state{$to} // 0) == 1) {
 				my @c = @stack;
 				shift @c while $c[0] ne $to;
-				my $cycle = join(' -> ', @c, $to);
+				# Start at the smallest name: one cycle,
+				# one line, whatever the walk's order.
+				my ($min) = sort @c;
+				push @c, shift @c while $c[0] ne $min;
+				my $cycle = join(' -> ', @c, $min);
 				print "$dir: $what cycle: $cycle\n"
 				    unless $seen{$cycle}++;
 				$bad = 1;
