@@ -69,15 +69,8 @@ run_qemu_fs(const struct doctor_facts *f, struct doctor_result *r)
 {
 	const struct virt_info *v = &f->env->in->virt;
 
-	if (!doctor_have_libvirt(f, r))
+	if (!doctor_have_domcaps(f, r))
 		return;
-	if (!v->domcaps_known) {
-		doctor_verdict(r, DOCTOR_SKIPPED,
-			       _("libvirt's %s driver reports no domain "
-				 "capabilities."),
-			       v->driver ? v->driver : "?");
-		return;
-	}
 	if (strlist_has(&v->fs_drivers, "virtiofs")) {
 		doctor_verdict(r, DOCTOR_OK, _("QEMU (%s) has virtiofs."),
 			       v->emulator ? v->emulator : "?");

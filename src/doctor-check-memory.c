@@ -123,15 +123,8 @@ run_memfd(const struct doctor_facts *f, struct doctor_result *r)
 			       _("The domain does not ask for memfd memory."));
 		return;
 	}
-	if (!doctor_have_libvirt(f, r))
+	if (!doctor_have_domcaps(f, r))
 		return;
-	if (!v->domcaps_known) {
-		doctor_verdict(r, DOCTOR_SKIPPED,
-			       _("libvirt's %s driver reports no domain "
-				 "capabilities."),
-			       v->driver ? v->driver : "?");
-		return;
-	}
 	if (strlist_has(&v->source_types, "memfd")) {
 		doctor_verdict(r, DOCTOR_OK, _("QEMU offers memfd memory."));
 		return;

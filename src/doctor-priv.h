@@ -121,6 +121,9 @@ void doctor_command(struct doctor_result *r, const char *fmt, ...)
 /* Whether libvirt could be asked; else r is skipped, saying why. */
 bool doctor_have_libvirt(const struct doctor_facts *f,
 			 struct doctor_result *r);
+/* As doctor_have_libvirt(), and the driver reports domain capabilities. */
+bool doctor_have_domcaps(const struct doctor_facts *f,
+			 struct doctor_result *r);
 /* Checks of files and processes need the guest's host to be this one:
  * else r is skipped. */
 bool doctor_host_local(const struct doctor_facts *f, struct doctor_result *r);

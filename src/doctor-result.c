@@ -134,6 +134,22 @@ doctor_have_libvirt(const struct doctor_facts *f, struct doctor_result *r)
 }
 
 bool
+doctor_have_domcaps(const struct doctor_facts *f, struct doctor_result *r)
+{
+	const struct virt_info *v = &f->env->in->virt;
+
+	if (!doctor_have_libvirt(f, r))
+		return false;
+	if (v->domcaps_known)
+		return true;
+	doctor_verdict(r, DOCTOR_SKIPPED,
+		       _("libvirt's %s driver reports no domain "
+			 "capabilities."),
+		       v->driver ? v->driver : "?");
+	return false;
+}
+
+bool
 doctor_host_local(const struct doctor_facts *f, struct doctor_result *r)
 {
 	if (!f->remote)
