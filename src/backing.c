@@ -4,10 +4,8 @@
 #include <string.h>
 
 #include "backing.h"
+#include "compat.h"
 #include "error.h"
-
-/* QEMU gained the memory-backend for guests without NUMA cells in 5.0. */
-#define QEMU_NO_NUMA 5000000UL
 
 /* What the inspection says about the libvirt that will run the domain. */
 struct facts {
@@ -17,13 +15,6 @@ struct facts {
 	const struct domxml_memory *m;
 	const struct inspection *in;
 };
-
-static char *
-version(unsigned long v)
-{
-	return xasprintf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000,
-			 v % 1000);
-}
 
 /* Why a memory source cannot be used, or NULL (caller frees). */
 static char *
@@ -35,20 +26,25 @@ source_blocked(const struct facts *f, const char *source)
 				 source);
 	if (f->m->ncells)
 		return NULL;
-	if (f->libvirt && f->libvirt < DOMXML_LIBVIRT_NO_NUMA) {
-		AUTOFREE char *v = version(f->libvirt);
+	if (!compat_allows(COMPAT_NO_NUMA, f->libvirt)) {
+		AUTOFREE char *v = compat_version_str(f->libvirt);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_NO_NUMA));
 
-		return xasprintf(_("libvirt %s is older than 6.9.0, which "
+		return xasprintf(_("libvirt %1$s is older than %2$s, which "
 				   "shared memory without guest NUMA cells "
 				   "needs"),
-				 v);
+				 v, since);
 	}
-	if (f->qemu && f->qemu < QEMU_NO_NUMA) {
-		AUTOFREE char *v = version(f->qemu);
+	if (!compat_allows(COMPAT_QEMU_NO_NUMA, f->qemu)) {
+		AUTOFREE char *v = compat_version_str(f->qemu);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_QEMU_NO_NUMA));
 
-		return xasprintf(_("QEMU %s is older than 5.0.0, which shared "
-				   "memory without guest NUMA cells needs"),
-				 v);
+		return xasprintf(_("QEMU %1$s is older than %2$s, which "
+				   "shared memory without guest NUMA cells "
+				   "needs"),
+				 v, since);
 	}
 	return NULL;
 }
@@ -58,10 +54,12 @@ weigh_memfd(const struct facts *f, struct backing_option *o)
 {
 	AUTOFREE char *why = source_blocked(f, "memfd");
 
-	if (!why && f->libvirt && f->libvirt < DOMXML_LIBVIRT_MEMFD) {
-		AUTOFREE char *v = version(f->libvirt);
+	if (!why && !compat_allows(COMPAT_MEMFD, f->libvirt)) {
+		AUTOFREE char *v = compat_version_str(f->libvirt);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_MEMFD));
 
-		why = xasprintf(_("libvirt %s is older than 4.10.0"), v);
+		why = xasprintf(_("libvirt %1$s is older than %2$s"), v, since);
 	}
 	o->possible = why == NULL;
 	o->reason = why ? xasprintf(_("memfd: not possible: %s."), why)
@@ -185,13 +183,9 @@ facts_read(const struct inspection *in, const struct domxml_memory *m,
 	memset(f, 0, sizeof(*f));
 	f->in = in;
 	f->m = m;
-	if (!in->have_virt)
-		return;
-	f->libvirt = in->virt.daemon_version ? in->virt.daemon_version
-					     : in->virt.lib_version;
-	if (in->virt.driver && STREQ(in->virt.driver, "QEMU"))
-		f->qemu = in->virt.hv_version;
-	if (in->virt.domcaps_known)
+	f->libvirt = compat_libvirt(in);
+	f->qemu = compat_qemu(in);
+	if (in->have_virt && in->virt.domcaps_known)
 		f->sources = &in->virt.source_types;
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli-render.h"
+#include "compat.h"
 #include "error.h"
 #include "inspect.h"
 #include "table.h"
@@ -186,10 +187,10 @@ render_virt(struct strbuf *sb, const struct inspection *in)
 			  in->virt_error ? in->virt_error : "");
 		return;
 	}
-	lib = virt_version_str(v->lib_version);
-	daemon = v->daemon_version ? virt_version_str(v->daemon_version)
+	lib = compat_version_str(v->lib_version);
+	daemon = v->daemon_version ? compat_version_str(v->daemon_version)
 				   : xstrdup("?");
-	hv = v->hv_version ? virt_version_str(v->hv_version) : xstrdup("?");
+	hv = v->hv_version ? compat_version_str(v->hv_version) : xstrdup("?");
 	for (size_t i = 0; i < v->npage_sizes; i++) {
 		AUTOFREE char *s = size_format_kib(v->page_sizes_kib[i]);
 

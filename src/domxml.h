@@ -173,11 +173,6 @@ struct domxml_env {
 	const char *root;
 };
 
-/* libvirt versions the memory backings need (major * 1000000 + minor *
- * 1000): memfd, and shared memory without guest NUMA cells. */
-#define DOMXML_LIBVIRT_MEMFD 4010000UL
-#define DOMXML_LIBVIRT_NO_NUMA 6009000UL
-
 enum domxml_backing_kind {
 	DOMXML_BACKING_KEEP,      /* leave guest memory as it is */
 	DOMXML_BACKING_MEMFD,
@@ -257,14 +252,10 @@ int domxml_share_check(const struct domxml *d, const struct domxml_share *req,
  */
 int domxml_tag_check(const struct domxml *d, const char *tag, const char *dir,
 		     const char *socket);
-/* The queue size of a new share when none is asked for, as libvirt's
- * virtiofs how-to writes it (QEMU's own default is 128). */
-#define DOMXML_QUEUE_DEFAULT 1024
-
 /*
  * Add the share, or update the one with the same tag and source: the
  * options req sets are written, the others left alone. A new share gets
- * <driver queue='DOMXML_QUEUE_DEFAULT'> unless req sets another. Checks
+ * <driver queue='COMPAT_QUEUE_DEFAULT'> unless req sets another. Checks
  * first as
  * domxml_share_check(), so nothing changes on failure (-1). Notes and
  * warnings (translated) are added to the lists.

@@ -14,6 +14,7 @@ src_libvirtshare_a_SOURCES = \
 	src/virt.c src/virt.h \
 	src/inspect.c src/inspect.h \
 	src/diff.c src/diff.h \
+	src/compat.c src/compat.h \
 	src/domxml.c src/domxml.h \
 	src/backing.c src/backing.h \
 	src/plan.c src/plan.h src/plan-priv.h src/plan-host.c \

@@ -7,16 +7,13 @@
 #include <sys/stat.h>
 
 #include "cli-render.h"
+#include "compat.h"
 #include "error.h"
 #include "launch.h"
 #include "table.h"
 #include "wizard.h"
 
 #define ULL(v) ((unsigned long long)(v))
-#define LIBVIRT_VIRTIOFS 6002000UL   /* virtiofs itself */
-#define LIBVIRT_SESSION 10000000UL   /* virtiofs in qemu:///session */
-#define LIBVIRT_READONLY 11000000UL  /* <readonly/> for virtiofs */
-#define LIBVIRT_SOCKET 7003000UL     /* <source socket> */
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -53,11 +50,7 @@ kib_str(uint64_t v)
 static unsigned long
 libvirt_version(const struct wizard *w)
 {
-	const struct virt_info *v = &w->in->virt;
-
-	if (w->xml_path || !w->in->have_virt)
-		return 0;
-	return v->daemon_version ? v->daemon_version : v->lib_version;
+	return w->xml_path ? 0 : compat_libvirt(w->in);
 }
 
 static bool
@@ -103,12 +96,10 @@ problems_find(const struct wizard *w, struct strlist *into)
 	const struct inspection *in = w->in;
 	const struct host_info *h = in->host;
 	const struct virt_info *v = &in->virt;
-	unsigned long lv = 0;
+	unsigned long lv = compat_libvirt(in);
 	bool any_daemon = false;
 	const struct host_mount *m;
 
-	if (in->have_virt)
-		lv = v->daemon_version ? v->daemon_version : v->lib_version;
 	for (size_t i = 0; i < h->warnings.n; i++)
 		strlist_take(into, xstrdup(h->warnings.v[i]));
 	if (in->qemu_error)
@@ -123,14 +114,16 @@ problems_find(const struct wizard *w, struct strlist *into)
 					 "edited."),
 				       in->virt_error ? in->virt_error
 						      : _("no connection")));
-	if (lv && lv < LIBVIRT_VIRTIOFS) {
-		AUTOFREE char *have = virt_version_str(lv);
+	if (!compat_allows(COMPAT_VIRTIOFS, lv)) {
+		AUTOFREE char *have = compat_version_str(lv);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_VIRTIOFS));
 
 		strlist_take(into,
-			     xasprintf(_("libvirt %s is older than 6.2.0, "
+			     xasprintf(_("libvirt %1$s is older than %2$s, "
 					 "which virtiofs needs: upgrade "
 					 "libvirt."),
-				       have));
+				       have, since));
 	}
 	if (in->have_virt && v->domcaps_known &&
 	    !strlist_has(&v->fs_drivers, "virtiofs"))
@@ -141,14 +134,16 @@ problems_find(const struct wizard *w, struct strlist *into)
 			      "QEMU binary'. Install a QEMU that has it "
 			      "(qemu-system-x86)."));
 	if (in->have_virt && w->cfg.conn && virt_is_session(w->cfg.conn) &&
-	    lv < LIBVIRT_SESSION) {
-		AUTOFREE char *have = virt_version_str(lv);
+	    !compat_allows(COMPAT_SESSION, lv)) {
+		AUTOFREE char *have = compat_version_str(lv);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_SESSION));
 
 		strlist_take(into,
-			     xasprintf(_("virtiofs needs libvirt 10.0.0 in "
+			     xasprintf(_("virtiofs needs libvirt %1$s in "
 					 "session mode (qemu:///session); "
-					 "this is %s. Use qemu:///system."),
-				       have));
+					 "this is %2$s. Use qemu:///system."),
+				       since, have));
 	}
 	for (size_t i = 0; !in->qemu_error && i < h->npools; i++) {
 		const char *dir;
@@ -277,10 +272,10 @@ summary_virt(struct wizard *w)
 					 "above")));
 		return;
 	}
-	lib = virt_version_str(v->lib_version);
-	daemon = v->daemon_version ? virt_version_str(v->daemon_version)
+	lib = compat_version_str(v->lib_version);
+	daemon = v->daemon_version ? compat_version_str(v->daemon_version)
 				   : xstrdup("?");
-	hv = v->hv_version ? virt_version_str(v->hv_version) : xstrdup("?");
+	hv = v->hv_version ? compat_version_str(v->hv_version) : xstrdup("?");
 	line_add(w, WIZ_LINE_TEXT, xasprintf("  %s", v->uri));
 	line_add(w, WIZ_LINE_TEXT,
 		 xasprintf(_("  driver %1$s, library %2$s, daemon %3$s, "
@@ -638,7 +633,7 @@ wizard_domain_open(struct wizard *w, const char *path)
 		return vs_error(VS_ERR_INVALID,
 				_("Type the path of a domain XML file, such as "
 				  "/etc/libvirt/qemu/vm1.xml."));
-	if (!(xml = file_read(path, 16 << 20, NULL)))
+	if (!(xml = file_read(path, COMPAT_XML_MAX, NULL)))
 		return vs_error_errno(VS_ERR_IO, errno,
 				      _("Cannot read the domain definition %s "
 					"(check the file name)"),
@@ -842,15 +837,16 @@ char *
 wizard_readonly_blocked(const struct wizard *w)
 {
 	unsigned long v = libvirt_version(w);
-	AUTOFREE char *have = NULL;
+	AUTOFREE char *have = NULL, *since = NULL;
 
-	if (!v || v >= LIBVIRT_READONLY)
+	if (compat_allows(COMPAT_READONLY, v))
 		return NULL;
-	have = virt_version_str(v);
-	return xasprintf(_("libvirt %s cannot make a share read-only (that "
-			   "needs 11.0.0); a daemon started outside libvirt "
+	have = compat_version_str(v);
+	since = compat_version_str(compat_since(COMPAT_READONLY));
+	return xasprintf(_("libvirt %1$s cannot make a share read-only (that "
+			   "needs %2$s); a daemon started outside libvirt "
 			   "can."),
-			 have);
+			 have, since);
 }
 
 /* The share as it stands in the domain, to start the form from. */
@@ -1373,13 +1369,15 @@ daemon_external(struct wizard *w, struct wiz_daemon_opt *o)
 				      "there."));
 		return;
 	}
-	if (v && v < LIBVIRT_SOCKET) {
-		AUTOFREE char *have = virt_version_str(v);
+	if (!compat_allows(COMPAT_SOCKET, v)) {
+		AUTOFREE char *have = compat_version_str(v);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_SOCKET));
 
-		o->reason = xasprintf(_("not possible: libvirt %s is older "
-					"than 7.3.0, which <source socket> "
+		o->reason = xasprintf(_("not possible: libvirt %1$s is older "
+					"than %2$s, which <source socket> "
 					"needs."),
-				      have);
+				      have, since);
 		return;
 	}
 	if (!(w->socket = launch_default_socket(w->domain, w->tag))) {
@@ -1624,7 +1622,7 @@ wizard_definition_now(const struct wizard *w)
 		return w->cfg.conn ? virt_domain_xml(w->cfg.conn, w->domain,
 						     true)
 				   : NULL;
-	if (!(xml = file_read(w->xml_path, 16 << 20, NULL)))
+	if (!(xml = file_read(w->xml_path, COMPAT_XML_MAX, NULL)))
 		vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
 			       w->xml_path);
 	return xml;
