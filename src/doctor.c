@@ -9,7 +9,7 @@
 #include "doctor-priv.h"
 #include "error.h"
 #include "json.h"
-#include "doctor-steps.h"
+#include "plan.h"
 
 /* ---- running the checks -------------------------------------------------- */
 
@@ -579,13 +579,13 @@ doctor_plan(const struct doctor_report *r, const struct doctor_env *env,
 				if (seen(&keys, xasprintf("mount %llu",
 							  ULL(x->mount_kib))))
 					continue;
-				doctor_plan_mount(p, x->mount_kib);
+				plan_mount(p, x->mount_kib);
 				break;
 			case DOCTOR_FIX_DAEMON:
 				if (seen(&keys,
 					 xasprintf("daemon %s", x->daemon)))
 					continue;
-				doctor_plan_daemon(p, x->daemon);
+				plan_daemon_restart(p, x->daemon);
 				break;
 			case DOCTOR_FIX_NONE:
 				continue;

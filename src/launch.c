@@ -69,12 +69,6 @@ str_eq(const char *a, const char *b)
 	return a && b ? STREQ(a, b) : a == b;
 }
 
-static char *
-str_dup0(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* ---- the spec ------------------------------------------------------------ */
 
 void
@@ -96,15 +90,15 @@ void
 launch_spec_copy(struct launch_spec *dst, const struct launch_spec *src)
 {
 	*dst = *src;
-	dst->domain = str_dup0(src->domain);
-	dst->tag = str_dup0(src->tag);
-	dst->dir = str_dup0(src->dir);
-	dst->socket = str_dup0(src->socket);
-	dst->cache = str_dup0(src->cache);
-	dst->sandbox = str_dup0(src->sandbox);
-	dst->log_level = str_dup0(src->log_level);
-	dst->socket_user = str_dup0(src->socket_user);
-	dst->socket_group = str_dup0(src->socket_group);
+	dst->domain = xstrdup0(src->domain);
+	dst->tag = xstrdup0(src->tag);
+	dst->dir = xstrdup0(src->dir);
+	dst->socket = xstrdup0(src->socket);
+	dst->cache = xstrdup0(src->cache);
+	dst->sandbox = xstrdup0(src->sandbox);
+	dst->log_level = xstrdup0(src->log_level);
+	dst->socket_user = xstrdup0(src->socket_user);
+	dst->socket_group = xstrdup0(src->socket_group);
 }
 
 bool
@@ -1544,7 +1538,7 @@ start_locked(const struct paths *p, const struct launch_spec *spec,
 	st->started = time(NULL);
 	if (host_proc_read("/", pid, &proc) == 0) {
 		st->start_ticks = proc.start_ticks;
-		st->exe = str_dup0(proc.exe);
+		st->exe = xstrdup0(proc.exe);
 		host_proc_clear(&proc);
 	}
 	st->state = LAUNCH_RUNNING;

@@ -10,6 +10,7 @@ src_libvirtshare_a_SOURCES = \
 	src/json.c src/json.h \
 	src/table.c src/table.h \
 	src/host.c src/host.h \
+	src/host-write.c src/host-write.h \
 	src/qemuconf.c src/qemuconf.h \
 	src/virt.c src/virt.h \
 	src/inspect.c src/inspect.h \
@@ -17,13 +18,21 @@ src_libvirtshare_a_SOURCES = \
 	src/compat.c src/compat.h \
 	src/domxml.c src/domxml.h \
 	src/backing.c src/backing.h \
-	src/plan.c src/plan.h src/plan-priv.h src/plan-host.c \
+	src/plan.h src/plan-priv.h \
+	src/plan-engine.c src/plan-engine.h \
+	src/plan-target.c src/plan-target.h \
+	src/share-request.c src/share-request.h \
+	src/plan-domain.c src/plan-domain.h \
+	src/plan-host.c src/plan-host.h \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h \
 	src/cfg.c src/cfg.h \
-	src/doctor-steps.c src/doctor-steps.h \
 	src/doctor.c src/doctor.h src/doctor-priv.h \
-	src/doctor-checks.c src/doctor-logs.c
+	src/doctor-checks.c src/doctor-logs.c \
+	src/doctor-check-libvirt.c src/doctor-check-memory.c \
+	src/doctor-check-hugepages.c src/doctor-check-daemon.c \
+	src/doctor-check-share.c src/doctor-check-security.c \
+	src/doctor-check-lifecycle.c
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)

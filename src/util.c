@@ -83,6 +83,12 @@ xstrdup(const char *s)
 }
 
 char *
+xstrdup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+char *
 xstrndup(const char *s, size_t n)
 {
 	char *p = strndup(s, n);

@@ -21,6 +21,8 @@ void *xrealloc(void *p, size_t size);
 /* Grow *p (an array of *cap elements of elsize) so it holds at least need. */
 void xgrow(void *p, size_t *cap, size_t need, size_t elsize);
 char *xstrdup(const char *s);
+/* xstrdup(s), or NULL when s is NULL. */
+char *xstrdup0(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap)

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "plan-priv.h"
+#include "plan.h"
 #include "tap.h"
 
 /*
