@@ -9,6 +9,7 @@ src_libvirtshare_a_SOURCES = \
 	src/util.c src/util.h \
 	src/json.c src/json.h \
 	src/table.c src/table.h \
+	src/render.c src/render.h \
 	src/host.c src/host.h \
 	src/host-write.c src/host-write.h \
 	src/qemuconf.c src/qemuconf.h \
@@ -42,7 +43,6 @@ src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
 src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
-	src/cli-render.c src/cli-render.h \
 	src/cmd-inspect.c \
 	src/cli-plan.c \
 	src/cmd-share.c \

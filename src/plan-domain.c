@@ -714,7 +714,7 @@ choose(const struct inspection *in, struct domain_edit *e,
 	strlist_add(&e->notes, choice->why);
 	for (size_t i = 0;
 	     b->kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS; i++)
-		if (choice->options[i].kind != b->kind)
+		if (choice->options[i].backing.kind != b->kind)
 			strlist_take(&e->notes,
 				     xasprintf(_("Also weighed: %s"),
 					       choice->options[i].reason));

@@ -55,7 +55,7 @@ wizard_ini(const struct wizard *w)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct share_request r;
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 	bool external;
 	const char *domain = w->domain ? w->domain : "";
 

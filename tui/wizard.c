@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli-render.h"
+#include "render.h"
 #include "compat.h"
 #include "error.h"
 #include "launch.h"
@@ -210,12 +210,12 @@ summary_pools(struct wizard *w)
 	line_add(w, WIZ_LINE_HEAD, xstrdup(_("Hugepages")));
 	/* The table `virtshare pages` prints; the mounts below it, as a
 	 * mount column would not fit 80 columns. */
-	cli_pools_table(&sb, h, NULL);
+	render_pools_table(&sb, h, NULL);
 	lines_add_text(w, sb_str(&sb));
 	sb_clear(&sb);
 	for (size_t i = 0; i < h->npools; i++) {
 		AUTOFREE char *size = size_format_kib(h->pools[i].size_kib);
-		AUTOFREE char *dirs = cli_pool_mounts(h, h->pools[i].size_kib);
+		AUTOFREE char *dirs = render_pool_mounts(h, h->pools[i].size_kib);
 
 		line_add(w, WIZ_LINE_TEXT,
 			 dirs ? xasprintf(_("  %1$s pages: hugetlbfs mounted "
@@ -239,9 +239,9 @@ summary_qemu(struct wizard *w)
 						     "problems above")));
 		return;
 	}
-	huge = q->hugetlbfs_mount_set ? cli_join(&q->hugetlbfs_mount, ", ")
+	huge = q->hugetlbfs_mount_set ? render_join(&q->hugetlbfs_mount, ", ")
 				      : xstrdup(_("auto-detected"));
-	sec = q->security_driver_set ? cli_join(&q->security_driver, ", ")
+	sec = q->security_driver_set ? render_join(&q->security_driver, ", ")
 				     : xstrdup(_("auto"));
 	line_add(w, WIZ_LINE_TEXT,
 		 xasprintf(_("  memory_backing_dir %1$s%2$s, hugetlbfs_mount "
@@ -282,8 +282,8 @@ summary_virt(struct wizard *w)
 			     "hypervisor %4$s"),
 			   v->driver ? v->driver : "?", lib, daemon, hv));
 	if (v->domcaps_known) {
-		AUTOFREE char *src = cli_join(&v->source_types, " ");
-		AUTOFREE char *fs = cli_join(&v->fs_drivers, " ");
+		AUTOFREE char *src = render_join(&v->source_types, " ");
+		AUTOFREE char *fs = render_join(&v->fs_drivers, " ");
 
 		line_add(w, WIZ_LINE_TEXT,
 			 xasprintf(_("  memory sources: %1$s; filesystem "
@@ -923,16 +923,8 @@ wizard_share_prefill(struct wizard *w, const char *tag)
 static void
 backing_clear(struct wizard *w)
 {
-	for (size_t i = 0; i < w->nbopts; i++) {
-		domxml_backing_clear(&w->bopts[i].backing);
-		free(w->bopts[i].label);
-		free(w->bopts[i].reason);
-	}
-	free(w->bopts);
-	w->bopts = NULL;
-	w->nbopts = w->bsel = 0;
-	free(w->backing_why);
-	w->backing_why = NULL;
+	backing_choice_clear(&w->choice);
+	w->bsel = 0;
 	pages_need_clear(&w->need);
 	w->need_valid = false;
 	free(w->alloc_result);
@@ -941,194 +933,19 @@ backing_clear(struct wizard *w)
 	w->alloc_count = 0;
 }
 
-static struct wiz_backing_opt *
-bopt_add(struct wizard *w, enum domxml_backing_kind kind, char *label,
-	 char *reason, bool possible)
-{
-	struct wiz_backing_opt *o;
-
-	w->bopts = xrealloc(w->bopts, (w->nbopts + 1) * sizeof(*w->bopts));
-	o = &w->bopts[w->nbopts++];
-	memset(o, 0, sizeof(*o));
-	o->backing.kind = kind;
-	o->label = label;
-	o->reason = reason;
-	o->possible = possible;
-	return o;
-}
-
-/* The page sizes of the guest's host: its pools, read below the root or,
- * for a remote host, from libvirt. */
-static size_t
-page_sizes(const struct wizard *w, uint64_t *out, size_t max)
-{
-	const struct host_info *h = w->pages_host;
-	size_t n = 0;
-
-	for (size_t i = 0; h && i < h->npools && n < max; i++)
-		out[n++] = h->pools[i].size_kib;
-	return n;
-}
-
-/* One hugepages option: what the guest needs of size_kib pages. */
-static void
-hugepage_option(struct wizard *w, const struct domxml_memory *m,
-		uint64_t size_kib, bool kept, bool file_source)
-{
-	AUTOFREE char *size = size_format_kib(size_kib);
-	struct pages_need need;
-	struct wiz_backing_opt *o;
-	uint64_t mem = domxml_memory_for_nodes(m, NULL);
-	char *label = kept ? xasprintf(_("hugepages %s (kept)"), size)
-			   : xasprintf(_("hugepages %s"), size);
-
-	if (!mem || pages_need(w->pages_host, mem, size_kib, m->host_nodeset,
-			       &need) < 0) {
-		char *why = mem ? xstrdup(vs_error_message())
-				: xstrdup(_("the guest's memory size is "
-					    "unknown"));
-
-		vs_error_reset();
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("not possible: %s"), why), false);
-		free(why);
-		return;
-	}
-	if (!need.size_offered) {
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("not possible: %s"), need.reason),
-			     false);
-	} else if (need.mount_checked &&
-		   (!need.mount || !need.qemu_conf_agrees)) {
-		const char *dir;
-		AUTOFREE char *advice = NULL;
-
-		/* Pages can be allocated here, a mount cannot. */
-		pages_mount_check(w->pages_host, &w->in->qemu, size_kib, &dir,
-				  &advice);
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("not possible yet: %s"),
-				       advice ? advice : need.reason),
-			     false);
-	} else if (!need.enough) {
-		AUTOFREE char *fr = cli_count_str(need.free);
-
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("%1$llu pages needed, %2$s free: the "
-					 "next step allocates the rest."),
-				       ULL(need.pages), fr),
-			     true);
-		o->short_pages = true;
-	} else {
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("%1$llu pages needed, %2$llu free."),
-				       ULL(need.pages), ULL(need.free)),
-			     true);
-	}
-	o->backing.page_kib = kept ? 0 : size_kib;
-	o->backing.file_source = file_source;
-	pages_need_clear(&need);
-}
-
-/* The reason backing_choose() gives, without its "kind: " prefix. */
-static char *
-reason_of(const struct backing_choice *c, enum domxml_backing_kind k,
-	  bool *possible)
-{
-	for (size_t i = 0; i < BACKING_NOPTIONS; i++) {
-		const char *r = c->options[i].reason;
-		const char *colon;
-
-		if (c->options[i].kind != k)
-			continue;
-		*possible = c->options[i].possible;
-		colon = strchr(r, ':');
-		return xstrdup(colon ? colon + 2 : r);
-	}
-	*possible = false;
-	return xstrdup("");
-}
-
 int
 wizard_backing_load(struct wizard *w)
 {
-	struct backing_choice c = {0};
 	struct inspection file_view;
 	const struct inspection *in = plan_inspection(w, &file_view);
-	struct domxml_memory m;
-	enum domxml_backing_kind kinds[] = {DOMXML_BACKING_MEMFD,
-					    DOMXML_BACKING_FILE};
-	uint64_t sizes[8], kept;
-	size_t nsizes;
-	bool possible;
 
 	backing_clear(w);
 	if (!w->doc)
 		return vs_error(VS_ERR_USAGE, _("Choose a domain first."));
-	if (backing_choose(in, w->doc, &c) < 0)
+	if (backing_choose_host(in, w->pages_host, w->doc, &w->choice) < 0)
 		return -1;
-	w->backing_why = xstrdup(c.why);
-	domxml_memory(w->doc, &m);
-	if (c.chosen.kind == DOMXML_BACKING_KEEP) {
-		struct wiz_backing_opt *o = bopt_add(
-		    w, DOMXML_BACKING_KEEP,
-		    xasprintf(_("keep (%s)"), domxml_memory_kind(&m)),
-		    xstrdup(_("guest memory is already shared: nothing to "
-			      "change.")),
-		    true);
-
-		o->recommended = true;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		char *reason = reason_of(&c, kinds[i], &possible);
-		const char *name = domxml_backing_name(kinds[i]);
-		struct wiz_backing_opt *o =
-		    bopt_add(w, kinds[i], xstrdup(name), reason, possible);
-
-		o->recommended = c.chosen.kind == kinds[i];
-	}
-	/* The size the domain uses now (kept), then every other one. */
-	kept = m.hugepages ? (m.npages && m.pages[0].size_kib
-				  ? m.pages[0].size_kib
-				  : w->pages_host->default_page_kib)
-			   : 0;
-	if (kept == HOST_UNKNOWN)
-		kept = 0;
-	if (m.hugepages && kept) {
-		hugepage_option(w, &m, kept, true, c.chosen.file_source);
-		w->bopts[w->nbopts - 1].recommended =
-		    c.chosen.kind == DOMXML_BACKING_HUGEPAGES;
-	} else if (m.hugepages) {
-		struct wiz_backing_opt *o = bopt_add(
-		    w, DOMXML_BACKING_HUGEPAGES, xstrdup(_("hugepages (kept)")),
-		    xstrdup(_("the domain already uses them.")), true);
-
-		o->recommended = c.chosen.kind == DOMXML_BACKING_HUGEPAGES;
-		o->backing.file_source = c.chosen.file_source;
-	}
-	nsizes = page_sizes(w, sizes, ARRAY_SIZE(sizes));
-	for (size_t i = 0; i < nsizes; i++)
-		if (sizes[i] != kept)
-			hugepage_option(w, &m, sizes[i], false,
-					c.chosen.file_source);
-	if (!nsizes && !m.hugepages)
-		bopt_add(w, DOMXML_BACKING_HUGEPAGES, xstrdup(_("hugepages")),
-			 xstrdup(_("not possible: this host offers no "
-				   "hugepages.")),
-			 false);
-	{
-		char *reason = reason_of(&c, DOMXML_BACKING_NUMA, &possible);
-		struct wiz_backing_opt *o =
-		    bopt_add(w, DOMXML_BACKING_NUMA,
-			     xstrdup(domxml_backing_name(DOMXML_BACKING_NUMA)),
-			     reason, possible);
-
-		o->recommended = c.chosen.kind == DOMXML_BACKING_NUMA;
-	}
-	domxml_memory_clear(&m);
-	backing_choice_clear(&c);
-	for (size_t i = 0; i < w->nbopts; i++)
-		if (w->bopts[i].recommended)
+	for (size_t i = 0; i < w->choice.noffers; i++)
+		if (w->choice.offers[i].recommended)
 			w->bsel = i;
 	return wizard_pages_load(w);
 }
@@ -1136,11 +953,13 @@ wizard_backing_load(struct wizard *w)
 int
 wizard_backing_select(struct wizard *w, size_t i)
 {
-	if (i >= w->nbopts)
+	const struct backing_option *o = &w->choice.offers[i];
+
+	if (i >= w->choice.noffers)
 		return vs_error(VS_ERR_INVALID, _("There is no such option."));
-	if (!w->bopts[i].possible)
-		return vs_error(VS_ERR_UNSUPPORTED, "%s: %s", w->bopts[i].label,
-				w->bopts[i].reason);
+	if (!o->possible)
+		return vs_error(VS_ERR_UNSUPPORTED, "%s: %s", o->label,
+				o->detail);
 	if (w->bsel != i) {
 		free(w->alloc_result);
 		w->alloc_result = NULL;
@@ -1151,10 +970,10 @@ wizard_backing_select(struct wizard *w, size_t i)
 	return wizard_pages_load(w);
 }
 
-const struct wiz_backing_opt *
+const struct backing_option *
 wizard_backing(const struct wizard *w)
 {
-	return w->nbopts ? &w->bopts[w->bsel] : NULL;
+	return w->choice.noffers ? &w->choice.offers[w->bsel] : NULL;
 }
 
 /* ---- page 5: hugepages --------------------------------------------------- */
@@ -1163,7 +982,7 @@ wizard_backing(const struct wizard *w)
 static uint64_t
 chosen_page_kib(const struct wizard *w, const struct domxml_memory *m)
 {
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 
 	if (o->backing.page_kib)
 		return o->backing.page_kib;
@@ -1186,7 +1005,7 @@ single_node(const char *nodeset)
 int
 wizard_pages_load(struct wizard *w)
 {
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 	struct domxml_memory m;
 	uint64_t size, mem;
 	int ret = 0;
@@ -1219,7 +1038,7 @@ wizard_pages_load(struct wizard *w)
 bool
 wizard_pages_short(const struct wizard *w)
 {
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 
 	return o && o->backing.kind == DOMXML_BACKING_HUGEPAGES &&
 	       w->need_valid && w->need.size_offered && !w->need.enough;
@@ -1272,7 +1091,7 @@ wizard_pages_alloc(struct wizard *w, int node, uint64_t count)
 
 		if (wizard_backing_load(w) < 0)
 			return -1;
-		if (sel < w->nbopts && w->bopts[sel].possible)
+		if (sel < w->choice.noffers && w->choice.offers[sel].possible)
 			w->bsel = sel;
 		wizard_pages_load(w);
 		w->alloc_result = steal_ptr(result);
@@ -1454,7 +1273,7 @@ plan_clear(struct wizard *w)
 void
 wizard_request(const struct wizard *w, struct share_request *r)
 {
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 	enum wiz_daemon_kind kind = daemon_kind(w);
 	AUTOFREE char *blocked = wizard_readonly_blocked(w);
 
