@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backing.h"
+#include "compat.h"
 #include "diff.h"
 #include "error.h"
 #include "pages.h"
@@ -818,9 +819,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	int found, ret = -1;
 
 	if (libvirt && in && in->have_virt) {
-		env.libvirt_version = in->virt.daemon_version
-					  ? in->virt.daemon_version
-					  : in->virt.lib_version;
+		env.libvirt_version = compat_libvirt(in);
 		env.session = virt_is_session(t->conn);
 	}
 	if (share_request_text_check(r) < 0 ||
@@ -955,9 +954,7 @@ plan_backing(struct plan *p, struct plan_target *t,
 	int ret = -1;
 
 	if (plan_target_is_libvirt(t) && in && in->have_virt) {
-		env.libvirt_version = in->virt.daemon_version
-					  ? in->virt.daemon_version
-					  : in->virt.lib_version;
+		env.libvirt_version = compat_libvirt(in);
 		env.session = virt_is_session(t->conn);
 	}
 	if (edit_begin(p, t, &e) < 0)
@@ -999,7 +996,7 @@ plan_undo(struct plan *p, struct plan_target *t, const char *statedir)
 	 * is used up on the way to an older one. */
 	for (i = 0; i < saved.n; i++) {
 		free(xml);
-		if (!(xml = file_load(saved.v[i], PLAN_XML_MAX, NULL)))
+		if (!(xml = file_load(saved.v[i], COMPAT_XML_MAX, NULL)))
 			goto fail;
 		strlist_add(&ds->use_up, saved.v[i]);
 		if (!STREQ(xml, ds->old_xml))

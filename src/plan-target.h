@@ -50,9 +50,6 @@ struct plan_target {
 	char *prev_bak; /* FILE.bak before the last save, NULL: none */
 };
 
-/* The most of a domain definition file virtshare reads (bytes). */
-#define PLAN_XML_MAX (16 << 20)
-
 /*
  * The state directory: $VIRTSHARE_STATEDIR, else LOCALSTATEDIR
  * "/lib/virtshare". Saved definitions go below backups/. Borrowed.

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "error.h"
 #include "share-request.h"
 
@@ -183,8 +184,8 @@ opt_parse(const struct opt_dest *dest, const char *value, const char *shown,
 		if (str_to_u64(value, &v) < 0 || v == 0 || v > UINT32_MAX)
 			return vs_error(VS_ERR_INVALID,
 					_("%1$s takes a queue size, a power "
-					  "of 2 up to 1024, not '%2$s'."),
-					shown, value);
+					  "of 2 up to %3$d, not '%2$s'."),
+					shown, value, COMPAT_QUEUE_MAX);
 		*(unsigned *)f = (unsigned)v;
 		return 0;
 	case T_INT:

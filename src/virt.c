@@ -128,13 +128,6 @@ virt_lib_version(const struct virt_conn *c)
 	return c->lib_version;
 }
 
-char *
-virt_version_str(unsigned long v)
-{
-	return xasprintf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000,
-			 v % 1000);
-}
-
 /* ---- capabilities --------------------------------------------------------- */
 
 static xmlDocPtr
