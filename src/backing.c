@@ -398,8 +398,8 @@ offer_size(const struct facts *f, struct backing_choice *c,
 	o->recommended = kept && c->chosen.kind == DOMXML_BACKING_HUGEPAGES;
 	if (!mem) {
 		option_set(o, false, BACKING_R_MEMORY_UNKNOWN, NULL, NULL);
-	} else if (pages_need(f->pages_host, mem, size_kib, m->host_nodeset,
-			      &need) < 0) {
+	} else if (pages_need(f->pages_host, &f->in->qemu, f->in->qemu_error,
+			      mem, size_kib, m->host_nodeset, &need) < 0) {
 		option_set(o, false, BACKING_R_PAGES_UNUSABLE,
 			   xstrdup(vs_error_message()), NULL);
 		vs_error_reset();

@@ -551,7 +551,9 @@ hugepage_check(const struct domxml *d, const struct domxml_backing *asked,
 			strlist_take(warnings, page_unoffered(h, pg, size));
 			continue;
 		}
-		if (pages_need(h, mem, size, count ? nodes : NULL, &need) < 0) {
+		if (pages_need(h, in ? &in->qemu : NULL,
+			       in ? in->qemu_error : NULL, mem, size,
+			       count ? nodes : NULL, &need) < 0) {
 			ret = -1;
 			break;
 		}

@@ -1018,7 +1018,8 @@ wizard_pages_load(struct wizard *w)
 	size = chosen_page_kib(w, &m);
 	mem = domxml_memory_for_nodes(&m, NULL);
 	if (size && size != HOST_UNKNOWN && mem) {
-		if (pages_need(w->pages_host, mem, size, m.host_nodeset,
+		if (pages_need(w->pages_host, &w->in->qemu, w->in->qemu_error,
+			       mem, size, m.host_nodeset,
 			       &w->need) < 0) {
 			ret = -1;
 		} else {
