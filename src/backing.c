@@ -538,6 +538,18 @@ backing_choose(const struct inspection *in, const struct domxml *d,
 	return backing_choose_host(in, NULL, d, c);
 }
 
+void
+backing_choice_notes(const struct backing_choice *c, struct strlist *notes)
+{
+	strlist_add(notes, c->why);
+	for (size_t i = 0;
+	     c->chosen.kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS; i++)
+		if (c->options[i].backing.kind != c->chosen.kind)
+			strlist_take(notes,
+				     xasprintf(_("Also weighed: %s"),
+					       c->options[i].reason));
+}
+
 const struct backing_option *
 backing_offer_find(const struct backing_choice *c,
 		   const struct domxml_backing *b)

@@ -91,6 +91,13 @@ int backing_choose_host(const struct inspection *in,
 			const struct domxml *d, struct backing_choice *c);
 void backing_choice_clear(struct backing_choice *c);
 
+/*
+ * Why c chose what it chose and, unless memory is kept as it is, what
+ * else it weighed: translated lines added to notes, as a plan shows them.
+ */
+void backing_choice_notes(const struct backing_choice *c,
+			  struct strlist *notes);
+
 /* The offer that applies b as given (kind, and for hugepages the page
  * size), or NULL. Borrowed from c. */
 const struct backing_option *

@@ -862,8 +862,10 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 			    s->req.share.tag, true);
 		} else {
 			share_request_copy(&r, &s->req);
-			/* The domain's backing is in place already. */
+			/* The domain's backing is in place already: each
+			 * share keeps it. */
 			domxml_backing_clear(&r.backing);
+			r.backing.kind = DOMXML_BACKING_KEEP;
 			r.backing_given = true;
 			rc = plan_share(p,
 					plan_target_libvirt(env->conn, d->name),

@@ -709,19 +709,11 @@ choose(const struct inspection *in, struct domain_edit *e,
        struct backing_choice *choice)
 {
 	static const struct inspection none;
-	const struct domxml_backing *b;
 
 	if (backing_choose(in ? in : &none, e->d, choice) < 0)
 		return NULL;
-	b = &choice->chosen;
-	strlist_add(&e->notes, choice->why);
-	for (size_t i = 0;
-	     b->kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS; i++)
-		if (choice->options[i].backing.kind != b->kind)
-			strlist_take(&e->notes,
-				     xasprintf(_("Also weighed: %s"),
-					       choice->options[i].reason));
-	return b;
+	backing_choice_notes(choice, &e->notes);
+	return &choice->chosen;
 }
 
 /* path in its canonical form (caller frees), with a note when it was
@@ -851,6 +843,8 @@ plan_share(struct plan *p, struct plan_target *t,
 	want.socket = given_socket;
 	if (!r->backing_given && !(b = choose(in, &e, &choice)))
 		goto out;
+	for (size_t i = 0; r->backing_given && i < r->backing_why.n; i++)
+		strlist_add(&e.notes, r->backing_why.v[i]);
 	if (serve) {
 		if (serve_prepare(&e, r, given_socket, root, &socket, &rec,
 				  &spec) < 0)

@@ -20,6 +20,7 @@ share_request_clear(struct share_request *r)
 {
 	domxml_share_clear(&r->share);
 	domxml_backing_clear(&r->backing);
+	strlist_clear(&r->backing_why);
 	launch_spec_clear(&r->launch);
 	strlist_clear(&r->launch_shown);
 	memset(r, 0, sizeof(*r));
@@ -46,6 +47,9 @@ share_request_copy(struct share_request *dst, const struct share_request *src)
 	if (a->ngid)
 		memcpy(b->gid, a->gid, a->ngid * sizeof(*a->gid));
 	dst->backing.nodeset = xstrdup0(src->backing.nodeset);
+	memset(&dst->backing_why, 0, sizeof(dst->backing_why));
+	for (size_t i = 0; i < src->backing_why.n; i++)
+		strlist_add(&dst->backing_why, src->backing_why.v[i]);
 	launch_spec_copy(&dst->launch, &src->launch);
 	memset(&dst->launch_shown, 0, sizeof(dst->launch_shown));
 	for (size_t i = 0; i < src->launch_shown.n; i++)

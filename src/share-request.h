@@ -20,6 +20,9 @@ struct share_request {
 	struct domxml_share share; /* what <filesystem> says */
 	struct domxml_backing backing;
 	bool backing_given;        /* else chosen with backing_choose() */
+	/* Given: why it was chosen, when it is backing_choose()'s choice
+	 * the user took (the wizard's recommendation); shown as notes. */
+	struct strlist backing_why;
 	enum share_daemon_kind daemon;
 	/*
 	 * An external share with a directory is served by virtshare-fsd,

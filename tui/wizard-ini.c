@@ -76,7 +76,9 @@ wizard_ini(const struct wizard *w)
 	if (o && o->backing.kind == DOMXML_BACKING_HUGEPAGES && w->need_valid)
 		ini_pool(w, &sb);
 	sb_printf(&sb, "\n[domain %s]\n", domain);
-	if (r.backing_given) {
+	/* The recommended backing is left to apply, which chooses it again
+	 * on the host as it is then. */
+	if (o && !o->recommended) {
 		AUTOFREE char *b = domxml_backing_str(&r.backing);
 
 		sb_printf(&sb, "backing = %s\n", b);

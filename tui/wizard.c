@@ -1295,9 +1295,9 @@ wizard_request(const struct wizard *w, struct share_request *r)
 		else if (w->updates && !blocked)
 			r->share.readonly = DOMXML_OFF;
 	}
-	/* The recommended backing is left to plan_share(), which then says
-	 * why it chose it and what else it weighed, as for the CLI. */
-	if (o && !o->recommended) {
+	/* The choice as made; the recommended one with backing_choose()'s
+	 * reasons, which the plan shows as for the CLI. */
+	if (o) {
 		r->backing.kind = o->backing.kind;
 		r->backing.page_kib = o->backing.page_kib;
 		r->backing.file_source = o->backing.file_source;
@@ -1305,6 +1305,8 @@ wizard_request(const struct wizard *w, struct share_request *r)
 					 ? xstrdup(o->backing.nodeset)
 					 : NULL;
 		r->backing_given = true;
+		if (o->recommended)
+			backing_choice_notes(&w->choice, &r->backing_why);
 	}
 }
 

@@ -585,6 +585,7 @@ test_review_apply(void)
 	AUTOFREE char *ini = NULL, *guest = NULL, *now = NULL, *saved = NULL;
 	AUTOFREE char *path = xasprintf("%s/web-data.ini", tmp);
 	AUTOFREE char *nodir = xasprintf("%s/no/such/web.ini", tmp);
+	struct share_request r;
 
 	tap_is_int(wizard_plan(w), -1, "review: no plan without a domain");
 	vs_error_reset();
@@ -593,6 +594,12 @@ test_review_apply(void)
 			 DOMXML_UNSET);
 	wizard_backing_load(w);
 	wizard_daemon_load(w);
+	wizard_request(w, &r);
+	tap_ok(r.backing_given && r.backing.kind == DOMXML_BACKING_MEMFD &&
+		       r.backing_why.n == BACKING_NOPTIONS,
+	       "review: the recommended backing is carried as chosen, with "
+	       "why and what else was weighed");
+	share_request_clear(&r);
 	tap_is_int(wizard_plan(w), 0, "review: the plan is made");
 	tap_ok(w->plan_changes && has(w->plan_text, "New share of /srv/data") &&
 		   has(w->plan_text, "<cache mode='always'/>") &&
