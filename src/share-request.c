@@ -330,6 +330,82 @@ share_request_set(struct share_request *r, const char *name,
 	return rc;
 }
 
+/* The id ranges as domxml_idmap_parse() reads them. */
+static void
+idmap_format(struct strbuf *sb, const char *kind,
+	     const struct domxml_idmap *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sb_printf(sb, "%s%s:%u:%u:%u", sb->len ? "," : "", kind,
+			  v[i].start, v[i].target, v[i].count);
+}
+
+/* The field at dest of from as share_request_set() takes it, or NULL
+ * when it is unset (a launch option is set when it was given). */
+static char *
+opt_format(const struct opt_dest *dest, const void *from)
+{
+	const char *f = (const char *)from + dest->off;
+	const struct domxml_share *s = from;
+	struct strbuf sb = STRBUF_INIT;
+
+	switch (dest->type) {
+	case T_STR:
+		return *(char *const *)f ? xstrdup(*(char *const *)f) : NULL;
+	case T_SWITCH:
+		if (*(const enum domxml_switch *)f == DOMXML_UNSET)
+			return NULL;
+		return xstrdup(*(const enum domxml_switch *)f == DOMXML_ON
+				       ? "yes"
+				       : "no");
+	case T_FLAG:
+		if (*(const enum launch_flag *)f == LAUNCH_DEFAULT)
+			return NULL;
+		return xstrdup(*(const enum launch_flag *)f == LAUNCH_ON
+				       ? "yes"
+				       : "no");
+	case T_BOOL:
+		return xstrdup(*(const bool *)f ? "yes" : "no");
+	case T_QUEUE:
+		return *(const unsigned *)f ? xasprintf("%u", *(const unsigned *)f)
+					    : NULL;
+	case T_INT:
+		return *(const int *)f >= 0 ? xasprintf("%d", *(const int *)f)
+					    : NULL;
+	case T_THREADS:
+		return ((const struct launch_spec *)from)->thread_pool_set
+			   ? xasprintf("%u", *(const unsigned *)f)
+			   : NULL;
+	case T_U64:
+		return *(const uint64_t *)f
+			   ? xasprintf("%llu",
+				       (unsigned long long)*(const uint64_t *)f)
+			   : NULL;
+	case T_IDMAP:
+		idmap_format(&sb, "uid", s->uid, s->nuid);
+		idmap_format(&sb, "gid", s->gid, s->ngid);
+		return sb.len ? sb_steal(&sb) : NULL;
+	}
+	return NULL;
+}
+
+char *
+share_request_get(const struct share_request *r, const char *name)
+{
+	size_t index;
+	const struct share_option *o = option_find(name, &index);
+	const struct opt_dest *dest;
+
+	if (!o)
+		abort(); /* callers take names from share_option_names */
+	dest = &o->to[r->daemon];
+	if (dest->into == INTO_SHARE)
+		return opt_format(dest, &r->share);
+	if (dest->into == INTO_LAUNCH && (r->launch_given & (1u << index)))
+		return opt_format(dest, &r->launch);
+	return NULL;
+}
+
 int
 share_request_check(const struct share_request *r)
 {

@@ -78,6 +78,12 @@ int share_request_daemon(struct share_request *r, const char *value,
 int share_request_set(struct share_request *r, const char *name,
 		      const char *value, const char *shown);
 /*
+ * The value of option name (one of share_option_names) as
+ * share_request_set() takes it ("yes", "1024", "uid:0:100000:65536"), or
+ * NULL when r leaves it unset. Caller frees.
+ */
+char *share_request_get(const struct share_request *r, const char *name);
+/*
  * The rules between options, once all are set: an external share with
  * daemon options needs the directory virtshare-fsd serves. (A missing
  * tag or source is the caller's to say, in its own words.) Returns 0 or

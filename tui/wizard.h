@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "backing.h"
+#include "cfg.h"
 #include "domxml.h"
 #include "inspect.h"
 #include "pages.h"
@@ -282,7 +283,10 @@ int wizard_plan(struct wizard *w);
  * page and changes nothing applied. 0, or -1 reported.
  */
 int wizard_apply(struct wizard *w);
-/* The same choices as an INI file for `virtshare apply` (caller frees). */
+/* The same choices as the desired state of an INI file for `virtshare
+ * apply` (caller frees with cfg_free()). */
+struct cfg *wizard_cfg(const struct wizard *w);
+/* wizard_cfg() as INI text, by cfg_format() (caller frees). */
 char *wizard_ini(const struct wizard *w);
 /* Write wizard_ini() to path (0644, atomically). 0, or -1 reported. */
 int wizard_ini_save(const struct wizard *w, const char *path);

@@ -14,7 +14,9 @@ tests_unit_test_qemuconf_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_host_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_host_LDADD = $(VS_CORE_LIBS)
 
-unit_tests += tests/unit/test-diff tests/unit/test-compat
+unit_tests += tests/unit/test-diff tests/unit/test-compat tests/unit/test-cfg
+tests_unit_test_cfg_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_cfg_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_compat_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_compat_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_diff_CPPFLAGS = $(VS_TEST_CPPFLAGS)
