@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "domxml.h"
+#include "domxml-priv.h"
 #include "error.h"
 
 /* ---- the source text of every node --------------------------------------- */
@@ -3048,16 +3049,6 @@ domxml_record_clear(struct domxml_record *r)
 	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++)
 		free(*record_field(r, i));
 	memset(r, 0, sizeof(*r));
-}
-
-void
-domxml_record_copy(struct domxml_record *dst, const struct domxml_record *src)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++) {
-		const char *v = record_value(src, i);
-
-		*record_field(dst, i) = v ? xstrdup(v) : NULL;
-	}
 }
 
 bool

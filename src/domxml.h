@@ -30,12 +30,6 @@ DEFINE_AUTOPTR(domxml)
 
 /* The document as text (caller frees). Never fails. */
 char *domxml_format(const struct domxml *d);
-/*
- * True when every node maps to its source text, so that unchanged parts
- * are written back exactly. Always true for what libvirt and people write;
- * false means the document is written in libvirt's own layout instead.
- */
-bool domxml_exact(const struct domxml *d);
 /* The domain's <name>, or NULL. Borrowed. */
 const char *domxml_name(const struct domxml *d);
 /* The kernel it boots directly (<os><kernel>), or NULL. Borrowed. */
@@ -309,9 +303,6 @@ struct domxml_record {
 };
 
 void domxml_record_clear(struct domxml_record *r);
-/* A deep copy of src into *dst (not cleared first). */
-void domxml_record_copy(struct domxml_record *dst,
-			const struct domxml_record *src);
 /* Whether two records say the same. */
 bool domxml_record_equal(const struct domxml_record *a,
 			 const struct domxml_record *b);

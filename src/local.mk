@@ -17,7 +17,7 @@ src_libvirtshare_a_SOURCES = \
 	src/inspect.c src/inspect.h \
 	src/diff.c src/diff.h \
 	src/compat.c src/compat.h \
-	src/domxml.c src/domxml.h \
+	src/domxml.c src/domxml.h src/domxml-priv.h \
 	src/backing.c src/backing.h \
 	src/plan.h src/plan-priv.h \
 	src/plan-engine.c src/plan-engine.h \
