@@ -831,20 +831,6 @@ cfg_free(struct cfg *c)
 
 /* ---- writing ------------------------------------------------------------- */
 
-/* Each line of text as a comment. */
-static void
-comment_add(struct strbuf *sb, const char *text)
-{
-	while (text && *text) {
-		size_t n = strcspn(text, "\n");
-
-		sb_add(sb, "; ");
-		sb_addn(sb, text, n);
-		sb_add(sb, "\n");
-		text += n + (text[n] == '\n');
-	}
-}
-
 /* The blank line between sections. */
 static void
 gap_add(struct strbuf *sb)
@@ -868,7 +854,7 @@ format_pool(struct strbuf *sb, const struct cfg_pool *pool)
 	AUTOFREE char *size = size_format_kib(pool->size_kib);
 
 	gap_add(sb);
-	comment_add(sb, pool->comment);
+	sb_add_lines(sb, "; ", pool->comment);
 	if (pool->node >= 0)
 		sb_printf(sb, "[hugepages %s@%d]\n", size, pool->node);
 	else
@@ -886,7 +872,7 @@ format_share(struct strbuf *sb, const struct cfg_share *s)
 	word_add(sb, s->domain);
 	word_add(sb, s->name);
 	sb_add(sb, "]\n");
-	comment_add(sb, s->comment);
+	sb_add_lines(sb, "; ", s->comment);
 	if (r->daemon == SHARE_DAEMON_EXTERNAL)
 		sb_add(sb, "daemon = external\n");
 	if (s->absent)
@@ -912,7 +898,7 @@ format_domain(struct strbuf *sb, const struct cfg *c,
 		sb_add(sb, "[domain");
 		word_add(sb, d->name);
 		sb_add(sb, "]\n");
-		comment_add(sb, d->comment);
+		sb_add_lines(sb, "; ", d->comment);
 		if (d->backing_given) {
 			AUTOFREE char *b = domxml_backing_str(&d->backing);
 
@@ -931,7 +917,7 @@ cfg_format(const struct cfg *c)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	comment_add(&sb, c->comment);
+	sb_add_lines(&sb, "; ", c->comment);
 	if (c->uri) {
 		gap_add(&sb);
 		sb_printf(&sb, "[host]\nuri = %s\n", c->uri);

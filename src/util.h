@@ -76,6 +76,9 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Add n spaces (for aligning columns). */
 void sb_pad(struct strbuf *sb, size_t n);
+/* Add each line of text (NULL: none) with prefix before it and a line
+ * break after it. */
+void sb_add_lines(struct strbuf *sb, const char *prefix, const char *text);
 /* Returns the string (caller frees, never NULL) and empties sb. */
 char *sb_steal(struct strbuf *sb);
 void sb_clear(struct strbuf *sb);
