@@ -6,7 +6,6 @@
 
 #include "cli.h"
 #include "render.h"
-#include "compat.h"
 #include "error.h"
 #include "inspect.h"
 #include "table.h"
@@ -187,10 +186,9 @@ render_virt(struct strbuf *sb, const struct inspection *in)
 			  in->virt_error ? in->virt_error : "");
 		return;
 	}
-	lib = compat_version_str(v->lib_version);
-	daemon = v->daemon_version ? compat_version_str(v->daemon_version)
-				   : xstrdup("?");
-	hv = v->hv_version ? compat_version_str(v->hv_version) : xstrdup("?");
+	lib = render_version(v->lib_version);
+	daemon = render_version(v->daemon_version);
+	hv = render_version(v->hv_version);
 	for (size_t i = 0; i < v->npage_sizes; i++) {
 		AUTOFREE char *s = size_format_kib(v->page_sizes_kib[i]);
 

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "compat.h"
 #include "render.h"
 #include "table.h"
 
@@ -10,6 +11,12 @@ char *
 render_count_str(uint64_t v)
 {
 	return v == HOST_UNKNOWN ? xstrdup("-") : xasprintf("%" PRIu64, v);
+}
+
+char *
+render_version(unsigned long v)
+{
+	return v ? compat_version_str(v) : xstrdup("?");
 }
 
 char *

@@ -13,6 +13,9 @@ char *render_count_str(uint64_t v);
 /* The memory pages of size_kib hold: "2G", "0", "-" (caller frees). */
 char *render_pages_memory_str(uint64_t pages, uint64_t size_kib);
 
+/* A libvirt or QEMU version, "?" for 0 (unknown) (caller frees). */
+char *render_version(unsigned long v);
+
 /* The strings of l with sep between them; "" for none (caller frees). */
 char *render_join(const struct strlist *l, const char *sep);
 

@@ -272,10 +272,9 @@ summary_virt(struct wizard *w)
 					 "above")));
 		return;
 	}
-	lib = compat_version_str(v->lib_version);
-	daemon = v->daemon_version ? compat_version_str(v->daemon_version)
-				   : xstrdup("?");
-	hv = v->hv_version ? compat_version_str(v->hv_version) : xstrdup("?");
+	lib = render_version(v->lib_version);
+	daemon = render_version(v->daemon_version);
+	hv = render_version(v->hv_version);
 	line_add(w, WIZ_LINE_TEXT, xasprintf("  %s", v->uri));
 	line_add(w, WIZ_LINE_TEXT,
 		 xasprintf(_("  driver %1$s, library %2$s, daemon %3$s, "
