@@ -2,7 +2,8 @@
 ## src/local.mk: libvirtshare (the core) and the `virtshare` command
 
 noinst_LIBRARIES += src/libvirtshare.a
-src_libvirtshare_a_CPPFLAGS = $(AM_CPPFLAGS) $(XML_CFLAGS) $(LIBVIRT_CFLAGS) $(INIH_CFLAGS)
+src_libvirtshare_a_CPPFLAGS = $(AM_CPPFLAGS) $(XML_CFLAGS) $(LIBVIRT_CFLAGS) \
+	$(LIBVIRT_QEMU_CFLAGS) $(INIH_CFLAGS)
 src_libvirtshare_a_SOURCES = \
 	src/error.c src/error.h \
 	src/i18n.c src/i18n.h \
@@ -33,10 +34,15 @@ src_libvirtshare_a_SOURCES = \
 	src/doctor-check-libvirt.c src/doctor-check-memory.c \
 	src/doctor-check-hugepages.c src/doctor-check-daemon.c \
 	src/doctor-check-share.c src/doctor-check-security.c \
-	src/doctor-check-lifecycle.c
+	src/doctor-check-lifecycle.c \
+	src/fstab.c src/fstab.h \
+	src/hotplug.c src/hotplug.h \
+	src/base64.c src/base64.h \
+	src/agent.c src/agent.h src/agent-virt.c
 
 # Everything that links the core needs these.
-VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
+VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_QEMU_LIBS) $(LIBVIRT_LIBS) \
+	$(INIH_LIBS) $(LTLIBINTL)
 
 bin_PROGRAMS += src/virtshare
 src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
