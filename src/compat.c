@@ -33,6 +33,8 @@ static const struct compat_entry entries[COMPAT_NFEATURES] = {
 	 N_("<readonly/> for virtiofs")},
 	{COMPAT_QEMU_MIGRATION, COMPAT_QEMU, COMPAT_VERSION(8, 2, 0),
 	 N_("Migrating a guest with virtiofs")},
+	{COMPAT_HOTPLUG, COMPAT_LIBVIRT, COMPAT_VERSION(7, 9, 0),
+	 N_("Attaching a share to a running guest")},
 };
 
 const struct compat_entry *

@@ -44,6 +44,11 @@ enum compat_feature {
 	COMPAT_OPENFILES,       /* libvirt: <openfiles max> */
 	COMPAT_READONLY,        /* libvirt: <readonly/> for virtiofs */
 	COMPAT_QEMU_MIGRATION,  /* QEMU: vhost-user-fs migrates */
+	/* libvirt: virtiofs <filesystem> attached and detached live.
+	 * libvirt's NEWS.rst, v7.9.0: "Support hotplug and hotunplug for
+	 * virtiofs" (before, qemuDomainAttachDeviceLive() has no
+	 * VIR_DOMAIN_DEVICE_FS case). */
+	COMPAT_HOTPLUG,
 	COMPAT_NFEATURES
 };
 
