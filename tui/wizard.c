@@ -778,10 +778,11 @@ wizard_tag_check(const struct wizard *w, const char *tag, const char *dir,
 		vs_error_reset();
 		return WIZ_CHECK_BAD;
 	}
-	if (found < 0 && vs_error_code() == VS_ERR_INVALID && len > 36) {
-		*msg = xasprintf(_("The tag is %zu bytes long; the guest "
-				   "kernel takes at most 36."),
-				 len);
+	if (found < 0 && vs_error_code() == VS_ERR_INVALID &&
+	    len > COMPAT_TAG_MAX) {
+		*msg = xasprintf(_("The tag is %1$zu bytes long; the guest "
+				   "kernel takes at most %2$d."),
+				 len, COMPAT_TAG_MAX);
 		vs_error_reset();
 		return WIZ_CHECK_BAD;
 	}
@@ -791,12 +792,13 @@ wizard_tag_check(const struct wizard *w, const char *tag, const char *dir,
 		return WIZ_CHECK_BAD;
 	}
 	if (found) {
-		*msg = xasprintf(_("%zu of 36 bytes; changes the share that "
-				   "has this tag."),
-				 len);
+		*msg = xasprintf(_("%1$zu of %2$d bytes; changes the share "
+				   "that has this tag."),
+				 len, COMPAT_TAG_MAX);
 		return WIZ_CHECK_EXISTS;
 	}
-	*msg = xasprintf(_("%zu of 36 bytes; a new share."), len);
+	*msg = xasprintf(_("%1$zu of %2$d bytes; a new share."), len,
+			 COMPAT_TAG_MAX);
 	return WIZ_CHECK_OK;
 }
 
@@ -816,9 +818,9 @@ wizard_tag_suggest(const struct wizard *w, const char *dir_typed)
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
 		      *c == '.'))
 			*c = '-';
-	/* Room for "-99" within the kernel's 36 bytes. */
-	if ((len = strlen(stem)) > 33)
-		stem[33] = '\0';
+	/* Room for "-99" within the kernel's bytes. */
+	if ((len = strlen(stem)) > COMPAT_TAG_MAX - 3)
+		stem[COMPAT_TAG_MAX - 3] = '\0';
 	tag = xstrdup(stem);
 	for (int i = 2; w->doc && i < 100; i++) {
 		int found = domxml_tag_check(w->doc, tag, dir, NULL);
