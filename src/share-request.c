@@ -340,6 +340,13 @@ idmap_format(struct strbuf *sb, const char *kind,
 			  v[i].start, v[i].target, v[i].count);
 }
 
+/* "yes" or "no" when set, else NULL (caller frees). */
+static char *
+yes_no(bool set, bool on)
+{
+	return set ? xstrdup(on ? "yes" : "no") : NULL;
+}
+
 /* The field at dest of from as share_request_set() takes it, or NULL
  * when it is unset (a launch option is set when it was given). */
 static char *
@@ -353,19 +360,13 @@ opt_format(const struct opt_dest *dest, const void *from)
 	case T_STR:
 		return *(char *const *)f ? xstrdup(*(char *const *)f) : NULL;
 	case T_SWITCH:
-		if (*(const enum domxml_switch *)f == DOMXML_UNSET)
-			return NULL;
-		return xstrdup(*(const enum domxml_switch *)f == DOMXML_ON
-				       ? "yes"
-				       : "no");
+		return yes_no(*(const enum domxml_switch *)f != DOMXML_UNSET,
+			      *(const enum domxml_switch *)f == DOMXML_ON);
 	case T_FLAG:
-		if (*(const enum launch_flag *)f == LAUNCH_DEFAULT)
-			return NULL;
-		return xstrdup(*(const enum launch_flag *)f == LAUNCH_ON
-				       ? "yes"
-				       : "no");
+		return yes_no(*(const enum launch_flag *)f != LAUNCH_DEFAULT,
+			      *(const enum launch_flag *)f == LAUNCH_ON);
 	case T_BOOL:
-		return xstrdup(*(const bool *)f ? "yes" : "no");
+		return yes_no(true, *(const bool *)f);
 	case T_QUEUE:
 		return *(const unsigned *)f ? xasprintf("%u", *(const unsigned *)f)
 					    : NULL;
