@@ -178,6 +178,19 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 }
 
 void
+sb_add_lines(struct strbuf *sb, const char *prefix, const char *text)
+{
+	while (text && *text) {
+		size_t n = strcspn(text, "\n");
+
+		sb_add(sb, prefix);
+		sb_addn(sb, text, n);
+		sb_addc(sb, '\n');
+		text += n + (text[n] == '\n');
+	}
+}
+
+void
 sb_pad(struct strbuf *sb, size_t n)
 {
 	while (n--)

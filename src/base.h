@@ -73,6 +73,9 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Add each line of text (NULL: none) with prefix before it and a line
+ * break after it. */
+void sb_add_lines(struct strbuf *sb, const char *prefix, const char *text);
 /* Add n spaces (for aligning columns). */
 void sb_pad(struct strbuf *sb, size_t n);
 /* Returns the string (caller frees, never NULL) and empties sb. */

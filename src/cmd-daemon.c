@@ -539,18 +539,10 @@ render_status(struct strbuf *sb, const struct launch_status *st,
 	}
 	if (tail_lines) {
 		AUTOFREE char *tail = launch_log_tail(st->log, tail_lines);
-		const char *p = tail;
 
 		if (*tail)
 			sb_add(sb, _("  last log lines:\n"));
-		while (*p) {
-			size_t n = strcspn(p, "\n");
-
-			sb_add(sb, "    ");
-			sb_addn(sb, p, n);
-			sb_addc(sb, '\n');
-			p += n + (p[n] == '\n');
-		}
+		sb_add_lines(sb, "    ", tail);
 	}
 }
 

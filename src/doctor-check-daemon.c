@@ -606,7 +606,8 @@ run_openfiles(const struct doctor_facts *f, struct doctor_result *r)
 	if (doctor_quote_logs(f, r)) {
 		doctor_verdict(r, DOCTOR_ERROR,
 			       _("The daemon ran out of file descriptors."));
-		if (f->env->libvirt_version >= LIBVIRT_OPENFILES) {
+		if (f->env->libvirt_version >=
+		    compat_since(COMPAT_OPENFILES)) {
 			doctor_fix(r, _("Raise the daemon's limit with "
 					"<openfiles max>."));
 			doctor_share_command(f, r, f->share,

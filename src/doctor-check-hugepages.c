@@ -358,7 +358,8 @@ run_pages_free(const struct doctor_facts *f, struct doctor_result *r)
 		if (!use[i].size_kib || !use[i].mem_kib ||
 		    !host_pool_find(f->h, use[i].size_kib))
 			continue;
-		if (pages_need(f->h, use[i].mem_kib, use[i].size_kib, nodes,
+		if (pages_need(f->h, &f->env->in->qemu, f->env->in->qemu_error,
+			       use[i].mem_kib, use[i].size_kib, nodes,
 			       &need) < 0) {
 			doctor_verdict(r, DOCTOR_ERROR, "%s",
 				       vs_error_message());

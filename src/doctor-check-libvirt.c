@@ -16,7 +16,7 @@
 static char *
 version_str(unsigned long v)
 {
-	return v ? virt_version_str(v) : xstrdup(_("(unknown version)"));
+	return v ? compat_version_str(v) : xstrdup(_("(unknown version)"));
 }
 
 static void
@@ -35,7 +35,7 @@ run_session(const struct doctor_facts *f, struct doctor_result *r)
 				 "connection."));
 		return;
 	}
-	if (e->libvirt_version >= LIBVIRT_SESSION_VIRTIOFS) {
+	if (e->libvirt_version >= compat_since(COMPAT_SESSION)) {
 		doctor_verdict(r, DOCTOR_OK,
 			       _("libvirt %s runs virtiofs in session "
 				 "mode."), v);

@@ -148,8 +148,8 @@ migration_blocker(const struct doctor_facts *f)
 	AUTOFREE char *v = NULL;
 	unsigned a, b;
 
-	if (e->qemu_version && e->qemu_version < QEMU_FS_MIGRATION) {
-		v = virt_version_str(e->qemu_version);
+	if (!compat_allows(COMPAT_QEMU_MIGRATION, e->qemu_version)) {
+		v = compat_version_str(e->qemu_version);
 		return xasprintf(_("QEMU %s cannot migrate a vhost-user-fs "
 				   "device (8.2 can, with virtiofsd 1.11)"),
 				 v);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "backing.h"
+#include "compat.h"
 #include "doctor-priv.h"
 #include "error.h"
 #include "launch.h"
@@ -28,19 +29,19 @@ run_tag(const struct doctor_facts *f, struct doctor_result *r)
 			   f->domain);
 		return;
 	}
-	if (len > LAUNCH_TAG_MAX) {
+	if (len > COMPAT_TAG_MAX) {
 		AUTOFREE char *d = doctor_shell_word(f->domain);
 		AUTOFREE char *t = doctor_shell_word(tag);
 
 		doctor_verdict(r, DOCTOR_ERROR,
 			       _("The tag '%1$s' has %2$zu bytes; a virtiofs "
 				 "tag has at most %3$d, and QEMU refuses it."),
-			       tag, len, LAUNCH_TAG_MAX);
+			       tag, len, COMPAT_TAG_MAX);
 		doctor_fix(r, _("Remove the share (virtshare unshare %1$s "
 				"%2$s) and add it again with a tag of at most "
 				"%3$d bytes; the guest mounts it by that "
 				"name."),
-			   d, t, LAUNCH_TAG_MAX);
+			   d, t, COMPAT_TAG_MAX);
 		return;
 	}
 	for (size_t i = 0; i < f->nshares; i++)

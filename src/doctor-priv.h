@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "compat.h"
 #include "doctor.h"
 #include "domxml.h"
 #include "launch.h"
@@ -19,10 +20,6 @@
 #define MAX_QUOTES 4
 #define QUOTE_MAX 1000            /* bytes of a line quoted */
 
-/* Versions (major * 1000000 + minor * 1000 + micro). */
-#define LIBVIRT_SESSION_VIRTIOFS 10000000UL /* virtiofs in session mode */
-#define LIBVIRT_OPENFILES 10006000UL        /* <openfiles max> */
-#define QEMU_FS_MIGRATION 8002000UL         /* vhost-user-fs migrates */
 
 #define DEFAULT_QEMU_LOGDIR "/var/log/libvirt/qemu"
 #define DEFAULT_LIBVIRT_LOGDIR "/var/log/libvirt"

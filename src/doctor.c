@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "doctor-priv.h"
 #include "error.h"
 #include "json.h"
@@ -24,14 +25,8 @@ doctor_env_init(struct doctor_env *env, const struct inspection *in,
 	env->gid = getegid();
 	if (conn)
 		env->session = virt_is_session(conn);
-	if (in->have_virt) {
-		env->libvirt_version = in->virt.daemon_version
-					   ? in->virt.daemon_version
-					   : in->virt.lib_version;
-		/* Only the QEMU driver's hypervisor version is QEMU's. */
-		if (in->virt.driver && STREQ(in->virt.driver, "QEMU"))
-			env->qemu_version = in->virt.hv_version;
-	}
+	env->libvirt_version = compat_libvirt(in);
+	env->qemu_version = compat_qemu(in);
 }
 
 struct doctor_report *
@@ -329,7 +324,7 @@ doctor_domain_file(struct doctor_report *r, const struct doctor_env *env,
 		   const char *name, const char *path)
 {
 	struct doctor_facts f;
-	AUTOFREE char *xml = file_load(path, VS_XML_MAX, NULL);
+	AUTOFREE char *xml = file_load(path, COMPAT_XML_MAX, NULL);
 	int ret = -1;
 
 	if (!xml)

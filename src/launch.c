@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "error.h"
 #include "host.h"
 #include "json.h"
@@ -186,12 +187,12 @@ launch_spec_check_values(const struct launch_spec *spec)
 		return vs_error(VS_ERR_INVALID,
 				_("The mount tag is empty; give the tag the "
 				  "guest mounts."));
-	if (spec->tag && strlen(spec->tag) > LAUNCH_TAG_MAX)
+	if (spec->tag && strlen(spec->tag) > COMPAT_TAG_MAX)
 		return vs_error(VS_ERR_INVALID,
 				_("The mount tag '%1$s' is %2$zu bytes long; "
 				  "virtiofs allows at most %3$d. Choose a "
 				  "shorter tag."),
-				spec->tag, strlen(spec->tag), LAUNCH_TAG_MAX);
+				spec->tag, strlen(spec->tag), COMPAT_TAG_MAX);
 	if (spec->cache &&
 	    !in_list(spec->cache, cache_modes, ARRAY_SIZE(cache_modes)))
 		return vs_error(VS_ERR_INVALID,

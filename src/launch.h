@@ -28,7 +28,6 @@
 #define LAUNCH_TIMEOUT_MS 10000 /* for the socket to listen */
 #define LAUNCH_GRACE_MS   5000  /* between SIGTERM and SIGKILL */
 #define LAUNCH_TAIL_LINES 10    /* log lines shown when a start fails */
-#define LAUNCH_TAG_MAX    36    /* bytes in a virtiofs mount tag */
 #define LAUNCH_THREADS_MAX 1024 /* worker threads of one daemon */
 
 enum launch_flag {

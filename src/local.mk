@@ -11,13 +11,15 @@ src_libvirtshare_a_SOURCES = \
 	src/util.c src/util.h \
 	src/json.c src/json.h \
 	src/table.c src/table.h \
+	src/render.c src/render.h \
 	src/host.c src/host.h \
 	src/host-write.c src/host-write.h \
 	src/qemuconf.c src/qemuconf.h \
 	src/virt.c src/virt.h \
 	src/inspect.c src/inspect.h \
 	src/diff.c src/diff.h \
-	src/domxml.c src/domxml.h \
+	src/compat.c src/compat.h \
+	src/domxml.c src/domxml.h src/domxml-priv.h \
 	src/backing.c src/backing.h \
 	src/plan.h src/plan-target-priv.h \
 	src/plan-engine.c src/plan-engine.h \
@@ -48,7 +50,6 @@ src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
 src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
-	src/cli-render.c src/cli-render.h \
 	src/cmd-inspect.c \
 	src/cli-plan.c \
 	src/cmd-share.c \

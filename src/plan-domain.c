@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backing.h"
+#include "compat.h"
 #include "diff.h"
 #include "error.h"
 #include "pages.h"
@@ -550,7 +551,9 @@ hugepage_check(const struct domxml *d, const struct domxml_backing *asked,
 			strlist_take(warnings, page_unoffered(h, pg, size));
 			continue;
 		}
-		if (pages_need(h, mem, size, count ? nodes : NULL, &need) < 0) {
+		if (pages_need(h, in ? &in->qemu : NULL,
+			       in ? in->qemu_error : NULL, mem, size,
+			       count ? nodes : NULL, &need) < 0) {
 			ret = -1;
 			break;
 		}
@@ -706,19 +709,11 @@ choose(const struct inspection *in, struct domain_edit *e,
        struct backing_choice *choice)
 {
 	static const struct inspection none;
-	const struct domxml_backing *b;
 
 	if (backing_choose(in ? in : &none, e->d, choice) < 0)
 		return NULL;
-	b = &choice->chosen;
-	strlist_add(&e->notes, choice->why);
-	for (size_t i = 0;
-	     b->kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS; i++)
-		if (choice->options[i].kind != b->kind)
-			strlist_take(&e->notes,
-				     xasprintf(_("Also weighed: %s"),
-					       choice->options[i].reason));
-	return b;
+	backing_choice_notes(choice, &e->notes);
+	return &choice->chosen;
 }
 
 /* path in its canonical form (caller frees), with a note when it was
@@ -818,9 +813,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	int found, ret = -1;
 
 	if (libvirt && in && in->have_virt) {
-		env.libvirt_version = in->virt.daemon_version
-					  ? in->virt.daemon_version
-					  : in->virt.lib_version;
+		env.libvirt_version = compat_libvirt(in);
 		env.session = virt_is_session(t->conn);
 	}
 	if (share_request_text_check(r) < 0 ||
@@ -850,6 +843,8 @@ plan_share(struct plan *p, struct plan_target *t,
 	want.socket = given_socket;
 	if (!r->backing_given && !(b = choose(in, &e, &choice)))
 		goto out;
+	for (size_t i = 0; r->backing_given && i < r->backing_why.n; i++)
+		strlist_add(&e.notes, r->backing_why.v[i]);
 	if (serve) {
 		if (serve_prepare(&e, r, given_socket, root, &socket, &rec,
 				  &spec) < 0)
@@ -955,9 +950,7 @@ plan_backing(struct plan *p, struct plan_target *t,
 	int ret = -1;
 
 	if (plan_target_is_libvirt(t) && in && in->have_virt) {
-		env.libvirt_version = in->virt.daemon_version
-					  ? in->virt.daemon_version
-					  : in->virt.lib_version;
+		env.libvirt_version = compat_libvirt(in);
 		env.session = virt_is_session(t->conn);
 	}
 	if (edit_begin(p, t, &e) < 0)
@@ -999,7 +992,7 @@ plan_undo(struct plan *p, struct plan_target *t, const char *statedir)
 	 * is used up on the way to an older one. */
 	for (i = 0; i < saved.n; i++) {
 		free(xml);
-		if (!(xml = file_load(saved.v[i], VS_XML_MAX, NULL)))
+		if (!(xml = file_load(saved.v[i], COMPAT_XML_MAX, NULL)))
 			goto fail;
 		strlist_add(&ds->use_up, saved.v[i]);
 		if (!STREQ(xml, ds->old_xml))

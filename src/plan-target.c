@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "error.h"
 #include "plan-target-priv.h"
 #include "plan-target.h"
@@ -221,7 +222,7 @@ plan_target_libvirt_unvalidated(struct virt_conn *conn, const char *domain)
 static char *
 file_target_read(struct plan_target *t)
 {
-	return file_load(t->path, VS_XML_MAX, NULL);
+	return file_load(t->path, COMPAT_XML_MAX, NULL);
 }
 
 static unsigned
@@ -246,7 +247,7 @@ file_target_save(struct plan_target *t, const char *statedir,
 	*where = xasprintf("%s.bak", t->path);
 	/* One saved copy: the one it replaces comes back with unsave. */
 	free(t->prev_bak);
-	t->prev_bak = file_read(*where, VS_XML_MAX, NULL);
+	t->prev_bak = file_read(*where, COMPAT_XML_MAX, NULL);
 	if (file_write_atomic(*where, xml, strlen(xml), file_mode(t->path)) <
 	    0) {
 		free(steal_ptr(*where));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "error.h"
 #include "share-request.h"
 
@@ -19,6 +20,7 @@ share_request_clear(struct share_request *r)
 {
 	domxml_share_clear(&r->share);
 	domxml_backing_clear(&r->backing);
+	strlist_clear(&r->backing_why);
 	launch_spec_clear(&r->launch);
 	strlist_clear(&r->launch_shown);
 	memset(r, 0, sizeof(*r));
@@ -45,6 +47,9 @@ share_request_copy(struct share_request *dst, const struct share_request *src)
 	if (a->ngid)
 		memcpy(b->gid, a->gid, a->ngid * sizeof(*a->gid));
 	dst->backing.nodeset = xstrdup0(src->backing.nodeset);
+	memset(&dst->backing_why, 0, sizeof(dst->backing_why));
+	for (size_t i = 0; i < src->backing_why.n; i++)
+		strlist_add(&dst->backing_why, src->backing_why.v[i]);
 	launch_spec_copy(&dst->launch, &src->launch);
 	memset(&dst->launch_shown, 0, sizeof(dst->launch_shown));
 	for (size_t i = 0; i < src->launch_shown.n; i++)
@@ -183,8 +188,8 @@ opt_parse(const struct opt_dest *dest, const char *value, const char *shown,
 		if (str_to_u64(value, &v) < 0 || v == 0 || v > UINT32_MAX)
 			return vs_error(VS_ERR_INVALID,
 					_("%1$s takes a queue size, a power "
-					  "of 2 up to 1024, not '%2$s'."),
-					shown, value);
+					  "of 2 up to %3$d, not '%2$s'."),
+					shown, value, COMPAT_QUEUE_MAX);
 		*(unsigned *)f = (unsigned)v;
 		return 0;
 	case T_INT:
@@ -323,6 +328,83 @@ share_request_set(struct share_request *r, const char *name,
 			strlist_add(&r->launch_shown, shown);
 	}
 	return rc;
+}
+
+/* The id ranges as domxml_idmap_parse() reads them. */
+static void
+idmap_format(struct strbuf *sb, const char *kind,
+	     const struct domxml_idmap *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sb_printf(sb, "%s%s:%u:%u:%u", sb->len ? "," : "", kind,
+			  v[i].start, v[i].target, v[i].count);
+}
+
+/* "yes" or "no" when set, else NULL (caller frees). */
+static char *
+yes_no(bool set, bool on)
+{
+	return set ? xstrdup(on ? "yes" : "no") : NULL;
+}
+
+/* The field at dest of from as share_request_set() takes it, or NULL
+ * when it is unset (a launch option is set when it was given). */
+static char *
+opt_format(const struct opt_dest *dest, const void *from)
+{
+	const char *f = (const char *)from + dest->off;
+	const struct domxml_share *s = from;
+	struct strbuf sb = STRBUF_INIT;
+
+	switch (dest->type) {
+	case T_STR:
+		return *(char *const *)f ? xstrdup(*(char *const *)f) : NULL;
+	case T_SWITCH:
+		return yes_no(*(const enum domxml_switch *)f != DOMXML_UNSET,
+			      *(const enum domxml_switch *)f == DOMXML_ON);
+	case T_FLAG:
+		return yes_no(*(const enum launch_flag *)f != LAUNCH_DEFAULT,
+			      *(const enum launch_flag *)f == LAUNCH_ON);
+	case T_BOOL:
+		return yes_no(true, *(const bool *)f);
+	case T_QUEUE:
+		return *(const unsigned *)f ? xasprintf("%u", *(const unsigned *)f)
+					    : NULL;
+	case T_INT:
+		return *(const int *)f >= 0 ? xasprintf("%d", *(const int *)f)
+					    : NULL;
+	case T_THREADS:
+		return ((const struct launch_spec *)from)->thread_pool_set
+			   ? xasprintf("%u", *(const unsigned *)f)
+			   : NULL;
+	case T_U64:
+		return *(const uint64_t *)f
+			   ? xasprintf("%llu",
+				       (unsigned long long)*(const uint64_t *)f)
+			   : NULL;
+	case T_IDMAP:
+		idmap_format(&sb, "uid", s->uid, s->nuid);
+		idmap_format(&sb, "gid", s->gid, s->ngid);
+		return sb.len ? sb_steal(&sb) : NULL;
+	}
+	return NULL;
+}
+
+char *
+share_request_get(const struct share_request *r, const char *name)
+{
+	size_t index;
+	const struct share_option *o = option_find(name, &index);
+	const struct opt_dest *dest;
+
+	if (!o)
+		abort(); /* callers take names from share_option_names */
+	dest = &o->to[r->daemon];
+	if (dest->into == INTO_SHARE)
+		return opt_format(dest, &r->share);
+	if (dest->into == INTO_LAUNCH && (r->launch_given & (1u << index)))
+		return opt_format(dest, &r->launch);
+	return NULL;
 }
 
 int

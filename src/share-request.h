@@ -20,6 +20,9 @@ struct share_request {
 	struct domxml_share share; /* what <filesystem> says */
 	struct domxml_backing backing;
 	bool backing_given;        /* else chosen with backing_choose() */
+	/* Given: why it was chosen, when it is backing_choose()'s choice
+	 * the user took (the wizard's recommendation); shown as notes. */
+	struct strlist backing_why;
 	enum share_daemon_kind daemon;
 	/*
 	 * An external share with a directory is served by virtshare-fsd,
@@ -74,6 +77,12 @@ int share_request_daemon(struct share_request *r, const char *value,
  */
 int share_request_set(struct share_request *r, const char *name,
 		      const char *value, const char *shown);
+/*
+ * The value of option name (one of share_option_names) as
+ * share_request_set() takes it ("yes", "1024", "uid:0:100000:65536"), or
+ * NULL when r leaves it unset. Caller frees.
+ */
+char *share_request_get(const struct share_request *r, const char *name);
 /*
  * The rules between options, once all are set: an external share with
  * daemon options needs the directory virtshare-fsd serves. (A missing

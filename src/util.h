@@ -21,9 +21,6 @@
 char *path_under(const char *root, const char *path);
 bool root_is_host(const char *root);
 
-/* The most of a domain definition file virtshare reads (bytes). */
-#define VS_XML_MAX (16 << 20)
-
 /*
  * Read a whole file (at most max bytes) into a NUL-terminated buffer.
  * Returns the buffer (caller frees) or NULL with errno set; does not report.

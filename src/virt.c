@@ -122,13 +122,6 @@ virt_is_session(const struct virt_conn *c)
 	return strstr(c->uri, "/session") != NULL;
 }
 
-char *
-virt_version_str(unsigned long v)
-{
-	return xasprintf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000,
-			 v % 1000);
-}
-
 /* ---- capabilities --------------------------------------------------------- */
 
 static xmlDocPtr

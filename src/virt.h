@@ -57,9 +57,6 @@ struct virt_info {
 int virt_info_read(struct virt_conn *c, struct virt_info *info);
 void virt_info_clear(struct virt_info *info);
 
-/* "9.0.0" from 9000000 (caller frees). */
-char *virt_version_str(unsigned long v);
-
 /* One domain as listed. */
 struct virt_domain {
 	char *name;

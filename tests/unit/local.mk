@@ -27,6 +27,11 @@ tests_unit_test_error_LDADD = $(VS_CORE_LIBS) -lpthread
 unit_tests += tests/unit/test-virt
 tests_unit_test_virt_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_virt_LDADD = $(VS_CORE_LIBS)
+unit_tests += tests/unit/test-compat tests/unit/test-cfg
+tests_unit_test_cfg_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_cfg_LDADD = $(VS_CORE_LIBS)
+tests_unit_test_compat_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_compat_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_diff_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_diff_LDADD = $(VS_CORE_LIBS)
 
