@@ -1,48 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* agent-virt.c: the guest agent's transport over libvirt-qemu */
+/* agent-virt.c: the guest agent's transport: virt.c's connection */
 #include "config.h"
 
 #include <stdlib.h>
 
-#include <libvirt/libvirt-qemu.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "agent.h"
 #include "error.h"
 #include "util.h"
+#include "virt.h"
 
-/*
- * The one libvirt call outside virt.c, until virt.c offers a command to
- * the agent over its connection (it keeps virConnectPtr to itself; issue
- * 15 restructures the core now).
- */
 struct agent_virt {
-	virConnectPtr conn;
-	virDomainPtr dom;
+	struct virt_conn *conn; /* borrowed */
+	char *domain;
 };
 
-static void
-agent_virt_silent(void *opaque, virErrorPtr err)
-{
-	(void)opaque;
-	(void)err;
-}
-
-/* libvirt's error codes for an agent that is not there (live-facts.md). */
+/* virt.c's reasons for no reply, as agent failures. */
 static const struct {
-	int code;
+	enum virt_agent_err err;
 	enum agent_fail kind;
 } agent_virt_errors[] = {
-	{VIR_ERR_NO_DOMAIN, AGENT_FAIL_NO_DOMAIN},
-	/* "Requested operation is not valid: domain is not running" */
-	{VIR_ERR_OPERATION_INVALID, AGENT_FAIL_NOT_RUNNING},
-	/* "argument unsupported: QEMU guest agent is not configured" */
-	{VIR_ERR_ARGUMENT_UNSUPPORTED, AGENT_FAIL_NO_CHANNEL},
-	/* "Guest agent is not responding: QEMU guest agent is not
-	 * connected" (no qemu-ga) / "Guest agent not available for now" */
-	{VIR_ERR_AGENT_UNRESPONSIVE, AGENT_FAIL_NO_ANSWER},
-	{VIR_ERR_AGENT_UNSYNCED, AGENT_FAIL_NO_ANSWER},
+	{VIRT_AGENT_NO_DOMAIN, AGENT_FAIL_NO_DOMAIN},
+	{VIRT_AGENT_NOT_RUNNING, AGENT_FAIL_NOT_RUNNING},
+	{VIRT_AGENT_NO_CHANNEL, AGENT_FAIL_NO_CHANNEL},
+	{VIRT_AGENT_NO_ANSWER, AGENT_FAIL_NO_ANSWER},
+	{VIRT_AGENT_FAILED, AGENT_FAIL_COMMAND},
 };
 
 static char *
@@ -50,19 +31,16 @@ agent_virt_send(void *opaque, const char *cmd, int timeout_s,
 		enum agent_fail *kind, char **detail)
 {
 	struct agent_virt *v = opaque;
-	char *reply = virDomainQemuAgentCommand(v->dom, cmd, timeout_s, 0);
-	const char *msg;
-	int code;
+	enum virt_agent_err err;
+	char *reply = virt_agent_command(v->conn, v->domain, cmd, timeout_s,
+					 &err, detail);
 
 	if (reply)
 		return reply;
-	code = virGetLastErrorCode();
-	msg = virGetLastErrorMessage();
 	*kind = AGENT_FAIL_COMMAND;
 	for (size_t i = 0; i < ARRAY_SIZE(agent_virt_errors); i++)
-		if (agent_virt_errors[i].code == code)
+		if (agent_virt_errors[i].err == err)
 			*kind = agent_virt_errors[i].kind;
-	*detail = xstrdup(msg && *msg ? msg : _("unknown libvirt error"));
 	return NULL;
 }
 
@@ -71,38 +49,20 @@ agent_virt_release(void *opaque)
 {
 	struct agent_virt *v = opaque;
 
-	if (v->dom)
-		virDomainFree(v->dom);
-	if (v->conn)
-		virConnectClose(v->conn);
+	free(v->domain);
 	free(v);
 }
 
 struct agent *
-agent_open(const char *uri, const char *domain)
+agent_open(struct virt_conn *conn, const char *domain)
 {
-	struct agent_virt *v = xcalloc(1, sizeof(*v));
-	const char *msg;
+	struct agent_virt *v;
+	bool active, persistent;
 
-	virSetErrorFunc(NULL, agent_virt_silent);
-	v->conn = virConnectOpen(uri);
-	if (!v->conn) {
-		msg = virGetLastErrorMessage();
-		vs_error(VS_ERR_CONNECT,
-			 _("Cannot connect to libvirt at %1$s (%2$s). Check "
-			   "that the daemon runs and that you may use it."),
-			 uri ? uri : _("its default URI"), msg ? msg : "");
-		agent_virt_release(v);
+	if (virt_domain_status(conn, domain, &active, &persistent) < 0)
 		return NULL;
-	}
-	v->dom = virDomainLookupByName(v->conn, domain);
-	if (!v->dom) {
-		vs_error(VS_ERR_NO_DOMAIN,
-			 _("There is no domain '%1$s'. Check its name with: "
-			   "virsh list --all"),
-			 domain);
-		agent_virt_release(v);
-		return NULL;
-	}
+	v = xcalloc(1, sizeof(*v));
+	v->conn = conn;
+	v->domain = xstrdup(domain);
 	return agent_new(domain, agent_virt_send, v, agent_virt_release);
 }

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "fstab.h"
 #include "util.h"
+#include "virt.h"
 
 /*
  * Commands to qemu-ga in a running Linux guest, through a transport: the
@@ -67,12 +68,11 @@ struct agent;
 struct agent *agent_new(const char *domain, agent_send_fn send,
 			void *opaque, void (*release)(void *opaque));
 /*
- * The agent of the running domain on libvirt uri (NULL: libvirt's
- * default), over its own connection (until virt.c offers one:
- * libvirt-qemu's virDomainQemuAgentCommand). NULL after reporting
- * VS_ERR_CONNECT or VS_ERR_NO_DOMAIN. Does not talk to the agent.
+ * The agent of domain on the connection conn (borrowed: it must outlive
+ * the agent), through virt_agent_command(). NULL after reporting
+ * VS_ERR_NO_DOMAIN or VS_ERR_LIBVIRT. Does not talk to the agent.
  */
-struct agent *agent_open(const char *uri, const char *domain);
+struct agent *agent_open(struct virt_conn *conn, const char *domain);
 void agent_free(struct agent *a);
 DEFINE_AUTOPTR(agent)
 

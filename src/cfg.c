@@ -964,7 +964,8 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 		if (s->absent) {
 			rc = plan_unshare(
 			    p, plan_target_libvirt(env->conn, d->name),
-			    s->req.share.tag, true);
+			    s->req.share.tag,
+			    PLAN_UNSHARE_MISSING_OK | PLAN_UNSHARE_CONFIG_ONLY);
 		} else {
 			share_request_copy(&r, &s->req);
 			/* The domain's backing is in place already: each
@@ -972,6 +973,8 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 			domxml_backing_clear(&r.backing);
 			r.backing.kind = DOMXML_BACKING_KEEP;
 			r.backing_given = true;
+			/* apply changes definitions only, for now. */
+			r.config_only = true;
 			rc = plan_share(p,
 					plan_target_libvirt(env->conn, d->name),
 					&r, env->in, env->root);

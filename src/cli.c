@@ -121,6 +121,15 @@ static const struct vs_cmd commands[] = {
 		    "                         --readonly, --sandbox "
 		    "namespace|chroot|none and\n"
 		    "                         --thread-pool\n"
+		    "  --config-only          a running guest: change only "
+		    "the definition\n"
+		    "                         (else the share is hot-plugged "
+		    "when it can be)\n"
+		    "  --mount DIR            mount it on DIR inside the "
+		    "running guest\n"
+		    "                         (through the QEMU guest agent)\n"
+		    "  --persist              with --mount: add the line to "
+		    "the guest's fstab\n"
 		    "  --dry-run              only show the change\n"
 		    "  --yes                  apply without asking\n"
 		    "  --xml FILE             edit a domain XML file, not "
@@ -131,7 +140,8 @@ static const struct vs_cmd commands[] = {
 	},
 	{
 		.name = "unshare",
-		.usage = N_("DOMAIN TAG [--dry-run] [--yes] [--xml FILE]"),
+		.usage = N_("DOMAIN TAG [--config-only] [--dry-run] [--yes] "
+			    "[--xml FILE]"),
 		.summary = N_("Remove a virtiofs share from a domain"),
 		.details = N_(
 		    "Removes the <filesystem> with that mount tag; guest "
@@ -140,12 +150,40 @@ static const struct vs_cmd commands[] = {
 		    "its record\n"
 		    "in <metadata>, and its daemon is stopped (not while the "
 		    "domain runs).\n"
-		    "Shows the change as a diff first.\n"
+		    "Shows the change as a diff first. A running guest "
+		    "that has the share\n"
+		    "gets it unmounted inside (when its agent answers) and "
+		    "detached live.\n"
 		    "\n"
+		    "  --config-only  change only the definition\n"
 		    "  --dry-run    only show the change\n"
 		    "  --yes        apply without asking\n"
 		    "  --xml FILE   edit a domain XML file, not libvirt\n"),
 		.run = cmd_unshare,
+	},
+	{
+		.name = "mount",
+		.usage = N_("DOMAIN TAG DIR [--persist]"),
+		.summary = N_("Mount a share inside a running guest"),
+		.details = N_(
+		    "Through the QEMU guest agent: creates DIR when missing "
+		    "and runs\n"
+		    "mount -t virtiofs TAG DIR in the guest.\n"
+		    "\n"
+		    "  --persist    also add the line to the guest's "
+		    "/etc/fstab (once; the\n"
+		    "               old file is kept as "
+		    "/etc/fstab.virtshare-bak)\n"),
+		.run = cmd_mount,
+	},
+	{
+		.name = "umount",
+		.usage = N_("DOMAIN TAG [--persist]"),
+		.summary = N_("Unmount a share inside a running guest"),
+		.details = N_(
+		    "  --persist    also remove its line from the guest's "
+		    "/etc/fstab\n"),
+		.run = cmd_umount,
 	},
 	{
 		.name = "shares",

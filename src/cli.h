@@ -43,6 +43,8 @@ struct vs_cmd {
 int cmd_inspect(struct cli *cli, int argc, char **argv);
 int cmd_share(struct cli *cli, int argc, char **argv);
 int cmd_unshare(struct cli *cli, int argc, char **argv);
+int cmd_mount(struct cli *cli, int argc, char **argv);
+int cmd_umount(struct cli *cli, int argc, char **argv);
 int cmd_undo(struct cli *cli, int argc, char **argv);
 int cmd_shares(struct cli *cli, int argc, char **argv);
 int cmd_pages(struct cli *cli, int argc, char **argv);

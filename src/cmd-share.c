@@ -32,6 +32,9 @@ enum {
 	OPT_SOCKET_USER,
 	OPT_SOCKET_GROUP,
 	OPT_XML,
+	OPT_CONFIG_ONLY,
+	OPT_MOUNT,
+	OPT_PERSIST,
 };
 
 /* The options of both commands that do not describe the share. */
@@ -175,6 +178,9 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
 		{"socket-user", required_argument, NULL, OPT_SOCKET_USER},
 		{"socket-group", required_argument, NULL, OPT_SOCKET_GROUP},
+		{"config-only", no_argument, NULL, OPT_CONFIG_ONLY},
+		{"mount", required_argument, NULL, OPT_MOUNT},
+		{"persist", no_argument, NULL, OPT_PERSIST},
 		RUN_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
@@ -186,7 +192,9 @@ cmd_share(struct cli *cli, int argc, char **argv)
 	AUTOFREE struct given *given = xcalloc((size_t)argc, sizeof(*given));
 	const char *daemon = NULL, *tag = NULL;
 	enum share_daemon_kind kind;
-	bool source = false, options_only;
+	bool source = false, options_only, config_only = false;
+	bool persist = false;
+	const char *mount = NULL;
 	size_t ngiven = 0;
 	int c, ret = -1;
 
@@ -209,6 +217,12 @@ cmd_share(struct cli *cli, int argc, char **argv)
 			given[ngiven++].shown = opt_name(opts, c);
 		} else if (c == OPT_DAEMON) {
 			daemon = optarg;
+		} else if (c == OPT_CONFIG_ONLY) {
+			config_only = true;
+		} else if (c == OPT_MOUNT) {
+			mount = optarg;
+		} else if (c == OPT_PERSIST) {
+			persist = true;
 		} else if (c == OPT_BACKING) {
 			domxml_backing_clear(&req.backing);
 			if (domxml_backing_parse(optarg, &req.backing) < 0)
@@ -244,6 +258,15 @@ cmd_share(struct cli *cli, int argc, char **argv)
 			   "guest mounts (mount -t virtiofs TAG /mnt)."));
 		goto out;
 	}
+	if (persist && !mount) {
+		vs_error(VS_ERR_USAGE, _("--persist goes with --mount DIR: the "
+					 "directory the guest mounts the share "
+					 "on."));
+		goto out;
+	}
+	req.config_only = config_only;
+	req.mount = mount ? xstrdup(mount) : NULL;
+	req.persist_mount = persist;
 	if (!t && !(t = cli_target(cli, argv[optind], o.xml)))
 		goto out;
 	in = inspection_gather(cli->root, o.xml ? NULL : cli->conn, NULL, 0);
@@ -263,25 +286,29 @@ cmd_unshare(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
+		{"config-only", no_argument, NULL, OPT_CONFIG_ONLY},
 		RUN_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	struct run_opts o = {0};
 	AUTOPTR(plan) p = plan_new();
 	struct plan_target *t;
+	unsigned flags = 0;
 	int c;
 
 	cli_options_first(argc, argv, "", opts);
 	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		if (c == 'h')
 			return EXIT_OK;
-		if (!run_opt(c, &o))
+		if (c == OPT_CONFIG_ONLY)
+			flags |= PLAN_UNSHARE_CONFIG_ONLY;
+		else if (!run_opt(c, &o))
 			return -1;
 	}
 	if (cli_args(cli, argc, argv, 2, 2) < 0)
 		return -1;
 	if (!(t = cli_target(cli, argv[optind], o.xml)) ||
-	    plan_unshare(p, t, argv[optind + 1], false) < 0)
+	    plan_unshare(p, t, argv[optind + 1], flags) < 0)
 		return -1;
 	return cli_plan_run(cli, p, o.dry_run, o.yes);
 }

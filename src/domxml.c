@@ -1684,6 +1684,21 @@ domxml_shares(const struct domxml *d, struct domxml_share **out)
 	return k;
 }
 
+static size_t find_tag(const struct domxml *d, const char *tag,
+		       xmlNodePtr **out);
+
+char *
+domxml_share_xml(const struct domxml *d, const char *tag)
+{
+	AUTOFREE xmlNodePtr *fs = NULL;
+	size_t n = find_tag(d, tag, &fs);
+
+	for (size_t i = 0; i < n; i++)
+		if (is_virtiofs(fs[i]))
+			return node_text(d, fs[i]);
+	return NULL;
+}
+
 /* ---- reading memory ------------------------------------------------------ */
 
 void

@@ -95,6 +95,12 @@ void domxml_share_clear(struct domxml_share *s);
  */
 size_t domxml_shares(const struct domxml *d, struct domxml_share **out);
 void domxml_shares_free(struct domxml_share *s, size_t n);
+/*
+ * The <filesystem> element of the virtiofs share of tag as it is
+ * written (for a live attach or detach), or NULL when there is none.
+ * Caller frees. Does not report.
+ */
+char *domxml_share_xml(const struct domxml *d, const char *tag);
 
 /* One <page> of <hugepages>. */
 struct domxml_page {

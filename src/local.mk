@@ -38,6 +38,7 @@ src_libvirtshare_a_SOURCES = \
 	src/doctor-check-lifecycle.c \
 	src/fstab.c src/fstab.h \
 	src/hotplug.c src/hotplug.h \
+	src/plan-live.c src/plan-live.h \
 	src/base64.c src/base64.h \
 	src/agent.c src/agent.h src/agent-virt.c
 
@@ -53,6 +54,7 @@ src_virtshare_SOURCES = \
 	src/cmd-inspect.c \
 	src/cli-plan.c \
 	src/cmd-share.c \
+	src/cmd-mount.c \
 	src/cmd-shares.c \
 	src/cmd-pages.c \
 	src/cmd-daemon.c \

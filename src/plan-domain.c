@@ -11,6 +11,7 @@
 #include "plan-domain.h"
 #include "plan-engine.h"
 #include "plan-host.h"
+#include "plan-live.h"
 #include "plan-target.h"
 
 /* ---- the domain definition step ------------------------------------------ */
@@ -25,6 +26,7 @@ struct domain_step {
 	char *saved;            /* where the old one was saved, once applied */
 	struct strlist edits;   /* what the edits said they change */
 	struct strlist use_up;  /* saved definitions used up once applied */
+	struct strlist live;    /* tags also attached to the running guest */
 };
 
 static void
@@ -41,6 +43,7 @@ domain_step_free(void *data)
 	free(ds->saved);
 	strlist_clear(&ds->edits);
 	strlist_clear(&ds->use_up);
+	strlist_clear(&ds->live);
 	free(ds);
 }
 
@@ -198,6 +201,7 @@ struct domain_edit {
 	struct domxml *d;        /* the planned definition, being edited */
 	struct strlist notes;
 	struct strlist warnings;
+	struct strlist live;     /* tags attached to the running guest */
 };
 
 static struct plan_step *
@@ -220,6 +224,7 @@ edit_abort(struct domain_edit *e)
 	domxml_free(e->d);
 	strlist_clear(&e->notes);
 	strlist_clear(&e->warnings);
+	strlist_clear(&e->live);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -309,12 +314,30 @@ step_notes(struct plan_step *s)
 		strlist_add(&s->notes, ds->edits.v[i]);
 	if (!ds->active)
 		return;
-	strlist_take(&s->notes,
-		     xasprintf(_("Domain '%s' is running: its persistent "
-				 "definition changes now; the guest sees the "
-				 "change once it is shut down and started "
-				 "again."),
-			       ds->t->domain));
+	if (ds->live.n) {
+		struct strbuf sb = STRBUF_INIT;
+		AUTOFREE char *tags = NULL;
+
+		for (size_t i = 0; i < ds->live.n; i++)
+			sb_printf(&sb, "%s%s", i ? ", " : "", ds->live.v[i]);
+		tags = sb_steal(&sb);
+		strlist_take(&s->notes,
+			     xasprintf(_("Domain '%1$s' is running: the share "
+					 "'%2$s' goes into its persistent "
+					 "definition here and is attached to the "
+					 "running guest below; any other change "
+					 "of the definition takes effect once "
+					 "the guest is shut down and started "
+					 "again."),
+				       ds->t->domain, tags));
+	} else {
+		strlist_take(&s->notes,
+			     xasprintf(_("Domain '%s' is running: its "
+					 "persistent definition changes now; "
+					 "the guest sees the change once it is "
+					 "shut down and started again."),
+				       ds->t->domain));
+	}
 	before = memory_print(ds->old_xml);
 	after = memory_print(ds->new_xml);
 	if (!STREQ(before, after))
@@ -349,6 +372,8 @@ edit_commit(struct plan *p, struct domain_edit *e)
 	for (size_t i = 0; i < e->warnings.n; i++)
 		if (!strlist_has(&s->warnings, e->warnings.v[i]))
 			strlist_add(&s->warnings, e->warnings.v[i]);
+	for (size_t i = 0; i < e->live.n; i++)
+		strlist_add(&ds->live, e->live.v[i]);
 	step_notes(s);
 	e->step = NULL;
 	edit_abort(e);
@@ -596,7 +621,7 @@ edit_uri(const struct domain_edit *e)
  */
 static int
 unshare_edit(struct plan *p, struct domain_edit *e, const char *tag,
-	     bool missing_ok)
+	     bool missing_ok, bool live_gone)
 {
 	const struct plan_target *t = edit_target(e);
 	struct domxml_share *all = NULL;
@@ -619,7 +644,7 @@ unshare_edit(struct plan *p, struct domain_edit *e, const char *tag,
 	domxml_record_remove(e->d, tag, &e->notes);
 	if (socket)
 		ret = plan_daemon_stop(p, socket, t->domain, tag,
-				       edit_active(e));
+				       edit_active(e) && !live_gone);
 	return ret;
 }
 
@@ -644,7 +669,7 @@ replace_edit(struct plan *p, struct domain_edit *e,
 				   : !path_same(s->socket, want->socket);
 	}
 	domxml_shares_free(all, n);
-	return other ? unshare_edit(p, e, want->tag, false) : 0;
+	return other ? unshare_edit(p, e, want->tag, false, false) : 0;
 }
 
 /*
@@ -788,6 +813,91 @@ plan_share_kind(struct plan_target *t, const char *tag,
 	return found;
 }
 
+/*
+ * A share of a running guest of libvirt (r->share.tag, now in the edited
+ * definition): hot-plugged when the guest can take it (unless
+ * r->config_only), and mounted inside when r->mount says where; else the
+ * plan says why and the definition alone changes. -1 reported.
+ */
+static int
+live_share(struct plan *p, struct domain_edit *e,
+	   const struct share_request *r, bool found, unsigned long version)
+{
+	const struct plan_target *t = edit_target(e);
+	const char *tag = r->share.tag;
+	struct strlist why = {0};
+	AUTOFREE char *xml = NULL, *live_xml = NULL, *live_alias = NULL;
+	int ready, live;
+
+	if (!t->conn || !edit_active(e)) {
+		if (r->mount)
+			return vs_error(VS_ERR_INVALID,
+					_("Domain '%1$s' is not running, so "
+					  "nothing can be mounted inside it now. "
+					  "Start it, then run: virtshare mount "
+					  "%1$s %2$s %3$s --persist"),
+					t->domain, tag, r->mount);
+		return 0;
+	}
+	if (r->config_only) {
+		if (r->mount)
+			return vs_error(VS_ERR_CONFLICT,
+					_("--mount needs the share in the "
+					  "running guest, and --config-only "
+					  "leaves it out: give one of them."));
+		return 0;
+	}
+	if ((live = plan_live_find(t->conn, t->domain, tag, &live_xml,
+				   &live_alias)) < 0)
+		return -1;
+	if (live) {
+		if (found)
+			strlist_add(&e->notes,
+				    _("libvirt cannot change the options of a "
+				      "virtiofs share of a running guest (no "
+				      "live update): changed options take "
+				      "effect once the guest is shut down and "
+				      "started again."));
+	} else {
+		if ((ready = plan_live_ready(t->conn, t->domain, tag, version,
+					     &why, &e->notes)) < 0)
+			return -1;
+		for (size_t i = 0; i < why.n; i++)
+			strlist_take(&e->notes,
+				     xasprintf(_("Not attached to the running "
+						 "guest: %s"),
+					       why.v[i]));
+		strlist_clear(&why);
+		if (!ready) {
+			strlist_add(&e->notes,
+				    _("The share takes effect at the next "
+				      "start: shut the guest down and start "
+				      "it."));
+			if (r->mount && !r->persist_mount)
+				return vs_error(
+				    VS_ERR_UNSUPPORTED,
+				    _("The share cannot reach the running "
+				      "guest now (the plan says why), so it "
+				      "cannot be mounted now. Add --persist to "
+				      "have the guest mount it from its fstab "
+				      "when it starts again, or leave out "
+				      "--mount."));
+			if (r->mount)
+				plan_guest_mount(p, t->conn, t->domain, tag,
+						 r->mount, true, false);
+			return 0;
+		}
+		xml = domxml_share_xml(e->d, tag);
+		plan_live_attach(p, t->conn, t->domain, tag, xml,
+				 r->share.alias);
+		strlist_add(&e->live, tag);
+	}
+	if (r->mount)
+		plan_guest_mount(p, t->conn, t->domain, tag, r->mount,
+				 r->persist_mount, true);
+	return 0;
+}
+
 int
 plan_share(struct plan *p, struct plan_target *t,
 	   const struct share_request *r, const struct inspection *in,
@@ -874,6 +984,8 @@ plan_share(struct plan *p, struct plan_target *t,
 					"host and was not checked."));
 	if (serve && plan_daemon_start(p, &spec, edit_active(&e)) < 0)
 		goto out;
+	if (want.tag && live_share(p, &e, r, found, env.libvirt_version) < 0)
+		goto out;
 	edit_commit(p, &e);
 	ret = 0;
 out:
@@ -900,14 +1012,27 @@ plan_domain(struct plan *p, struct plan_target *t)
 
 int
 plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
-	     bool missing_ok)
+	     unsigned flags)
 {
 	struct domain_edit e;
+	const struct plan_target *et;
+	AUTOFREE char *live_xml = NULL, *live_alias = NULL;
 	size_t mark = plan_nsteps(p);
+	int live = 0;
 
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
-	if (unshare_edit(p, &e, tag, missing_ok) < 0) {
+	et = edit_target(&e);
+	/* The running guest lets go of it first, then its daemon stops. */
+	if (et->conn && edit_active(&e) && !(flags & PLAN_UNSHARE_CONFIG_ONLY))
+		live = plan_live_find(et->conn, et->domain, tag, &live_xml,
+				      &live_alias);
+	if (live > 0)
+		plan_live_detach(p, et->conn, et->domain, tag, live_xml,
+				 live_alias, PLAN_LIVE_DETACH_TIMEOUT);
+	if (live < 0 ||
+	    unshare_edit(p, &e, tag, flags & PLAN_UNSHARE_MISSING_OK,
+			 live > 0) < 0) {
 		edit_abort(&e);
 		plan_truncate(p, mark);
 		return -1;
@@ -929,7 +1054,7 @@ plan_prune(struct plan *p, struct plan_target *t, const struct strlist *keep)
 	n = domxml_shares(e.d, &all);
 	for (size_t i = 0; i < n && ret == 0; i++)
 		if (all[i].tag && !strlist_has(keep, all[i].tag))
-			ret = unshare_edit(p, &e, all[i].tag, true);
+			ret = unshare_edit(p, &e, all[i].tag, true, false);
 	domxml_shares_free(all, n);
 	if (ret < 0) {
 		edit_abort(&e);

@@ -41,7 +41,10 @@ int plan_domain(struct plan *p, struct plan_target *t);
  * directory also gets virtshare's record in the definition and a step
  * that starts virtshare-fsd once the domain is defined (on
  * launch_default_socket() when no socket is given; the socket owned as
- * launch_spec_set_owner() says for the connection). The plan owns t from
+ * launch_spec_set_owner() says for the connection). A running domain of
+ * libvirt also gets the share hot-plugged when it can take it and
+ * r->config_only is not set, and mounted inside at r->mount
+ * (plan-live.h); the notes say why not. The plan owns t from
  * now on, even on failure. Returns 0, or -1 after reporting, with p
  * unchanged.
  */
@@ -49,14 +52,21 @@ int plan_share(struct plan *p, struct plan_target *t,
 	       const struct share_request *r, const struct inspection *in,
 	       const char *root);
 /*
- * The change that removes the share with that tag; when missing_ok, no
- * such share is no change (else VS_ERR_NOT_FOUND). A share served by
- * virtshare-fsd loses its record, and its daemon is stopped once the
- * domain is defined, unless the domain runs (its guest still uses it).
- * As plan_share().
+ * The change that removes the share with that tag; with
+ * PLAN_UNSHARE_MISSING_OK, no such share is no change (else
+ * VS_ERR_NOT_FOUND). When the domain runs and has the share live, it is
+ * also unmounted inside and detached (plan_live_detach()), unless
+ * PLAN_UNSHARE_CONFIG_ONLY. A share served by virtshare-fsd loses its
+ * record, and its daemon is stopped once the domain is defined, unless
+ * the running guest still uses it. As plan_share().
  */
 int plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
-		 bool missing_ok);
+		 unsigned flags);
+enum plan_unshare_flags {
+	PLAN_UNSHARE_MISSING_OK = 1 << 0,
+	/* A running guest keeps the share until it stops. */
+	PLAN_UNSHARE_CONFIG_ONLY = 1 << 1,
+};
 /*
  * Remove every virtiofs share of t's domain whose tag keep does not
  * list, each as plan_unshare() does. As plan_share().

@@ -15,6 +15,7 @@
 #include "plan-domain.h"
 #include "plan-engine.h"
 #include "plan-host.h"
+#include "plan-live.h"
 #include "plan-target.h"
 #include "share-request.h"
 

@@ -23,6 +23,7 @@ share_request_clear(struct share_request *r)
 	strlist_clear(&r->backing_why);
 	launch_spec_clear(&r->launch);
 	strlist_clear(&r->launch_shown);
+	free(r->mount);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -54,6 +55,7 @@ share_request_copy(struct share_request *dst, const struct share_request *src)
 	memset(&dst->launch_shown, 0, sizeof(dst->launch_shown));
 	for (size_t i = 0; i < src->launch_shown.n; i++)
 		strlist_add(&dst->launch_shown, src->launch_shown.v[i]);
+	dst->mount = xstrdup0(src->mount);
 }
 
 /* ---- share options by name ----------------------------------------------- */

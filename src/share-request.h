@@ -36,6 +36,15 @@ struct share_request {
 	/* A share of the same tag with another source is replaced, not
 	 * refused (apply: the file says what the share is). */
 	bool replace;
+	/*
+	 * A running guest: change the definition only (--config-only),
+	 * else hot-plug the share when the guest can take it. mount (a
+	 * directory in the guest, or NULL) is where its agent mounts the
+	 * share; persist_mount adds the guest's fstab line too.
+	 */
+	bool config_only;
+	char *mount;
+	bool persist_mount;
 };
 
 void share_request_init(struct share_request *r);

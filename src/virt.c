@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/parser.h>
@@ -51,6 +53,8 @@ virt_fail(const char *what)
 			virt_last_message());
 }
 
+static int virt_events_init(void);
+
 struct virt_conn *
 virt_open(const char *uri, unsigned flags)
 {
@@ -59,7 +63,7 @@ virt_open(const char *uri, unsigned flags)
 
 	virSetErrorFunc(NULL, virt_silent);
 	xmlSetGenericErrorFunc(NULL, xml_silent);
-	if (virInitialize() < 0) {
+	if (virInitialize() < 0 || virt_events_init() < 0) {
 		vs_error(VS_ERR_CONNECT, _("Cannot initialise libvirt: %s"),
 			 virt_last_message());
 		return NULL;
@@ -641,4 +645,158 @@ virt_pages_set(struct virt_conn *c, int node, uint64_t size_kib,
 				  "driver (qemu:///system) instead."),
 				c->uri, virt_last_message());
 	return virt_fail(_("libvirt could not change the hugepage pool"));
+}
+
+/* ---- live devices and the guest agent ------------------------------------ */
+
+/*
+ * libvirt delivers domain events through an event loop registered before
+ * the connection is opened (virt_domain_detach() waits for one).
+ */
+static int
+virt_events_init(void)
+{
+	static bool done;
+
+	if (done)
+		return 0;
+	if (virEventRegisterDefaultImpl() < 0)
+		return -1;
+	done = true;
+	return 0;
+}
+
+int
+virt_domain_attach(struct virt_conn *c, const char *name, const char *xml)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	int rc;
+
+	if (!dom)
+		return -1;
+	rc = virDomainAttachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE);
+	if (rc < 0)
+		virt_fail(_("libvirt could not attach the share to the running "
+			    "guest"));
+	virDomainFree(dom);
+	return rc < 0 ? -1 : 0;
+}
+
+struct removal {
+	const char *alias;
+	bool removed;
+};
+
+static void
+on_removed(virConnectPtr conn, virDomainPtr dom, const char *alias,
+	   void *opaque)
+{
+	struct removal *w = opaque;
+
+	(void)conn;
+	(void)dom;
+	if (alias && STREQ(alias, w->alias))
+		w->removed = true;
+}
+
+/* Wakes the event loop, so that the deadline is looked at. */
+static void
+on_tick(int timer, void *opaque)
+{
+	(void)timer;
+	(void)opaque;
+}
+
+/* Whether the live XML of dom still has a device of that alias. */
+static bool
+alias_present(virDomainPtr dom, const char *alias)
+{
+	AUTOFREE char *xml = virDomainGetXMLDesc(dom, 0);
+	AUTOFREE char *a1 = xasprintf("<alias name='%s'/>", alias);
+	AUTOFREE char *a2 = xasprintf("<alias name=\"%s\"/>", alias);
+
+	/* No XML: the domain stopped, and its devices with it. */
+	return xml && (strstr(xml, a1) || strstr(xml, a2));
+}
+
+int
+virt_domain_detach(struct virt_conn *c, const char *name, const char *xml,
+		   const char *alias, int timeout_ms)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	struct removal w = {.alias = alias};
+	struct timespec now;
+	long long end;
+	int cb, timer, ret = -1;
+
+	if (!dom)
+		return -1;
+	cb = virConnectDomainEventRegisterAny(
+	    c->conn, dom, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+	    VIR_DOMAIN_EVENT_CALLBACK(on_removed), &w, NULL);
+	timer = virEventAddTimeout(250, on_tick, NULL, NULL);
+	if (virDomainDetachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE) < 0) {
+		virt_fail(_("libvirt could not detach the share from the "
+			    "running guest"));
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	end = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + timeout_ms;
+	/* Without the event (no loop), the live XML says it all the same. */
+	while (!w.removed && alias_present(dom, alias)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec * 1000LL + now.tv_nsec / 1000000 >= end)
+			break;
+		if (cb < 0 || timer < 0 || virEventRunDefaultImpl() < 0)
+			nanosleep(&(struct timespec){0, 250000000}, NULL);
+	}
+	ret = w.removed || !alias_present(dom, alias);
+out:
+	if (timer >= 0)
+		virEventRemoveTimeout(timer);
+	if (cb >= 0)
+		virConnectDomainEventDeregisterAny(c->conn, cb);
+	virDomainFree(dom);
+	return ret;
+}
+
+/* libvirt's answers when the agent is not there (live-facts.md). */
+static const struct {
+	int code;
+	enum virt_agent_err err;
+} agent_errors[] = {
+	{VIR_ERR_NO_DOMAIN, VIRT_AGENT_NO_DOMAIN},
+	/* "Requested operation is not valid: domain is not running" */
+	{VIR_ERR_OPERATION_INVALID, VIRT_AGENT_NOT_RUNNING},
+	/* "argument unsupported: QEMU guest agent is not configured" */
+	{VIR_ERR_ARGUMENT_UNSUPPORTED, VIRT_AGENT_NO_CHANNEL},
+	/* "Guest agent is not responding: QEMU guest agent is not
+	 * connected" (no qemu-ga) / "Guest agent not available for now" */
+	{VIR_ERR_AGENT_UNRESPONSIVE, VIRT_AGENT_NO_ANSWER},
+	{VIR_ERR_AGENT_UNSYNCED, VIRT_AGENT_NO_ANSWER},
+};
+
+char *
+virt_agent_command(struct virt_conn *c, const char *name, const char *cmd,
+		   int timeout_s, enum virt_agent_err *err, char **detail)
+{
+	virDomainPtr dom = virDomainLookupByName(c->conn, name);
+	char *reply = NULL;
+	int code;
+
+	*err = VIRT_AGENT_OK;
+	*detail = NULL;
+	if (dom)
+		reply = virDomainQemuAgentCommand(dom, cmd, timeout_s, 0);
+	if (!reply) {
+		code = virGetLastErrorCode();
+		*err = VIRT_AGENT_FAILED;
+		for (size_t i = 0; i < ARRAY_SIZE(agent_errors); i++)
+			if (agent_errors[i].code == code)
+				*err = agent_errors[i].err;
+		*detail = xstrdup(virt_last_message());
+	}
+	if (dom)
+		virDomainFree(dom);
+	return reply;
 }

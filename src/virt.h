@@ -143,4 +143,44 @@ int virt_pages_get(struct virt_conn *c, int node, uint64_t size_kib,
 int virt_pages_set(struct virt_conn *c, int node, uint64_t size_kib,
 		   uint64_t count);
 
+/* ---- live devices and the guest agent ------------------------------------ */
+
+/*
+ * Attach the device xml (a <filesystem> element) to the running domain
+ * name, live only (VIR_DOMAIN_AFFECT_LIVE): its persistent definition is
+ * the plan's domain step's to change, with the saved copy undo uses.
+ * Returns 0, or -1 after reporting VS_ERR_LIBVIRT with libvirt's message.
+ */
+int virt_domain_attach(struct virt_conn *c, const char *name,
+		       const char *xml);
+/*
+ * Detach the device xml from the running domain live and wait at most
+ * timeout_ms for libvirt's DEVICE_REMOVED event of alias (the device's
+ * live alias): the guest must release the device first. Returns 1 when
+ * it is gone, 0 when it is still there after timeout_ms (not reported:
+ * the caller says what that means), -1 after reporting VS_ERR_LIBVIRT.
+ */
+int virt_domain_detach(struct virt_conn *c, const char *name,
+		       const char *xml, const char *alias, int timeout_ms);
+
+/* Why a command to the guest agent got no reply. */
+enum virt_agent_err {
+	VIRT_AGENT_OK,
+	VIRT_AGENT_NO_DOMAIN,
+	VIRT_AGENT_NOT_RUNNING, /* the domain is shut off */
+	VIRT_AGENT_NO_CHANNEL,  /* no org.qemu.guest_agent.0 channel */
+	VIRT_AGENT_NO_ANSWER,   /* no qemu-ga in the channel */
+	VIRT_AGENT_FAILED,      /* the agent refused the command */
+};
+
+/*
+ * Send cmd (JSON) to the guest agent of domain name and wait at most
+ * timeout_s (virDomainQemuAgentCommand). Returns the reply (caller
+ * frees), or NULL without reporting, with *err and *detail (libvirt's
+ * message, caller frees) set.
+ */
+char *virt_agent_command(struct virt_conn *c, const char *name,
+			 const char *cmd, int timeout_s,
+			 enum virt_agent_err *err, char **detail);
+
 #endif

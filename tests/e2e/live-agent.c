@@ -122,6 +122,7 @@ env_int(const char *name, int dflt)
 int
 main(int argc, char **argv)
 {
+	AUTOPTR(virt_conn) conn = NULL;
 	AUTOPTR(agent) a = NULL;
 	const struct cmd *c = NULL;
 
@@ -134,7 +135,8 @@ main(int argc, char **argv)
 				"DIR|fstab-remove FSTAB TAG\n");
 		return 2;
 	}
-	a = agent_open(argv[1], argv[2]);
+	conn = virt_open(argv[1], 0);
+	a = conn ? agent_open(conn, argv[2]) : NULL;
 	if (a) {
 		agent_set_limits(a, 0, env_int("VS_LIVE_EXEC_TIMEOUT", 60) * 1000,
 				 0, env_int("VS_LIVE_MOUNT_RETRY_MS", 5000));
