@@ -829,6 +829,9 @@ live_share(struct plan *p, struct domain_edit *e,
 	AUTOFREE char *xml = NULL, *live_xml = NULL, *live_alias = NULL;
 	int ready, live;
 
+	/* libvirt's test driver has no live devices to change. */
+	if (t->conn && virt_is_test(t->conn) && !r->mount)
+		return 0;
 	if (!t->conn || !edit_active(e)) {
 		if (r->mount)
 			return vs_error(VS_ERR_INVALID,
@@ -869,10 +872,6 @@ live_share(struct plan *p, struct domain_edit *e,
 					       why.v[i]));
 		strlist_clear(&why);
 		if (!ready) {
-			strlist_add(&e->notes,
-				    _("The share takes effect at the next "
-				      "start: shut the guest down and start "
-				      "it."));
 			if (r->mount && !r->persist_mount)
 				return vs_error(
 				    VS_ERR_UNSUPPORTED,
@@ -1024,7 +1023,8 @@ plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
 		return -1;
 	et = edit_target(&e);
 	/* The running guest lets go of it first, then its daemon stops. */
-	if (et->conn && edit_active(&e) && !(flags & PLAN_UNSHARE_CONFIG_ONLY))
+	if (et->conn && !virt_is_test(et->conn) && edit_active(&e) &&
+	    !(flags & PLAN_UNSHARE_CONFIG_ONLY))
 		live = plan_live_find(et->conn, et->domain, tag, &live_xml,
 				      &live_alias);
 	if (live > 0)

@@ -54,3 +54,5 @@ tests_e2e_live_agent_SOURCES = tests/e2e/live-agent.c
 tests_e2e_live_agent_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
 tests_e2e_live_agent_LDADD = $(VS_CORE_LIBS)
 E2E_TESTS += tests/e2e/live-agent.e2e
+# `virtshare share --mount`, mount, umount and unshare on running guests.
+E2E_TESTS += tests/e2e/live-share.e2e
