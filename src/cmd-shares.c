@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
 #include "cli.h"
 #include "compat.h"
 #include "domxml.h"
@@ -135,8 +136,88 @@ record_text(const struct domxml_record *r)
 	return sb_steal(&sb);
 }
 
+/*
+ * What the running guest has mounted, when its agent answers: the
+ * virtiofs mounts (count >= 0), or -1 with why (caller frees) saying
+ * why it is not known. Reports nothing.
+ */
+struct guest_mounts {
+	bool running;
+	long n;                 /* -1: not known */
+	struct fstab_mount *m;
+	char *why;
+};
+
+static void
+guest_mounts_read(struct virt_conn *conn, const char *domain,
+		  struct guest_mounts *g)
+{
+	AUTOPTR(agent) a = NULL;
+	bool persistent;
+
+	memset(g, 0, sizeof(*g));
+	g->n = -1;
+	if (!conn || virt_is_test(conn) ||
+	    virt_domain_status(conn, domain, &g->running, &persistent) < 0 ||
+	    !g->running) {
+		vs_error_reset();
+		return;
+	}
+	if (!(a = agent_open(conn, domain)) || agent_ping(a, 5) < 0 ||
+	    (g->n = agent_mounts(a, &g->m)) < 0)
+		g->why = xstrdup(vs_error_message());
+	vs_error_reset();
+}
+
+static void
+guest_mounts_clear(struct guest_mounts *g)
+{
+	fstab_mounts_free(g->m, g->n > 0 ? (size_t)g->n : 0);
+	free(g->why);
+}
+
+/* Where the guest has tag mounted, ", " between. Caller frees. */
 static char *
-shares_text(const struct domxml *d, const struct domxml_share *s, size_t n)
+mounted_on(const struct guest_mounts *g, const char *tag)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (long i = 0; i < g->n; i++)
+		if (tag && STREQ(g->m[i].tag, tag))
+			sb_printf(&sb, "%s%s", sb.len ? ", " : "",
+				  g->m[i].dir);
+	return sb_steal(&sb);
+}
+
+static void
+mounts_text(const struct guest_mounts *g, const struct domxml_share *s,
+	    size_t n, struct strbuf *sb)
+{
+	if (!g->running || !n)
+		return;
+	if (g->n < 0) {
+		sb_printf(sb, _("The guest runs; whether it has the shares "
+				"mounted is not known: %s\n"),
+			  g->why ? g->why : "");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		AUTOFREE char *on = mounted_on(g, s[i].tag);
+
+		if (*on)
+			sb_printf(sb, _("The running guest has '%1$s' mounted "
+					"on %2$s.\n"),
+				  s[i].tag, on);
+		else
+			sb_printf(sb, _("The running guest has not mounted "
+					"'%s'.\n"),
+				  s[i].tag ? s[i].tag : "-");
+	}
+}
+
+static char *
+shares_text(const struct domxml *d, const struct domxml_share *s, size_t n,
+	    const struct guest_mounts *g)
 {
 	struct strbuf sb = STRBUF_INIT;
 	AUTOPTR(table) t = table_new(3);
@@ -183,6 +264,7 @@ shares_text(const struct domxml *d, const struct domxml_share *s, size_t n)
 		table_rowv(t, s[i].tag ? s[i].tag : "-", src, opts);
 	}
 	table_render(t, 0, &sb);
+	mounts_text(g, s, n, &sb);
 	domxml_records_free(recs, nrec);
 	return sb_steal(&sb);
 }
@@ -271,7 +353,8 @@ json_record(struct json *j, const struct domxml_record *r)
 }
 
 static char *
-shares_json(const struct domxml *d, const struct domxml_share *s, size_t n)
+shares_json(const struct domxml *d, const struct domxml_share *s, size_t n,
+	    const struct guest_mounts *g)
 {
 	struct domxml_record *recs = NULL;
 	size_t nrec = domxml_records(d, &recs);
@@ -314,6 +397,14 @@ shares_json(const struct domxml *d, const struct domxml_share *s, size_t n)
 		json_str(&j, "alias", s[i].alias);
 		json_record(&j, s[i].socket ? record_of(recs, nrec, s[i].tag)
 					    : NULL);
+		/* Only when the running guest's agent said. */
+		if (g->n >= 0) {
+			json_arr_begin(&j, "mounted_on");
+			for (long k = 0; k < g->n; k++)
+				if (s[i].tag && STREQ(g->m[k].tag, s[i].tag))
+					json_str(&j, NULL, g->m[k].dir);
+			json_arr_end(&j);
+		}
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -335,7 +426,8 @@ cmd_shares(struct cli *cli, int argc, char **argv)
 	AUTOFREE char *xml = NULL, *out = NULL, *what = NULL;
 	AUTOPTR(domxml) d = NULL;
 	struct domxml_share *s = NULL;
-	struct virt_conn *conn;
+	struct virt_conn *conn = NULL;
+	struct guest_mounts g;
 	bool json = false;
 	size_t n;
 	int c;
@@ -373,7 +465,9 @@ cmd_shares(struct cli *cli, int argc, char **argv)
 				xml_file, domxml_name(d) ? domxml_name(d) : "",
 				argv[optind]);
 	n = domxml_shares(d, &s);
-	out = json ? shares_json(d, s, n) : shares_text(d, s, n);
+	guest_mounts_read(n ? conn : NULL, argv[optind], &g);
+	out = json ? shares_json(d, s, n, &g) : shares_text(d, s, n, &g);
+	guest_mounts_clear(&g);
 	domxml_shares_free(s, n);
 	cli_out(out);
 	return EXIT_OK;

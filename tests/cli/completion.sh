@@ -125,5 +125,13 @@ same "share --dir DIR DOMAIN --tag: an option's value before the domain" \
 same "daemon stop DOMAIN: its tags" "$tags" \
 	"$(comp --demo daemon stop build "")"
 same "a domain without shares: no tags" "" "$(comp --demo unshare web "")"
+# Live sharing (issue 16): the new commands and options complete.
+same "mount DOMAIN: its tags" "$tags" "$(comp --demo mount build "")"
+same "umount DOMAIN: its tags" "$tags" "$(comp --demo umount build "")"
+same "share --config-only" "--config-only" "$(comp share --config-o)"
+same "unshare --config-only" "--config-only" "$(comp unshare --config-o)"
+same "share --mount and --persist" "$(printf '%s\n' --mount --persist)" \
+	"$( (comp share --mou; comp share --pers) | sort)"
+same "mount --persist" "--persist" "$(comp mount --pers)"
 
 done_testing
