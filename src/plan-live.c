@@ -176,13 +176,18 @@ attach_apply(struct plan_step *s, const struct plan_ctx *ctx,
 				    &alias)) < 0)
 		return -1;
 	if (!found || !alias || (ls->alias && !STREQ(ls->alias, alias))) {
-		vs_error(VS_ERR_LIBVIRT,
-			 _("libvirt said it attached the share '%1$s' to "
-			   "domain '%2$s', but the running guest's XML does not "
-			   "show it with its alias%3$s%4$s."),
-			 ls->tag, ls->domain, ls->alias ? " " : "",
-			 ls->alias ? ls->alias : "");
-		return -1;
+		if (ls->alias)
+			return vs_error(VS_ERR_LIBVIRT,
+					_("libvirt said it attached the share "
+					  "'%1$s' to domain '%2$s', but the "
+					  "running guest's XML does not show it "
+					  "with the alias %3$s."),
+					ls->tag, ls->domain, ls->alias);
+		return vs_error(VS_ERR_LIBVIRT,
+				_("libvirt said it attached the share '%1$s' to "
+				  "domain '%2$s', but the running guest's XML "
+				  "does not show it with an alias."),
+				ls->tag, ls->domain);
 	}
 	free(ls->alias);
 	ls->alias = steal_ptr(alias);
