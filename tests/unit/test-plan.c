@@ -368,6 +368,87 @@ test_running_and_transient(const struct inspection *in)
 	share_request_clear(&r);
 }
 
+static int define_as(const char *name, const char *dom, const char *uuid4);
+
+/* The kind of the first step of p that runs at start, or "". */
+static const char *
+start_kind(const struct plan *p)
+{
+	for (size_t i = 0; i < plan_nsteps(p); i++)
+		if (plan_step_at(p, i)->ops->phase == PLAN_PHASE_START)
+			return plan_step_at(p, i)->ops->kind;
+	return "";
+}
+
+/*
+ * Live sharing (issue 16) as far as the test driver goes: it has no live
+ * devices, so what is checked is what the plan refuses or adds for
+ * --mount and --config-only, and the <filesystem> a live attach sends.
+ */
+static void
+test_live(const struct inspection *in)
+{
+	AUTOPTR(plan) p = plan_new();
+	AUTOPTR(domxml) d = NULL;
+	AUTOFREE char *xml = golden_input("record-new");
+	AUTOFREE char *fs = NULL, *live = NULL, *alias = NULL;
+	struct share_request r;
+
+	d = xml ? domxml_parse(xml, "record-new") : NULL;
+	tap_ok(d && domxml_share_xml(d, "nosuch") == NULL,
+	       "domxml_share_xml: no share of that tag, no element");
+
+	/* The running test domain, a share mounted without --persist: the
+	 * test driver's guest cannot take it live (no <acpi/>, private
+	 * memory), so there is nothing to mount now. */
+	request(&r, "livetag", "/srv/data");
+	r.mount = xstrdup("/mnt/live");
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) < 0 &&
+		       vs_error_code() == VS_ERR_UNSUPPORTED &&
+		       strstr(vs_error_message(), "--persist"),
+	       "--mount on a guest that cannot take the share: refused, "
+	       "naming --persist");
+	tap_is_int((int)plan_nsteps(p), 0, "... and the plan is unchanged");
+	r.persist_mount = true;
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) == 0,
+	       "--mount --persist on that guest: planned");
+	tap_is_str(start_kind(p), "guest-mount",
+		   "... with the guest's fstab line as a step at start");
+	tap_ok(plan_live_find(conn, "test", "livetag", &live, &alias) == 0 &&
+		       !live,
+	       "plan_live_find: the running guest has no such share");
+	plan_truncate(p, 0);
+	r.config_only = true;
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) < 0 &&
+		       vs_error_code() == VS_ERR_CONFLICT,
+	       "--mount with --config-only: refused");
+	share_request_clear(&r);
+
+	/* A domain that does not run: nothing to mount in. */
+	tap_ok(define_as("share-memfd", "vmoff", "0f0f") == 0,
+	       "define a domain that does not run");
+	request(&r, "offtag", "/srv/data");
+	r.mount = xstrdup("/mnt/off");
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "vmoff"), &r, in,
+			  root) < 0 &&
+		       vs_error_code() == VS_ERR_INVALID &&
+		       strstr(vs_error_message(), "virtshare mount vmoff"),
+	       "--mount on a domain that does not run: refused, saying what "
+	       "to run once it does");
+	share_request_clear(&r);
+	vs_error_reset();
+
+	/* The element a live attach sends is the one planned. */
+	fs = d ? domxml_share_xml(d, "data") : NULL;
+	tap_ok(fs && STRPREFIX(fs, "<filesystem") &&
+		       strstr(fs, "<target dir='data'/>") &&
+		       strstr(fs, "</filesystem>"),
+	       "domxml_share_xml: the <filesystem> of the tag, whole");
+}
+
 /* A copy of the golden input name as domain dom with uuid prefix uuid4. */
 static int
 define_as(const char *name, const char *dom, const char *uuid4)
@@ -569,6 +650,7 @@ main(void)
 	test_request_text(in);
 	test_canonical_dirs(in);
 	test_options_only(in);
+	test_live(in);
 	virt_conn_free(conn);
 	cmd = xasprintf("rm -rf '%s'", statedir);
 	if (system(cmd) != 0)
