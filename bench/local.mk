@@ -1,16 +1,23 @@
 ## SPDX-License-Identifier: GPL-2.0-or-later
 ## bench/local.mk: `make bench`, ours against QEMU's virtiofsd (not in check)
 
-EXTRA_PROGRAMS = bench/vu-rate
+EXTRA_PROGRAMS = bench/vu-rate bench/vu-floor
 bench_vu_rate_SOURCES = bench/vu-rate.c
 bench_vu_rate_LDADD = tests/daemon/libvuclient.a
-CLEANFILES += bench/vu-rate$(EXEEXT) tests/e2e/bench-fio.txt
+# The floor borrows the daemon's ring and memory code, nothing else.
+bench_vu_floor_SOURCES = bench/vu-floor.c
+bench_vu_floor_CPPFLAGS = $(FSD_CPPFLAGS)
+bench_vu_floor_LDADD = daemon/libfsd.a -lpthread
+CLEANFILES += bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT) \
+	tests/e2e/bench-fio.txt
 EXTRA_DIST += bench/fio-ab.sh bench/guest-bench.sh
 
 # The rate benchmark needs no guest; the fio one boots six (~8 minutes).
-bench: all bench/vu-rate$(EXEEXT) tests/e2e/vs-guest$(EXEEXT)
+bench: all bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT) \
+		tests/e2e/vs-guest$(EXEEXT)
 	@echo "== request rate through the vhost-user test client"
 	./bench/vu-rate --ours='$(abs_top_builddir)/daemon/virtshare-fsd' \
+		--floor='$(abs_top_builddir)/bench/vu-floor' \
 		--reference='$(REFERENCE_VIRTIOFSD)'
 	@echo "== fio and metadata jobs in a TCG guest"
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
