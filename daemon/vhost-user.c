@@ -123,6 +123,8 @@ struct vu_queue {
 	bool thread_running;
 	bool stop;
 	pthread_t thread;
+	/* The queue thread's chain, popped in place (VQ_MAX_IOV iovecs). */
+	struct vq_elem *elem;
 	/* Requests handed to the pool and not finished yet. */
 	pthread_mutex_t drain_lock;
 	pthread_cond_t drained;
@@ -166,16 +168,16 @@ struct vu_job {
 
 /* ---- queue threads ---------------------------------------------------- */
 
-static void
-vu_queue_handle(struct vu_queue *q, struct vq_elem *elem)
+/* Run the handler on elem; the length it wrote, or VU_DEFERRED. */
+static long
+vu_queue_call(struct vu_queue *q, const struct vq_elem *elem)
 {
 	struct vu_dev *dev = q->dev;
 	long len = dev->cfg.handle(dev->cfg.opaque, q->vq.index, elem);
 
-	if (len != VU_DEFERRED)
-		vq_push(&q->vq, elem->head,
-			len > 0 ? (uint32_t)MIN((size_t)len, elem->in_len) : 0);
-	free(elem);
+	if (len == VU_DEFERRED)
+		return len;
+	return len > 0 ? (long)MIN((size_t)len, elem->in_len) : 0;
 }
 
 static void
@@ -183,49 +185,63 @@ vu_job_run(void *arg)
 {
 	struct vu_job *job = arg;
 	struct vu_queue *q = job->q;
+	long len;
 
 	pthread_rwlock_rdlock(&q->dev->lock);
-	vu_queue_handle(q, job->elem);
+	len = vu_queue_call(q, job->elem);
+	if (len != VU_DEFERRED)
+		vq_push(&q->vq, job->elem->head, (uint32_t)len);
 	pthread_rwlock_unlock(&q->dev->lock);
 	pthread_mutex_lock(&q->drain_lock);
 	if (--q->inflight == 0)
 		pthread_cond_broadcast(&q->drained);
 	pthread_mutex_unlock(&q->drain_lock);
+	free(job->elem);
 	free(job);
 }
 
 static void
-vu_queue_submit(struct vu_queue *q, struct vq_elem *elem)
+vu_queue_submit(struct vu_queue *q, const struct vq_elem *elem)
 {
 	struct vu_job *job = xmalloc(sizeof(*job));
 
 	job->q = q;
-	job->elem = elem;
+	job->elem = vq_elem_copy(elem);
 	pthread_mutex_lock(&q->drain_lock);
 	q->inflight++;
 	pthread_mutex_unlock(&q->drain_lock);
 	pool_submit(q->dev->pool, vu_job_run, job);
 }
 
-/* Take and handle (or hand out) everything the guest made available. */
+/*
+ * Take and handle (or hand out) everything the guest made available, and
+ * interrupt the guest once for the batch, if it asked to be.
+ */
 static void
 vu_queue_process(struct vu_queue *q)
 {
 	struct vu_dev *dev = q->dev;
-	struct vq_elem *elem;
+	struct vq_elem *elem = q->elem;
 	uint64_t one = 1;
+	long len;
 	int r;
 
 	pthread_rwlock_rdlock(&dev->lock);
 	if (q->started && q->enabled) {
 		do {
-			while ((r = vq_pop(&q->vq, &dev->mem, &elem)) == 1) {
+			while ((r = vq_pop_into(&q->vq, &dev->mem, elem,
+						VQ_MAX_IOV)) == 1) {
 				elem->epoch = q->vq.epoch;
-				if (dev->pool && q->vq.index != 0)
+				if (dev->pool && q->vq.index != 0) {
 					vu_queue_submit(q, elem);
-				else
-					vu_queue_handle(q, elem);
+					continue;
+				}
+				len = vu_queue_call(q, elem);
+				if (len != VU_DEFERRED)
+					vq_fill(&q->vq, elem->head,
+						(uint32_t)len);
 			}
+			vq_flush(&q->vq);
 		} while (r == 0 && vq_rearm(&q->vq));
 		if (q->vq.broken && !q->err_signalled && q->err_fd >= 0) {
 			q->err_signalled = true;
@@ -1113,6 +1129,7 @@ vu_new(int sock, const struct vu_config *cfg)
 		}
 		pthread_mutex_init(&q->drain_lock, NULL);
 		pthread_cond_init(&q->drained, NULL);
+		q->elem = vq_elem_new(VQ_MAX_IOV);
 	}
 	if (cfg->thread_pool_size)
 		dev->pool = pool_new(cfg->thread_pool_size);
@@ -1190,6 +1207,7 @@ vu_free(struct vu_dev *dev)
 		close_fd(&q->wake_fd);
 		close_fd(&q->vq.call_fd);
 		vq_destroy(&q->vq);
+		free(q->elem);
 		pthread_mutex_destroy(&q->drain_lock);
 		pthread_cond_destroy(&q->drained);
 	}

@@ -180,15 +180,15 @@ vq_elem_set(struct vq_elem *e, uint16_t head, unsigned out_num,
 	e->in_len = iov_size(e->in, in_num);
 }
 
-/* A copy of elem just big enough for its iovecs. */
-static struct vq_elem *
-vq_elem_dup(const struct vq_elem *elem)
+struct vq_elem *
+vq_elem_copy(const struct vq_elem *elem)
 {
 	unsigned n = elem->out_num + elem->in_num;
 	struct vq_elem *e = vq_elem_new(n);
 
 	memcpy(e->iov, elem->iov, n * sizeof(struct iovec));
 	vq_elem_set(e, elem->head, elem->out_num, elem->in_num);
+	e->epoch = elem->epoch;
 	return e;
 }
 
@@ -238,7 +238,7 @@ vq_pop(struct vq *vq, const struct mem_table *mt, struct vq_elem **elem)
 	int r = vq_pop_into(vq, mt, &big.e, VQ_MAX_IOV);
 
 	if (r == 1)
-		*elem = vq_elem_dup(&big.e);
+		*elem = vq_elem_copy(&big.e);
 	return r;
 }
 

@@ -86,6 +86,8 @@ int vq_pop_into(struct vq *vq, const struct mem_table *mt,
 
 /* An element with room for max iovecs (free() it). */
 struct vq_elem *vq_elem_new(unsigned max);
+/* A copy of elem just big enough for its iovecs (free() it). */
+struct vq_elem *vq_elem_copy(const struct vq_elem *elem);
 
 /*
  * Walk the chain at head again (a deferred request after the memory table
