@@ -352,6 +352,23 @@ pt_inode_put(struct pt_fs *fs, struct pt_inode *in)
 	pthread_mutex_unlock(&fs->lock);
 }
 
+/* Count a guest lookup of st's inode if we hold it: true with *nodeid. */
+static bool
+pt_inode_lookup_known(struct pt_fs *fs, const struct stat *st,
+		      uint64_t *nodeid)
+{
+	struct pt_inode *in;
+
+	pthread_mutex_lock(&fs->lock);
+	in = pt_find_key(fs, st->st_dev, st->st_ino);
+	if (in) {
+		in->nlookup++;
+		*nodeid = in->nodeid;
+	}
+	pthread_mutex_unlock(&fs->lock);
+	return in != NULL;
+}
+
 /*
  * Register a guest lookup of the object fd (O_PATH) describes: the
  * existing inode of st_dev/st_ino, or a new one that takes fd. fd is
@@ -675,6 +692,21 @@ pt_do_lookup(struct pt_fs *fs, struct pt_inode *dir, const char *name,
 
 	if (dir->type != S_IFDIR)
 		return ENOTDIR;
+	/*
+	 * A name the guest looked up before is one fstatat: the inode it
+	 * names is in the table, held open, so its number cannot have been
+	 * reused meanwhile. Only a new inode is opened (and stated again
+	 * through its fd, which is what it is keyed by).
+	 */
+	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno;
+	if (pt_inode_lookup_known(fs, &st, &nodeid)) {
+		pt_fill_entry(fs, nodeid, &st,
+			      fs->cfg.announce_submounts &&
+				  S_ISDIR(st.st_mode) && st.st_dev != dir->dev,
+			      e);
+		return 0;
+	}
 	fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
