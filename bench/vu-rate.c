@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <linux/virtio_ring.h>
@@ -95,7 +96,7 @@ static const char *const who_name[W_N] = {"floor", "ours", "pool", "ref"};
 #define MAX_ROUNDS 15
 #define MAX_DEPTH  16
 #define DATA_SIZE  (16 << 20) /* data.bin */
-#define MANY_FILES 100000
+#define MANY_FILES 100000 /* or what RLIMIT_NOFILE lets both hold */
 
 struct sample {
 	double cpu_ns; /* per request */
@@ -106,6 +107,7 @@ static struct sample samples[W_N][NTESTS][MAX_ROUNDS];
 static bool measured[W_N];
 static char workdir[256], share[300];
 static double scale = 1;
+static long many_files = MANY_FILES;
 static const char *only;
 static unsigned only_depth;
 
@@ -266,7 +268,7 @@ slot_post(struct driver *d, struct slot *s, enum op op, long i)
 	case OP_LOOKUP_MANY:
 		nodeid = d->many;
 		arglen = (uint32_t)snprintf((char *)s->arg, 64, "f%06ld",
-		                            i % MANY_FILES) +
+		                            i % many_files) +
 		         1;
 		replen = sizeof(struct fuse_entry_out);
 		break;
@@ -644,6 +646,28 @@ rss_kb(pid_t pid, int depth)
 	return total;
 }
 
+/*
+ * Every inode both daemons hold is an open file descriptor: the test
+ * takes as many inodes as RLIMIT_NOFILE's hard limit lets each of them
+ * hold (raising it needs CAP_SYS_RESOURCE), at most MANY_FILES, and both
+ * daemons get that limit.
+ */
+static void
+memory_prepare(char *nofile_arg, size_t len)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
+	    rl.rlim_max < MANY_FILES * 10 / 7 + 1000)
+		many_files = (long)(rl.rlim_max * 7 / 10) / 1000 * 1000;
+	snprintf(nofile_arg, len, "--rlimit-nofile=%llu",
+	         (unsigned long long)(getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	                                      rl.rlim_max != RLIM_INFINITY &&
+	                                      rl.rlim_max < 1000000
+	                                  ? rl.rlim_max
+	                                  : 1000000));
+}
+
 static void
 memory_test(const char *path, const char *name, const char *nofile_arg,
             long result[2])
@@ -665,7 +689,7 @@ memory_test(const char *path, const char *name, const char *nofile_arg,
 	/* after the setup's requests went through */
 	result[0] = rss_kb(s->pid, 0);
 	alarm(300);
-	if (!drv_run(d, OP_LOOKUP_MANY, 16, MANY_FILES)) {
+	if (!drv_run(d, OP_LOOKUP_MANY, 16, many_files)) {
 		fprintf(stderr, "%s: %s\n", path, d->err);
 		goto out;
 	}
@@ -708,7 +732,7 @@ make_share(bool many)
 		return;
 	snprintf(path, sizeof(path), "%s/many", share);
 	mkdir(path, 0755);
-	for (i = 0; i < MANY_FILES; i++) {
+	for (i = 0; i < many_files; i++) {
 		snprintf(path, sizeof(path), "%s/many/f%06d", share, i);
 		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 		if (fd < 0) {
@@ -838,7 +862,7 @@ main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *path[W_N] = {NULL, NULL, NULL, "/usr/lib/qemu/virtiofsd"};
-	char floor_default[4096], pool_arg[64], cmd[400];
+	char floor_default[4096], pool_arg[64], nofile_arg[64], cmd[400];
 	const char *pool_extra[] = {pool_arg, NULL};
 	const char *whoset = "floor,ours,pool,ref";
 	bool memory = true;
@@ -909,6 +933,8 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, watchdog);
+	if (memory)
+		memory_prepare(nofile_arg, sizeof(nofile_arg));
 	make_share(memory);
 	printf("# floor %s\n# ours  %s\n# pool  %s %s\n# ref   %s\n",
 	       path[W_FLOOR], path[W_OURS], path[W_OURS], pool_arg,
@@ -922,24 +948,29 @@ main(int argc, char **argv)
 	print_table(rounds);
 	host_preadv();
 	if (memory && measured[W_OURS] && measured[W_REF]) {
-		memory_test(path[W_OURS], "ours-mem", "--rlimit-nofile=250000",
-		            mem[0]);
-		memory_test(path[W_REF], "ref-mem", "--rlimit-nofile=250000",
-		            mem[1]);
-		printf("# resident memory after %d LOOKUPs of distinct files "
-		       "(kB, daemon and its children)\n",
-		       MANY_FILES);
+		memory_test(path[W_OURS], "ours-mem", nofile_arg, mem[0]);
+		memory_test(path[W_REF], "ref-mem", nofile_arg, mem[1]);
+		printf("\n# resident memory after %ld LOOKUPs of distinct files "
+		       "(kB, daemon and its children; %s)\n",
+		       many_files, nofile_arg);
 		printf("%-6s %10s %10s %12s\n", "daemon", "before", "after",
 		       "bytes/inode");
 		for (k = 0; k < 2; k++)
 			printf("%-6s %10ld %10ld %12.0f\n", k ? "ref" : "ours",
 			       mem[k][0], mem[k][1],
 			       mem[k][1] > 0 ? (mem[k][1] - mem[k][0]) * 1024.0 /
-			                           MANY_FILES
+			                           many_files
 			                     : 0);
 		if (mem[0][1] > 0 && mem[1][1] > 0)
-			printf("# ours/ref resident after: %.2f\n",
-			       (double)mem[0][1] / mem[1][1]);
+			printf("# ours/ref resident after: %.2f; at %d inodes "
+			       "(before + %d x bytes/inode): ours %.0f kB, ref "
+			       "%.0f kB\n",
+			       (double)mem[0][1] / mem[1][1], MANY_FILES,
+			       MANY_FILES,
+			       mem[0][0] + (mem[0][1] - mem[0][0]) *
+			                       (double)MANY_FILES / many_files,
+			       mem[1][0] + (mem[1][1] - mem[1][0]) *
+			                       (double)MANY_FILES / many_files);
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", workdir);
 	if (system(cmd) != 0)
