@@ -16,7 +16,6 @@
 #include "iov.h"
 #include "log.h"
 #include "mem.h"
-#include "pool.h"
 #include "util.h"
 #include "vhost-user.h"
 
@@ -126,10 +125,13 @@ struct vu_queue {
 	pthread_t thread;
 	/* The queue thread's chain, popped in place (VQ_MAX_IOV iovecs). */
 	struct vq_elem *elem;
-	/* Requests handed to the pool and not finished yet. */
+	/* Taking chains off the ring: the queue thread and helpers. */
+	pthread_mutex_t pop_lock;
+	/* Helpers at work on this queue; none may start while closed. */
 	pthread_mutex_t drain_lock;
 	pthread_cond_t drained;
 	unsigned inflight;
+	bool closed;
 	/* The ring as it was when it stopped, to recognise a resume. */
 	struct {
 		bool valid;
@@ -151,7 +153,7 @@ struct vu_dev {
 	uint64_t features;
 	uint64_t protocol_features;
 	struct vu_queue q[VU_MAX_QUEUES];
-	struct pool *pool;
+	struct vu_helpers *helpers;
 	struct vu_msg *msg;
 	bool shut_down;
 };
@@ -162,10 +164,28 @@ enum vu_result {
 	VU_CLOSE,	/* a protocol violation: close the connection */
 };
 
-struct vu_job {
-	struct vu_queue *q;
-	struct vq_elem *elem;
+/*
+ * Helper threads (--thread-pool-size): they take chains off a request
+ * ring themselves, beside its queue thread, when the queue thread asks
+ * for help: only on a chain that is heavy (a large READ or WRITE, a sync)
+ * while more chains wait behind it. One request in flight, or many small
+ * ones, never leave the queue thread, which answers them without a
+ * thread switch; big transfers in flight together run side by side.
+ */
+struct vu_helpers {
+	struct vu_dev *dev;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned n;
+	unsigned idle;
+	unsigned nwanted;	/* bits set in wanted */
+	uint32_t wanted;	/* queues that asked for a helper */
+	bool stopping;
+	pthread_t *threads;
 };
+
+/* Chains handled before the device lock is let go (SET_MEM_TABLE waits). */
+#define VU_BATCH_MAX 256
 
 /* ---- queue threads ---------------------------------------------------- */
 
@@ -181,69 +201,176 @@ vu_queue_call(struct vu_queue *q, const struct vq_elem *elem)
 	return len > 0 ? (long)MIN((size_t)len, elem->in_len) : 0;
 }
 
+/* Ask an idle helper, if there is one, to work on q. */
 static void
-vu_job_run(void *arg)
+vu_helper_request(struct vu_queue *q)
 {
-	struct vu_job *job = arg;
-	struct vu_queue *q = job->q;
-	long len;
+	struct vu_helpers *h = q->dev->helpers;
+	uint32_t bit = 1u << q->vq.index;
 
-	pthread_rwlock_rdlock(&q->dev->lock);
-	len = vu_queue_call(q, job->elem);
-	if (len != VU_DEFERRED)
-		vq_push(&q->vq, job->elem->head, (uint32_t)len);
-	pthread_rwlock_unlock(&q->dev->lock);
+	pthread_mutex_lock(&h->lock);
+	if (!(h->wanted & bit) && h->idle > h->nwanted) {
+		h->wanted |= bit;
+		h->nwanted++;
+		pthread_cond_signal(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * Take chains off q's ring and handle them until it is empty (then ask
+ * for a kick: EVENT_IDX) or VU_BATCH_MAX are done; true in the second
+ * case, when more may wait. Called with the device lock read-held, by
+ * the queue thread and by helpers, each with an element of its own.
+ */
+static bool
+vu_queue_run(struct vu_queue *q, struct vq_elem *elem)
+{
+	struct vu_dev *dev = q->dev;
+	bool more, heavy;
+	unsigned done;
+	long len;
+	int r;
+
+	for (done = 0; done < VU_BATCH_MAX; done++) {
+		pthread_mutex_lock(&q->pop_lock);
+		do
+			r = vq_pop_into(&q->vq, &dev->mem, elem, VQ_MAX_IOV);
+		while (r == 0 && vq_rearm(&q->vq));
+		more = r == 1 && vq_pending(&q->vq);
+		pthread_mutex_unlock(&q->pop_lock);
+		if (r != 1)
+			break;
+		elem->epoch = q->vq.epoch;
+		/* Alone, it is answered and flushed at once anyway. */
+		heavy = more && q->vq.index != 0 && dev->cfg.heavy &&
+			dev->cfg.heavy(dev->cfg.opaque, elem);
+		if (heavy && dev->helpers)
+			vu_helper_request(q);
+		len = vu_queue_call(q, elem);
+		if (len != VU_DEFERRED)
+			vq_fill(&q->vq, elem->head, (uint32_t)len);
+		/* The guest may reuse a big buffer at once. */
+		if (heavy)
+			vq_flush(&q->vq);
+	}
+	vq_flush(&q->vq);
+	return done == VU_BATCH_MAX;
+}
+
+static void
+vu_helper_serve(struct vu_queue *q, struct vq_elem *elem)
+{
+	struct vu_dev *dev = q->dev;
+	bool more = true;
+
+	pthread_mutex_lock(&q->drain_lock);
+	if (q->closed) {
+		pthread_mutex_unlock(&q->drain_lock);
+		return;
+	}
+	q->inflight++;
+	pthread_mutex_unlock(&q->drain_lock);
+	while (more && !__atomic_load_n(&q->closed, __ATOMIC_ACQUIRE)) {
+		pthread_rwlock_rdlock(&dev->lock);
+		more = q->started && q->enabled && vu_queue_run(q, elem);
+		pthread_rwlock_unlock(&dev->lock);
+	}
 	pthread_mutex_lock(&q->drain_lock);
 	if (--q->inflight == 0)
 		pthread_cond_broadcast(&q->drained);
 	pthread_mutex_unlock(&q->drain_lock);
-	free(job->elem);
-	free(job);
+}
+
+static void *
+vu_helper_thread(void *arg)
+{
+	struct vu_helpers *h = arg;
+	struct vq_elem *elem = vq_elem_new(VQ_MAX_IOV);
+	unsigned i;
+
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (!h->wanted && !h->stopping) {
+			h->idle++;
+			pthread_cond_wait(&h->cond, &h->lock);
+			h->idle--;
+		}
+		if (h->stopping)
+			break;
+		i = (unsigned)__builtin_ctz(h->wanted);
+		h->wanted &= ~(1u << i);
+		h->nwanted--;
+		pthread_mutex_unlock(&h->lock);
+		vu_helper_serve(&h->dev->q[i], elem);
+		pthread_mutex_lock(&h->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+	free(elem);
+	return NULL;
+}
+
+static struct vu_helpers *
+vu_helpers_new(struct vu_dev *dev, unsigned n)
+{
+	struct vu_helpers *h = xcalloc(1, sizeof(*h));
+	sigset_t all, old;
+	unsigned i;
+	int err;
+
+	h->dev = dev;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	h->threads = xcalloc(n, sizeof(pthread_t));
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 0; i < n; i++) {
+		err = pthread_create(&h->threads[i], NULL, vu_helper_thread, h);
+		if (err) {
+			log_error("cannot start a helper thread: %s",
+				  strerror(err));
+			abort();
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	h->n = n;
+	return h;
 }
 
 static void
-vu_queue_submit(struct vu_queue *q, const struct vq_elem *elem)
+vu_helpers_free(struct vu_helpers *h)
 {
-	struct vu_job *job = xmalloc(sizeof(*job));
+	unsigned i;
 
-	job->q = q;
-	job->elem = vq_elem_copy(elem);
-	pthread_mutex_lock(&q->drain_lock);
-	q->inflight++;
-	pthread_mutex_unlock(&q->drain_lock);
-	pool_submit(q->dev->pool, vu_job_run, job);
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->stopping = true;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	for (i = 0; i < h->n; i++)
+		pthread_join(h->threads[i], NULL);
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cond);
+	free(h->threads);
+	free(h);
 }
 
 /*
- * Take and handle (or hand out) everything the guest made available, and
- * interrupt the guest once for the batch, if it asked to be.
+ * Handle everything the guest made available (the queue thread), and
+ * signal a broken ring on the error eventfd. True when the batch limit
+ * was reached and more may wait.
  */
-static void
+static bool
 vu_queue_process(struct vu_queue *q)
 {
 	struct vu_dev *dev = q->dev;
-	struct vq_elem *elem = q->elem;
 	uint64_t one = 1;
-	long len;
-	int r;
+	bool more = false;
 
 	pthread_rwlock_rdlock(&dev->lock);
 	if (q->started && q->enabled) {
-		do {
-			while ((r = vq_pop_into(&q->vq, &dev->mem, elem,
-						VQ_MAX_IOV)) == 1) {
-				elem->epoch = q->vq.epoch;
-				if (dev->pool && q->vq.index != 0) {
-					vu_queue_submit(q, elem);
-					continue;
-				}
-				len = vu_queue_call(q, elem);
-				if (len != VU_DEFERRED)
-					vq_fill(&q->vq, elem->head,
-						(uint32_t)len);
-			}
-			vq_flush(&q->vq);
-		} while (r == 0 && vq_rearm(&q->vq));
+		more = vu_queue_run(q, q->elem);
 		if (q->vq.broken && !q->err_signalled && q->err_fd >= 0) {
 			q->err_signalled = true;
 			if (write(q->err_fd, &one, sizeof(one)) < 0)
@@ -252,6 +379,7 @@ vu_queue_process(struct vu_queue *q)
 		}
 	}
 	pthread_rwlock_unlock(&dev->lock);
+	return more;
 }
 
 /*
@@ -283,8 +411,10 @@ vu_queue_thread(void *arg)
 	}
 	log_debug("queue %u: thread started", q->vq.index);
 	for (;;) {
-		vu_queue_process(q);
-		n = epoll_wait(ep, ev, 2, -1);
+		if (vu_queue_process(q))
+			n = 0; /* the lock was let go: look again at once */
+		else
+			n = epoll_wait(ep, ev, 2, -1);
 		if (n < 0 && errno != EINTR) {
 			log_error("queue %u: epoll_wait: %m", q->vq.index);
 			break;
@@ -318,6 +448,9 @@ vu_queue_start_thread(struct vu_queue *q)
 	sigset_t all, old;
 	int err;
 
+	pthread_mutex_lock(&q->drain_lock);
+	__atomic_store_n(&q->closed, false, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&q->drain_lock);
 	if (q->dev->cfg.no_queue_threads)
 		return;
 	sigfillset(&all);
@@ -345,11 +478,12 @@ vu_queue_stop_thread(struct vu_queue *q)
 	q->stop = false;
 }
 
-/* Wait for the requests of q running in the pool. */
+/* Wait for the helpers working on q; no other starts until it restarts. */
 static void
 vu_queue_drain(struct vu_queue *q)
 {
 	pthread_mutex_lock(&q->drain_lock);
+	__atomic_store_n(&q->closed, true, __ATOMIC_RELEASE);
 	while (q->inflight > 0)
 		pthread_cond_wait(&q->drained, &q->drain_lock);
 	pthread_mutex_unlock(&q->drain_lock);
@@ -1141,12 +1275,13 @@ vu_new(int sock, const struct vu_config *cfg)
 			log_error("eventfd: %m");
 			abort();
 		}
+		pthread_mutex_init(&q->pop_lock, NULL);
 		pthread_mutex_init(&q->drain_lock, NULL);
 		pthread_cond_init(&q->drained, NULL);
 		q->elem = vq_elem_new(VQ_MAX_IOV);
 	}
-	if (cfg->thread_pool_size)
-		dev->pool = pool_new(cfg->thread_pool_size);
+	if (cfg->thread_pool_size && !cfg->no_queue_threads)
+		dev->helpers = vu_helpers_new(dev, cfg->thread_pool_size);
 	dev->msg = xcalloc(1, sizeof(*dev->msg));
 	return dev;
 }
@@ -1212,7 +1347,7 @@ vu_free(struct vu_dev *dev)
 	if (!dev)
 		return;
 	vu_shutdown(dev);
-	pool_free(dev->pool);
+	vu_helpers_free(dev->helpers);
 	for (i = 0; i < VU_MAX_QUEUES; i++) {
 		struct vu_queue *q = &dev->q[i];
 
@@ -1222,6 +1357,7 @@ vu_free(struct vu_dev *dev)
 		close_fd(&q->vq.call_fd);
 		vq_destroy(&q->vq);
 		free(q->elem);
+		pthread_mutex_destroy(&q->pop_lock);
 		pthread_mutex_destroy(&q->drain_lock);
 		pthread_cond_destroy(&q->drained);
 	}

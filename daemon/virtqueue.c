@@ -336,6 +336,14 @@ vq_flush(struct vq *vq)
 }
 
 bool
+vq_pending(const struct vq *vq)
+{
+	return vq->avail && !vq->broken &&
+	       __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE) !=
+		   vq->last_avail_idx;
+}
+
+bool
 vq_rearm(struct vq *vq)
 {
 	uint16_t *avail_event;

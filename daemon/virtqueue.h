@@ -107,6 +107,9 @@ void vq_push(struct vq *vq, uint16_t head, uint32_t len);
 void vq_fill(struct vq *vq, uint16_t head, uint32_t len);
 void vq_flush(struct vq *vq);
 
+/* True if the guest made chains available that we have not taken. */
+bool vq_pending(const struct vq *vq);
+
 /*
  * Before sleeping: with EVENT_IDX, ask for a kick at the next entry;
  * true if entries arrived meanwhile (process them before sleeping).
