@@ -12,16 +12,21 @@ CLEANFILES += bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT) \
 	tests/e2e/bench-fio.txt
 EXTRA_DIST += bench/fio-ab.sh bench/guest-bench.sh
 
-# The rate benchmark needs no guest; the fio one boots six (~8 minutes).
-bench: all bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT) \
-		tests/e2e/vs-guest$(EXEEXT)
-	@echo "== request rate through the vhost-user test client"
+# `make bench`: the vhost-user part, no guest (a few minutes): floor,
+# ours (default and with helpers) and the reference, table and memory.
+# `make bench-guest`: fio and metadata jobs in TCG guests, 3 alternating
+# rounds of 2 boots (15-25 minutes), cache=none unless VS_BENCH_CACHE says.
+bench: all bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT)
+	@echo "== vhost-user request rate and CPU: floor, ours, reference"
 	./bench/vu-rate --ours='$(abs_top_builddir)/daemon/virtshare-fsd' \
 		--floor='$(abs_top_builddir)/bench/vu-floor' \
 		--reference='$(REFERENCE_VIRTIOFSD)'
+
+bench-guest: all tests/e2e/vs-guest$(EXEEXT)
 	@echo "== fio and metadata jobs in a TCG guest"
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	VIRTSHARE_FSD='$(abs_top_builddir)/daemon/virtshare-fsd' \
 	REFERENCE_VIRTIOFSD='$(REFERENCE_VIRTIOFSD)' \
+	VS_BENCH_CACHE="$${VS_BENCH_CACHE:-none}" \
 		$(SHELL) $(abs_top_srcdir)/bench/fio-ab.sh
-.PHONY: bench
+.PHONY: bench bench-guest
