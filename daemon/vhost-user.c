@@ -234,9 +234,20 @@ vu_queue_run(struct vu_queue *q, struct vq_elem *elem)
 
 	for (done = 0; done < VU_BATCH_MAX; done++) {
 		pthread_mutex_lock(&q->pop_lock);
-		do
+		r = vq_pop_into(&q->vq, &dev->mem, elem, VQ_MAX_IOV);
+		/*
+		 * Empty: interrupt the guest first, then ask for a kick and
+		 * look again; a quick guest has its next request there by
+		 * then, and it costs no sleep.
+		 */
+		while (r == 0) {
+			pthread_mutex_unlock(&q->pop_lock);
+			vq_flush(&q->vq);
+			pthread_mutex_lock(&q->pop_lock);
+			if (!vq_rearm(&q->vq))
+				break;
 			r = vq_pop_into(&q->vq, &dev->mem, elem, VQ_MAX_IOV);
-		while (r == 0 && vq_rearm(&q->vq));
+		}
 		more = r == 1 && vq_pending(&q->vq);
 		pthread_mutex_unlock(&q->pop_lock);
 		if (r != 1)
