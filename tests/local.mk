@@ -11,3 +11,4 @@ include tests/fuzz/local.mk
 include tests/daemon-unit/local.mk
 EXTRA_DIST += tests/data
 include tests/pkg/local.mk
+include tests/remote/local.mk

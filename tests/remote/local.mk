@@ -1,0 +1,5 @@
+## SPDX-License-Identifier: GPL-2.0-or-later
+## tests/remote/local.mk: virtshare against private libvirt hosts over ssh (root)
+remote_tests = tests/remote/harness.sh tests/remote/commands.sh
+TESTS += $(remote_tests)
+EXTRA_DIST += $(remote_tests) tests/remote/lib.sh
