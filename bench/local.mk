@@ -28,5 +28,6 @@ bench-guest: all tests/e2e/vs-guest$(EXEEXT)
 	VIRTSHARE_FSD='$(abs_top_builddir)/daemon/virtshare-fsd' \
 	REFERENCE_VIRTIOFSD='$(REFERENCE_VIRTIOFSD)' \
 	VS_BENCH_CACHE="$${VS_BENCH_CACHE:-none}" \
+	VS_E2E_TIMEOUT="$${VS_E2E_TIMEOUT:-900}" \
 		$(SHELL) $(abs_top_srcdir)/bench/fio-ab.sh
 .PHONY: bench bench-guest
