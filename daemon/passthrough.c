@@ -39,7 +39,7 @@ struct pt_inode {
 	uint64_t refs;		/* ours (requests, handles) */
 	pthread_mutex_t owners_lock;
 	struct pt_owner *owners;
-	struct pt_inode *next_id;
+	struct pt_inode *next_id;	/* also the list of the dead */
 	struct pt_inode *next_key;
 };
 
@@ -52,6 +52,7 @@ struct pt_handle {
 	pthread_mutex_t dir_lock; /* position of the directory stream */
 	uint64_t dir_pos;
 	bool dir_pos_valid;
+	struct pt_handle *next_dead;
 };
 
 struct pt_fs {
@@ -76,6 +77,9 @@ struct pt_fs {
 	unsigned *free_slots;
 	size_t nfree;
 	size_t nhandles;
+	/* Dropped under the lock, closed and freed by pt_unlock(). */
+	struct pt_inode *dead_inodes;
+	struct pt_handle *dead_handles;
 };
 
 /* ---- names and small helpers ------------------------------------------ */
@@ -290,7 +294,37 @@ pt_owners_close(struct pt_inode *in)
 	pthread_mutex_unlock(&in->owners_lock);
 }
 
-/* Free in if nobody holds it any more. */
+/*
+ * Let fs->lock go, then close and free what was dropped under it:
+ * closing the last descriptor of a file can take long (an unlinked file
+ * is deleted then; a written one may be flushed), and the requests of
+ * other threads that need the tables should not wait for that.
+ */
+static void
+pt_unlock(struct pt_fs *fs)
+{
+	struct pt_inode *in = fs->dead_inodes, *next_in;
+	struct pt_handle *h = fs->dead_handles, *next_h;
+
+	fs->dead_inodes = NULL;
+	fs->dead_handles = NULL;
+	pthread_mutex_unlock(&fs->lock);
+	for (; h; h = next_h) {
+		next_h = h->next_dead;
+		close_fd(&h->fd);
+		pthread_mutex_destroy(&h->dir_lock);
+		free(h);
+	}
+	for (; in; in = next_in) {
+		next_in = in->next_id;
+		pt_owners_close(in);
+		pthread_mutex_destroy(&in->owners_lock);
+		close_fd(&in->fd);
+		free(in);
+	}
+}
+
+/* Drop in if nobody holds it any more (pt_unlock() frees it). */
 static void
 pt_inode_maybe_free(struct pt_fs *fs, struct pt_inode *in)
 {
@@ -313,10 +347,8 @@ pt_inode_maybe_free(struct pt_fs *fs, struct pt_inode *in)
 		}
 	}
 	fs->ninodes--;
-	pt_owners_close(in);
-	pthread_mutex_destroy(&in->owners_lock);
-	close_fd(&in->fd);
-	free(in);
+	in->next_id = fs->dead_inodes;
+	fs->dead_inodes = in;
 }
 
 /* The inode nodeid with a reference taken, or NULL. */
@@ -349,7 +381,7 @@ pt_inode_put(struct pt_fs *fs, struct pt_inode *in)
 		return;
 	pthread_mutex_lock(&fs->lock);
 	pt_inode_put_locked(fs, in);
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 }
 
 /* Count a guest lookup of st's inode if we hold it: true with *nodeid. */
@@ -424,7 +456,7 @@ pt_forget(struct pt_fs *fs, uint64_t nodeid, uint64_t nlookup)
 		in->nlookup -= MIN(nlookup, in->nlookup);
 		pt_inode_maybe_free(fs, in);
 	}
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 }
 
 /* ---- handles ------------------------------------------------------------- */
@@ -503,10 +535,9 @@ pt_handle_put_locked(struct pt_fs *fs, struct pt_handle *h)
 {
 	if (!h || --h->refs > 0)
 		return;
-	close_fd(&h->fd);
 	pt_inode_put_locked(fs, h->inode);
-	pthread_mutex_destroy(&h->dir_lock);
-	free(h);
+	h->next_dead = fs->dead_handles;
+	fs->dead_handles = h;
 }
 
 static void
@@ -516,7 +547,7 @@ pt_handle_put(struct pt_fs *fs, struct pt_handle *h)
 		return;
 	pthread_mutex_lock(&fs->lock);
 	pt_handle_put_locked(fs, h);
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 }
 
 /* Drop the table's reference to the handle in slot (lock held). */
@@ -543,7 +574,7 @@ pt_handle_release(struct pt_fs *fs, uint64_t fh, bool is_dir)
 		pt_handle_remove_locked(fs, slot);
 		err = 0;
 	}
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 	return err;
 }
 
@@ -637,7 +668,7 @@ pt_reset(struct pt_fs *fs)
 			}
 		}
 	}
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 }
 
 void
@@ -651,7 +682,7 @@ pt_free(struct pt_fs *fs)
 		fs->root->nlookup = 0;
 		pthread_mutex_lock(&fs->lock);
 		pt_inode_maybe_free(fs, fs->root);
-		pthread_mutex_unlock(&fs->lock);
+		pt_unlock(fs);
 	}
 	if (fs->ninodes)
 		log_debug("%zu inodes still referenced at exit", fs->ninodes);
