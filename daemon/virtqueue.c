@@ -95,6 +95,24 @@ vq_read_desc(const struct vring_desc *table, unsigned i, struct vring_desc *d)
 	d->next = READ_ONCE(table[i].next);
 }
 
+/*
+ * The got iovecs just added at iov + n: the first joins iov[n - 1] when
+ * it continues it in our memory (may_join: same direction), as the pages
+ * of a guest buffer often do, so the host copies one segment instead of
+ * many. Returns how many of them remain.
+ */
+static int
+vq_merge(struct iovec *iov, unsigned n, bool may_join, int got)
+{
+	if (n == 0 || got == 0 || !may_join ||
+	    (char *)iov[n - 1].iov_base + iov[n - 1].iov_len !=
+		iov[n].iov_base)
+		return got;
+	iov[n - 1].iov_len += iov[n].iov_len;
+	memmove(&iov[n], &iov[n + 1], (size_t)(got - 1) * sizeof(*iov));
+	return got - 1;
+}
+
 int
 vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 	struct iovec *iov, unsigned max, unsigned *out_num, unsigned *in_num)
@@ -141,6 +159,8 @@ vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 			got = mem_gpa_iov(mt, d.addr, d.len, iov + n, max - n);
 			if (got < 0)
 				return -1;
+			/* Merged only with a writable buffer before it. */
+			got = vq_merge(iov, n, nin > 0, got);
 			nin += (unsigned)got;
 		} else {
 			/* Readable buffers must all come first. */
@@ -149,6 +169,7 @@ vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 			got = mem_gpa_iov(mt, d.addr, d.len, iov + n, max - n);
 			if (got < 0)
 				return -1;
+			got = vq_merge(iov, n, true, got);
 		}
 		n += (unsigned)got;
 		if (!(d.flags & VRING_DESC_F_NEXT))
