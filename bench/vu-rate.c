@@ -21,7 +21,7 @@
 /*
  * Usage: vu-rate --ours=PATH --reference=PATH [--floor=PATH] [--pool=N]
  *                [--rounds=N] [--scale=F] [--only=OPS] [--depth=N]
- *                [--who=floor,ours,pool,ref] [--no-memory]
+ *                [--who=floor,ours,inline,pool,ref] [--no-memory]
  *
  * No guest: this program plays the guest and QEMU. It drives each back
  * end through the same ring, as fast as it answers, with 1, 4 or 16
@@ -29,20 +29,22 @@
  * a guest with several processes does; kicks and calls suppressed with
  * EVENT_IDX as Linux's virtio driver does). The back ends:
  *
- *   floor  bench/vu-floor: only what any vhost-user-fs back end must pay
- *          per request (the wait for the kick, the operation's own system
- *          calls, the call eventfd); the lower bound on this kernel
- *   ours   virtshare-fsd with its defaults
- *   pool   virtshare-fsd --thread-pool-size=N (what libvirt passes for
- *          <thread_pool size='N'/>)
- *   ref    QEMU's C virtiofsd with its defaults
+ *   floor   bench/vu-floor: only what any vhost-user-fs back end must pay
+ *           per request (the wait for the kick, the operation's own
+ *           system calls, the call eventfd); the lower bound on this
+ *           kernel
+ *   ours    virtshare-fsd with its defaults
+ *   inline  virtshare-fsd --thread-pool-size=0: no helper threads
+ *   pool    virtshare-fsd --thread-pool-size=N (16: what libvirt passes
+ *           for <thread_pool size='16'/>)
+ *   ref     QEMU's C virtiofsd with its defaults
  *
- * all with cache=none, alternately (floor ours pool ref, floor ours ...).
- * CPU is what the daemon (all its threads and forked children) spent,
- * from /proc; wall is this client's elapsed time per request, so it also
- * holds the scheduler and the client. Each figure is the median of the
- * rounds. Then the memory test: resident size of each daemon after the
- * guest looked up 100 000 files.
+ * all with cache=none, alternately (floor ours inline pool ref, floor
+ * ...). CPU is what the daemon (all its threads and forked children)
+ * spent, from /proc; wall is this client's elapsed time per request, so
+ * it also holds the scheduler and the client. Each figure is the median
+ * of the rounds. Then the memory test: resident size of each daemon after
+ * the guest looked up 100 000 files (or as many as RLIMIT_NOFILE allows).
  */
 
 enum op {
@@ -90,8 +92,9 @@ static const struct test {
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
-enum who { W_FLOOR, W_OURS, W_POOL, W_REF, W_N };
-static const char *const who_name[W_N] = {"floor", "ours", "pool", "ref"};
+enum who { W_FLOOR, W_OURS, W_INLINE, W_POOL, W_REF, W_N };
+static const char *const who_name[W_N] = {"floor", "ours", "inline", "pool",
+                                          "ref"};
 
 #define MAX_ROUNDS 15
 #define MAX_DEPTH  16
@@ -779,40 +782,44 @@ ratio(double a, double b)
 }
 
 static void
-print_table(int rounds)
+print_one(int rounds, bool wall)
 {
 	unsigned t;
+	int k;
 
-	printf("\n# vhost-user back ends, cache=none, median of %d rounds; "
-	       "CPU: daemon CPU time per request (ns);\n"
-	       "# wall: elapsed time per request (ns) with qd requests in "
-	       "flight. o/f = ours/floor, o/r = ours/ref.\n",
-	       rounds);
-	printf("%-12s %2s | %7s %7s %7s %7s %5s %5s | %7s %7s %7s %7s %5s "
-	       "%5s\n",
-	       "request", "qd", "floor", "ours", "pool", "ref", "o/f", "o/r",
-	       "floor", "ours", "pool", "ref", "o/f", "o/r");
-	printf("%-15s | %-41s | %s\n", "", "CPU ns/req", "wall ns/req");
+	printf("%-12s %2s |", "request", "qd");
+	for (k = 0; k < W_N; k++)
+		printf(" %8s", who_name[k]);
+	printf(" | %9s %9s\n", "ours/floor", "ours/ref");
 	for (t = 0; t < NTESTS; t++) {
-		double c[W_N], w[W_N];
-		int k;
+		double v[W_N];
 
 		if (!test_selected(&tests[t]))
 			continue;
+		printf("%-12s %2u |", ops[tests[t].op].name, tests[t].depth);
 		for (k = 0; k < W_N; k++) {
-			c[k] = test_median(k, t, rounds, false);
-			w[k] = test_median(k, t, rounds, true);
+			v[k] = test_median(k, t, rounds, wall);
+			printf(" %8.0f", v[k]);
 		}
-		printf("%-12s %2u | %7.0f %7.0f %7.0f %7.0f %5.2f %5.2f | "
-		       "%7.0f %7.0f %7.0f %7.0f %5.2f %5.2f\n",
-		       ops[tests[t].op].name, tests[t].depth, c[W_FLOOR],
-		       c[W_OURS], c[W_POOL], c[W_REF],
-		       ratio(c[W_OURS], c[W_FLOOR]), ratio(c[W_OURS], c[W_REF]),
-		       w[W_FLOOR], w[W_OURS], w[W_POOL], w[W_REF],
-		       ratio(w[W_OURS], w[W_FLOOR]), ratio(w[W_OURS], w[W_REF]));
+		printf(" | %9.2f %9.2f\n", ratio(v[W_OURS], v[W_FLOOR]),
+		       ratio(v[W_OURS], v[W_REF]));
 	}
-	printf("# targets: qd 1 CPU o/f <= 1.3 and wall o/r <= 0.9; qd 16 "
-	       "CPU o/r <= 0.6 and wall o/r <= 0.77 (1.3x the rate)\n");
+}
+
+static void
+print_table(int rounds, const char *pool_arg)
+{
+	printf("\n# vhost-user back ends, cache=none, medians of %d rounds. "
+	       "ours: defaults; inline:\n# --thread-pool-size=0; pool: %s; "
+	       "ref: QEMU's virtiofsd, defaults.\n",
+	       rounds, pool_arg);
+	printf("# daemon CPU time per request (ns)\n");
+	print_one(rounds, false);
+	printf("# elapsed time per request (ns), qd requests in flight\n");
+	print_one(rounds, true);
+	printf("# targets: qd 1: CPU ours/floor <= 1.3, wall ours/ref <= 0.9; "
+	       "qd 16: CPU ours/ref <= 0.6,\n# wall ours/ref <= 0.77 (1.3x "
+	       "the rate)\n");
 }
 
 /* The host reading 1 MiB into a buffer, no daemon: READ 1M's bound. */
@@ -871,12 +878,16 @@ main(int argc, char **argv)
 	    {"depth", required_argument, NULL, 'd'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *path[W_N] = {NULL, NULL, NULL, "/usr/lib/qemu/virtiofsd"};
+	const char *path[W_N] = {NULL, NULL, NULL, NULL,
+	                         "/usr/lib/qemu/virtiofsd"};
 	char floor_default[4096], pool_arg[64], nofile_arg[64], cmd[400];
 	const char *pool_extra[] = {pool_arg, NULL};
-	const char *whoset = "floor,ours,pool,ref";
+	const char *inline_extra[] = {"--thread-pool-size=0", NULL};
+	const char *const *extra[W_N] = {NULL, NULL, inline_extra, pool_extra,
+	                                 NULL};
+	const char *whoset = "floor,ours,inline,pool,ref";
 	bool memory = true;
-	int rounds = 3, pool = 4, c, r, k;
+	int rounds = 3, pool = 16, c, r, k;
 	long mem[2][2];
 
 	snprintf(floor_default, sizeof(floor_default), "%s", argv[0]);
@@ -888,7 +899,7 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			path[W_OURS] = path[W_POOL] = optarg;
+			path[W_OURS] = path[W_INLINE] = path[W_POOL] = optarg;
 			break;
 		case 'r':
 			path[W_REF] = optarg;
@@ -946,16 +957,16 @@ main(int argc, char **argv)
 	if (memory)
 		memory_prepare(nofile_arg, sizeof(nofile_arg));
 	make_share(memory);
-	printf("# floor %s\n# ours  %s\n# pool  %s %s\n# ref   %s\n",
-	       path[W_FLOOR], path[W_OURS], path[W_OURS], pool_arg,
-	       path[W_REF]);
+	printf("# floor  %s\n# ours   %s\n# inline %s %s\n# pool   %s %s\n"
+	       "# ref    %s\n",
+	       path[W_FLOOR], path[W_OURS], path[W_OURS], inline_extra[0],
+	       path[W_OURS], pool_arg, path[W_REF]);
 	for (r = 0; r < rounds; r++)
 		for (k = 0; k < W_N; k++)
 			if (measured[k] &&
-			    run_daemon(path[k], k, k == W_POOL ? pool_extra : NULL,
-			               r) < 0)
+			    run_daemon(path[k], k, extra[k], r) < 0)
 				return 1;
-	print_table(rounds);
+	print_table(rounds, pool_arg);
 	host_preadv(rounds);
 	if (memory && measured[W_OURS] && measured[W_REF]) {
 		memory_test(path[W_OURS], "ours-mem", nofile_arg, mem[0]);

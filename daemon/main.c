@@ -256,7 +256,9 @@ main_serve(const struct opt *o, int sigfd)
 	};
 	struct vu_config vcfg = {
 		.nqueues = VU_MAX_QUEUES,
-		.thread_pool_size = o->thread_pool_size,
+		.thread_pool_size = o->thread_pool_size_set
+					    ? o->thread_pool_size
+					    : opt_default_helpers(),
 		.handle = main_handle,
 		.heavy = main_heavy,
 		.opaque = &ctx,
