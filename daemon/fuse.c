@@ -814,6 +814,14 @@ fuse_do_init(struct fuse_req *req)
 			  FUSE_MIN_MINOR);
 		return EPROTO;
 	}
+	/*
+	 * Not FUSE_HANDLE_KILLPRIV(_V2): without them the guest clears the
+	 * set-user-ID and set-group-ID bits itself, by a SETATTR whose reply
+	 * also updates the mode it caches, wherever it knows of them; with
+	 * them it would leave that to us and go on trusting a cached mode
+	 * with bits we cleared (exec does, for a day with cache=always).
+	 * What the guest leaves to us anyway: fuse_privs_caller().
+	 */
 	want = FUSE_ASYNC_READ | FUSE_PARALLEL_DIROPS | FUSE_BIG_WRITES |
 	       FUSE_ATOMIC_O_TRUNC | FUSE_ASYNC_DIO | FUSE_MAX_PAGES;
 	if (srv->cfg.posix_lock)
@@ -865,6 +873,88 @@ fuse_do_destroy(struct fuse_req *req)
 	return 0;
 }
 
+/* ---- set-user-ID and set-group-ID bits ----------------------------------------- */
+
+/* What the host may do with the set-user-ID and set-group-ID bits. */
+enum fuse_privs {
+	FUSE_PRIVS_ANY,		/* the request cannot clear them */
+	FUSE_PRIVS_KEEP,	/* as for a caller with CAP_FSETID */
+	FUSE_PRIVS_KILL,	/* as for a caller without it: cleared */
+};
+
+/*
+ * Does the caller lack CAP_FSETID, so that what it changes loses its
+ * set-user-ID and set-group-ID bits, as the kernel would do? The guest
+ * tells us (flag) for a direct write (FUSE_WRITE_KILL_SUIDGID, sent with
+ * or without FUSE_HANDLE_KILLPRIV_V2) and, with V2 only, for a truncate
+ * and an O_TRUNC open. Otherwise it clears the bits itself with a SETATTR
+ * of the mode, but only when its cache shows them, and never for an
+ * O_TRUNC open (atomic_o_trunc drops that SETATTR). So a caller other
+ * than root counts as lacking CAP_FSETID, as it does by default in the
+ * guest; a root caller without it is known only by a flag.
+ */
+static enum fuse_privs
+fuse_privs_caller(const struct fuse_req *req, bool flag)
+{
+	return flag || req->h.uid != 0 ? FUSE_PRIVS_KILL : FUSE_PRIVS_KEEP;
+}
+
+static enum fuse_privs
+fuse_privs_write(const struct fuse_req *req)
+{
+	const struct fuse_write_in *in = req->arg;
+
+	return fuse_privs_caller(req,
+				 in->write_flags & FUSE_WRITE_KILL_SUIDGID);
+}
+
+/* A chown clears the bits for any caller: the host does that itself. */
+static enum fuse_privs
+fuse_privs_setattr(const struct fuse_req *req)
+{
+	const struct fuse_setattr_in *in = req->arg;
+
+	if (!(in->valid & FATTR_SIZE))
+		return FUSE_PRIVS_KEEP;
+	return fuse_privs_caller(req, in->valid & FATTR_KILL_SUIDGID);
+}
+
+/* An open changes the file with O_TRUNC; otherwise, as otherwise says. */
+static enum fuse_privs
+fuse_privs_trunc(const struct fuse_req *req, uint32_t flags,
+		 uint32_t open_flags, enum fuse_privs otherwise)
+{
+	if (!(flags & O_TRUNC))
+		return otherwise;
+	return fuse_privs_caller(req, open_flags & FUSE_OPEN_KILL_SUIDGID);
+}
+
+static enum fuse_privs
+fuse_privs_open(const struct fuse_req *req)
+{
+	const struct fuse_open_in *in = req->arg;
+
+	return fuse_privs_trunc(req, in->flags, in->open_flags,
+				FUSE_PRIVS_ANY);
+}
+
+/* CREATE opens an existing file too (the guest thought it missing). */
+static enum fuse_privs
+fuse_privs_create(const struct fuse_req *req)
+{
+	const struct fuse_create_in *in = req->arg;
+
+	return fuse_privs_trunc(req, in->flags, in->open_flags,
+				FUSE_PRIVS_KEEP);
+}
+
+/* FALLOCATE and COPY_FILE_RANGE carry no flag. */
+static enum fuse_privs
+fuse_privs_data(const struct fuse_req *req)
+{
+	return fuse_privs_caller(req, false);
+}
+
 /* ---- the opcode table ---------------------------------------------------------- */
 
 #define FUSE_OP_MODIFIES 0x1 /* refused with EROFS on a read-only share */
@@ -873,21 +963,25 @@ fuse_do_destroy(struct fuse_req *req)
 /*
  * Every opcode we serve, with the fixed argument size it must have at
  * least (checked before the handler runs). Anything else gets ENOSYS.
+ * privs says what the host may do with set-user-ID and set-group-ID bits
+ * (NULL: keep them if the request modifies, else it cannot touch them).
  */
 static const struct fuse_op {
 	const char *name;
 	uint16_t min_in;
 	uint8_t flags;
 	int (*fn)(struct fuse_req *req);
+	enum fuse_privs (*privs)(const struct fuse_req *req);
 } fuse_ops[] = {
-#define OP(code, nm, size, fl, fn) [code] = { nm, size, fl, fn }
+#define OP(code, nm, size, fl, fn) [code] = { nm, size, fl, fn, NULL }
+#define OPP(code, nm, size, fl, fn, pr) [code] = { nm, size, fl, fn, pr }
 	OP(FUSE_LOOKUP, "LOOKUP", 0, 0, fuse_do_lookup),
 	OP(FUSE_FORGET, "FORGET", sizeof(struct fuse_forget_in),
 	   FUSE_OP_NOREPLY, fuse_do_forget),
 	OP(FUSE_GETATTR, "GETATTR", sizeof(struct fuse_getattr_in), 0,
 	   fuse_do_getattr),
-	OP(FUSE_SETATTR, "SETATTR", sizeof(struct fuse_setattr_in),
-	   FUSE_OP_MODIFIES, fuse_do_setattr),
+	OPP(FUSE_SETATTR, "SETATTR", sizeof(struct fuse_setattr_in),
+	    FUSE_OP_MODIFIES, fuse_do_setattr, fuse_privs_setattr),
 	OP(FUSE_READLINK, "READLINK", 0, 0, fuse_do_readlink),
 	OP(FUSE_SYMLINK, "SYMLINK", 0, FUSE_OP_MODIFIES, fuse_do_symlink),
 	OP(FUSE_MKNOD, "MKNOD", sizeof(struct fuse_mknod_in), FUSE_OP_MODIFIES,
@@ -900,10 +994,11 @@ static const struct fuse_op {
 	   FUSE_OP_MODIFIES, fuse_do_rename),
 	OP(FUSE_LINK, "LINK", sizeof(struct fuse_link_in), FUSE_OP_MODIFIES,
 	   fuse_do_link),
-	OP(FUSE_OPEN, "OPEN", sizeof(struct fuse_open_in), 0, fuse_do_open),
+	OPP(FUSE_OPEN, "OPEN", sizeof(struct fuse_open_in), 0, fuse_do_open,
+	    fuse_privs_open),
 	OP(FUSE_READ, "READ", sizeof(struct fuse_read_in), 0, fuse_do_read),
-	OP(FUSE_WRITE, "WRITE", sizeof(struct fuse_write_in), FUSE_OP_MODIFIES,
-	   fuse_do_write),
+	OPP(FUSE_WRITE, "WRITE", sizeof(struct fuse_write_in), FUSE_OP_MODIFIES,
+	    fuse_do_write, fuse_privs_write),
 	OP(FUSE_STATFS, "STATFS", 0, 0, fuse_do_statfs),
 	OP(FUSE_RELEASE, "RELEASE", sizeof(struct fuse_release_in), 0,
 	   fuse_do_release),
@@ -934,27 +1029,28 @@ static const struct fuse_op {
 	   fuse_do_setlk),
 	OP(FUSE_ACCESS, "ACCESS", sizeof(struct fuse_access_in), 0,
 	   fuse_do_access),
-	OP(FUSE_CREATE, "CREATE", sizeof(struct fuse_create_in),
-	   FUSE_OP_MODIFIES, fuse_do_create),
+	OPP(FUSE_CREATE, "CREATE", sizeof(struct fuse_create_in),
+	    FUSE_OP_MODIFIES, fuse_do_create, fuse_privs_create),
 	OP(FUSE_INTERRUPT, "INTERRUPT", sizeof(struct fuse_interrupt_in),
 	   FUSE_OP_NOREPLY, fuse_do_interrupt),
 	OP(FUSE_DESTROY, "DESTROY", 0, 0, fuse_do_destroy),
 	OP(FUSE_BATCH_FORGET, "BATCH_FORGET",
 	   sizeof(struct fuse_batch_forget_in), FUSE_OP_NOREPLY,
 	   fuse_do_batch_forget),
-	OP(FUSE_FALLOCATE, "FALLOCATE", sizeof(struct fuse_fallocate_in),
-	   FUSE_OP_MODIFIES, fuse_do_fallocate),
+	OPP(FUSE_FALLOCATE, "FALLOCATE", sizeof(struct fuse_fallocate_in),
+	    FUSE_OP_MODIFIES, fuse_do_fallocate, fuse_privs_data),
 	OP(FUSE_READDIRPLUS, "READDIRPLUS", sizeof(struct fuse_read_in), 0,
 	   fuse_do_readdirplus),
 	OP(FUSE_RENAME2, "RENAME2", sizeof(struct fuse_rename2_in),
 	   FUSE_OP_MODIFIES, fuse_do_rename2),
 	OP(FUSE_LSEEK, "LSEEK", sizeof(struct fuse_lseek_in), 0,
 	   fuse_do_lseek),
-	OP(FUSE_COPY_FILE_RANGE, "COPY_FILE_RANGE",
-	   sizeof(struct fuse_copy_file_range_in), FUSE_OP_MODIFIES,
-	   fuse_do_copy_file_range),
+	OPP(FUSE_COPY_FILE_RANGE, "COPY_FILE_RANGE",
+	    sizeof(struct fuse_copy_file_range_in), FUSE_OP_MODIFIES,
+	    fuse_do_copy_file_range, fuse_privs_data),
 	OP(FUSE_SYNCFS, "SYNCFS", sizeof(struct fuse_syncfs_in), 0,
 	   fuse_do_syncfs),
+#undef OPP
 #undef OP
 };
 
@@ -1022,6 +1118,22 @@ fuse_server_free(struct fuse_server *srv)
 	free(srv);
 }
 
+/*
+ * Give this thread CAP_FSETID or not, as the request's caller (see
+ * fuse_privs_caller()), before it changes anything on the host.
+ */
+static int
+fuse_privs_set(const struct fuse_req *req, const struct fuse_op *op)
+{
+	enum fuse_privs p = FUSE_PRIVS_ANY;
+
+	if (op->privs)
+		p = op->privs(req);
+	else if (op->flags & FUSE_OP_MODIFIES)
+		p = FUSE_PRIVS_KEEP;
+	return p == FUSE_PRIVS_ANY ? 0 : pt_fsetid(p == FUSE_PRIVS_KEEP);
+}
+
 /* Copy the arguments and run op; returns what the handler returns. */
 static int
 fuse_run(struct fuse_req *req, const struct fuse_op *op)
@@ -1054,6 +1166,8 @@ fuse_run(struct fuse_req *req, const struct fuse_op *op)
 	if ((op->flags & FUSE_OP_MODIFIES) && pt_readonly(req->srv->cfg.fs))
 		r = EROFS;
 	else
+		r = fuse_privs_set(req, op);
+	if (r == 0)
 		r = op->fn(req);
 	if (buf != small)
 		free(buf);

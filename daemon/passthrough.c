@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 
 #include "log.h"
@@ -192,6 +193,21 @@ pt_cred_enter(struct pt_fs *fs, const struct pt_cred *cred)
 	return 0;
 }
 
+/*
+ * CAP_FSETID in this thread's effective set as pt_fsetid() left it, so
+ * that a run of requests wanting the same costs no system call. Anything
+ * else that changes the set (becoming root again in pt_cred_leave() gives
+ * back every permitted capability) makes it UNKNOWN.
+ */
+enum pt_fsetid_state {
+	PT_FSETID_UNKNOWN,
+	PT_FSETID_KEPT,
+	PT_FSETID_DROPPED,
+	PT_FSETID_ABSENT,	/* not permitted: the host always clears */
+};
+
+static __thread enum pt_fsetid_state pt_fsetid_now;
+
 static void
 pt_cred_leave(struct pt_fs *fs, const struct pt_cred *cred)
 {
@@ -205,7 +221,51 @@ pt_cred_leave(struct pt_fs *fs, const struct pt_cred *cred)
 		log_error("cannot restore the daemon's credentials: %m");
 		abort();
 	}
+	pt_fsetid_now = PT_FSETID_UNKNOWN;
 	errno = saved;
+}
+
+/*
+ * The host kernel keeps the set-user-ID and set-group-ID bits of a file
+ * that is written, truncated, fallocated or copied into only for a holder
+ * of CAP_FSETID, and does so under its own locks, atomically with the
+ * change: so we do not clear them ourselves, we let the kernel apply its
+ * rule to a thread that holds CAP_FSETID or not, as the guest's caller.
+ * The raw capget/capset change only the calling thread.
+ */
+int
+pt_fsetid(bool keep)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	struct __user_cap_data_struct *word = &d[CAP_TO_INDEX(CAP_FSETID)];
+	uint32_t bit = CAP_TO_MASK(CAP_FSETID);
+	enum pt_fsetid_state want = keep ? PT_FSETID_KEPT : PT_FSETID_DROPPED;
+	int err;
+
+	if (pt_fsetid_now == want || pt_fsetid_now == PT_FSETID_ABSENT)
+		return 0;
+	if (syscall(SYS_capget, &h, d) < 0)
+		return errno;
+	if (!(word->permitted & bit)) {
+		pt_fsetid_now = PT_FSETID_ABSENT;
+		return 0;
+	}
+	if (keep)
+		word->effective |= bit;
+	else
+		word->effective &= ~bit;
+	if (syscall(SYS_capset, &h, d) < 0) {
+		err = errno;
+		pt_fsetid_now = PT_FSETID_UNKNOWN;
+		log_error("cannot %s CAP_FSETID: %s", keep ? "raise" : "drop",
+			  strerror(err));
+		return err;
+	}
+	pt_fsetid_now = want;
+	return 0;
 }
 
 /* ---- the inode table (fs->lock held) ------------------------------------- */

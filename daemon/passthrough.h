@@ -75,6 +75,18 @@ int pt_name_check(const char *name);
 void pt_timeouts(const struct pt_fs *fs, uint64_t *entry, uint64_t *attr);
 bool pt_readonly(const struct pt_fs *fs);
 
+/*
+ * Whether the host may keep the set-user-ID and set-group-ID bits of the
+ * files the calling thread changes next (a write, truncate, fallocate,
+ * copy_file_range or O_TRUNC open): keep=false makes the host clear them
+ * as for a caller without CAP_FSETID, by dropping CAP_FSETID from the
+ * thread's effective set; keep=true raises it again. The thread keeps
+ * the state between calls (a repeat costs nothing); a daemon that never
+ * had CAP_FSETID gets the bits cleared always. Returns 0 or an errno
+ * (logged): then the request must not go on.
+ */
+int pt_fsetid(bool keep);
+
 int pt_lookup(struct pt_fs *fs, uint64_t parent, const char *name,
 	      struct fuse_entry_out *out);
 void pt_forget(struct pt_fs *fs, uint64_t nodeid, uint64_t nlookup);

@@ -33,7 +33,7 @@ static const char *const seccomp_allowed[] = {
 	"lremovexattr", "fremovexattr",
 	/* per-request credentials (the raw calls change one thread) */
 	"setresuid", "setresgid", "getuid", "geteuid", "getgid", "getegid",
-	"getresuid", "getresgid", "capget",
+	"getresuid", "getresgid", "capget", "capset",
 	/* vhost-user: the socket, guest memory, eventfds */
 	"recvmsg", "sendmsg", "sendto", "recvfrom", "shutdown", "mmap",
 	"munmap", "mremap", "mprotect", "madvise", "brk", "eventfd2",

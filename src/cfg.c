@@ -630,6 +630,12 @@ read_section(struct loader *ld, const struct ini_section *s)
 		    _("[%s] has a quote \" that is not closed."), s->header);
 		return;
 	}
+	/* Domain and share names end up in definitions and records. */
+	for (int i = 0; i < n && i < 3; i++)
+		if (str_text_check(words[i], _("the section header")) < 0) {
+			take_error(ld, s->line);
+			goto out;
+		}
 	for (size_t i = 0; n > 0 && i < ARRAY_SIZE(section_types); i++) {
 		const struct section_type *t = &section_types[i];
 
@@ -791,16 +797,9 @@ struct cfg *
 cfg_load(const char *path)
 {
 	size_t len = 0;
-	AUTOFREE char *text = file_read(path, CFG_FILE_MAX, &len);
+	AUTOFREE char *text = file_load(path, CFG_FILE_MAX, &len);
 
-	if (!text) {
-		vs_error_errno(VS_ERR_IO, errno,
-			       _("Cannot read %s (check the file name; at "
-				 "most 4 MiB are read)"),
-			       path);
-		return NULL;
-	}
-	return cfg_parse(path, text, len);
+	return text ? cfg_parse(path, text, len) : NULL;
 }
 
 void

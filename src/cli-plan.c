@@ -89,20 +89,31 @@ cli_target(struct cli *cli, const char *domain, const char *xml_file)
 	return plan_target_libvirt(conn, domain);
 }
 
-/* Ask on the terminal; true for yes. */
-static bool
-confirm(void)
+int
+cli_confirm(bool yes, const char *question)
 {
 	char line[64];
+	bool agreed;
 
-	fputs(_("Apply these changes? [y/N] "), stdout);
+	if (yes)
+		return 1;
+	if (!isatty(STDIN_FILENO))
+		return vs_error(VS_ERR_USAGE,
+				_("Not changing anything without a yes, and "
+				  "standard input is not a terminal to ask on. "
+				  "Add --yes to apply the changes shown, or "
+				  "--dry-run to only show them."));
+	printf("%s ", question);
 	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
-		return false;
+		line[0] = '\0';
 	str_trim(line);
 	/* TRANSLATORS: the answers that mean yes, lower case. */
-	return STREQ(line, "y") || STREQ(line, "yes") || STREQ(line, _("y")) ||
-	       STREQ(line, _("yes"));
+	agreed = STREQ(line, "y") || STREQ(line, "yes") ||
+		 STREQ(line, _("y")) || STREQ(line, _("yes"));
+	if (!agreed)
+		cli_out(_("Nothing was changed.\n"));
+	return agreed;
 }
 
 int
@@ -119,6 +130,7 @@ cli_plan_apply(struct cli *cli, struct plan *p, bool dry_run, bool yes)
 {
 	struct plan_ctx ctx = {.statedir = plan_statedir()};
 	struct strlist done = {0};
+	int go;
 
 	if (!plan_changes(p))
 		return EXIT_OK;
@@ -132,16 +144,8 @@ cli_plan_apply(struct cli *cli, struct plan *p, bool dry_run, bool yes)
 				  "this plan would start or stop virtiofs "
 				  "daemons or change hugepage pools. Add "
 				  "--dry-run to only see it."));
-	if (!yes && !isatty(STDIN_FILENO))
-		return vs_error(VS_ERR_USAGE,
-				_("Not changing anything without a yes, and "
-				  "standard input is not a terminal to ask on. "
-				  "Add --yes to apply the changes shown, or "
-				  "--dry-run to only show them."));
-	if (!yes && !confirm()) {
-		cli_out(_("Nothing was changed.\n"));
-		return EXIT_FAILED;
-	}
+	if ((go = cli_confirm(yes, _("Apply these changes? [y/N]"))) <= 0)
+		return go < 0 ? -1 : EXIT_FAILED;
 	if (plan_apply(p, &ctx, &done) < 0) {
 		/* The error says what was taken back, and what stays. */
 		strlist_clear(&done);

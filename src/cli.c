@@ -54,7 +54,7 @@ static const struct vs_cmd commands[] = {
 	},
 	{
 		.name = "share",
-		.usage = N_("DOMAIN --tag TAG --dir PATH|--socket PATH "
+		.usage = N_("DOMAIN --tag TAG [--dir PATH|--socket PATH] "
 			    "[--daemon libvirt|external] [OPTIONS]"),
 		.summary = N_("Share a host directory with a domain over "
 			      "virtiofs, or change a share's options"),
@@ -63,15 +63,18 @@ static const struct vs_cmd commands[] = {
 		    "shared, as\n"
 		    "virtiofs needs; with the tag of an existing share, "
 		    "changes the\n"
-		    "options given and leaves the others. Shows the change "
-		    "as a diff\n"
-		    "first; the same command twice changes nothing the "
-		    "second time.\n"
+		    "options given and leaves the others (no --dir needed). "
+		    "Shows the\n"
+		    "change as a diff first; the same command twice changes "
+		    "nothing the\n"
+		    "second time. Values must be UTF-8 text.\n"
 		    "\n"
 		    "  --tag TAG              the mount tag, at most 36 "
 		    "bytes\n"
 		    "  --dir PATH             the host directory (absolute, "
-		    "existing)\n"
+		    "existing; written\n"
+		    "                         without '.', '..' or a "
+		    "trailing '/')\n"
 		    "  --socket PATH          or the socket of a daemon you "
 		    "run yourself\n"
 		    "  --daemon libvirt|external  who runs the virtiofs "
@@ -213,7 +216,12 @@ static const struct vs_cmd commands[] = {
 		    "  --json              print the pools as JSON (schema in "
 		    "virtshare(1))\n"
 		    "  --root DIR          read and write /sys and /etc below "
-		    "DIR instead of /\n"),
+		    "DIR instead of /\n"
+		    "  --dry-run           alloc, free, mount: only say what "
+		    "would change\n"
+		    "  --yes               accepted: these actions say the "
+		    "whole change and\n"
+		    "                      do not ask\n"),
 		.run = cmd_pages,
 	},
 	{
@@ -275,7 +283,14 @@ static const struct vs_cmd commands[] = {
 		    "  --socket-group GROUP  its group (default: QEMU's "
 		    "group), mode 0660\n"
 		    "  --timeout SECONDS     wait so long for the socket to "
-		    "listen (10)\n"),
+		    "listen (10)\n"
+		    "\n"
+		    "Options of start, stop, restart and install-unit:\n"
+		    "  --dry-run             only say what would change\n"
+		    "  --yes                 stop and restart ask before they "
+		    "take a daemon\n"
+		    "                        away from a connected guest: "
+		    "do not ask\n"),
 		.run = cmd_daemon,
 	},
 	{
@@ -344,7 +359,8 @@ static const struct vs_cmd commands[] = {
 static const char *const exit_help = N_(
     "Exit status:\n"
     "  0  success\n"
-    "  1  the operation failed\n"
+    "  1  the operation failed, or a file or domain it names is not "
+    "there\n"
     "  2  bad command line\n"
     "  3  bad input: a file, XML, value or rule was refused\n"
     "  4  libvirt failed or could not be reached\n");

@@ -67,7 +67,21 @@ int cli_main(int argc, char **argv);
 	{"root", required_argument, NULL, CLI_OPT_ROOT},       \
 	{"demo", no_argument, NULL, CLI_OPT_DEMO},             \
 	{"help", no_argument, NULL, 'h'}
-enum { CLI_OPT_ROOT = 0x1000, CLI_OPT_DEMO, CLI_OPT_FIRST_OWN };
+/*
+ * The options of every command that changes something (virtshare(1),
+ * CHANGES): --dry-run shows the change and makes none, --yes makes it
+ * without asking. cli_getopt() returns them as any own option.
+ */
+#define CLI_CHANGE_LONGOPTS                                    \
+	{"dry-run", no_argument, NULL, CLI_OPT_DRY_RUN},       \
+	{"yes", no_argument, NULL, CLI_OPT_YES}
+enum {
+	CLI_OPT_ROOT = 0x1000,
+	CLI_OPT_DEMO,
+	CLI_OPT_DRY_RUN,
+	CLI_OPT_YES,
+	CLI_OPT_FIRST_OWN
+};
 int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
@@ -106,6 +120,14 @@ struct plan_target;
  * here); NULL after reporting. The caller owns it. */
 struct plan_target *cli_target(struct cli *cli, const char *domain,
 			       const char *xml_file);
+/*
+ * Whether to make a change that has been shown: true with yes, else
+ * the answer to question (a whole sentence ending in "[y/N]") on the
+ * terminal. Without yes and a terminal to ask on, nothing is asked:
+ * -1 after reporting VS_ERR_USAGE (add --yes, or --dry-run). Returns 1
+ * to go on, 0 when the answer was no ("Nothing was changed." printed).
+ */
+int cli_confirm(bool yes, const char *question);
 /*
  * Show the plan; unless dry_run, ask (or take yes), apply it and say what
  * was done. Returns an exit status, or -1 after reporting.

@@ -13,9 +13,7 @@
 #define APPLY_SCHEMA 1
 
 enum {
-	OPT_DRY_RUN = CLI_OPT_FIRST_OWN,
-	OPT_YES,
-	OPT_JSON,
+	OPT_JSON = CLI_OPT_FIRST_OWN,
 };
 
 struct apply_opts {
@@ -122,8 +120,7 @@ cmd_apply(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"yes", no_argument, NULL, OPT_YES},
+		CLI_CHANGE_LONGOPTS,
 		{"json", no_argument, NULL, OPT_JSON},
 		{NULL, 0, NULL, 0},
 	};
@@ -143,9 +140,9 @@ cmd_apply(struct cli *cli, int argc, char **argv)
 			return EXIT_OK;
 		if (ch == '?')
 			return -1;
-		if (ch == OPT_DRY_RUN)
+		if (ch == CLI_OPT_DRY_RUN)
 			o.dry_run = true;
-		else if (ch == OPT_YES)
+		else if (ch == CLI_OPT_YES)
 			o.yes = true;
 		else if (ch == OPT_JSON)
 			o.json = true;

@@ -60,6 +60,7 @@ static const struct option daemon_opts[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"grace", required_argument, NULL, OPT_GRACE},
 	{"json", no_argument, NULL, OPT_JSON},
+	CLI_CHANGE_LONGOPTS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -70,6 +71,8 @@ struct dargs {
 	int timeout_ms;          /* 0: the default */
 	int grace_ms;
 	bool json;
+	bool dry_run; /* show what would change, change nothing */
+	bool yes;     /* do not ask */
 	char *pos[2]; /* DOMAIN TAG */
 	int npos;
 };
@@ -109,15 +112,21 @@ action_find(const char *name)
 
 /* ---- the command line ---------------------------------------------------- */
 
-/* A path made absolute against the working directory. */
+/*
+ * A path made absolute against the working directory, in its canonical
+ * form (the daemon runs on this host); NULL reported.
+ */
 static char *
 absolute(const char *path)
 {
 	char cwd[PATH_MAX];
+	AUTOFREE char *abs = NULL;
 
 	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
-		return xstrdup(path);
-	return xasprintf("%s/%s", STREQ(cwd, "/") ? "" : cwd, path);
+		abs = xstrdup(path);
+	else
+		abs = xasprintf("%s/%s", STREQ(cwd, "/") ? "" : cwd, path);
+	return path_canon_at(abs, "/");
 }
 
 /* Seconds as "10" or "0.5", up to an hour, into milliseconds. */
@@ -163,15 +172,18 @@ take_option(struct dargs *a, int c, const char *opt)
 	struct launch_spec *s = &a->spec;
 	uint64_t v;
 
+	/* Values end up on the daemon's command line and in its record. */
+	if (optarg && str_text_check(optarg, opt) < 0)
+		return -1;
 	switch (c) {
 	case OPT_DIR:
 		free(s->dir);
 		s->dir = absolute(optarg);
-		return 0;
+		return s->dir ? 0 : -1;
 	case OPT_SOCKET:
 		free(s->socket);
 		s->socket = absolute(optarg);
-		return 0;
+		return s->socket ? 0 : -1;
 	case OPT_TAG:
 		set_str(&s->tag, optarg);
 		return 0;
@@ -247,12 +259,24 @@ parse_args(struct cli *cli, int argc, char **argv, struct dargs *a)
 					      "daemon --help'."),
 					    argv[optind], cli->prog,
 					    a->act->name);
+				if (str_text_check(argv[optind],
+						   a->npos ? _("the TAG argument")
+							   : _("the DOMAIN "
+							       "argument")) < 0)
+					return -1;
 				a->pos[a->npos++] = argv[optind++];
 			} while (dashdash && optind < argc);
 			continue;
 		}
 		opt = xasprintf("--%s", option_name(c));
-		if (!(a->act->opts & BIT(c)))
+		/* Every action that changes something takes them. */
+		if ((c == CLI_OPT_DRY_RUN || c == CLI_OPT_YES) &&
+		    a->act->changes) {
+			a->dry_run |= c == CLI_OPT_DRY_RUN;
+			a->yes |= c == CLI_OPT_YES;
+			continue;
+		}
+		if (c < OPT_DIR || !(a->act->opts & BIT(c)))
 			return vs_error(VS_ERR_USAGE,
 					_("Option '%1$s' does not apply to "
 					  "'%2$s daemon %3$s'. See '%2$s "
@@ -647,6 +671,60 @@ print_started(struct cli *cli, const struct launch_status *st,
 	print_warnings(cli, st);
 }
 
+/*
+ * --dry-run: what a start would run (st from launch_start_plan()) under
+ * headline, then that nothing changed.
+ */
+static void
+print_planned(const struct launch_status *st, const char *headline)
+{
+	AUTOPTR(table) t = table_new(2);
+	struct strbuf sb = STRBUF_INIT;
+	const struct launch_spec *s = &st->spec;
+	AUTOFREE char *opts = options_str(s);
+	AUTOFREE char *owner =
+	    s->socket_group
+		? xasprintf(_("%1$s:%2$s, mode 0660"),
+			    s->socket_user ? s->socket_user : "-",
+			    s->socket_group)
+		: xasprintf(_("%s, mode 0600"),
+			    s->socket_user ? s->socket_user : "-");
+
+	sb_printf(&sb, "%s\n", headline);
+	table_rowv(t, _("directory"), s->dir);
+	table_rowv(t, _("socket"), s->socket);
+	table_rowv(t, _("owner"), owner);
+	table_rowv(t, _("options"), opts);
+	table_rowv(t, _("log"), st->log);
+	table_render(t, 2, &sb);
+	sb_add(&sb, "  $");
+	for (size_t i = 0; i < st->argv.n; i++)
+		sb_printf(&sb, " %s", st->argv.v[i]);
+	sb_addc(&sb, '\n');
+	cli_out(sb_str(&sb));
+	sb_clear(&sb);
+	cli_out(_("Dry run: nothing was changed.\n"));
+}
+
+/*
+ * Stopping a daemon a guest is connected to takes the shared directory
+ * away from the guest (virtiofs does not reconnect): say so and ask,
+ * unless --yes. 1 to go on, 0 when the answer was no, -1 reported.
+ */
+static int
+confirm_connected(const struct dargs *a, const struct launch_status *st,
+		  const char *question)
+{
+	if (st->state != LAUNCH_RUNNING || st->listening)
+		return 1;
+	printf(_("virtshare-fsd for %1$s (pid %2$d) serves a guest that is "
+		 "connected to it: stopping it takes the shared directory "
+		 "away from the guest until the guest is shut down and "
+		 "started again.\n"),
+	       st->name, st->pid);
+	return cli_confirm(a->yes, question);
+}
+
 /* ---- actions ------------------------------------------------------------- */
 
 static int
@@ -657,10 +735,18 @@ act_start(struct cli *cli, struct dargs *a)
 	AUTOFREE char *headline = NULL;
 
 	if (share_spec(cli, a, &spec) == 0)
-		st = launch_start(&spec);
+		st = a->dry_run ? launch_start_plan(&spec, false)
+				: launch_start(&spec);
 	launch_spec_clear(&spec);
 	if (!st)
 		return -1;
+	if (a->dry_run) {
+		headline = xasprintf(_("virtshare-fsd for %s would be "
+				       "started:"),
+				     st->name);
+		print_planned(st, headline);
+		return EXIT_OK;
+	}
 	headline = xasprintf(_("Started virtshare-fsd for %1$s (pid %2$d)."),
 			     st->name, st->pid);
 	print_started(cli, st, headline);
@@ -673,9 +759,34 @@ act_stop(struct cli *cli, struct dargs *a)
 	AUTOFREE char *name = share_name(cli, a);
 	AUTOPTR(launch_status) st = NULL;
 	bool was = false;
+	int go;
 
-	if (!name || !(st = launch_status_read(name)) ||
-	    launch_stop(name, a->grace_ms, &was) < 0)
+	if (!name || !(st = launch_status_read(name)))
+		return -1;
+	if (a->dry_run) {
+		if (st->state == LAUNCH_RUNNING && st->listening)
+			printf(_("virtshare-fsd for %1$s (pid %2$d) would be "
+				 "stopped.\n"),
+			       name, st->pid);
+		else if (st->state == LAUNCH_RUNNING)
+			printf(_("virtshare-fsd for %1$s (pid %2$d) would be "
+				 "stopped, and the guest connected to it would "
+				 "lose the shared directory.\n"),
+			       name, st->pid);
+		else if (st->state == LAUNCH_STALE)
+			printf(_("virtshare-fsd for %s has exited already; "
+				 "the files it left would be removed.\n"),
+			       name);
+		else
+			printf(_("virtshare-fsd for %s is not running: there "
+				 "is nothing to stop.\n"),
+			       name);
+		cli_out(_("Dry run: nothing was changed.\n"));
+		return EXIT_OK;
+	}
+	if ((go = confirm_connected(a, st, _("Stop it? [y/N]"))) <= 0)
+		return go < 0 ? -1 : EXIT_FAILED;
+	if (launch_stop(name, a->grace_ms, &was) < 0)
 		return -1;
 	if (was)
 		printf(_("Stopped virtshare-fsd for %1$s (pid %2$d).\n"), name,
@@ -694,9 +805,30 @@ act_restart(struct cli *cli, struct dargs *a)
 {
 	AUTOFREE char *name = share_name(cli, a);
 	AUTOPTR(launch_status) st = NULL;
+	AUTOPTR(launch_status) now = NULL;
 	AUTOFREE char *headline = NULL;
+	int go;
 
-	if (!name || !(st = launch_restart(name, a->grace_ms, a->timeout_ms)))
+	if (!name || !(now = launch_status_read(name)))
+		return -1;
+	if (a->dry_run) {
+		now->spec.timeout_ms = a->timeout_ms;
+		if (!(st = launch_start_plan(&now->spec, true)))
+			return -1;
+		headline = now->state == LAUNCH_RUNNING
+			       ? xasprintf(_("virtshare-fsd for %1$s (pid "
+					     "%2$d) would be stopped and "
+					     "started again:"),
+					   name, now->pid)
+			       : xasprintf(_("virtshare-fsd for %s would be "
+					     "started again:"),
+					   name);
+		print_planned(st, headline);
+		return EXIT_OK;
+	}
+	if ((go = confirm_connected(a, now, _("Restart it? [y/N]"))) <= 0)
+		return go < 0 ? -1 : EXIT_FAILED;
+	if (!(st = launch_restart(name, a->grace_ms, a->timeout_ms)))
 		return -1;
 	headline = xasprintf(_("Restarted virtshare-fsd for %1$s (pid %2$d)."),
 			     st->name, st->pid);
@@ -816,6 +948,20 @@ act_install_unit(struct cli *cli, struct dargs *a)
 	if (!(rundir = launch_rundir()))
 		goto out;
 	name = launch_name_for_socket(rundir, spec.socket);
+	if (a->dry_run) {
+		AUTOFREE char *text = launch_unit_env(&spec);
+
+		if (!text)
+			goto out;
+		path = launch_unit_path(name);
+		printf(_("%1$s would be written for "
+			 "virtshare-fsd@%2$s.service:\n"),
+		       path, name);
+		cli_out(text);
+		cli_out(_("Dry run: nothing was changed.\n"));
+		rc = EXIT_OK;
+		goto out;
+	}
 	if (!(path = launch_unit_install(name, &spec)))
 		goto out;
 	printf(_("Wrote %1$s for virtshare-fsd@%2$s.service. Enable it (and "

@@ -16,8 +16,6 @@
 enum {
 	OPT_JSON = CLI_OPT_FIRST_OWN,
 	OPT_FIX,
-	OPT_DRY_RUN,
-	OPT_YES,
 	OPT_XML,
 };
 
@@ -283,8 +281,7 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{"json", no_argument, NULL, OPT_JSON},
 		{"fix", no_argument, NULL, OPT_FIX},
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"yes", no_argument, NULL, OPT_YES},
+		CLI_CHANGE_LONGOPTS,
 		{"xml", required_argument, NULL, OPT_XML},
 		{NULL, 0, NULL, 0},
 	};
@@ -303,8 +300,8 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 			return -1;
 		o.json |= c == OPT_JSON;
 		o.fix |= c == OPT_FIX;
-		o.dry_run |= c == OPT_DRY_RUN;
-		o.yes |= c == OPT_YES;
+		o.dry_run |= c == CLI_OPT_DRY_RUN;
+		o.yes |= c == CLI_OPT_YES;
 		if (c == OPT_XML)
 			o.xml = optarg;
 	}

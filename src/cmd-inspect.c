@@ -229,9 +229,7 @@ render_daemons(struct strbuf *sb, const struct host_info *h)
 		const struct host_daemon *d = &h->daemons[i];
 		struct strbuf what = STRBUF_INIT;
 
-		sb_add(&what, d->present ? _("installed") : _("not installed"));
-		if (d->ours)
-			sb_add(&what, _(", ours"));
+		sb_add(&what, inspection_daemon_state(d));
 		if (d->probed) {
 			AUTOFREE char *f = cli_join(&d->features, " ");
 

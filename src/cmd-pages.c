@@ -30,6 +30,10 @@ enum {
 	TAKES_SET_ADD = 1 << 2,
 	TAKES_PERSIST = 1 << 3,
 	TAKES_LIBVIRT = 1 << 4,
+	TAKES_DRY_RUN = 1 << 5,
+	TAKES_YES = 1 << 6,
+	/* What every action that changes something takes. */
+	TAKES_CHANGE = TAKES_DRY_RUN | TAKES_YES,
 };
 
 #define PAGES_MAX_ARGS 8
@@ -43,6 +47,7 @@ struct pages_args {
 	bool persist;
 	bool via_libvirt;
 	bool json;
+	bool dry_run;
 };
 
 struct pages_action {
@@ -61,12 +66,19 @@ static int pages_mount_run(struct cli *cli, const struct pages_args *a);
 static const struct pages_action actions[] = {
 	{"", N_("[--json] [--via-libvirt]"), 0, 0, TAKES_JSON | TAKES_LIBVIRT,
 	 pages_show},
-	{"alloc", N_("alloc SIZE COUNT [--node N] [--set|--add] [--persist]"),
-	 2, 2, TAKES_NODE | TAKES_SET_ADD | TAKES_PERSIST | TAKES_LIBVIRT,
+	{"alloc",
+	 N_("alloc SIZE COUNT [--node N] [--set|--add] [--persist] "
+	    "[--dry-run] [--yes]"),
+	 2, 2,
+	 TAKES_NODE | TAKES_SET_ADD | TAKES_PERSIST | TAKES_LIBVIRT |
+	     TAKES_CHANGE,
 	 pages_alloc},
-	{"free", N_("free SIZE [COUNT] [--node N] [--persist]"), 1, 2,
-	 TAKES_NODE | TAKES_PERSIST | TAKES_LIBVIRT, pages_free},
-	{"mount", N_("mount SIZE [DIR]"), 1, 2, 0, pages_mount_run},
+	{"free", N_("free SIZE [COUNT] [--node N] [--persist] [--dry-run] "
+		    "[--yes]"),
+	 1, 2, TAKES_NODE | TAKES_PERSIST | TAKES_LIBVIRT | TAKES_CHANGE,
+	 pages_free},
+	{"mount", N_("mount SIZE [DIR] [--dry-run] [--yes]"), 1, 2,
+	 TAKES_CHANGE, pages_mount_run},
 };
 
 static const struct {
@@ -78,6 +90,8 @@ static const struct {
 	{TAKES_SET_ADD, "--set/--add"},
 	{TAKES_PERSIST, "--persist"},
 	{TAKES_LIBVIRT, "--via-libvirt"},
+	{TAKES_DRY_RUN, "--dry-run"},
+	{TAKES_YES, "--yes"},
 };
 
 /* "-5": an argument (a count refused later with a clear message). */
@@ -111,6 +125,7 @@ parse(struct cli *cli, int argc, char **argv, struct pages_args *a)
 		{"add", no_argument, NULL, OPT_ADD},
 		{"persist", no_argument, NULL, OPT_PERSIST},
 		{"via-libvirt", no_argument, NULL, OPT_VIA_LIBVIRT},
+		CLI_CHANGE_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	bool set = false;
@@ -151,6 +166,13 @@ parse(struct cli *cli, int argc, char **argv, struct pages_args *a)
 		} else if (c == OPT_VIA_LIBVIRT) {
 			a->via_libvirt = true;
 			a->given |= TAKES_LIBVIRT;
+		} else if (c == CLI_OPT_DRY_RUN) {
+			a->dry_run = true;
+			a->given |= TAKES_DRY_RUN;
+		} else if (c == CLI_OPT_YES) {
+			/* Accepted: the command line says the whole change,
+			 * so nothing is asked (virtshare(1), CHANGES). */
+			a->given |= TAKES_YES;
 		}
 	}
 	if (set && a->add)
@@ -484,6 +506,48 @@ persist(const struct host_info *h, const struct pages_request *req,
 	return 0;
 }
 
+/* What change() would do, changing nothing. */
+static int
+dry_run(const struct host_info *h, const struct pages_request *req,
+	const struct pages_args *a)
+{
+	struct pages_result r;
+	struct pages_persisted p;
+	AUTOFREE char *size = size_format_kib(req->size_kib);
+	AUTOFREE char *text = NULL, *mem = NULL;
+
+	if (pages_plan(h, req, &r) < 0)
+		return -1;
+	mem = r.want ? size_format_kib(r.want * req->size_kib) : xstrdup("0");
+	if (r.want == r.before)
+		text = pages_result_str(req, &r);
+	else
+		text = xasprintf(
+		    req->node >= 0
+			? _("The pool of %1$s pages on NUMA node %5$d would "
+			    "have %2$llu pages (%3$s); it has %4$llu.")
+			: _("The pool of %1$s pages would have %2$llu pages "
+			    "(%3$s); it has %4$llu."),
+		    size, ULL(r.want), mem, ULL(r.before), req->node);
+	printf("%s\n", text);
+	if (a->persist) {
+		if (pages_persist_plan(h, req->node, req->size_kib, r.want,
+				       &p) < 0)
+			return -1;
+		if (!p.link)
+			printf(_("It would be kept at boot by %1$s "
+				 "(vm.nr_hugepages = %2$llu).\n"),
+			       p.file, ULL(r.want));
+		else
+			printf(_("It would be kept at boot by the systemd unit "
+				 "%1$s, enabled with the link %2$s.\n"),
+			       p.file, p.link);
+		pages_persisted_clear(&p);
+	}
+	cli_out(_("Dry run: nothing was changed.\n"));
+	return EXIT_OK;
+}
+
 /* After a change on a sysfs host: can libvirt use the pages? */
 static void
 mount_note(const struct host_info *h, uint64_t size_kib)
@@ -520,6 +584,8 @@ change(struct cli *cli, const struct pages_args *a, enum pages_op op,
 	/* Refuse before changing anything what cannot be made to last. */
 	if (a->persist && pages_persist_check(h) < 0)
 		return -1;
+	if (a->dry_run)
+		return dry_run(h, &req, a);
 	if (pages_apply(h, &t, &req, &r) < 0)
 		return -1;
 	print_result(&req, &r);
@@ -557,11 +623,30 @@ pages_mount_run(struct cli *cli, const struct pages_args *a)
 	if (refuse_demo(cli) < 0)
 		return -1;
 	h = host_read(cli->root, 0);
-	if (pages_size_parse(h, a->argv[1], &size_kib) < 0 ||
-	    pages_mount(h, size_kib, a->argc > 2 ? a->argv[2] : NULL, &dir,
-			&created) < 0)
+	if (pages_size_parse(h, a->argv[1], &size_kib) < 0)
 		return -1;
 	size = size_format_kib(size_kib);
+	if (a->dry_run) {
+		bool exists;
+
+		if (pages_mount_plan(h, size_kib,
+				     a->argc > 2 ? a->argv[2] : NULL, &dir,
+				     &exists) < 0)
+			return -1;
+		if (exists)
+			printf(_("hugetlbfs for %1$s pages is already mounted "
+				 "on %2$s.\n"),
+			       size, dir);
+		else
+			printf(_("hugetlbfs for %1$s pages would be mounted on "
+				 "%2$s.\n"),
+			       size, dir);
+		cli_out(_("Dry run: nothing was changed.\n"));
+		return EXIT_OK;
+	}
+	if (pages_mount(h, size_kib, a->argc > 2 ? a->argv[2] : NULL, &dir,
+			&created) < 0)
+		return -1;
 	fstab = pages_fstab_line(dir, size_kib);
 	if (!created) {
 		printf(_("hugetlbfs for %1$s pages is already mounted on "

@@ -31,8 +31,6 @@ enum {
 	OPT_LOG_LEVEL,
 	OPT_SOCKET_USER,
 	OPT_SOCKET_GROUP,
-	OPT_DRY_RUN,
-	OPT_YES,
 	OPT_XML,
 };
 
@@ -104,9 +102,9 @@ struct given {
 static int
 run_opt(int c, struct run_opts *o)
 {
-	if (c == OPT_DRY_RUN)
+	if (c == CLI_OPT_DRY_RUN)
 		o->dry_run = true;
-	else if (c == OPT_YES)
+	else if (c == CLI_OPT_YES)
 		o->yes = true;
 	else if (c == OPT_XML)
 		o->xml = optarg;
@@ -116,8 +114,7 @@ run_opt(int c, struct run_opts *o)
 }
 
 #define RUN_LONGOPTS                                                \
-	{"dry-run", no_argument, NULL, OPT_DRY_RUN},                \
-	{"yes", no_argument, NULL, OPT_YES},                        \
+	CLI_CHANGE_LONGOPTS,                                        \
 	{"xml", required_argument, NULL, OPT_XML}
 
 /*
@@ -185,9 +182,11 @@ cmd_share(struct cli *cli, int argc, char **argv)
 	struct run_opts o = {0};
 	AUTOPTR(plan) p = plan_new();
 	AUTOPTR(inspection) in = NULL;
+	AUTOPTR(plan_target) t = NULL;
 	AUTOFREE struct given *given = xcalloc((size_t)argc, sizeof(*given));
-	const char *daemon = NULL;
-	struct plan_target *t;
+	const char *daemon = NULL, *tag = NULL;
+	enum share_daemon_kind kind;
+	bool source = false, options_only;
 	size_t ngiven = 0;
 	int c, ret = -1;
 
@@ -217,26 +216,39 @@ cmd_share(struct cli *cli, int argc, char **argv)
 			req.backing_given = true;
 		}
 	}
-	if (request_fill(&req, daemon, given, ngiven) < 0 ||
-	    cli_args(cli, argc, argv, 1, 1) < 0)
+	for (size_t i = 0; i < ngiven; i++) {
+		source |= STREQ(given[i].name, "dir") ||
+			  STREQ(given[i].name, "socket");
+		if (STREQ(given[i].name, "tag"))
+			tag = given[i].value;
+	}
+	/* Options alone change the share of the tag: they go where the
+	 * options of its daemon go, known once its domain is read. */
+	options_only = tag && !source && !daemon;
+	if ((!options_only && request_fill(&req, daemon, given, ngiven) < 0) ||
+	    cli_args(cli, argc, argv, 1, 1) < 0 ||
+	    str_text_check(argv[optind], _("the DOMAIN argument")) < 0)
 		goto out;
+	if (options_only) {
+		if (!(t = cli_target(cli, argv[optind], o.xml)))
+			goto out;
+		if (plan_share_kind(t, tag, &kind) &&
+		    kind == SHARE_DAEMON_EXTERNAL)
+			daemon = "external";
+		if (request_fill(&req, daemon, given, ngiven) < 0)
+			goto out;
+	}
 	if (!req.share.tag) {
 		vs_error(VS_ERR_USAGE,
 			 _("Give the mount tag with --tag TAG: the name the "
 			   "guest mounts (mount -t virtiofs TAG /mnt)."));
 		goto out;
 	}
-	if (!req.share.dir && !req.share.socket && !req.launch.dir) {
-		vs_error(VS_ERR_USAGE,
-			 _("Give the host directory with --dir PATH, or the "
-			   "socket of a daemon you run yourself with --socket "
-			   "PATH."));
-		goto out;
-	}
-	if (!(t = cli_target(cli, argv[optind], o.xml)))
+	if (!t && !(t = cli_target(cli, argv[optind], o.xml)))
 		goto out;
 	in = inspection_gather(cli->root, o.xml ? NULL : cli->conn, NULL, 0);
-	if (plan_share(p, t, &req, in, dir_root(cli, &o, cli->conn)) < 0)
+	if (plan_share(p, steal_ptr(t), &req, in,
+		       dir_root(cli, &o, cli->conn)) < 0)
 		goto out;
 	ret = cli_plan_run(cli, p, o.dry_run, o.yes);
 out:

@@ -9,6 +9,7 @@
 #include "domxml.h"
 #include "error.h"
 #include "json.h"
+#include "plan.h"
 #include "table.h"
 
 #define SHARES_SCHEMA 1
@@ -352,9 +353,8 @@ cmd_shares(struct cli *cli, int argc, char **argv)
 	if (cli_args(cli, argc, argv, 1, 1) < 0)
 		return -1;
 	if (xml_file) {
-		if (!(xml = file_read(xml_file, 16 << 20, NULL)))
-			return vs_error_errno(VS_ERR_IO, errno,
-					      _("Cannot read %s"), xml_file);
+		if (!(xml = file_load(xml_file, PLAN_XML_MAX, NULL)))
+			return -1;
 		what = xstrdup(xml_file);
 	} else {
 		if (!(conn = cli_connect(cli)) ||

@@ -26,14 +26,15 @@ struct diff_ctx {
 	bool *ins; /* b[j] is inserted */
 };
 
+/* The lines of text[0, size). */
 static void
-split_lines(const char *text, struct lines *out)
+split_lines(const char *text, size_t size, struct lines *out)
 {
-	const char *p = text;
+	const char *p = text, *end = text + size;
 
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct line *l;
 		unsigned h = 5381;
 
@@ -173,6 +174,91 @@ struct edit {
 	size_t bj; /* the line of b at this point */
 };
 
+/*
+ * The lines both texts start with and end with are no part of the edit:
+ * only the lines between them, with context lines on each side, are
+ * compared, so a small edit of a large text costs a walk over it, not a
+ * table of all its lines. [*a0, *a1) and [*b0, *b1) are what is left;
+ * *skipped is the number of lines before it.
+ */
+struct trim {
+	size_t a0, a1, b0, b1;
+	size_t skipped;
+};
+
+/* The line of s[0, len) that starts at off: its length without the
+ * newline; *nl: whether it has one. */
+static size_t
+line_at(const char *s, size_t len, size_t off, bool *nl)
+{
+	const char *e = memchr(s + off, '\n', len - off);
+
+	*nl = e != NULL;
+	return e ? (size_t)(e - s) - off : len - off;
+}
+
+/* Where the last line of s[from, end) starts; *nl: whether it has a
+ * newline. end > from. */
+static size_t
+last_line(const char *s, size_t from, size_t end, bool *nl)
+{
+	size_t stop = end - ((*nl = s[end - 1] == '\n') ? 1 : 0);
+	const char *prev = stop > from ? memrchr(s + from, '\n', stop - from)
+				       : NULL;
+
+	return prev ? (size_t)(prev - s) + 1 : from;
+}
+
+static void
+trim_common(const char *a, size_t la, const char *b, size_t lb,
+	    unsigned context, struct trim *t)
+{
+	size_t pa = 0, pb = 0, ea = la, eb = lb, n = 0;
+
+	/* Common lines at the start (equal bytes, so pa == pb). */
+	while (pa < la && pb < lb) {
+		bool na, nb;
+		size_t xa = line_at(a, la, pa, &na), xb = line_at(b, lb, pb, &nb);
+
+		if (xa != xb || na != nb || memcmp(a + pa, b + pb, xa) != 0)
+			break;
+		pa += xa + na;
+		pb += xb + nb;
+		n++;
+	}
+	/* Common lines at the end, not into those at the start. */
+	while (ea > pa && eb > pb) {
+		bool na, nb;
+		size_t sa = last_line(a, pa, ea, &na);
+		size_t sb = last_line(b, pb, eb, &nb);
+
+		if (ea - sa != eb - sb || na != nb ||
+		    memcmp(a + sa, b + sb, ea - sa) != 0)
+			break;
+		ea = sa;
+		eb = sb;
+	}
+	/* Context: back over lines at the start, on over lines at the end. */
+	for (unsigned k = 0; k < context && pa > 0; k++) {
+		bool nl;
+
+		pa = pb = last_line(a, 0, pa, &nl);
+		n--;
+	}
+	for (unsigned k = 0; k < context && ea < la && eb < lb; k++) {
+		bool na, nb;
+		size_t xa = line_at(a, la, ea, &na), xb = line_at(b, lb, eb, &nb);
+
+		ea += xa + na;
+		eb += xb + nb;
+	}
+	t->a0 = pa;
+	t->a1 = ea;
+	t->b0 = pb;
+	t->b1 = eb;
+	t->skipped = n;
+}
+
 static void
 range(struct strbuf *sb, char sign, size_t start, size_t count)
 {
@@ -197,7 +283,7 @@ emit_line(struct strbuf *sb, char op, const struct line *l)
 
 static void
 emit_hunk(struct strbuf *sb, const struct edit *e, size_t from, size_t to,
-	  const struct lines *a, const struct lines *b)
+	  const struct lines *a, const struct lines *b, size_t skipped)
 {
 	size_t na = 0, nb = 0;
 
@@ -206,9 +292,9 @@ emit_hunk(struct strbuf *sb, const struct edit *e, size_t from, size_t to,
 		nb += e[k].op != '-';
 	}
 	sb_add(sb, "@@ ");
-	range(sb, '-', e[from].ai, na);
+	range(sb, '-', skipped + e[from].ai, na);
 	sb_addc(sb, ' ');
-	range(sb, '+', e[from].bj, nb);
+	range(sb, '+', skipped + e[from].bj, nb);
 	sb_add(sb, " @@\n");
 	for (size_t k = from; k < to; k++)
 		emit_line(sb, e[k].op,
@@ -223,12 +309,14 @@ diff_unified(const char *a, const char *b, const char *a_label,
 	struct diff_ctx c;
 	struct edit *e;
 	struct strbuf sb = STRBUF_INIT;
+	struct trim t;
 	size_t ne = 0, i = 0, j = 0, k = 0;
 
 	if (STREQ(a, b))
 		return xstrdup("");
-	split_lines(a, &la);
-	split_lines(b, &lb);
+	trim_common(a, strlen(a), b, strlen(b), context, &t);
+	split_lines(a + t.a0, t.a1 - t.a0, &la);
+	split_lines(b + t.b0, t.b1 - t.b0, &lb);
 	c.a = la.v;
 	c.b = lb.v;
 	c.del = xcalloc(la.n + 1, sizeof(bool));
@@ -271,7 +359,7 @@ diff_unified(const char *a, const char *b, const char *a_label,
 				break;
 		}
 		end = last + 1 + context < ne ? last + 1 + context : ne;
-		emit_hunk(&sb, e, start, end, &la, &lb);
+		emit_hunk(&sb, e, start, end, &la, &lb, t.skipped);
 		k = end;
 	}
 	free(e);

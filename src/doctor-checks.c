@@ -765,9 +765,22 @@ file_backing_applies(const struct doctor_facts *f, struct doctor_result *r)
 static bool
 hugepages_apply(const struct doctor_facts *f, struct doctor_result *r)
 {
+	uint64_t base = (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+	bool huge = false;
+
 	if (!f->mem.hugepages) {
 		verdict(r, DOCTOR_SKIPPED,
 			_("The domain does not use hugepages."));
+		return false;
+	}
+	for (size_t i = 0; i < f->mem.npages; i++)
+		huge |= f->mem.pages[i].size_kib != base;
+	if (f->mem.npages && !huge) {
+		/* libvirt too (qemuBuildMemoryGetPagesize). */
+		verdict(r, DOCTOR_SKIPPED,
+			_("The domain's <page> is of the base page size, which "
+			  "libvirt takes for ordinary memory: no hugepages are "
+			  "used."));
 		return false;
 	}
 	return true;
@@ -779,23 +792,27 @@ struct page_use {
 	uint64_t mem_kib;
 };
 
-/* The page sizes of the domain, its default size resolved. */
+/* The hugepage sizes of the domain, its default size resolved. */
 static size_t
 page_uses(const struct doctor_facts *f, struct page_use **out)
 {
 	const struct domxml_memory *m = &f->mem;
-	size_t n = m->npages ? m->npages : 1;
+	uint64_t base = (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+	size_t n = m->npages ? m->npages : 1, k = 0;
 
 	*out = xcalloc(n, sizeof(**out));
 	for (size_t i = 0; i < n; i++) {
 		const struct domxml_page *pg = m->npages ? &m->pages[i] : NULL;
 
-		(*out)[i].size_kib =
+		/* A page of the base size is ordinary memory to libvirt. */
+		if (pg && pg->size_kib == base)
+			continue;
+		(*out)[k].size_kib =
 		    pg && pg->size_kib ? pg->size_kib : f->h->default_page_kib;
-		(*out)[i].mem_kib = domxml_memory_for_nodes(
+		(*out)[k++].mem_kib = domxml_memory_for_nodes(
 		    m, pg ? pg->nodeset : NULL);
 	}
-	return n;
+	return k;
 }
 
 /* The daemon libvirt starts for shares without a path: the descriptor
@@ -2262,8 +2279,8 @@ pending_changes(const struct doctor_facts *f, struct strlist *out)
 			strlist_take(out, xasprintf(_("share '%s' is not in "
 						      "the running guest"),
 						    p->tag ? p->tag : ""));
-		else if (!str_same(p->dir, l->dir) ||
-			 !str_same(p->socket, l->socket) ||
+		else if (!path_same(p->dir, l->dir) ||
+			 !path_same(p->socket, l->socket) ||
 			 (p->xattr && p->xattr != l->xattr) ||
 			 (p->cache && !str_same(p->cache, l->cache)) ||
 			 (p->binary && !str_same(p->binary, l->binary)) ||

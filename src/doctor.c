@@ -329,14 +329,11 @@ doctor_domain_file(struct doctor_report *r, const struct doctor_env *env,
 		   const char *name, const char *path)
 {
 	struct doctor_facts f;
-	AUTOFREE char *xml = file_read(path, 16 << 20, NULL);
+	AUTOFREE char *xml = file_load(path, PLAN_XML_MAX, NULL);
 	int ret = -1;
 
 	if (!xml)
-		return vs_error_errno(VS_ERR_IO, errno,
-				      _("Cannot read the domain definition %s "
-					"(check the file name)"),
-				      path);
+		return -1;
 	facts_host(&f, env, path);
 	if (facts_domain(&f, name, xml, NULL, path) < 0)
 		goto out;

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/xpath.h>
 
 #include "domxml.h"
 #include "error.h"
@@ -42,6 +43,7 @@ struct dx_span {
 	size_t open_end;    /* elements: after the start tag */
 	size_t close_start; /* elements: the end tag (== end when empty) */
 	bool empty;         /* written <x/> */
+	bool opaque;        /* its content is not in the tree: written whole */
 	bool attrs_dirty;
 	struct dx_attr *attrs;
 	size_t nattrs;
@@ -72,9 +74,12 @@ struct domxml {
 	size_t root_end;
 	char quote;      /* the quote the document uses for attributes */
 	char *unit;      /* one level of indentation */
-	struct dx_span **spans;
+	const char *eol; /* the document's line end: "\n" or "\r\n" */
+	/* The spans, SPAN_CHUNK to an allocation: a large domain has a
+	 * node for each of its devices. */
+	struct dx_span **chunks;
 	size_t nspans;
-	size_t capspans;
+	size_t capchunks;
 	xmlDocPtr tmpl[TMPL__COUNT];
 };
 
@@ -85,10 +90,22 @@ struct scan {
 	size_t p;
 };
 
+/* What the scan tells apart in tags, a byte at a time. */
+enum {
+	CH_BLANK = 1,  /* ' ', tab, newline, CR */
+	CH_NAME_END = 2, /* ends a name: blanks, '/', '>', '=' */
+};
+
+static const unsigned char char_class[256] = {
+	[' '] = CH_BLANK | CH_NAME_END, ['\t'] = CH_BLANK | CH_NAME_END,
+	['\n'] = CH_BLANK | CH_NAME_END, ['\r'] = CH_BLANK | CH_NAME_END,
+	['/'] = CH_NAME_END, ['>'] = CH_NAME_END, ['='] = CH_NAME_END,
+};
+
 static bool
 is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return char_class[(unsigned char)c] & CH_BLANK;
 }
 
 static void
@@ -121,19 +138,25 @@ skip_past(struct scan *sc, const char *lit)
 static size_t
 name_end(const struct scan *sc, size_t p)
 {
-	while (p < sc->len && !is_blank(sc->s[p]) && sc->s[p] != '/' &&
-	       sc->s[p] != '>' && sc->s[p] != '=')
+	while (p < sc->len &&
+	       !(char_class[(unsigned char)sc->s[p]] & CH_NAME_END))
 		p++;
 	return p;
 }
 
+#define SPAN_CHUNK 256
+
 static struct dx_span *
 span_new(struct domxml *d, xmlNodePtr node)
 {
-	struct dx_span *sp = xcalloc(1, sizeof(*sp));
+	size_t c = d->nspans / SPAN_CHUNK;
+	struct dx_span *sp;
 
-	xgrow(&d->spans, &d->capspans, d->nspans + 1, sizeof(*d->spans));
-	d->spans[d->nspans++] = sp;
+	if (d->nspans % SPAN_CHUNK == 0) {
+		xgrow(&d->chunks, &d->capchunks, c + 1, sizeof(*d->chunks));
+		d->chunks[c] = xcalloc(SPAN_CHUNK, sizeof(**d->chunks));
+	}
+	sp = &d->chunks[c][d->nspans++ % SPAN_CHUNK];
 	node->_private = sp;
 	return sp;
 }
@@ -144,7 +167,6 @@ span_free(struct dx_span *sp)
 	for (size_t i = 0; i < sp->nattrs; i++)
 		free(sp->attrs[i].name);
 	free(sp->attrs);
-	free(sp);
 }
 
 /* The name of a node with its namespace prefix. Caller frees. */
@@ -239,6 +261,130 @@ scan_attrs(struct scan *sc, xmlNodePtr node, struct dx_span *sp)
 
 static bool scan_element(struct scan *sc, xmlNodePtr node);
 
+/* Marks, in _private, an element whose content the tree leaves out
+ * (parse_filter below); the scan replaces the mark with its span. */
+static char opaque_mark;
+
+/* Past the attributes of a start tag, up to its '>' or '/>'. */
+static bool
+skip_attrs(struct scan *sc)
+{
+	for (;;) {
+		const char *close;
+
+		skip_blanks(sc);
+		if (sc->p >= sc->len)
+			return false;
+		if (sc->s[sc->p] == '>' || at(sc, "/>"))
+			return true;
+		sc->p = name_end(sc, sc->p);
+		skip_blanks(sc);
+		if (sc->p >= sc->len || sc->s[sc->p] != '=')
+			return false;
+		sc->p++;
+		skip_blanks(sc);
+		if (sc->p >= sc->len ||
+		    (sc->s[sc->p] != '\'' && sc->s[sc->p] != '"'))
+			return false;
+		close = memchr(sc->s + sc->p + 1, sc->s[sc->p],
+			       sc->len - sc->p - 1);
+		if (!close)
+			return false;
+		sc->p = (size_t)(close - sc->s) + 1;
+	}
+}
+
+/*
+ * An element whose content is not in the tree, from the start tag at
+ * sc->p to past its end tag, nested elements and all. libxml2 has found
+ * the document well-formed, so only the markup needs to be told apart.
+ */
+static bool
+scan_opaque(struct scan *sc, struct dx_span *sp)
+{
+	size_t depth = 0;
+
+	for (;;) {
+		/* At the '<' of a start tag. */
+		sc->p = name_end(sc, sc->p + 1);
+		if (!skip_attrs(sc))
+			return false;
+		if (at(sc, "/>")) {
+			sc->p += 2;
+			if (!depth) {
+				sp->empty = true;
+				sp->end = sc->p;
+				return true;
+			}
+		} else {
+			sc->p++;
+			depth++;
+		}
+		for (;;) {
+			const char *lt = memchr(sc->s + sc->p, '<',
+						sc->len - sc->p);
+
+			if (!lt)
+				return false;
+			sc->p = (size_t)(lt - sc->s);
+			if (at(sc, "<!--")) {
+				if (!skip_past(sc, "-->"))
+					return false;
+			} else if (at(sc, "<![CDATA[")) {
+				if (!skip_past(sc, "]]>"))
+					return false;
+			} else if (at(sc, "<?")) {
+				if (!skip_past(sc, "?>"))
+					return false;
+			} else if (at(sc, "</")) {
+				if (!skip_past(sc, ">"))
+					return false;
+				if (--depth == 0) {
+					sp->end = sc->p;
+					return true;
+				}
+			} else {
+				break;
+			}
+		}
+	}
+}
+
+static bool
+is_blank_text(xmlNodePtr n)
+{
+	if (!n || n->type != XML_TEXT_NODE || !n->content)
+		return false;
+	for (const xmlChar *c = n->content; *c; c++)
+		if (!is_blank((char)*c))
+			return false;
+	return true;
+}
+
+/*
+ * Whether the writer gives back the source of node, [start, sc->p),
+ * without a span: blanks that are their own text (no CR, no character
+ * reference), a comment written as it is. A large domain has two of
+ * these for each device.
+ */
+static bool
+written_alike(const struct scan *sc, xmlNodePtr node, size_t start)
+{
+	const char *src = sc->s + start;
+	size_t len = sc->p - start;
+	const char *c = (const char *)node->content;
+
+	if (!c)
+		return false;
+	if (node->type == XML_TEXT_NODE)
+		return is_blank_text(node) && strlen(c) == len &&
+		       memcmp(c, src, len) == 0;
+	if (node->type == XML_COMMENT_NODE)
+		return len >= 7 && strlen(c) == len - 7 &&
+		       memcmp(c, src + 4, len - 7) == 0;
+	return false;
+}
+
 /* A comment, CDATA section, processing instruction or text node. */
 static bool
 scan_leaf(struct scan *sc, xmlNodePtr node, xmlElementType type,
@@ -257,6 +403,8 @@ scan_leaf(struct scan *sc, xmlNodePtr node, xmlElementType type,
 
 		sc->p = lt ? (size_t)(lt - sc->s) : sc->len;
 	}
+	if (written_alike(sc, node, start))
+		return true;
 	sp = span_new(sc->d, node);
 	sp->start = start;
 	sp->end = sc->p;
@@ -310,6 +458,12 @@ scan_element(struct scan *sc, xmlNodePtr node)
 	nend = name_end(sc, sc->p + 1);
 	if (!name_is(sc, sc->p + 1, nend, name))
 		return false;
+	if (node->_private == &opaque_mark) {
+		sp = span_new(sc->d, node);
+		sp->start = sc->p;
+		sp->opaque = true;
+		return scan_opaque(sc, sp);
+	}
 	sp = span_new(sc->d, node);
 	sp->start = sc->p;
 	sc->p = nend;
@@ -332,6 +486,9 @@ scan_document(struct domxml *d)
 {
 	struct scan sc = {.d = d, .s = d->src, .len = d->len};
 
+	/* A UTF-8 byte order mark stays where it is, before the prolog. */
+	if (at(&sc, "\xEF\xBB\xBF"))
+		sc.p += 3;
 	for (;;) {
 		skip_blanks(&sc);
 		if (at(&sc, "<?")) {
@@ -353,28 +510,8 @@ scan_document(struct domxml *d)
 	return true;
 }
 
-static void
-forget_spans(xmlNodePtr n)
-{
-	for (; n; n = n->next) {
-		n->_private = NULL;
-		if (n->type == XML_ELEMENT_NODE)
-			forget_spans(n->children);
-	}
-}
-
 /* ---- indentation --------------------------------------------------------- */
 
-static bool
-is_blank_text(xmlNodePtr n)
-{
-	if (!n || n->type != XML_TEXT_NODE || !n->content)
-		return false;
-	for (const xmlChar *c = n->content; *c; c++)
-		if (!is_blank((char)*c))
-			return false;
-	return true;
-}
 
 /*
  * The blanks at the start of n's line, or NULL when n does not start a
@@ -422,32 +559,240 @@ text_node(struct domxml *d, const char *s)
 	return xmlNewDocText(d->doc, (const xmlChar *)s);
 }
 
-/* "\n" + indent, as a new text node. */
+/* A line end as the document writes them + indent, as a new text node. */
 static xmlNodePtr
 newline_node(struct domxml *d, const char *indent)
 {
-	AUTOFREE char *s = xasprintf("\n%s", indent);
+	AUTOFREE char *s = xasprintf("%s%s", d->eol, indent);
 
 	return text_node(d, s);
 }
 
 /* ---- parsing and writing ------------------------------------------------- */
 
-struct domxml *
-domxml_parse(const char *xml, const char *what)
+/* The line end of the first line: what new lines are written with. */
+static const char *
+line_end(const char *src)
 {
-	AUTOPTR(domxml) d = xcalloc(1, sizeof(*d));
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	const char *nl = strchr(src, '\n');
 
-	d->src = xstrdup(xml);
-	d->len = strlen(xml);
-	d->what = xstrdup(what);
+	return nl && nl > src && nl[-1] == '\r' ? "\r\n" : "\n";
+}
+
+/*
+ * A domain definition can be megabytes of disks, interfaces and other
+ * programs' <metadata>, which virtshare copies as written and never
+ * reads. The tree keeps, by these rules, the elements virtshare reads and
+ * edits whole, and every other element of the levels it inserts into
+ * (the domain's children, the devices, <metadata>'s children) as an
+ * opaque node: its name, no attributes, no content (the scan copies its
+ * source bytes). The tree then grows with what virtshare uses, not with
+ * the document.
+ */
+enum dx_keep {
+	KEEP_DOC,      /* the document: its root element */
+	KEEP_ALL,      /* everything below */
+	KEEP_ROOT,     /* <domain>: its children by keep_rules */
+	KEEP_DEVICES,  /* <devices>: every device, filesystems whole */
+	KEEP_METADATA, /* <metadata>: virtshare's element whole */
+	KEEP_DEVICE,   /* an opaque device: only its <alias> (check_alias) */
+	KEEP_NONE,     /* an opaque element: nothing below */
+	KEEP_SKIPPED,  /* not in the tree at all */
+};
+
+static const struct {
+	enum dx_keep parent;
+	const char *name; /* NULL: any other element */
+	const char *ns;   /* the element's namespace URI; NULL: none */
+	enum dx_keep keep;
+} keep_rules[] = {
+	/* Most elements are below these: first. */
+	{KEEP_ALL, NULL, NULL, KEEP_ALL},
+	{KEEP_SKIPPED, NULL, NULL, KEEP_SKIPPED},
+	{KEEP_NONE, NULL, NULL, KEEP_SKIPPED},
+	{KEEP_DEVICE, "alias", NULL, KEEP_ALL},
+	{KEEP_DEVICE, NULL, NULL, KEEP_SKIPPED},
+	{KEEP_DEVICES, "filesystem", NULL, KEEP_ALL},
+	{KEEP_DEVICES, NULL, NULL, KEEP_DEVICE},
+	{KEEP_DOC, "domain", NULL, KEEP_ROOT},
+	{KEEP_DOC, NULL, NULL, KEEP_ALL},
+	{KEEP_ROOT, "name", NULL, KEEP_ALL},
+	{KEEP_ROOT, "memory", NULL, KEEP_ALL},
+	{KEEP_ROOT, "memoryBacking", NULL, KEEP_ALL},
+	{KEEP_ROOT, "numatune", NULL, KEEP_ALL},
+	{KEEP_ROOT, "os", NULL, KEEP_ALL},
+	{KEEP_ROOT, "cpu", NULL, KEEP_ALL},
+	{KEEP_ROOT, "devices", NULL, KEEP_DEVICES},
+	{KEEP_ROOT, "metadata", NULL, KEEP_METADATA},
+	{KEEP_ROOT, NULL, NULL, KEEP_NONE},
+	{KEEP_METADATA, "shares", DOMXML_NS_URI, KEEP_ALL},
+	{KEEP_METADATA, NULL, NULL, KEEP_NONE},
+};
+
+/* The parse's state, in the parser context's _private. */
+struct filter {
+	enum dx_keep *stack; /* the open elements */
+	size_t n;
+	size_t cap;
+};
+
+static enum dx_keep
+keep_of(enum dx_keep parent, const xmlChar *name, const xmlChar *uri)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keep_rules); i++) {
+		const char *ns = keep_rules[i].ns;
+
+		if (keep_rules[i].parent != parent)
+			continue;
+		if (!keep_rules[i].name ||
+		    (STREQ((const char *)name, keep_rules[i].name) &&
+		     (ns ? uri && STREQ((const char *)uri, ns) : !uri)))
+			return keep_rules[i].keep;
+	}
+	return KEEP_ALL;
+}
+
+static enum dx_keep
+filter_top(void *ctx)
+{
+	const struct filter *f = ((xmlParserCtxtPtr)ctx)->_private;
+
+	return f->n ? f->stack[f->n - 1] : KEEP_DOC;
+}
+
+/* Whether the content of the element being parsed is in the tree. */
+static bool
+filter_keeps(void *ctx)
+{
+	enum dx_keep k = filter_top(ctx);
+
+	return k != KEEP_DEVICE && k != KEEP_NONE && k != KEEP_SKIPPED;
+}
+
+static void
+filter_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
+	     const xmlChar *uri, int nns, const xmlChar **ns, int nattrs,
+	     int ndefaulted, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct filter *f = ctxt->_private;
+	enum dx_keep keep = keep_of(filter_top(ctx), name, uri);
+	bool opaque = keep == KEEP_DEVICE || keep == KEEP_NONE;
+
+	xgrow(&f->stack, &f->cap, f->n + 1, sizeof(*f->stack));
+	f->stack[f->n++] = keep;
+	if (keep == KEEP_SKIPPED)
+		return;
+	if (opaque)
+		nattrs = ndefaulted = 0;
+	xmlSAX2StartElementNs(ctx, name, prefix, uri, nns, ns, nattrs,
+			      ndefaulted, opaque ? NULL : attrs);
+	if (opaque && ctxt->node)
+		ctxt->node->_private = &opaque_mark;
+}
+
+static void
+filter_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
+	   const xmlChar *uri)
+{
+	struct filter *f = ((xmlParserCtxtPtr)ctx)->_private;
+	enum dx_keep keep = f->n ? f->stack[--f->n] : KEEP_ALL;
+
+	if (keep != KEEP_SKIPPED)
+		xmlSAX2EndElementNs(ctx, name, prefix, uri);
+}
+
+static void
+filter_text(void *ctx, const xmlChar *ch, int len)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2Characters(ctx, ch, len);
+}
+
+static void
+filter_cdata(void *ctx, const xmlChar *ch, int len)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2CDataBlock(ctx, ch, len);
+}
+
+static void
+filter_comment(void *ctx, const xmlChar *text)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2Comment(ctx, text);
+}
+
+static void
+filter_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
+static void
+filter_reference(void *ctx, const xmlChar *name)
+{
+	if (filter_keeps(ctx))
+		xmlSAX2Reference(ctx, name);
+}
+
+/* The document handed to libxml2 a piece at a time: xmlReadMemory()
+ * would copy all of it first. */
+struct reader {
+	const char *p;
+	size_t left;
+};
+
+static int
+reader_read(void *ctx, char *buf, int len)
+{
+	struct reader *r = ctx;
+	size_t n = r->left < (size_t)len ? r->left : (size_t)len;
+
+	memcpy(buf, r->p, n);
+	r->p += n;
+	r->left -= n;
+	return (int)n;
+}
+
+static int
+reader_close(void *ctx)
+{
+	return 0;
+}
+
+/*
+ * Parse d->src, the whole tree or the one the keep rules make. Returns
+ * the document, or NULL after reporting VS_ERR_XML.
+ */
+static xmlDocPtr
+parse_doc(const struct domxml *d, bool whole)
+{
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	struct filter f = {0};
+	struct reader r = {.p = d->src, .left = d->len};
+	xmlDocPtr doc;
+
 	if (!ctxt)
 		abort();
-	d->doc = xmlCtxtReadMemory(ctxt, xml, (int)d->len, what, NULL,
-				   XML_PARSE_NONET | XML_PARSE_NOWARNING |
-				       XML_PARSE_NOERROR);
-	if (!d->doc) {
+	if (!whole) {
+		ctxt->_private = &f;
+		ctxt->sax->startElementNs = filter_start;
+		ctxt->sax->endElementNs = filter_end;
+		ctxt->sax->characters = filter_text;
+		/* The same function, so that libxml2 keeps every blank. */
+		ctxt->sax->ignorableWhitespace = filter_text;
+		ctxt->sax->cdataBlock = filter_cdata;
+		ctxt->sax->comment = filter_comment;
+		ctxt->sax->processingInstruction = filter_pi;
+		ctxt->sax->reference = filter_reference;
+	}
+	/* xmlCtxtReadIO() keeps the handlers and _private. */
+	doc = xmlCtxtReadIO(ctxt, reader_read, reader_close, &r, d->what, NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOWARNING |
+				XML_PARSE_NOERROR | XML_PARSE_COMPACT);
+	if (!doc) {
 		const xmlError *e = &ctxt->lastError;
 		AUTOFREE char *msg = xstrdup(e->message ? e->message
 							: "unknown error");
@@ -456,11 +801,35 @@ domxml_parse(const char *xml, const char *what)
 		vs_error(VS_ERR_XML,
 			 _("%1$s is not well-formed XML (line %2$d: %3$s). Fix "
 			   "the document and try again."),
-			 what, e->line, msg);
-		xmlFreeParserCtxt(ctxt);
-		return NULL;
+			 d->what, e->line, msg);
 	}
 	xmlFreeParserCtxt(ctxt);
+	free(f.stack);
+	return doc;
+}
+
+static void
+spans_free(struct domxml *d)
+{
+	for (size_t i = 0; i < d->nspans; i++)
+		span_free(&d->chunks[i / SPAN_CHUNK][i % SPAN_CHUNK]);
+	for (size_t c = 0; c * SPAN_CHUNK < d->nspans; c++)
+		free(d->chunks[c]);
+	free(d->chunks);
+	d->chunks = NULL;
+	d->nspans = d->capchunks = 0;
+}
+
+struct domxml *
+domxml_parse(const char *xml, const char *what)
+{
+	AUTOPTR(domxml) d = xcalloc(1, sizeof(*d));
+
+	d->src = xstrdup(xml);
+	d->len = strlen(xml);
+	d->what = xstrdup(what);
+	if (!(d->doc = parse_doc(d, false)))
+		return NULL;
 	d->root = xmlDocGetRootElement(d->doc);
 	if (!d->root || !STREQ((const char *)d->root->name, "domain") ||
 	    d->root->ns) {
@@ -487,10 +856,17 @@ domxml_parse(const char *xml, const char *what)
 		return NULL;
 	}
 	d->exact = scan_document(d);
-	if (!d->exact)
-		forget_spans(d->root);
+	if (!d->exact) {
+		/* Written in libvirt's layout, from the whole tree. */
+		spans_free(d);
+		xmlFreeDoc(d->doc);
+		if (!(d->doc = parse_doc(d, true)))
+			return NULL;
+		d->root = xmlDocGetRootElement(d->doc);
+	}
 	if (!d->quote)
 		d->quote = '\'';
+	d->eol = line_end(d->src);
 	d->unit = find_unit(d, d->root);
 	if (!d->unit)
 		d->unit = xstrdup("  ");
@@ -502,9 +878,7 @@ domxml_free(struct domxml *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->nspans; i++)
-		span_free(d->spans[i]);
-	free(d->spans);
+	spans_free(d);
 	for (size_t i = 0; i < TMPL__COUNT; i++)
 		if (d->tmpl[i])
 			xmlFreeDoc(d->tmpl[i]);
@@ -549,7 +923,8 @@ escape(struct strbuf *sb, const char *s, char quote)
 			sb_add(sb, quote ? "&#9;" : "\t");
 			break;
 		case '\r':
-			sb_add(sb, "&#13;");
+			/* Text: the CR of a CRLF line end that an edit adds. */
+			sb_add(sb, quote ? "&#13;" : "\r");
 			break;
 		default:
 			sb_addc(sb, *s);
@@ -619,7 +994,9 @@ write_head(const struct domxml *d, xmlNodePtr n, struct strbuf *sb)
 			copy_src(d, sb, a->off, a->off + a->len);
 			continue;
 		}
-		v = attr_value(n, a->name);
+		/* Removed: with the blanks before it. */
+		if (!(v = attr_value(n, a->name)))
+			continue;
 		copy_src(d, sb, a->off, a->name_off);
 		write_attr(sb, a->name, v ? v : "", a->quote);
 	}
@@ -645,6 +1022,10 @@ write_element(const struct domxml *d, xmlNodePtr n, struct strbuf *sb)
 	const struct dx_span *sp = n->_private;
 	AUTOFREE char *name = NULL;
 
+	if (sp && sp->opaque) {
+		copy_src(d, sb, sp->start, sp->end);
+		return;
+	}
 	if (sp && !sp->attrs_dirty)
 		copy_src(d, sb, sp->start, sp->head_end);
 	else
@@ -725,6 +1106,9 @@ domxml_format(const struct domxml *d)
 {
 	struct strbuf sb = STRBUF_INIT;
 
+	/* Room for the document and an edit's lines, allocated once. */
+	xgrow(&sb.buf, &sb.cap, d->len + 4096, 1);
+	sb.buf[0] = '\0';
 	if (d->exact) {
 		copy_src(d, &sb, 0, d->root_start);
 		write_node(d, d->root, &sb);
@@ -752,25 +1136,42 @@ child(xmlNodePtr parent, const char *name)
 	return NULL;
 }
 
-/* Every node the XPath expression selects below the root. */
-static size_t
-xpath_nodes(const struct domxml *d, const char *expr, xmlNodePtr **out)
+/* The nodes of path below parent, appended to *out. */
+static void
+collect(xmlNodePtr parent, const char *path, xmlNodePtr **out, size_t *n,
+	size_t *cap)
 {
-	xmlXPathContextPtr ctx = xmlXPathNewContext(d->doc);
-	xmlXPathObjectPtr obj;
-	size_t n = 0;
+	const char *slash = strchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : strlen(path);
+	bool any = len == 1 && *path == '*';
+
+	for (xmlNodePtr c = parent->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE ||
+		    (!any && (c->ns || xmlStrlen(c->name) != (int)len ||
+			      memcmp(c->name, path, len) != 0)))
+			continue;
+		if (slash) {
+			collect(c, slash + 1, out, n, cap);
+		} else {
+			xgrow(out, cap, *n + 1, sizeof(**out));
+			(*out)[(*n)++] = c;
+		}
+	}
+}
+
+/*
+ * The elements along path below the root ("devices/filesystem"; "*" is
+ * any element), in document order, as the XPath /domain/PATH selects
+ * them; *out (caller frees) is NULL when there are none. A walk, not an
+ * XPath evaluation: a large domain has tens of thousands of devices.
+ */
+static size_t
+path_nodes(const struct domxml *d, const char *path, xmlNodePtr **out)
+{
+	size_t n = 0, cap = 0;
 
 	*out = NULL;
-	if (!ctx)
-		abort();
-	obj = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-	if (obj && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
-		n = (size_t)obj->nodesetval->nodeNr;
-		*out = xcalloc(n, sizeof(**out));
-		memcpy(*out, obj->nodesetval->nodeTab, n * sizeof(**out));
-	}
-	xmlXPathFreeObject(obj);
-	xmlXPathFreeContext(ctx);
+	collect(d->root, path, out, &n, &cap);
 	return n;
 }
 
@@ -821,6 +1222,16 @@ set_attr(xmlNodePtr n, const char *name, const char *value)
 	return true;
 }
 
+/* Remove an attribute; false when there was none. */
+static bool
+remove_attr(xmlNodePtr n, const char *name)
+{
+	if (!n || xmlUnsetProp(n, (const xmlChar *)name) < 0)
+		return false;
+	mark_attr(n, name);
+	return true;
+}
+
 static bool
 set_attr_u64(xmlNodePtr n, const char *name, uint64_t v)
 {
@@ -828,6 +1239,16 @@ set_attr_u64(xmlNodePtr n, const char *name, uint64_t v)
 
 	snprintf(buf, sizeof(buf), "%" PRIu64, v);
 	return set_attr(n, name, buf);
+}
+
+/* Whether n has element or comment children. */
+static bool
+has_content(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		if (c->type != XML_TEXT_NODE || !is_blank_text(c))
+			return true;
+	return false;
 }
 
 /* Remove an element with the blanks that indent it. */
@@ -1187,6 +1608,30 @@ read_ranges(xmlNodePtr idmap, const char *name, struct domxml_idmap **out,
 	}
 }
 
+/* Whether a <filesystem> has a source virtiofs can use. */
+static bool
+has_source(xmlNodePtr fs)
+{
+	xmlNodePtr src = child(fs, "source");
+
+	return xmlHasProp(src, (const xmlChar *)"dir") ||
+	       xmlHasProp(src, (const xmlChar *)"socket");
+}
+
+/* A share's tag in messages; a <filesystem> may have no <target dir>. */
+static const char *
+tag_label(const char *tag)
+{
+	return tag ? tag : _("(no mount tag)");
+}
+
+/* A share's source in messages; a <filesystem> may have no <source>. */
+static const char *
+source_label(const struct domxml_share *s)
+{
+	return s->dir ? s->dir : s->socket ? s->socket : _("(no source)");
+}
+
 static bool
 is_virtiofs(xmlNodePtr fs)
 {
@@ -1234,7 +1679,7 @@ size_t
 domxml_shares(const struct domxml *d, struct domxml_share **out)
 {
 	AUTOFREE xmlNodePtr *fs = NULL;
-	size_t n = xpath_nodes(d, "/domain/devices/filesystem", &fs), k = 0;
+	size_t n = path_nodes(d, "devices/filesystem", &fs), k = 0;
 
 	*out = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -1276,6 +1721,15 @@ page_kib(xmlNodePtr page)
 	return scaled_kib(size, unit);
 }
 
+/* A cell's guest node id: libvirt numbers cells without one in order. */
+static char *
+cell_id(xmlNodePtr cell, size_t index)
+{
+	char *id = attr_value(cell, "id");
+
+	return id ? id : xasprintf("%zu", index);
+}
+
 void
 domxml_memory(const struct domxml *d, struct domxml_memory *m)
 {
@@ -1304,24 +1758,32 @@ domxml_memory(const struct domxml *d, struct domxml_memory *m)
 	m->host_nodeset = attr_value(child(child(d->root, "numatune"),
 					   "memory"),
 				     "nodeset");
-	m->ncells = xpath_nodes(d, "/domain/cpu/numa/cell", &cells);
+	m->ncells = path_nodes(d, "cpu/numa/cell", &cells);
 	if (m->ncells)
 		m->cells = xcalloc(m->ncells, sizeof(*m->cells));
 	for (size_t i = 0; i < m->ncells; i++) {
 		AUTOFREE char *mem = attr_value(cells[i], "memory");
 		AUTOFREE char *unit = attr_value(cells[i], "unit");
 
-		m->cells[i].id = attr_value(cells[i], "id");
+		m->cells[i].id = cell_id(cells[i], i);
 		m->cells[i].cpus = attr_value(cells[i], "cpus");
 		m->cells[i].memory_kib = scaled_kib(mem, unit);
 		m->cells[i].mem_access = attr_value(cells[i], "memAccess");
 	}
 }
 
+/* s is want; false when either is missing. */
 static bool
 str_is(const char *s, const char *want)
 {
-	return s && STREQ(s, want);
+	return s && want && STREQ(s, want);
+}
+
+/* Both missing, or both there and equal. */
+static bool
+str_same(const char *a, const char *b)
+{
+	return a && b ? STREQ(a, b) : a == b;
 }
 
 bool
@@ -1397,14 +1859,10 @@ domxml_backing_clear(struct domxml_backing *b)
 	memset(b, 0, sizeof(*b));
 }
 
-#define NODES_MAX 1024
+#define NODES_MAX DOMXML_NODES_MAX
 
-/*
- * The nodes of a nodeset as libvirt writes it ("0", "0-3", "0-3,^2"):
- * mask[n] for each node n named. -1 when it is malformed (not reported).
- */
-static int
-nodeset_mask(const char *nodeset, bool mask[NODES_MAX])
+int
+domxml_nodeset_parse(const char *nodeset, bool mask[DOMXML_NODES_MAX])
 {
 	AUTOFREE char *copy = xstrdup(nodeset);
 	char *save = NULL;
@@ -1463,7 +1921,7 @@ domxml_backing_parse(const char *s, struct domxml_backing *b)
 			*at_++ = '\0';
 			bool mask[NODES_MAX];
 
-			if (nodeset_mask(at_, mask) < 0)
+			if (domxml_nodeset_parse(at_, mask) < 0)
 				goto bad;
 			b->nodeset = xstrdup(at_);
 		}
@@ -1544,7 +2002,7 @@ nodeset_check(const char *nodeset, const struct domxml_memory *m)
 {
 	bool mask[NODES_MAX];
 
-	if (nodeset_mask(nodeset, mask) < 0)
+	if (domxml_nodeset_parse(nodeset, mask) < 0)
 		return vs_error(VS_ERR_INVALID,
 				_("The hugepage nodeset '%s' is not one "
 				  "libvirt reads: write guest NUMA node ids "
@@ -1567,7 +2025,7 @@ domxml_memory_for_nodes(const struct domxml_memory *m, const char *nodeset)
 	bool mask[NODES_MAX];
 	uint64_t sum = 0;
 
-	if (!nodeset || nodeset_mask(nodeset, mask) < 0)
+	if (!nodeset || domxml_nodeset_parse(nodeset, mask) < 0)
 		return m->memory_kib;
 	for (unsigned long n = 0; n < NODES_MAX; n++) {
 		const struct domxml_cell *c = mask[n] ? cell_of(m, n) : NULL;
@@ -1576,6 +2034,88 @@ domxml_memory_for_nodes(const struct domxml_memory *m, const char *nodeset)
 			sum += c->memory_kib;
 	}
 	return sum;
+}
+
+/* Whether two nodesets name the same nodes (NULL: none given). */
+static bool
+nodesets_equal(const char *a, const char *b)
+{
+	bool ma[NODES_MAX], mb[NODES_MAX];
+
+	if (!a || !b)
+		return a == b;
+	if (domxml_nodeset_parse(a, ma) < 0 || domxml_nodeset_parse(b, mb) < 0)
+		return STREQ(a, b);
+	return memcmp(ma, mb, sizeof(ma)) == 0;
+}
+
+/* The first node two nodesets share, or -1. */
+static long
+nodesets_overlap(const char *a, const char *b)
+{
+	bool ma[NODES_MAX], mb[NODES_MAX];
+
+	if (!a || !b || domxml_nodeset_parse(a, ma) < 0 ||
+	    domxml_nodeset_parse(b, mb) < 0)
+		return -1;
+	for (long n = 0; n < NODES_MAX; n++)
+		if (ma[n] && mb[n])
+			return n;
+	return -1;
+}
+
+static bool
+is_page(xmlNodePtr p)
+{
+	return p->type == XML_ELEMENT_NODE && !p->ns &&
+	       STREQ((const char *)p->name, "page");
+}
+
+/* The <page> for a nodeset (NULL: the one without nodeset), or NULL. */
+static xmlNodePtr
+find_page(xmlNodePtr huge, const char *nodeset)
+{
+	for (xmlNodePtr p = huge ? huge->children : NULL; p; p = p->next) {
+		AUTOFREE char *ns = NULL;
+
+		if (!is_page(p))
+			continue;
+		ns = attr_value(p, "nodeset");
+		if (nodesets_equal(ns, nodeset))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * libvirt refuses two <page> elements whose nodesets intersect: a page
+ * for nodeset must not share a node with another page of the domain.
+ */
+static int
+page_overlap_check(const struct domxml *d, const char *nodeset)
+{
+	xmlNodePtr huge = child(child(d->root, "memoryBacking"), "hugepages");
+	xmlNodePtr same = find_page(huge, nodeset);
+
+	for (xmlNodePtr p = huge ? huge->children : NULL; p; p = p->next) {
+		AUTOFREE char *ns = NULL, *text = NULL;
+		long node;
+
+		if (!is_page(p) || p == same)
+			continue;
+		ns = attr_value(p, "nodeset");
+		if ((node = nodesets_overlap(ns, nodeset)) < 0)
+			continue;
+		text = node_text(d, p);
+		return vs_error(VS_ERR_CONFLICT,
+				_("The domain's %1$s already covers guest NUMA "
+				  "node %2$ld, and libvirt refuses pages whose "
+				  "nodesets intersect. Ask for the nodes that "
+				  "page does not cover, or for all of its nodes "
+				  "(hugepages:SIZE@%3$s) to change its size."),
+				text, node, ns);
+	}
+	return 0;
 }
 
 static int
@@ -1619,7 +2159,9 @@ backing_check(const struct domxml *d, const struct domxml_backing *b,
 				_("Give the page size for guest NUMA nodes "
 				  "%1$s, e.g. hugepages:2M@%1$s."),
 				b->nodeset);
-	return nodeset_check(b->nodeset, m);
+	if (nodeset_check(b->nodeset, m) < 0)
+		return -1;
+	return page_overlap_check(d, b->nodeset);
 }
 
 /* ---- editing memory ------------------------------------------------------ */
@@ -1646,23 +2188,6 @@ remove_child(xmlNodePtr parent, const char *name)
 		return false;
 	remove_node(c);
 	return true;
-}
-
-/* The <page> for a nodeset (NULL: the one without nodeset), or NULL. */
-static xmlNodePtr
-find_page(xmlNodePtr huge, const char *nodeset)
-{
-	for (xmlNodePtr p = huge->children; p; p = p->next) {
-		AUTOFREE char *ns = NULL;
-
-		if (p->type != XML_ELEMENT_NODE ||
-		    !STREQ((const char *)p->name, "page"))
-			continue;
-		ns = attr_value(p, "nodeset");
-		if ((!ns && !nodeset) || (ns && nodeset && STREQ(ns, nodeset)))
-			return p;
-	}
-	return NULL;
 }
 
 static void
@@ -1724,16 +2249,38 @@ set_hugepages(struct domxml *d, xmlNodePtr mb, const struct domxml_backing *b,
 				       size));
 }
 
+/*
+ * libvirt refuses hugepages with <allocation mode='ondemand'/>: they are
+ * always allocated when the guest starts. The mode goes (the element
+ * too when nothing else is in it).
+ */
+static void
+drop_ondemand(xmlNodePtr mb, struct strlist *notes)
+{
+	xmlNodePtr alloc = child(mb, "allocation");
+	AUTOFREE char *mode = attr_value(alloc, "mode");
+
+	if (!str_is(mode, "ondemand"))
+		return;
+	remove_attr(alloc, "mode");
+	if (!alloc->properties && !has_content(alloc))
+		remove_node(alloc);
+	strlist_add(notes, _("Removed <allocation mode='ondemand'/>: libvirt "
+			     "refuses hugepages with memory allocated on "
+			     "demand, as hugepages are allocated when the "
+			     "guest starts."));
+}
+
 /* memAccess='shared' on every cell that is not shared. */
 static void
 share_cells(struct domxml *d, bool domain_shared, struct strlist *notes)
 {
 	AUTOFREE xmlNodePtr *cells = NULL;
-	size_t n = xpath_nodes(d, "/domain/cpu/numa/cell", &cells);
+	size_t n = path_nodes(d, "cpu/numa/cell", &cells);
 
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *ma = attr_value(cells[i], "memAccess");
-		AUTOFREE char *id = attr_value(cells[i], "id");
+		AUTOFREE char *id = cell_id(cells[i], i);
 
 		if (str_is(ma, "shared") || (!ma && domain_shared))
 			continue;
@@ -1744,12 +2291,12 @@ share_cells(struct domxml *d, bool domain_shared, struct strlist *notes)
 						 "memAccess='%2$s' changed to "
 						 "'shared' (libvirt refuses "
 						 "virtiofs otherwise)."),
-					       id ? id : "?", ma));
+					       id, ma));
 		else
 			strlist_take(notes,
 				     xasprintf(_("Guest NUMA cell %s: "
 						 "memAccess='shared' set."),
-					       id ? id : "?"));
+					       id));
 	}
 }
 
@@ -1790,6 +2337,7 @@ domxml_backing_set(struct domxml *d, const struct domxml_backing *b,
 		break;
 	case DOMXML_BACKING_HUGEPAGES:
 		set_hugepages(d, mb, b, notes);
+		drop_ondemand(mb, notes);
 		/* memfd serves hugepages without a hugetlbfs mount; an
 		 * explicit file source stays (it uses the mount). */
 		source = b->file_source || str_is(m.source, "file") ? "file"
@@ -1904,7 +2452,7 @@ static int
 check_alias(const struct domxml *d, const char *alias, xmlNodePtr self)
 {
 	AUTOFREE xmlNodePtr *used = NULL;
-	size_t n = xpath_nodes(d, "/domain/devices/*/alias", &used);
+	size_t n = path_nodes(d, "devices/*/alias", &used);
 
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *name = attr_value(used[i], "name");
@@ -2092,7 +2640,7 @@ static size_t
 find_tag(const struct domxml *d, const char *tag, xmlNodePtr **out)
 {
 	AUTOFREE xmlNodePtr *fs = NULL;
-	size_t n = xpath_nodes(d, "/domain/devices/filesystem", &fs), k = 0;
+	size_t n = path_nodes(d, "devices/filesystem", &fs), k = 0;
 
 	*out = n ? xcalloc(n, sizeof(**out)) : NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -2135,18 +2683,64 @@ check_tag(const struct domxml *d, const struct domxml_share *r,
 				  "Choose another tag."),
 				r->tag, name);
 	read_share(same[0], &cur);
-	if ((r->dir && !str_is(cur.dir, r->dir)) ||
-	    (r->socket && !str_is(cur.socket, r->socket)))
+	/* A share without a source gets the one asked for. */
+	if ((cur.dir || cur.socket) &&
+	    ((r->dir && !path_same(cur.dir, r->dir)) ||
+	     (r->socket && !path_same(cur.socket, r->socket))))
 		ret = vs_error(VS_ERR_CONFLICT,
 			       _("The tag '%1$s' is already used by the share "
 				 "of %2$s in domain '%3$s'. Choose another "
 				 "tag, or remove that share first: virtshare "
 				 "unshare %3$s %1$s"),
-			       r->tag, cur.dir ? cur.dir : cur.socket, name);
+			       r->tag, source_label(&cur), name);
 	domxml_share_clear(&cur);
 	if (ret == 0)
 		*found = same[0];
 	return ret;
+}
+
+/*
+ * The <filesystem> elements libvirt refuses that an edit leaves as they
+ * are: one without <target dir>, and a virtiofs share without a source
+ * other than the one of tag (which the request gives a source). They
+ * were there before, so they are warnings, with what to do.
+ */
+static void
+warn_filesystems(const struct domxml *d, const char *tag,
+		 struct strlist *warnings)
+{
+	const char *name = domxml_name(d) ? domxml_name(d) : d->what;
+	AUTOFREE xmlNodePtr *fs = NULL;
+	size_t n = path_nodes(d, "devices/filesystem", &fs);
+
+	for (size_t i = 0; i < n; i++) {
+		struct domxml_share s;
+
+		read_share(fs[i], &s);
+		if (!s.tag)
+			strlist_take(warnings,
+				     xasprintf(_("Domain '%1$s' has a "
+						 "<filesystem> of %2$s without "
+						 "<target dir>, which libvirt "
+						 "refuses ('missing target "
+						 "information'): add a mount "
+						 "tag (<target dir='TAG'/>) to "
+						 "it or remove it."),
+					       name, source_label(&s)));
+		else if (is_virtiofs(fs[i]) && !s.dir && !s.socket &&
+			 !STREQ(s.tag, tag))
+			strlist_take(warnings,
+				     xasprintf(_("The virtiofs share '%1$s' of "
+						 "domain '%2$s' has no "
+						 "<source>, which libvirt "
+						 "refuses: give it one "
+						 "(virtshare share %2$s --tag "
+						 "%1$s --dir DIR) or remove it "
+						 "(virtshare unshare %2$s "
+						 "%1$s)."),
+					       s.tag, name));
+		domxml_share_clear(&s);
+	}
 }
 
 static int
@@ -2187,6 +2781,7 @@ share_check(const struct domxml *d, const struct domxml_share *r,
 	}
 	if (check_tag(d, r, found) < 0)
 		return -1;
+	warn_filesystems(d, r->tag, warnings);
 	if (r->alias && check_alias(d, r->alias, *found) < 0)
 		return -1;
 	if (r->lock_posix || r->flock)
@@ -2334,6 +2929,10 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 				       req->dir ? req->dir : req->socket,
 				       req->tag));
 	}
+	if (before && !has_source(fs))
+		set_attr(ensure_child(d, fs, tfs, "source", NULL),
+			 req->dir ? "dir" : "socket",
+			 req->dir ? req->dir : req->socket);
 	if (req->queue || !before)
 		set_attr_u64(ensure_child(d, fs, tfs, "driver", NULL), "queue",
 			     req->queue ? req->queue : DOMXML_QUEUE_DEFAULT);
@@ -2356,12 +2955,12 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 		return 0;
 	n = domxml_shares(d, &all);
 	for (size_t i = 0; i < n; i++)
-		if (req->dir && str_is(all[i].dir, req->dir) &&
-		    !STREQ(all[i].tag, req->tag))
+		if (req->dir && path_same(all[i].dir, req->dir) &&
+		    !str_is(all[i].tag, req->tag))
 			strlist_take(notes,
 				     xasprintf(_("%1$s is also shared with the "
 						 "tag '%2$s'."),
-					       req->dir, all[i].tag));
+					       req->dir, tag_label(all[i].tag)));
 	domxml_shares_free(all, n);
 	return 0;
 }
@@ -2387,7 +2986,7 @@ domxml_share_remove(struct domxml *d, const char *tag, struct strlist *notes)
 		read_share(same[i], &s);
 		strlist_take(notes, xasprintf(_("Removed the share of %1$s "
 						"with the mount tag '%2$s'."),
-					      s.dir ? s.dir : s.socket, tag));
+					      source_label(&s), tag));
 		domxml_share_clear(&s);
 		remove_node(same[i]);
 	}
@@ -2635,16 +3234,6 @@ domxml_record_set(struct domxml *d, const struct domxml_record *r,
 	return 0;
 }
 
-/* Whether n has element or comment children. */
-static bool
-has_content(xmlNodePtr n)
-{
-	for (xmlNodePtr c = n->children; c; c = c->next)
-		if (c->type != XML_TEXT_NODE || !is_blank_text(c))
-			return true;
-	return false;
-}
-
 bool
 domxml_record_remove(struct domxml *d, const char *tag, struct strlist *notes)
 {
@@ -2715,7 +3304,7 @@ static void
 cmp_share(struct strlist *diffs, const struct domxml_share *w,
 	  const struct domxml_share *g)
 {
-	const char *t = w->tag;
+	const char *t = tag_label(w->tag);
 
 	cmp_str(diffs, t, "<source dir>", w->dir, g->dir);
 	cmp_str(diffs, t, "<source socket>", w->socket, g->socket);
@@ -2796,19 +3385,19 @@ cmp_records(struct strlist *diffs, const struct domxml *want,
 				     xasprintf(_("virtshare's record of the "
 						 "share '%s' in <metadata> was "
 						 "not kept"),
-					       w[i].tag));
+					       tag_label(w[i].tag)));
 	}
 	for (size_t j = 0; j < ng; j++) {
 		bool known = false;
 
 		for (size_t i = 0; i < nw; i++)
-			known |= str_is(w[i].tag, g[j].tag);
+			known |= str_same(w[i].tag, g[j].tag);
 		if (!known)
 			strlist_take(diffs,
 				     xasprintf(_("virtshare's record of the "
 						 "share '%s' is still in "
 						 "<metadata>"),
-					       g[j].tag));
+					       tag_label(g[j].tag)));
 	}
 	domxml_records_free(w, nw);
 	domxml_records_free(g, ng);
@@ -2827,24 +3416,24 @@ domxml_compare(const struct domxml *want, const struct domxml *got,
 		const struct domxml_share *match = NULL;
 
 		for (size_t j = 0; j < ng && !match; j++)
-			if (str_is(gs[j].tag, ws[i].tag))
+			if (str_same(gs[j].tag, ws[i].tag))
 				match = &gs[j];
 		if (match)
 			cmp_share(diffs, &ws[i], match);
 		else
 			strlist_take(diffs, xasprintf(_("share '%s' was "
 							"dropped"),
-						      ws[i].tag));
+						      tag_label(ws[i].tag)));
 	}
 	for (size_t j = 0; j < ng; j++) {
 		bool known = false;
 
 		for (size_t i = 0; i < nw; i++)
-			known |= str_is(ws[i].tag, gs[j].tag);
+			known |= str_same(ws[i].tag, gs[j].tag);
 		if (!known)
 			strlist_take(diffs,
 				     xasprintf(_("share '%s' is still there"),
-					       gs[j].tag));
+					       tag_label(gs[j].tag)));
 	}
 	cmp_records(diffs, want, got);
 	domxml_memory(want, &wm);

@@ -63,7 +63,8 @@ struct domxml_idmap {
  * DOMXML_UNSET, 0, -1) leave the share as it is.
  */
 struct domxml_share {
-	char *tag;           /* <target dir>: the mount tag */
+	char *tag;           /* <target dir>: the mount tag, or NULL when a
+			      * share read from a domain has none */
 	char *dir;           /* <source dir>, or NULL */
 	char *socket;        /* <source socket>, or NULL */
 	unsigned queue;      /* <driver queue>; 0: unset */
@@ -109,7 +110,8 @@ struct domxml_page {
 
 /* One guest NUMA <cell>. */
 struct domxml_cell {
-	char *id;
+	char *id;          /* <cell id>; its position (0, 1, ...) without one,
+			    * as libvirt numbers such cells */
 	char *cpus;
 	uint64_t memory_kib;
 	char *mem_access;  /* "shared", "private", or NULL: inherited */
@@ -140,6 +142,14 @@ void domxml_memory_clear(struct domxml_memory *m);
  * *why (caller frees) says which setting breaks it, translated.
  */
 bool domxml_memory_shared(const struct domxml_memory *m, char **why);
+/* The most NUMA nodes a nodeset may name (0 to DOMXML_NODES_MAX - 1). */
+#define DOMXML_NODES_MAX 1024
+/*
+ * The nodes of a nodeset as libvirt writes it ("0", "0-3", "0-3,^2"):
+ * mask[n] is set for each node n it names. Returns 0, or -1 when it is
+ * malformed or names no node (not reported).
+ */
+int domxml_nodeset_parse(const char *nodeset, bool mask[DOMXML_NODES_MAX]);
 /*
  * The guest memory of the NUMA cells a nodeset names (guest node ids, as
  * in <page nodeset>), in KiB; all of it when nodeset is NULL.

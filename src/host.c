@@ -463,12 +463,21 @@ host_umount(const char *dir)
 			dir, strerror(errno));
 }
 
-const char *
-host_our_daemon_path(void)
+/* $VIRTSHARE_FSD when set and not empty, else NULL. */
+static const char *
+our_daemon_env(void)
 {
 	const char *env = getenv("VIRTSHARE_FSD");
 
-	return env && *env ? env : LIBEXECDIR "/virtshare-fsd";
+	return env && *env ? env : NULL;
+}
+
+const char *
+host_our_daemon_path(void)
+{
+	const char *env = our_daemon_env();
+
+	return env ? env : LIBEXECDIR "/virtshare-fsd";
 }
 
 static struct host_daemon *
@@ -562,9 +571,12 @@ read_descriptors(struct host_info *h, size_t *cap)
 static void
 read_daemons(struct host_info *h, unsigned flags)
 {
+	struct host_daemon *ours;
 	size_t cap = 0;
 
-	daemon_add(h, &cap, host_our_daemon_path())->ours = true;
+	ours = daemon_add(h, &cap, host_our_daemon_path());
+	ours->ours = true;
+	ours->from_env = our_daemon_env() != NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(known_daemons); i++)
 		daemon_add(h, &cap, known_daemons[i]);
 	read_descriptors(h, &cap);

@@ -40,7 +40,8 @@ struct host_mount {
 
 struct host_daemon {
 	char *path;          /* as seen by the host, not under root */
-	bool ours;           /* virtshare-fsd */
+	bool ours;           /* virtshare-fsd: the daemon virtshare uses */
+	bool from_env;       /* ours, its path from $VIRTSHARE_FSD */
 	bool present;        /* exists and is executable */
 	bool probed;         /* --print-capabilities ran and answered */
 	char *type;          /* "fs" from the capabilities, or NULL */

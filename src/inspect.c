@@ -237,6 +237,23 @@ json_virt(struct json *j, const struct inspection *in)
 	json_obj_end(j);
 }
 
+const char *
+inspection_daemon_state(const struct host_daemon *d)
+{
+	/* [ours, and how its path was chosen][present] */
+	static const char *const states[3][2] = {
+	    {N_("not installed"), N_("installed")},
+	    {N_("not installed, the daemon virtshare would use"),
+	     N_("installed, the daemon virtshare will use")},
+	    {N_("not found, the daemon virtshare would use (from "
+		"$VIRTSHARE_FSD)"),
+	     N_("the daemon virtshare will use (from $VIRTSHARE_FSD)")},
+	};
+	int kind = !d->ours ? 0 : d->from_env ? 2 : 1;
+
+	return _(states[kind][d->present]);
+}
+
 static void
 json_daemons(struct json *j, const struct host_info *h)
 {
@@ -247,6 +264,7 @@ json_daemons(struct json *j, const struct host_info *h)
 		json_obj_begin(j, NULL);
 		json_str(j, "path", d->path);
 		json_bool(j, "ours", d->ours);
+		json_bool(j, "from_env", d->from_env);
 		json_bool(j, "present", d->present);
 		json_bool(j, "probed", d->probed);
 		json_str(j, "type", d->type);

@@ -29,6 +29,13 @@ void inspection_free(struct inspection *in);
 DEFINE_AUTOPTR(inspection)
 
 /*
+ * What a daemon of the host is, as `virtshare inspect` and the wizard say
+ * it: installed or not, and for ours that it is the one virtshare uses,
+ * named by $VIRTSHARE_FSD or installed. Translated, borrowed.
+ */
+const char *inspection_daemon_state(const struct host_daemon *d);
+
+/*
  * The JSON document of `virtshare inspect --json` (schema 1, documented in
  * virtshare(1)). Caller frees.
  */

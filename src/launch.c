@@ -111,7 +111,7 @@ bool
 launch_spec_equal(const struct launch_spec *a, const struct launch_spec *b)
 {
 	return str_eq(a->domain, b->domain) && str_eq(a->tag, b->tag) &&
-	       str_eq(a->dir, b->dir) && str_eq(a->socket, b->socket) &&
+	       path_same(a->dir, b->dir) && path_same(a->socket, b->socket) &&
 	       str_eq(a->cache, b->cache) && a->xattr == b->xattr &&
 	       a->readonly == b->readonly && str_eq(a->sandbox, b->sandbox) &&
 	       a->thread_pool_set == b->thread_pool_set &&
@@ -481,15 +481,15 @@ launch_name(const char *domain, const char *tag)
 char *
 launch_name_for_socket(const char *rundir, const char *socket)
 {
-	size_t rl = strlen(rundir);
+	/* One socket, one name, however its path is written. */
+	AUTOFREE char *run = path_canon(rundir);
+	AUTOFREE char *trimmed = path_canon(socket);
+	size_t rl = strlen(run);
 	struct strbuf sb = STRBUF_INIT;
-	AUTOFREE char *trimmed = NULL;
 	char *p;
 
-	while (rl > 1 && rundir[rl - 1] == '/')
-		rl--;
-	if (strncmp(socket, rundir, rl) == 0 && socket[rl] == '/') {
-		const char *base = socket + rl + 1;
+	if (strncmp(trimmed, run, rl) == 0 && trimmed[rl] == '/') {
+		const char *base = trimmed + rl + 1;
 		size_t bl = strlen(base);
 
 		if (!strchr(base, '/') && bl > 5 && base[0] != '.' &&
@@ -497,9 +497,6 @@ launch_name_for_socket(const char *rundir, const char *socket)
 			return xstrndup(base, bl - 5);
 	}
 	/* systemd-escape --path: "/a/b-c" -> "a-b\x2dc" */
-	trimmed = xstrdup(socket);
-	while (*trimmed && trimmed[strlen(trimmed) - 1] == '/')
-		trimmed[strlen(trimmed) - 1] = '\0';
 	p = trimmed;
 	while (*p == '/')
 		p++;
@@ -741,11 +738,11 @@ record_read(const struct paths *p, struct launch_status *st)
 	AUTOFREE char *xattr = NULL;
 	size_t len;
 
-	if (!(text = file_read(p->record, 1 << 20, &len))) {
-		if (errno == ENOENT)
-			return 1;
-		return vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
-				      p->record);
+	if (!(text = file_load(p->record, 1 << 20, &len))) {
+		if (errno != ENOENT)
+			return -1;
+		vs_error_reset();
+		return 1;
 	}
 	doc = json_parse(text, len);
 	if (!doc || doc->type != JSON_OBJ)
@@ -1476,6 +1473,33 @@ start_undo(const struct paths *p, struct launch_status *st,
  * Start spec's daemon with the share's lock held. prev is the record
  * there was (its state refreshed), or NULL.
  */
+/*
+ * What a start of spec needs, before anything changes: no daemon of
+ * prev running, an owner for the socket that may be given, the daemon,
+ * the socket's directory (unless it is the run directory, which is
+ * created: sockdir false). -1 reported.
+ */
+static int
+start_check(const struct launch_spec *spec, const struct launch_status *prev,
+	    const char *daemon, bool sockdir, struct owner *o)
+{
+	if (prev && prev->state == LAUNCH_RUNNING)
+		return vs_error(VS_ERR_CONFLICT,
+				_("A daemon (pid %1$d) already serves the "
+				  "socket %2$s. Stop it first, or restart it: "
+				  "virtshare daemon restart --socket %2$s"),
+				prev->pid, prev->spec.socket);
+	if (owner_resolve(spec, o) < 0 || owner_check_allowed(spec, o) < 0)
+		return -1;
+	if (access(daemon, X_OK) < 0)
+		return vs_error(VS_ERR_NOT_FOUND,
+				_("The virtiofs daemon %1$s cannot be run "
+				  "(%2$s). Install virtshare-fsd, or set "
+				  "$VIRTSHARE_FSD to its path."),
+				daemon, strerror(errno));
+	return sockdir ? check_socket_dir(spec->socket) : 0;
+}
+
 static struct launch_status *
 start_locked(const struct paths *p, const struct launch_spec *spec,
 	     struct launch_status *prev)
@@ -1490,25 +1514,7 @@ start_locked(const struct paths *p, const struct launch_spec *spec,
 	    spec->timeout_ms > 0 ? spec->timeout_ms : LAUNCH_TIMEOUT_MS;
 	int pid, err;
 
-	if (prev && prev->state == LAUNCH_RUNNING) {
-		vs_error(VS_ERR_CONFLICT,
-			 _("A daemon (pid %1$d) already serves the socket "
-			   "%2$s. Stop it first, or restart it: virtshare "
-			   "daemon restart --socket %2$s"),
-			 prev->pid, prev->spec.socket);
-		return NULL;
-	}
-	if (owner_resolve(spec, &o) < 0 || owner_check_allowed(spec, &o) < 0)
-		return NULL;
-	if (access(daemon, X_OK) < 0) {
-		vs_error(VS_ERR_NOT_FOUND,
-			 _("The virtiofs daemon %1$s cannot be run (%2$s). "
-			   "Install virtshare-fsd, or set $VIRTSHARE_FSD to "
-			   "its path."),
-			 daemon, strerror(errno));
-		return NULL;
-	}
-	if (check_socket_dir(spec->socket) < 0)
+	if (start_check(spec, prev, daemon, true, &o) < 0)
 		return NULL;
 	if (prev)
 		clean_stale(p, prev);
@@ -1585,20 +1591,18 @@ start_locked(const struct paths *p, const struct launch_spec *spec,
 }
 
 /*
- * The share's paths from spec (whose socket is set). A record of the same
- * name for another socket (an escaping collision) is a conflict.
+ * The share's paths from spec (whose socket is set) below rundir, and
+ * its record (*prev, NULL when none). A record of the same name for
+ * another socket (an escaping collision) is a conflict.
  */
 static int
-share_open(const struct launch_spec *spec, struct paths *p,
-	   struct launch_status **prev)
+share_find(const char *rundir, const struct launch_spec *spec,
+	   struct paths *p, struct launch_status **prev)
 {
-	AUTOFREE char *rundir = launch_rundir();
 	AUTOFREE char *name = NULL;
 	int rc;
 
 	*prev = NULL;
-	if (!rundir || ensure_rundir(rundir) < 0)
-		return -1;
 	name = launch_name_for_socket(rundir, spec->socket);
 	paths_set(p, rundir, name);
 	*prev = xcalloc(1, sizeof(**prev));
@@ -1608,12 +1612,25 @@ share_open(const struct launch_spec *spec, struct paths *p,
 		return rc > 0 ? 0 : -1;
 	}
 	status_refresh(p, *prev);
-	if (!STREQ((*prev)->spec.socket, spec->socket))
+	if (!path_same((*prev)->spec.socket, spec->socket))
 		return vs_error(VS_ERR_CONFLICT,
 				_("The share name %1$s is taken by the socket "
 				  "%2$s. Choose another socket path."),
 				name, (*prev)->spec.socket);
 	return 0;
+}
+
+/* share_find() in the run directory, created when missing. */
+static int
+share_open(const struct launch_spec *spec, struct paths *p,
+	   struct launch_status **prev)
+{
+	AUTOFREE char *rundir = launch_rundir();
+
+	*prev = NULL;
+	if (!rundir || ensure_rundir(rundir) < 0)
+		return -1;
+	return share_find(rundir, spec, p, prev);
 }
 
 /* spec with the socket filled in when it was left to the default. */
@@ -1635,6 +1652,43 @@ spec_complete(const struct launch_spec *in, struct launch_spec *out)
 			return -1;
 	}
 	return 0;
+}
+
+struct launch_status *
+launch_start_plan(const struct launch_spec *in, bool replace)
+{
+	AUTOFREE char *rundir = launch_rundir();
+	AUTOFREE char *sockdir = NULL;
+	struct launch_spec spec = {0};
+	struct paths p = {0};
+	struct launch_status *prev = NULL, *st = NULL;
+	const char *daemon = host_our_daemon_path();
+	struct owner o;
+	struct stat sb;
+	bool check_dir;
+
+	if (!rundir || spec_complete(in, &spec) < 0 ||
+	    share_find(rundir, &spec, &p, &prev) < 0)
+		goto out;
+	/* A missing run directory would be created for its sockets. */
+	sockdir = dir_of(spec.socket);
+	check_dir = !path_same(sockdir, rundir) || stat(rundir, &sb) == 0;
+	if (prev && replace)
+		prev->state = LAUNCH_STOPPED;
+	if (start_check(&spec, prev, daemon, check_dir, &o) < 0)
+		goto out;
+	st = xcalloc(1, sizeof(*st));
+	st->name = xstrdup(p.name);
+	launch_spec_copy(&st->spec, &spec);
+	st->daemon = xstrdup(daemon);
+	st->log = xstrdup(p.log);
+	st->pid_file = xstrdup(p.pid_file);
+	launch_argv(&spec, daemon, &st->argv);
+out:
+	launch_status_free(prev);
+	launch_spec_clear(&spec);
+	paths_clear(&p);
+	return st;
 }
 
 struct launch_status *
@@ -1850,13 +1904,19 @@ launch_unit_env(const struct launch_spec *spec)
 }
 
 char *
-launch_unit_install(const char *name, const struct launch_spec *spec)
+launch_unit_path(const char *name)
 {
 	const char *env = getenv("VIRTSHARE_CONFDIR");
-	AUTOFREE char *confdir =
-	    env && *env ? xstrdup(env) : xstrdup(SYSCONFDIR "/virtshare");
-	AUTOFREE char *dir = xasprintf("%s/fsd", confdir);
-	AUTOFREE char *path = xasprintf("%s/%s.env", dir, name);
+
+	return xasprintf("%s/fsd/%s.env",
+			 env && *env ? env : SYSCONFDIR "/virtshare", name);
+}
+
+char *
+launch_unit_install(const char *name, const struct launch_spec *spec)
+{
+	AUTOFREE char *path = launch_unit_path(name);
+	AUTOFREE char *dir = dir_of(path);
 	AUTOFREE char *text = launch_unit_env(spec);
 
 	if (!text)

@@ -173,6 +173,17 @@ const char *launch_state_name(enum launch_state state);
 struct launch_status *launch_start(const struct launch_spec *spec);
 
 /*
+ * What launch_start() would do, starting nothing and creating nothing:
+ * the same checks and refusals (with replace, a running daemon of the
+ * share is not one: it would be stopped first, as a restart does).
+ * Returns the status the share would have (name, spec with its socket,
+ * daemon, argv, log and pid file; state LAUNCH_STOPPED; caller frees), or
+ * NULL (reported).
+ */
+struct launch_status *launch_start_plan(const struct launch_spec *spec,
+					bool replace);
+
+/*
  * As launch_start(), but a daemon already running with the same spec is
  * left alone (*changed false) and one running with another spec is
  * restarted: what a declarative apply needs.
@@ -253,5 +264,7 @@ char *launch_unit_env(const struct launch_spec *spec);
  * 0755). Returns the file written (caller frees) or NULL (reported).
  */
 char *launch_unit_install(const char *name, const struct launch_spec *spec);
+/* Where launch_unit_install() writes for name (caller frees). */
+char *launch_unit_path(const char *name);
 
 #endif

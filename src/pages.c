@@ -222,14 +222,14 @@ pages_mount_check(const struct host_info *h, const struct qemu_settings *q,
 }
 
 int
-pages_mount(const struct host_info *h, uint64_t size_kib, const char *dir,
-	    char **mounted, bool *created)
+pages_mount_plan(const struct host_info *h, uint64_t size_kib, const char *dir,
+		 char **where, bool *exists)
 {
 	const struct host_mount *m;
 	AUTOFREE char *path = NULL;
 
-	*mounted = NULL;
-	*created = false;
+	*where = NULL;
+	*exists = true;
 	if (!root_is_host(h->root))
 		return vs_error(VS_ERR_UNSUPPORTED,
 				_("Mounting hugetlbfs needs the live host, not "
@@ -243,7 +243,7 @@ pages_mount(const struct host_info *h, uint64_t size_kib, const char *dir,
 				  "path. Give it from /, as /dev/hugepages1G."),
 				dir);
 	if (!dir && (m = host_hugetlbfs_find(h, size_kib))) {
-		*mounted = xstrdup(m->dir);
+		*where = xstrdup(m->dir);
 		return 0;
 	}
 	path = dir ? xstrdup(dir) : pages_mount_default_dir(h, size_kib);
@@ -253,7 +253,7 @@ pages_mount(const struct host_info *h, uint64_t size_kib, const char *dir,
 
 		if (STREQ(m->fstype, "hugetlbfs") &&
 		    m->pagesize_kib == size_kib) {
-			*mounted = xstrdup(m->dir);
+			*where = xstrdup(m->dir);
 			return 0;
 		}
 		has = STREQ(m->fstype, "hugetlbfs")
@@ -266,9 +266,26 @@ pages_mount(const struct host_info *h, uint64_t size_kib, const char *dir,
 				  "/dev/hugepages%3$s'."),
 				m->dir, has, size);
 	}
-	if (host_hugetlbfs_mount(path, size_kib) < 0)
+	*where = steal_ptr(path);
+	*exists = false;
+	return 0;
+}
+
+int
+pages_mount(const struct host_info *h, uint64_t size_kib, const char *dir,
+	    char **mounted, bool *created)
+{
+	bool exists;
+
+	*created = false;
+	if (pages_mount_plan(h, size_kib, dir, mounted, &exists) < 0)
 		return -1;
-	*mounted = steal_ptr(path);
+	if (exists)
+		return 0;
+	if (host_hugetlbfs_mount(*mounted, size_kib) < 0) {
+		free(steal_ptr(*mounted));
+		return -1;
+	}
 	*created = true;
 	return 0;
 }
@@ -938,24 +955,17 @@ pages_persist_check(const struct host_info *h)
 }
 
 int
-pages_persist(const struct host_info *h, int node, uint64_t size_kib,
-	      uint64_t count, struct pages_persisted *out)
+pages_persist_plan(const struct host_info *h, int node, uint64_t size_kib,
+		   uint64_t count, struct pages_persisted *out)
 {
 	AUTOFREE char *size = size_format_kib(size_kib);
-	AUTOFREE char *name = NULL, *text = NULL;
+	AUTOFREE char *name = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (pages_persist_check(h) < 0 || check_offered(h, size_kib) < 0 ||
 	    (node >= 0 && check_node(h, node) < 0))
 		return -1;
 	if (node < 0 && size_kib == h->default_page_kib) {
-		text = xasprintf("# Written by 'virtshare pages --persist': "
-				 "the pool of default-size (%s)\n"
-				 "# hugepages at boot.\n"
-				 "vm.nr_hugepages = %llu\n",
-				 size, ULL(count));
-		if (host_config_write(h->root, SYSCTL_DROPIN, text, 0644) < 0)
-			return -1;
 		out->file = xstrdup(SYSCTL_DROPIN);
 		return 0;
 	}
@@ -964,13 +974,37 @@ pages_persist(const struct host_info *h, int node, uint64_t size_kib,
 				     ULL(size_kib), node)
 			 : xasprintf("virtshare-hugepages-%llukB.service",
 				     ULL(size_kib));
-	text = unit_text(node, size_kib, count);
 	out->file = xasprintf(UNIT_DIR "/%s", name);
 	out->link = xasprintf(UNIT_DIR "/sysinit.target.wants/%s", name);
 	out->cmdline = node >= 0 ? xasprintf("hugepagesz=%s hugepages=%d:%llu",
 					     size, node, ULL(count))
 				 : xasprintf("hugepagesz=%s hugepages=%llu",
 					     size, ULL(count));
+	return 0;
+}
+
+int
+pages_persist(const struct host_info *h, int node, uint64_t size_kib,
+	      uint64_t count, struct pages_persisted *out)
+{
+	AUTOFREE char *size = size_format_kib(size_kib);
+	AUTOFREE char *text = NULL;
+
+	if (pages_persist_plan(h, node, size_kib, count, out) < 0)
+		return -1;
+	if (!out->link) {
+		text = xasprintf("# Written by 'virtshare pages --persist': "
+				 "the pool of default-size (%s)\n"
+				 "# hugepages at boot.\n"
+				 "vm.nr_hugepages = %llu\n",
+				 size, ULL(count));
+		if (host_config_write(h->root, out->file, text, 0644) < 0) {
+			pages_persisted_clear(out);
+			return -1;
+		}
+		return 0;
+	}
+	text = unit_text(node, size_kib, count);
 	if (host_config_write(h->root, out->file, text, 0644) < 0 ||
 	    host_config_link(h->root, out->link, out->file) < 0) {
 		pages_persisted_clear(out);

@@ -161,6 +161,11 @@ struct pages_persisted {
 int pages_persist_check(const struct host_info *h);
 int pages_persist(const struct host_info *h, int node, uint64_t size_kib,
 		  uint64_t count, struct pages_persisted *out);
+/* What pages_persist() would write, writing nothing: the same refusals
+ * and *out filled. Returns 0, or -1 after reporting. */
+int pages_persist_plan(const struct host_info *h, int node,
+		       uint64_t size_kib, uint64_t count,
+		       struct pages_persisted *out);
 void pages_persisted_clear(struct pages_persisted *p);
 
 /*
@@ -183,5 +188,12 @@ char *pages_fstab_line(const char *dir, uint64_t size_kib);
  */
 int pages_mount(const struct host_info *h, uint64_t size_kib,
 		const char *dir, char **mounted, bool *created);
+/*
+ * What pages_mount() would do, mounting nothing: the same refusals;
+ * *where (caller frees) is the mount point, *exists whether a mount
+ * serves the size there already. Returns 0, or -1 after reporting.
+ */
+int pages_mount_plan(const struct host_info *h, uint64_t size_kib,
+		     const char *dir, char **where, bool *exists);
 
 #endif

@@ -317,6 +317,9 @@ struct target_ops {
 	 * where (caller frees). 0, or -1 reported. */
 	int (*save)(struct plan_target *t, const char *statedir,
 		    const char *xml, char **where);
+	/* Take back the last save (at where): the change it was for did
+	 * not happen, or was taken back. Best effort, not reported. */
+	void (*unsave)(struct plan_target *t, const char *where);
 	/* The saved definitions, newest first. */
 	void (*saved)(struct plan_target *t, const char *statedir,
 		      struct strlist *paths);
@@ -337,6 +340,7 @@ struct plan_target {
 	struct virt_conn *conn;
 	bool validate;
 	char *path;
+	char *prev_bak; /* FILE.bak before the last save, NULL: none */
 };
 
 void
@@ -348,6 +352,7 @@ plan_target_free(struct plan_target *t)
 	free(t->key);
 	free(t->label);
 	free(t->path);
+	free(t->prev_bak);
 	free(t);
 }
 
@@ -464,6 +469,12 @@ libvirt_save(struct plan_target *t, const char *statedir, const char *xml,
 	return 0;
 }
 
+static void
+libvirt_unsave(struct plan_target *t, const char *where)
+{
+	unlink(where);
+}
+
 int
 plan_domain_active(struct virt_conn *conn, const char *domain)
 {
@@ -499,6 +510,7 @@ static const struct target_ops libvirt_ops = {
 	.read = libvirt_read,
 	.write = libvirt_write,
 	.save = libvirt_save,
+	.unsave = libvirt_unsave,
 	.saved = libvirt_saved,
 	.active = libvirt_active,
 	.saved_where = libvirt_dir,
@@ -532,14 +544,7 @@ plan_target_libvirt_unvalidated(struct virt_conn *conn, const char *domain)
 static char *
 file_target_read(struct plan_target *t)
 {
-	char *xml = file_read(t->path, 16 << 20, NULL);
-
-	if (!xml)
-		vs_error_errno(VS_ERR_IO, errno,
-			       _("Cannot read the domain definition %s (check "
-				 "the file name)"),
-			       t->path);
-	return xml;
+	return file_load(t->path, PLAN_XML_MAX, NULL);
 }
 
 static unsigned
@@ -562,12 +567,26 @@ file_target_save(struct plan_target *t, const char *statedir,
 		 const char *xml, char **where)
 {
 	*where = xasprintf("%s.bak", t->path);
+	/* One saved copy: the one it replaces comes back with unsave. */
+	free(t->prev_bak);
+	t->prev_bak = file_read(*where, PLAN_XML_MAX, NULL);
 	if (file_write_atomic(*where, xml, strlen(xml), file_mode(t->path)) <
 	    0) {
 		free(steal_ptr(*where));
 		return -1;
 	}
 	return 0;
+}
+
+static void
+file_target_unsave(struct plan_target *t, const char *where)
+{
+	if (!t->prev_bak ||
+	    file_write_atomic(where, t->prev_bak, strlen(t->prev_bak),
+			      file_mode(t->path)) < 0)
+		unlink(where);
+	vs_error_reset();
+	free(steal_ptr(t->prev_bak));
 }
 
 static void
@@ -602,6 +621,7 @@ static const struct target_ops file_ops = {
 	.read = file_target_read,
 	.write = file_target_write,
 	.save = file_target_save,
+	.unsave = file_target_unsave,
 	.saved = file_target_saved,
 	.active = file_target_active,
 	.saved_where = file_target_saved_where,
@@ -630,6 +650,7 @@ struct domain_step {
 	char *diff;
 	bool active;            /* the domain runs */
 	bool restore;           /* puts back a saved definition (undo) */
+	char *saved;            /* where the old one was saved, once applied */
 	struct strlist edits;   /* what the edits said they change */
 	struct strlist use_up;  /* saved definitions used up once applied */
 };
@@ -645,6 +666,7 @@ domain_step_free(void *data)
 	free(ds->old_xml);
 	free(ds->new_xml);
 	free(ds->diff);
+	free(ds->saved);
 	strlist_clear(&ds->edits);
 	strlist_clear(&ds->use_up);
 	free(ds);
@@ -693,6 +715,10 @@ domain_verify(struct domain_step *ds)
 
 	if (!back)
 		return -1;
+	/* What was written came back as it was (a file): nothing can
+	 * differ, and a large definition is not parsed twice more. */
+	if (STREQ(back, ds->new_xml))
+		return 0;
 	if (!(want = domxml_parse(ds->new_xml, ds->t->label)) ||
 	    !(got = domxml_parse(back, ds->t->label)))
 		return -1;
@@ -727,21 +753,30 @@ domain_apply(struct plan_step *s, const struct plan_ctx *ctx,
 	if (!ds->restore &&
 	    ds->t->ops->save(ds->t, ctx->statedir, ds->old_xml, &saved) < 0)
 		return -1;
-	if (ds->t->ops->write(ds->t, ds->new_xml) < 0)
+	/* Not changed after all: no saved copy of it either. */
+	if (ds->t->ops->write(ds->t, ds->new_xml) < 0) {
+		if (saved)
+			ds->t->ops->unsave(ds->t, saved);
 		return -1;
+	}
 	if (domain_verify(ds) < 0) {
 		enum vs_code code = vs_error_code();
 		AUTOFREE char *msg = xstrdup(vs_error_message());
 
+		/* The saved copy stays: it is the previous definition. */
 		if (ds->t->ops->write(ds->t, ds->old_xml) < 0)
 			return vs_error(code,
 					_("%1$s Putting the previous "
 					  "definition back failed too: %2$s"),
 					msg, vs_error_message());
+		if (saved)
+			ds->t->ops->unsave(ds->t, saved);
 		return vs_error(code, _("%s The previous definition was put "
 					"back."),
 				msg);
 	}
+	free(ds->saved);
+	ds->saved = saved ? xstrdup(saved) : NULL;
 	for (size_t i = 0; i < ds->use_up.n; i++)
 		unlink(ds->use_up.v[i]);
 	if (ds->restore) {
@@ -764,7 +799,13 @@ domain_revert(struct plan_step *s, const struct plan_ctx *ctx)
 {
 	struct domain_step *ds = s->data;
 
-	return ds->t->ops->write(ds->t, ds->old_xml);
+	if (ds->t->ops->write(ds->t, ds->old_xml) < 0)
+		return -1;
+	/* As before, saved copies included. */
+	if (ds->saved)
+		ds->t->ops->unsave(ds->t, ds->saved);
+	free(steal_ptr(ds->saved));
+	return 0;
 }
 
 static const struct plan_step_ops domain_step_ops = {
@@ -1238,13 +1279,9 @@ share_request_set(struct share_request *r, const char *name,
 	dest = &o->to[r->daemon];
 	if (dest->into == INTO_NONE)
 		return opt_misplaced(r, shown);
-	for (const char *c = value; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return vs_error(VS_ERR_INVALID,
-					_("The value of %s holds a control "
-					  "character (a tab or another one). "
-					  "Remove it."),
-					shown);
+	/* It ends up in the domain XML or on the daemon's command line. */
+	if (str_text_check(value, shown) < 0)
+		return -1;
 	/* Checked alone in a scratch request, taken only when good. */
 	domxml_share_init(&share);
 	if (dest->into == INTO_SHARE) {
@@ -1324,22 +1361,136 @@ daemon_notes(const struct share_request *r, const struct inspection *in,
 	sb_clear(&found);
 }
 
+/* The base page size of the guest's host in KiB: libvirt takes a <page>
+ * of that size for ordinary memory. */
+static uint64_t
+base_page_kib(const struct inspection *in)
+{
+	if (in && in->have_virt && in->virt.npage_sizes)
+		return in->virt.page_sizes_kib[0];
+	return (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+}
+
+/*
+ * Why the domain's <numatune><memory nodeset> cannot place memory on
+ * host h (caller frees), or NULL when h has every node it names. Without
+ * NUMA in sysfs the whole host is node 0.
+ */
+static char *
+numatune_unusable(const struct host_info *h, const char *nodeset)
+{
+	bool mask[DOMXML_NODES_MAX];
+	struct strbuf absent = STRBUF_INIT, have = STRBUF_INIT;
+	char *why;
+
+	if (!nodeset)
+		return NULL;
+	if (domxml_nodeset_parse(nodeset, mask) < 0)
+		return xasprintf(_("The domain's <numatune><memory "
+				   "nodeset='%s'/> is not a nodeset libvirt "
+				   "reads (write host NUMA nodes as 0, 0-1 or "
+				   "0-3,^2); free hugepages were counted on the "
+				   "whole host."),
+				 nodeset);
+	for (int n = 0; n < DOMXML_NODES_MAX; n++)
+		if (mask[n] && (h->nnodes ? !host_node_find(h, n) : n != 0))
+			sb_printf(&absent, "%s%d", absent.len ? ", " : "", n);
+	if (!absent.len)
+		return NULL;
+	for (size_t i = 0; i < h->nnodes; i++)
+		sb_printf(&have, "%s%d", i ? ", " : "", h->nodes[i].id);
+	why = xasprintf(_("The domain's <numatune><memory nodeset='%1$s'/> "
+			  "names host NUMA node(s) %2$s, which this host "
+			  "does not have (it has %3$s), so the guest will not "
+			  "start here. Change the nodeset to nodes this host "
+			  "has, or remove <numatune>; free hugepages were "
+			  "counted on the whole host."),
+			nodeset, sb_str(&absent), have.len ? sb_str(&have) : "0");
+	sb_clear(&absent);
+	sb_clear(&have);
+	return why;
+}
+
+/* Whether pg is the page the request asked for by size. */
+static bool
+page_asked(const struct domxml_page *pg, const struct domxml_backing *b)
+{
+	return b && b->kind == DOMXML_BACKING_HUGEPAGES && b->page_kib &&
+	       pg->size_kib == b->page_kib &&
+	       (b->nodeset && pg->nodeset ? STREQ(b->nodeset, pg->nodeset)
+					  : b->nodeset == pg->nodeset);
+}
+
+/*
+ * What to say of the domain's own page size (pg: its <page>, NULL for
+ * <hugepages/> alone) that host h does not offer. Caller frees.
+ */
+static char *
+page_unoffered(const struct host_info *h, const struct domxml_page *pg,
+	       uint64_t size_kib)
+{
+	AUTOFREE char *sz = size_format_kib(size_kib);
+	AUTOFREE char *offered = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < h->npools; i++) {
+		AUTOFREE char *p = size_format_kib(h->pools[i].size_kib);
+
+		sb_printf(&sb, "%s%s", i ? ", " : "", p);
+	}
+	if (!sb.len)
+		return xasprintf(_("The domain's <hugepages> asks for pages of "
+				   "%s, and this host offers no hugepages at "
+				   "all, so the guest will not start here. "
+				   "Back its memory with memfd instead "
+				   "(--backing memfd)."),
+				 sz);
+	offered = sb_steal(&sb);
+	if (pg && pg->nodeset)
+		return xasprintf(_("The domain's <page nodeset='%3$s'> asks "
+				   "for hugepages of %1$s, which this host "
+				   "does not offer (it offers %2$s), so the "
+				   "guest will not start here. Change that "
+				   "page's size (--backing hugepages:SIZE@%3$s) "
+				   "or remove it."),
+				 sz, offered, pg->nodeset);
+	return xasprintf(_("The domain's <page> asks for hugepages of %1$s, "
+			   "which this host does not offer (it offers %2$s), "
+			   "so the guest will not start here. Change the page "
+			   "size (--backing hugepages:SIZE) or remove the "
+			   "<page>."),
+			 sz, offered);
+}
+
 /*
  * The hugepages the guest will take from its host, as pages_need() counts
- * them: a size the host does not offer can never start (-1, reported);
- * too few free pages or no hugetlbfs mount yet are warnings, with what to
- * do.
+ * them. A size asked for (asked) that the host does not offer can never
+ * start (-1, reported). What the domain itself says and this host cannot
+ * give (a <page> size it does not offer, a <numatune> naming nodes it
+ * does not have), too few free pages and no hugetlbfs mount yet are
+ * warnings that name the element and say what to do. A <page> of the base
+ * page size is ordinary memory.
  */
 static int
-hugepage_check(const struct domxml *d, const struct inspection *in,
-	       const struct plan_target *t, struct strlist *warnings)
+hugepage_check(const struct domxml *d, const struct domxml_backing *asked,
+	       const struct inspection *in, const struct plan_target *t,
+	       struct strlist *warnings)
 {
 	struct domxml_memory m;
 	AUTOPTR(host_info) remote = NULL;
 	const struct host_info *h = in ? in->host : NULL;
+	char *unusable;
+	bool count = true;
+	const char *nodes;
+	uint64_t base = base_page_kib(in);
+	bool memfd;
 	int ret = 0;
 
 	domxml_memory(d, &m);
+	nodes = m.host_nodeset;
+	/* memfd serves hugepages without a hugetlbfs mount: libvirt wants
+	 * one only for a file source or none (qemuProcessNeedHugepagesPath). */
+	memfd = m.source && STREQ(m.source, "memfd");
 	if (!m.hugepages)
 		goto out;
 	/* A remote guest's host is the one libvirt describes. */
@@ -1354,6 +1505,11 @@ hugepage_check(const struct domxml *d, const struct inspection *in,
 		}
 		h = remote;
 	}
+	/* Free pages are then counted on the whole host. */
+	if (h && (unusable = numatune_unusable(h, nodes))) {
+		strlist_take(warnings, unusable);
+		count = false;
+	}
 	for (size_t i = 0; h && i < (m.npages ? m.npages : 1); i++) {
 		const struct domxml_page *pg = m.npages ? &m.pages[i] : NULL;
 		uint64_t size = pg && pg->size_kib ? pg->size_kib
@@ -1362,16 +1518,22 @@ hugepage_check(const struct domxml *d, const struct inspection *in,
 							       : NULL);
 		struct pages_need need;
 
-		if (!size || size == HOST_UNKNOWN || !mem)
+		if (!size || size == HOST_UNKNOWN || !mem || size == base)
 			continue;
-		if (pages_need(h, mem, size, m.host_nodeset, &need) < 0) {
+		if (!host_pool_find(h, size) && !(pg && page_asked(pg, asked))) {
+			strlist_take(warnings, page_unoffered(h, pg, size));
+			continue;
+		}
+		if (pages_need(h, mem, size, count ? nodes : NULL, &need) < 0) {
 			ret = -1;
 			break;
 		}
-		if (!need.size_offered)
+		if (!need.size_offered) {
 			ret = vs_error(VS_ERR_UNSUPPORTED, "%s", need.reason);
-		else if (!need.ok && need.reason)
+		} else if (!need.ok && need.reason &&
+			   !(memfd && need.enough && !need.mount)) {
 			strlist_add(warnings, need.reason);
+		}
 		pages_need_clear(&need);
 		if (ret < 0)
 			break;
@@ -1457,9 +1619,8 @@ replace_edit(struct plan *p, struct domain_edit *e,
 
 		if (!s->tag || !STREQ(s->tag, want->tag))
 			continue;
-		other |= want->dir ? !s->dir || !STREQ(s->dir, want->dir)
-				   : !s->socket ||
-					 !STREQ(s->socket, want->socket);
+		other |= want->dir ? !path_same(s->dir, want->dir)
+				   : !path_same(s->socket, want->socket);
 	}
 	domxml_shares_free(all, n);
 	return other ? unshare_edit(p, e, want->tag, false) : 0;
@@ -1473,8 +1634,8 @@ replace_edit(struct plan *p, struct domain_edit *e,
  */
 static int
 serve_prepare(const struct domain_edit *e, const struct share_request *r,
-	      const char *root, char **socket, struct domxml_record *rec,
-	      struct launch_spec *spec)
+	      const char *given_socket, const char *root, char **socket,
+	      struct domxml_record *rec, struct launch_spec *spec)
 {
 	const struct plan_target *t = edit_target(e);
 	const char *tag = r->share.tag;
@@ -1494,8 +1655,17 @@ serve_prepare(const struct domain_edit *e, const struct share_request *r,
 			continue;
 		opt_take(d, &r->launch, &merged);
 	}
-	*socket = r->share.socket ? xstrdup(r->share.socket)
-				  : launch_default_socket(t->domain, tag);
+	/* A directory given is recorded in its canonical form. */
+	if (r->launch.dir) {
+		char *dir = path_canon_at(r->launch.dir, root);
+
+		if (!dir)
+			goto fail;
+		free(merged.dir);
+		merged.dir = dir;
+	}
+	*socket = given_socket ? xstrdup(given_socket)
+			       : launch_default_socket(t->domain, tag);
 	if (!*socket || domxml_source_dir_check(merged.dir, root) < 0)
 		goto fail;
 	free(merged.domain);
@@ -1539,6 +1709,100 @@ choose(const struct inspection *in, struct domain_edit *e,
 	return b;
 }
 
+/*
+ * The strings of a request as text: the wizard and doctor fill requests
+ * without share_request_set(). 0, or -1 reported.
+ */
+static int
+request_text_check(const struct share_request *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(share_options); i++)
+		for (size_t k = 0; k < ARRAY_SIZE(share_options[i].to); k++) {
+			const struct opt_dest *d = &share_options[i].to[k];
+			const char *base = d->into == INTO_SHARE
+					       ? (const char *)&r->share
+					       : (const char *)&r->launch;
+
+			if (d->into != INTO_NONE && d->type == T_STR &&
+			    str_text_check(*(char *const *)(base + d->off),
+					   share_options[i].name) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* path in its canonical form (caller frees), with a note when it was
+ * written otherwise; NULL reported. */
+static char *
+canon_noted(const char *path, const char *root, struct strlist *notes)
+{
+	char *c = path_canon_at(path, root);
+
+	if (c && !STREQ(c, path))
+		strlist_take(notes, xasprintf(_("%1$s is written as %2$s."),
+					      path, c));
+	return c;
+}
+
+/*
+ * A request without a source changes the options of the share its tag
+ * names: that share's source into *dir or *socket (caller frees), and
+ * whether virtshare records its daemon. -1 after reporting VS_ERR_USAGE
+ * when the domain has no share of that tag to change.
+ */
+static int
+existing_source(const struct domain_edit *e, const char *tag, char **dir,
+		char **socket, bool *recorded)
+{
+	struct domxml_share *all = NULL;
+	struct domxml_record *recs = NULL;
+	size_t n = domxml_shares(e->d, &all), nrecs;
+	bool found = false;
+
+	for (size_t i = 0; i < n && !found; i++)
+		if (all[i].tag && STREQ(all[i].tag, tag)) {
+			*dir = dup0(all[i].dir);
+			*socket = dup0(all[i].socket);
+			found = true;
+		}
+	domxml_shares_free(all, n);
+	if (!found)
+		return vs_error(VS_ERR_USAGE,
+				_("Domain '%1$s' has no virtiofs share with the "
+				  "tag '%2$s' whose options could change. To "
+				  "add one, give the host directory with --dir "
+				  "PATH, or the socket of a daemon you run "
+				  "yourself with --socket PATH."),
+				edit_target(e)->domain, tag);
+	nrecs = domxml_records(e->d, &recs);
+	*recorded = false;
+	for (size_t i = 0; i < nrecs; i++)
+		*recorded |= recs[i].tag && STREQ(recs[i].tag, tag);
+	domxml_records_free(recs, nrecs);
+	return 0;
+}
+
+bool
+plan_share_kind(struct plan_target *t, const char *tag,
+		enum share_daemon_kind *kind)
+{
+	AUTOFREE char *xml = t->ops->read(t);
+	AUTOPTR(domxml) d = xml ? domxml_parse(xml, t->label) : NULL;
+	struct domxml_share *all = NULL;
+	size_t n = d ? domxml_shares(d, &all) : 0;
+	bool found = false;
+
+	for (size_t i = 0; i < n && !found; i++)
+		if (all[i].tag && STREQ(all[i].tag, tag)) {
+			*kind = all[i].socket ? SHARE_DAEMON_EXTERNAL
+					      : SHARE_DAEMON_LIBVIRT;
+			found = true;
+		}
+	domxml_shares_free(all, n);
+	vs_error_reset();
+	return found;
+}
+
 int
 plan_share(struct plan *p, struct plan_target *t,
 	   const struct share_request *r, const struct inspection *in,
@@ -1551,8 +1815,12 @@ plan_share(struct plan *p, struct plan_target *t,
 	struct domxml_share want = r->share; /* borrowed: never cleared */
 	struct domxml_record rec = {0};
 	struct launch_spec spec = {0};
-	AUTOFREE char *socket = NULL;
+	AUTOFREE char *socket = NULL, *dir = NULL, *given_socket = NULL;
 	bool libvirt = is_libvirt(t);
+	/* No source: the options of the share of that tag change. */
+	bool options_only = !r->share.dir && !r->share.socket &&
+			    !r->launch.dir && r->share.tag;
+	bool recorded = false;
 	/* Without a tag there is nothing to serve: the share check says. */
 	bool serve = r->daemon == SHARE_DAEMON_EXTERNAL && r->launch.dir &&
 		     r->share.tag;
@@ -1565,16 +1833,36 @@ plan_share(struct plan *p, struct plan_target *t,
 					  : in->virt.lib_version;
 		env.session = virt_is_session(t->conn);
 	}
-	if (share_request_check(r) < 0) {
+	if (request_text_check(r) < 0 ||
+	    (!options_only && share_request_check(r) < 0)) {
 		plan_target_free(t);
 		return -1;
 	}
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
+	if (options_only) {
+		if (existing_source(&e, want.tag, &dir, &given_socket,
+				    &recorded) < 0)
+			goto out;
+		/* Its daemon's options change in virtshare's record. */
+		serve = r->daemon == SHARE_DAEMON_EXTERNAL && recorded &&
+			r->launch_given;
+		if (!serve && share_request_check(r) < 0)
+			goto out;
+	} else if ((want.dir && !(dir = canon_noted(want.dir, root,
+						    &e.notes))) ||
+		   (want.socket &&
+		    !(given_socket = canon_noted(want.socket, root,
+						 &e.notes)))) {
+		goto out;
+	}
+	want.dir = dir;
+	want.socket = given_socket;
 	if (!r->backing_given && !(b = choose(in, &e, &choice)))
 		goto out;
 	if (serve) {
-		if (serve_prepare(&e, r, root, &socket, &rec, &spec) < 0)
+		if (serve_prepare(&e, r, given_socket, root, &socket, &rec,
+				  &spec) < 0)
 			goto out;
 		want.socket = socket;
 	}
@@ -1588,7 +1876,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	    domxml_share_set(e.d, &want, &env, &e.notes, &e.warnings) < 0 ||
 	    (serve && domxml_record_set(e.d, &rec, &e.notes) < 0) ||
 	    domxml_check_shared(e.d) < 0 ||
-	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) < 0)
+	    hugepage_check(e.d, b, in, edit_target(&e), &e.warnings) < 0)
 		goto out;
 	if (!found && libvirt && root && !want.socket)
 		daemon_notes(r, in, &e);
@@ -1687,7 +1975,7 @@ plan_backing(struct plan *p, struct plan_target *t,
 	if ((b || (b = choose(in, &e, &choice))) &&
 	    domxml_backing_set(e.d, b, &env, &e.notes) == 0 &&
 	    domxml_check_shared(e.d) == 0 &&
-	    hugepage_check(e.d, in, edit_target(&e), &e.warnings) == 0)
+	    hugepage_check(e.d, b, in, edit_target(&e), &e.warnings) == 0)
 		ret = 0;
 	if (ret == 0)
 		edit_commit(p, &e);
@@ -1721,11 +2009,8 @@ plan_undo(struct plan *p, struct plan_target *t, const char *statedir)
 	 * is used up on the way to an older one. */
 	for (i = 0; i < saved.n; i++) {
 		free(xml);
-		if (!(xml = file_read(saved.v[i], 16 << 20, NULL))) {
-			vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
-				       saved.v[i]);
+		if (!(xml = file_load(saved.v[i], PLAN_XML_MAX, NULL)))
 			goto fail;
-		}
 		strlist_add(&ds->use_up, saved.v[i]);
 		if (!STREQ(xml, ds->old_xml))
 			break;

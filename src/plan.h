@@ -27,6 +27,9 @@ struct plan_step;
 /* Where a domain definition lives: libvirt, or a file. */
 struct plan_target;
 
+/* The most of a domain definition file virtshare reads (bytes). */
+#define PLAN_XML_MAX (16 << 20)
+
 /*
  * Steps are applied phase by phase, and in the order they were added
  * within a phase. When one fails, those applied before it are reverted
@@ -218,6 +221,15 @@ int share_request_set(struct share_request *r, const char *name,
 int share_request_check(const struct share_request *r);
 
 /*
+ * Whether the domain of t has a virtiofs share of tag now, and who runs
+ * its daemon (*kind: external for <source socket>), so that a request
+ * that gives only options goes where that share's options go. Reads the
+ * definition without reporting: false when it cannot be read (planning
+ * then says why).
+ */
+bool plan_share_kind(struct plan_target *t, const char *tag,
+		     enum share_daemon_kind *kind);
+/*
  * Put t's domain into p as it is now: a step that changes nothing until
  * other changes of it are planned, so that a domain that cannot be
  * changed (missing, transient) is reported once. As plan_share().
@@ -228,7 +240,11 @@ int plan_domain(struct plan *p, struct plan_target *t);
  * and shares its memory (the backing given, or the one backing_choose()
  * picks from in). in (may be NULL) gives the libvirt version the options
  * are checked against and the host; root is where source directories
- * must exist (NULL: they are on another host and not checked). Several
+ * must exist (NULL: they are on another host and not checked). Source
+ * paths are written in their canonical form (path_canon_at()) and
+ * compared with those of the definition canonically. A request with a
+ * tag and no source changes the options of the share of that tag
+ * (VS_ERR_USAGE when there is none). Several
  * changes of one domain make one step. An external share with a
  * directory also gets virtshare's record in the definition and a step
  * that starts virtshare-fsd once the domain is defined (on

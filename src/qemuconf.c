@@ -306,14 +306,9 @@ qemuconf_read(const char *path)
 	AUTOFREE char *text = NULL;
 	size_t len;
 
-	text = file_read(path, QEMUCONF_MAX_SIZE, &len);
-	if (!text) {
-		int err = errno;
-
-		vs_error_errno(VS_ERR_IO, err, _("Cannot read %s"), path);
-		errno = err;
+	/* errno stays set for callers that tell a missing file apart. */
+	if (!(text = file_load(path, QEMUCONF_MAX_SIZE, &len)))
 		return NULL;
-	}
 	return qemuconf_parse(path, text, len);
 }
 
@@ -434,12 +429,14 @@ qemu_settings_read(const char *root, struct qemu_settings *s)
 	s->user = xstrdup(QEMUCONF_DEFAULT_USER);
 	s->group = xstrdup(QEMUCONF_DEFAULT_GROUP);
 
-	text = file_read(s->path, QEMUCONF_MAX_SIZE, &len);
-	if (!text && errno == ENOENT)
+	text = file_load(s->path, QEMUCONF_MAX_SIZE, &len);
+	if (!text && errno == ENOENT) {
+		/* No qemu.conf: libvirt's defaults. */
+		vs_error_reset();
 		return 0;
+	}
 	if (!text)
-		return vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
-				      s->path);
+		return -1;
 	s->present = true;
 	if (!(c = qemuconf_parse(s->path, text, len)))
 		return -1;

@@ -322,6 +322,66 @@ file_read_u64(const char *path, uint64_t *out)
 	return 0;
 }
 
+/* "16 MiB" for a limit in bytes. Caller frees. */
+static char *
+limit_str(size_t max)
+{
+	if (max >= (1u << 20) && max % (1u << 20) == 0)
+		return xasprintf("%zu MiB", max >> 20);
+	if (max >= 1024 && max % 1024 == 0)
+		return xasprintf("%zu KiB", max >> 10);
+	return xasprintf("%zu bytes", max);
+}
+
+char *
+file_load(const char *path, size_t max, size_t *len)
+{
+	char *text = file_read(path, max, len);
+	AUTOFREE char *limit = NULL;
+	int err = errno;
+
+	if (text)
+		return text;
+	switch (err) {
+	case ENOENT:
+	case ENOTDIR:
+		vs_error(VS_ERR_NOT_FOUND,
+			 _("Cannot read %s: there is no such file. Check the "
+			   "file name."),
+			 path);
+		break;
+	case EACCES:
+	case EPERM:
+		vs_error(VS_ERR_PERM,
+			 _("Cannot read %s: permission denied. Run virtshare "
+			   "as a user who may read it (root for the host's "
+			   "files), or change the file's permissions."),
+			 path);
+		break;
+	case EISDIR:
+		vs_error(VS_ERR_INVALID,
+			 _("%s is a directory, not a file. Name a file."),
+			 path);
+		break;
+	case EFBIG:
+		limit = limit_str(max);
+		vs_error(VS_ERR_INVALID,
+			 _("%1$s is larger than %2$s, more than virtshare reads "
+			   "of such a file, so it was refused. Check that it is "
+			   "the file you meant."),
+			 path, limit);
+		break;
+	default:
+		vs_error_errno(VS_ERR_IO, err,
+			       _("Cannot read %s. Check the file and the disk "
+				 "it is on"),
+			       path);
+		break;
+	}
+	errno = err;
+	return NULL;
+}
+
 int
 file_write_atomic(const char *path, const char *data, size_t len,
 		  unsigned mode)
@@ -356,6 +416,203 @@ fail:
 }
 
 /* ---- strings ------------------------------------------------------------ */
+
+/* ---- text and paths ------------------------------------------------------- */
+
+/* What is wrong with a value as text. */
+enum text_fault {
+	TEXT_OK,
+	TEXT_CONTROL,  /* a control character */
+	TEXT_NOT_UTF8, /* a byte that is not part of UTF-8 */
+	TEXT_NONCHAR,  /* U+FFFE or U+FFFF */
+};
+
+/* The length of the UTF-8 sequence at s and its code point; 0 when it is
+ * not one (RFC 3629: shortest form, no surrogates, up to U+10FFFF). */
+static size_t
+utf8_seq(const unsigned char *s, unsigned *cp)
+{
+	static const struct {
+		unsigned char lead_mask, lead, len;
+		unsigned min;
+	} forms[] = {
+		{0xe0, 0xc0, 2, 0x80},
+		{0xf0, 0xe0, 3, 0x800},
+		{0xf8, 0xf0, 4, 0x10000},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		unsigned v;
+
+		if ((s[0] & forms[i].lead_mask) != forms[i].lead)
+			continue;
+		v = s[0] & (0x7f >> forms[i].len);
+		for (size_t k = 1; k < forms[i].len; k++) {
+			if ((s[k] & 0xc0) != 0x80)
+				return 0;
+			v = v << 6 | (s[k] & 0x3f);
+		}
+		if (v < forms[i].min || v > 0x10ffff ||
+		    (v >= 0xd800 && v <= 0xdfff))
+			return 0;
+		*cp = v;
+		return forms[i].len;
+	}
+	return 0;
+}
+
+static enum text_fault
+text_scan(const char *text, size_t *at, unsigned *what)
+{
+	const unsigned char *s = (const unsigned char *)text;
+
+	for (size_t i = 0; s && s[i];) {
+		unsigned cp = s[i];
+		size_t n = cp < 0x80 ? 1 : utf8_seq(s + i, &cp);
+
+		*at = i;
+		*what = n ? cp : s[i];
+		if (!n)
+			return TEXT_NOT_UTF8;
+		if (cp < 0x20 || cp == 0x7f)
+			return TEXT_CONTROL;
+		if (cp == 0xfffe || cp == 0xffff)
+			return TEXT_NONCHAR;
+		i += n;
+	}
+	return TEXT_OK;
+}
+
+bool
+str_is_text(const char *s)
+{
+	size_t at;
+	unsigned what;
+
+	return text_scan(s, &at, &what) == TEXT_OK;
+}
+
+int
+str_text_check(const char *s, const char *shown)
+{
+	size_t at = 0;
+	unsigned what = 0;
+
+	switch (text_scan(s, &at, &what)) {
+	case TEXT_OK:
+		return 0;
+	case TEXT_CONTROL:
+		return vs_error(VS_ERR_INVALID,
+				_("The value of %s holds a control character "
+				  "(a tab, a line break or another one), which "
+				  "domain definitions and the daemon's options "
+				  "cannot carry. Remove it."),
+				shown);
+	case TEXT_NOT_UTF8:
+		return vs_error(VS_ERR_INVALID,
+				_("The value of %1$s is not UTF-8 text (its "
+				  "byte %2$zu is 0x%3$02X), and domain "
+				  "definitions and the daemon's options hold "
+				  "nothing else. Give it in UTF-8; a directory "
+				  "whose name is in another encoding can be "
+				  "renamed, or shared through a symbolic link "
+				  "with a UTF-8 name."),
+				shown, at + 1, what);
+	case TEXT_NONCHAR:
+		break;
+	}
+	return vs_error(VS_ERR_INVALID,
+			_("The value of %1$s holds the character U+%2$04X, "
+			  "which XML does not allow. Remove it."),
+			shown, what);
+}
+
+/*
+ * The canonical form of path; with root set, a ".." after a symbolic
+ * link below root sets *link (caller frees) to that link and stops.
+ */
+static char *
+canon(const char *path, const char *root, char **link)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = path;
+
+	*link = NULL;
+	if (path[0] != '/')
+		return xstrdup(path);
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 1 && p[0] == '.') {
+			/* nothing: the same directory */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = sb.len ? strrchr(sb.buf, '/') : NULL;
+			struct stat st;
+
+			if (slash && root) {
+				AUTOFREE char *full = path_under(root, sb.buf);
+
+				if (lstat(full, &st) == 0 &&
+				    S_ISLNK(st.st_mode)) {
+					*link = sb_steal(&sb);
+					return NULL;
+				}
+			}
+			if (slash) {
+				sb.len = (size_t)(slash - sb.buf);
+				sb.buf[sb.len] = '\0';
+			}
+		} else if (n) {
+			sb_addc(&sb, '/');
+			sb_addn(&sb, p, n);
+		}
+		p += n;
+	}
+	if (!sb.len)
+		sb_addc(&sb, '/');
+	return sb_steal(&sb);
+}
+
+char *
+path_canon(const char *path)
+{
+	char *link;
+
+	return canon(path, NULL, &link);
+}
+
+bool
+path_same(const char *a, const char *b)
+{
+	AUTOFREE char *ca = NULL, *cb = NULL;
+
+	if (!a || !b)
+		return a == b;
+	if (STREQ(a, b))
+		return true;
+	ca = path_canon(a);
+	cb = path_canon(b);
+	return STREQ(ca, cb);
+}
+
+char *
+path_canon_at(const char *path, const char *root)
+{
+	AUTOFREE char *link = NULL;
+	char *c = canon(path, root, &link);
+
+	if (!c)
+		vs_error(VS_ERR_INVALID,
+			 _("The path %1$s steps out of the symbolic link %2$s "
+			   "with '..', which leads up from where the link "
+			   "points, not from where it is written. Give the "
+			   "path without '..'."),
+			 path, link);
+	return c;
+}
 
 char *
 str_trim(char *s)

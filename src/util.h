@@ -108,11 +108,53 @@ char *file_read_line(const char *path);
 /* Parse a file holding one unsigned integer; -1 + errno on failure. */
 int file_read_u64(const char *path, uint64_t *out);
 /*
+ * Read a file a command works on (a domain definition, an INI file,
+ * qemu.conf, a saved definition, a record) as file_read() does, and
+ * report a failure once, with the code of its kind and what to do: no
+ * such file (VS_ERR_NOT_FOUND), no permission (VS_ERR_PERM), a directory
+ * or more than max bytes, refused (VS_ERR_INVALID), any other read error
+ * (VS_ERR_IO). Returns the buffer (caller frees) or NULL with errno set.
+ */
+char *file_load(const char *path, size_t max, size_t *len);
+/*
  * Write data to path atomically (temporary file + fsync + rename) with the
  * given mode. Returns 0 or -1 and reports VS_ERR_IO.
  */
 int file_write_atomic(const char *path, const char *data, size_t len,
 		      unsigned mode);
+
+/*
+ * Text that a domain definition, an INI file and a daemon's command line
+ * can all carry: UTF-8 (no overlong forms, surrogates or code points
+ * beyond U+10FFFF), no control characters (below 0x20, and 0x7f) and
+ * neither U+FFFE nor U+FFFF, which XML refuses. str_text_check() refuses
+ * anything else in the value of shown ("--tag", "dir", "the share's
+ * name"): 0, or -1 after reporting VS_ERR_INVALID with the byte at fault
+ * and what to do (the value itself is not repeated: a terminal would
+ * garble it). NULL is text.
+ */
+bool str_is_text(const char *s);
+int str_text_check(const char *s, const char *shown);
+
+/*
+ * Paths compared as the kernel reads them, symbolic links kept as
+ * written (not resolved): path_canon() writes an absolute path without
+ * empty or "." components, with each ".." taking away the component
+ * before it and no trailing slash ("/srv//data/./x/../" -> "/srv/data").
+ * A relative path is returned as it is. Caller frees.
+ */
+char *path_canon(const char *path);
+/* Whether a and b are one path once canonical (NULL is only NULL). */
+bool path_same(const char *a, const char *b);
+/*
+ * path_canon(), but a ".." after a symbolic link is refused: the kernel
+ * steps up from the link's target, not from where the link is, so the
+ * written form would name another directory. The links are looked at
+ * below root ("/" for the host); root NULL (another host) looks at
+ * nothing. Returns the canonical path (caller frees), or NULL after
+ * reporting VS_ERR_INVALID.
+ */
+char *path_canon_at(const char *path, const char *root);
 
 /* Strip leading and trailing ASCII whitespace in place; returns s. */
 char *str_trim(char *s);

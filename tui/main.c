@@ -119,6 +119,17 @@ draw_steps(struct tui *t, int y, int width, const char *sep, bool dry)
 	return x;
 }
 
+/* The page's key line, for the field in focus when it has one per field. */
+static const char *
+keys_of(struct tui *t)
+{
+	const struct page_ops *p = pages[t->page];
+
+	if (p->field_keys)
+		return p->field_keys(t);
+	return p->keys ? p->keys : default_keys;
+}
+
 void
 tui_draw(struct tui *t)
 {
@@ -155,8 +166,7 @@ tui_draw(struct tui *t)
 	if (t->status)
 		ui_put(rows - 2, 1, cols - 2, t->status_role, t->status,
 		       false);
-	ui_put(rows - 1, 0, cols, UI_KEYS, _(p->keys ? p->keys : default_keys),
-	       true);
+	ui_put(rows - 1, 0, cols, UI_KEYS, _(keys_of(t)), true);
 	ui_frame_end();
 }
 

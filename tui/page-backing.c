@@ -36,14 +36,82 @@ mark(const struct wizard *w, size_t i)
 	return i == w->bsel ? "(*)" : "( )";
 }
 
+/* The width of the label column: the widest label, at least 15 cells,
+ * at most a third of the page. */
+static int
+label_width(const struct wizard *w, int width)
+{
+	int lw = 15;
+
+	for (size_t i = 0; i < w->nbopts; i++)
+		if (ui_width(w->bopts[i].label) > lw)
+			lw = ui_width(w->bopts[i].label);
+	return lw < width / 3 ? lw : width / 3;
+}
+
+/*
+ * The rows of option k into rows: its cursor, mark and label, then its
+ * reason wrapped to width beside them, the lines after the first under
+ * the first (as the review page wraps its lines, not cut at the edge).
+ */
+static void
+option_rows(const struct wizard *w, size_t k, int lw, int width,
+	    struct strlist *rows)
+{
+	const struct wiz_backing_opt *o = &w->bopts[k];
+	AUTOFREE char *reason = xasprintf(
+	    "%s%s", o->recommended ? _("(recommended) ") : "", o->reason);
+	/* "> (*) " and the label column with a blank after it */
+	int indent = 6 + lw + 1;
+	struct strlist lines = {0};
+	struct strbuf sb = STRBUF_INIT;
+	int lab = ui_width(o->label);
+
+	ui_wrap(reason, width - indent, &lines);
+	for (size_t i = 0; i < lines.n; i++) {
+		if (i == 0) {
+			sb_printf(&sb, "%s%s %s", k == st.l.sel ? "> " : "  ",
+				  mark(w, k), o->label);
+			sb_pad(&sb, lab < lw ? (size_t)(lw - lab) + 1 : 1);
+		} else {
+			sb_pad(&sb, (size_t)indent);
+		}
+		sb_add(&sb, lines.v[i]);
+		strlist_take(rows, sb_steal(&sb));
+	}
+	strlist_clear(&lines);
+}
+
+/* The first option shown so that the selected one shows whole in avail
+ * rows, given each option's number of rows. */
+static size_t
+first_shown(const size_t *nrows, size_t sel, size_t top, int avail)
+{
+	size_t used;
+
+	if (sel < top)
+		top = sel;
+	for (;;) {
+		used = 0;
+		for (size_t k = top; k <= sel; k++)
+			used += nrows[k];
+		if (used <= (size_t)avail || top == sel)
+			return top;
+		top++;
+	}
+}
+
 static void
 backing_draw(struct tui *t, int y, int x, int h, int w)
 {
 	struct wizard *wz = t->w;
 	struct domxml_memory m;
 	AUTOFREE char *mem = NULL, *head = NULL, *rec = NULL;
-	struct strlist lines = {0};
-	int list_h, row, extra;
+	AUTOFREE size_t *nrows = NULL;
+	struct strlist *opts = NULL;
+	int row, extra, lw, shown = 0;
+	bool more = false;
+	size_t k;
 
 	if (!wz->doc)
 		return;
@@ -57,58 +125,55 @@ backing_draw(struct tui *t, int y, int x, int h, int w)
 	domxml_memory_clear(&m);
 	/* The two lines on top wrap when longer than the page is wide (in
 	 * some languages), moving the rest down by the EXTRA lines. */
-	ui_wrap(head, w, &lines);
-	for (size_t i = 0; i < lines.n; i++)
-		ui_put(y + (int)i, x, w, UI_NORMAL, lines.v[i], false);
-	extra = (int)lines.n - 1;
-	strlist_clear(&lines);
+	extra = ui_put_wrapped(y, x, w, 0, UI_NORMAL, head) - 1;
 	if (st.error) {
-		ui_wrap(st.error, w, &lines);
-		for (size_t i = 0; i < lines.n && (int)i + 2 + extra < h; i++)
-			ui_put(y + 2 + extra + (int)i, x, w, UI_PROBLEM,
-			       lines.v[i], false);
-		strlist_clear(&lines);
+		if (2 + extra < h)
+			ui_put_wrapped(y + 2 + extra, x, w, h - 2 - extra,
+				       UI_PROBLEM, st.error);
 		return;
 	}
 	rec = xasprintf(_("Recommended: %s"),
 			wz->backing_why ? wz->backing_why : "");
-	ui_wrap(rec, w, &lines);
-	for (size_t i = 0; i < lines.n; i++)
-		ui_put(y + 1 + extra + (int)i, x, w, UI_NORMAL, lines.v[i],
-		       false);
-	extra += (int)lines.n - 1;
-	strlist_clear(&lines);
+	extra += ui_put_wrapped(y + 1 + extra, x, w, 0, UI_NORMAL, rec) - 1;
+	if (!st.l.n)
+		return;
+	/* The options, each on as many rows as its reason needs; the last
+	 * column keeps the marks that say more is above or below. */
 	row = y + 3 + extra;
-	list_h = tui_rows(h - extra, 8);
-	st.height = list_h;
-	ui_list_show(&st.l, list_h);
-	for (int i = 0; i < list_h && st.l.top + (size_t)i < st.l.n; i++) {
-		size_t k = st.l.top + (size_t)i;
+	lw = label_width(wz, w - 1);
+	opts = xcalloc(st.l.n, sizeof(*opts));
+	nrows = xcalloc(st.l.n, sizeof(*nrows));
+	for (k = 0; k < st.l.n; k++) {
+		option_rows(wz, k, lw, w - 1, &opts[k]);
+		nrows[k] = opts[k].n;
+	}
+	st.l.top = first_shown(nrows, st.l.sel, st.l.top, y + h - row);
+	for (k = st.l.top; k < st.l.n && !more; k++) {
 		const struct wiz_backing_opt *o = &wz->bopts[k];
 		bool sel = k == st.l.sel;
-		AUTOFREE char *text = xasprintf(
-		    "%s%s %-15s %s%s", sel ? "> " : "  ", mark(wz, k), o->label,
-		    o->recommended ? _("(recommended) ") : "", o->reason);
 
-		ui_put(row + i, x, w,
-		       sel	       ? UI_SELECTED
-		       : !o->possible ? UI_DIM
-				      : UI_NORMAL,
-		       text, sel);
+		for (size_t i = 0; i < opts[k].n; i++) {
+			if (row == y + h) {
+				more = true;
+				break;
+			}
+			ui_put(row++, x, w - 1,
+			       sel	       ? UI_SELECTED
+			       : !o->possible ? UI_DIM
+					      : UI_NORMAL,
+			       opts[k].v[i], sel);
+		}
+		shown += !more;
 	}
-	/* The whole reason of the option under the cursor. */
-	if (st.l.n) {
-		const struct wiz_backing_opt *o = &wz->bopts[st.l.sel];
-		AUTOFREE char *text = xasprintf("%s: %s", o->label, o->reason);
-		int dy = row + list_h + 1;
-
-		ui_wrap(text, w, &lines);
-		for (size_t i = 0; i < lines.n && dy + (int)i < y + h; i++)
-			ui_put(dy + (int)i, x, w,
-			       o->possible ? UI_NORMAL : UI_PROBLEM,
-			       lines.v[i], false);
-		strlist_clear(&lines);
-	}
+	more = more || k < st.l.n;
+	if (st.l.top)
+		ui_put(y + 3 + extra, x + w - 1, 1, UI_DIM, "^", false);
+	if (more)
+		ui_put(y + h - 1, x + w - 1, 1, UI_DIM, "v", false);
+	st.height = shown;
+	for (k = 0; k < st.l.n; k++)
+		strlist_clear(&opts[k]);
+	free(opts);
 }
 
 static bool

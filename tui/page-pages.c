@@ -87,27 +87,26 @@ pages_draw(struct tui *t, int y, int x, int h, int w)
 					   : xasprintf(_("node %d"), st.node);
 	AUTOFREE char *node = xasprintf("< %-9s >", where);
 	AUTOFREE char *count = ui_input_get(&st.count);
-	struct strlist lines = {0};
+	AUTOFREE char *head = NULL;
 	uint64_t c = 0;
 	const char *on = _("  Allocate on"), *add = _("  Pages to add");
 	/* The fields start 18 columns in, further for longer labels (up
 	 * to half the width). */
 	int lw = (ui_width(on) > ui_width(add) ? ui_width(on)
 					       : ui_width(add)) + 2;
-	int fx = x + (lw < 18 ? 18 : lw < w / 2 ? lw : w / 2), row = y + 2;
+	int fx = x + (lw < 18 ? 18 : lw < w / 2 ? lw : w / 2), row;
 
 	if (!wz->need_valid)
 		return;
-	ui_putf(y, x, w, UI_NORMAL,
-		_("Guest '%1$s' in %2$s pages: %3$" PRIu64 " pages needed, "
-		  "%4$s free."),
-		wz->domain, size, n->pages, fr);
+	head = xasprintf(_("Guest '%1$s' in %2$s pages: %3$" PRIu64 " pages "
+			   "needed, %4$s free."),
+			 wz->domain, size, n->pages, fr);
+	/* Lines longer than the page wrap, moving the rest down. */
+	row = y + 1 + ui_put_wrapped(y, x, w, 0, UI_NORMAL, head);
 	if (n->reason) {
-		ui_wrap(n->reason, w, &lines);
-		for (size_t i = 0; i < lines.n && i < 3; i++)
-			ui_put(row++, x, w, n->enough ? UI_NORMAL : UI_PROBLEM,
-			       lines.v[i], false);
-		strlist_clear(&lines);
+		row += ui_put_wrapped(row, x, w, 0,
+				      n->enough ? UI_NORMAL : UI_PROBLEM,
+				      n->reason);
 	} else if (n->enough) {
 		ui_put(row++, x, w, UI_GOOD,
 		       _("ok: enough free pages now; Continue goes on."),
@@ -118,8 +117,9 @@ pages_draw(struct tui *t, int y, int x, int h, int w)
 	       false);
 	ui_put(row, fx, 15, st.focus == P_NODE ? UI_SELECTED : UI_NORMAL,
 	       node, false);
-	ui_put(row, fx + 16, w - (fx - x) - 16, UI_DIM, nodes, false);
 	row += 1;
+	/* What each node has free, under the choice of node. */
+	row += ui_put_wrapped(row, fx, w - (fx - x), 0, UI_DIM, nodes);
 	ui_put(row, x, fx - x, st.focus == P_COUNT ? UI_HEAD : UI_NORMAL, add,
 	       false);
 	if (str_to_u64(count, &c) == 0 && c) {
@@ -135,10 +135,9 @@ pages_draw(struct tui *t, int y, int x, int h, int w)
 	if (wz->alloc_result) {
 		AUTOFREE char *r = xasprintf(_("Result: %s"), wz->alloc_result);
 
-		ui_wrap(r, w, &lines);
-		for (size_t i = 0; i < lines.n && row < y + h; i++)
-			ui_put(row++, x, w, UI_GOOD, lines.v[i], false);
-		strlist_clear(&lines);
+		if (row < y + h)
+			row += ui_put_wrapped(row, x, w, y + h - row, UI_GOOD,
+					      r);
 	}
 	if (wz->cfg.demo && row < y + h)
 		ui_put(row, x, w, UI_DIM,
@@ -227,6 +226,22 @@ pages_leave(struct tui *t)
 	return -1;
 }
 
+/* What the keys do in each field (pages_key()). */
+static const char *const field_keys[P_COUNT_FIELDS] = {
+	[P_NODE] = N_("Left/Right choose the node  Tab/Enter/Down next field  "
+		      "Esc back  F1 help"),
+	[P_COUNT] = N_("Type a number  Tab/Enter/Down next field  Esc back  F1 "
+		       "help"),
+	[P_ALLOC] = N_("Enter allocate  Tab/Down next field  Esc back  F1 help"),
+	[P_GO] = N_("Enter continue  Up previous field  Esc back  F1 help"),
+};
+
+static const char *
+pages_field_keys(struct tui *t)
+{
+	return field_keys[st.focus];
+}
+
 const struct page_ops page_pages = {
 	.name = N_("Hugepages"),
 	.title = N_("Hugepages"),
@@ -239,8 +254,7 @@ const struct page_ops page_pages = {
 		   "'virtshare pages alloc --persist' keeps a pool across "
 		   "reboots. Tab moves, Left/Right choose the node, Enter on "
 		   "Allocate allocates, on Continue goes on."),
-	.keys = N_("Tab next field  Enter allocate/continue  Esc back  F1 "
-		   "help"),
+	.field_keys = pages_field_keys,
 	.enter = pages_enter,
 	.draw = pages_draw,
 	.key = pages_key,

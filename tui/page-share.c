@@ -163,6 +163,45 @@ label(int y, int x, int width, enum field f)
 	ui_put(y, x, width, st.focus == f ? UI_HEAD : UI_NORMAL, l, false);
 }
 
+/* The matches of the last completion that fit width cells, with "..."
+ * when not all of them do. */
+static char *
+matches_line(int width)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int used = 0;
+
+	for (size_t i = 0; i < st.matches.n; i++) {
+		int need = ui_width(st.matches.v[i]);
+		/* Room for the blanks and "..." after it, unless last. */
+		int room = width - (i + 1 < st.matches.n ? 5 : 0);
+
+		if (used + need > room) {
+			sb_add(&sb, "...");
+			break;
+		}
+		sb_add(&sb, st.matches.v[i]);
+		used += need;
+		if (i + 1 < st.matches.n) {
+			sb_add(&sb, "  ");
+			used += 2;
+		}
+	}
+	return sb_steal(&sb);
+}
+
+/* An option's label, its choice and what the choice does, wrapped beside
+ * it; returns the rows used. */
+static int
+option(int y, int x, int fx, int fw, enum field f, const char *choice,
+       const char *help)
+{
+	label(y, x, fx - x, f);
+	ui_put(y, fx, 11, st.focus == f ? UI_SELECTED : UI_NORMAL, choice,
+	       false);
+	return ui_put_wrapped(y, fx + 12, fw - 12, 0, UI_NORMAL, help);
+}
+
 static void
 share_draw(struct tui *t, int y, int x, int h, int w)
 {
@@ -173,7 +212,7 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 	AUTOFREE char *cache = NULL, *xattr = NULL;
 	enum wiz_check dc = wizard_dir_check(wz, dir, &dmsg);
 	enum wiz_check tc = wizard_tag_check(wz, tag, dir, &tmsg);
-	int fx = x + field_column(w), fw = w - (fx - x);
+	int fx = x + field_column(w), fw = w - (fx - x), row;
 
 	if (tc == WIZ_CHECK_EXISTS)
 		prefill(wz, tag);
@@ -184,12 +223,9 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 	if (check_line(y + 3, fx, fw, dc, dmsg) > 1) {
 		/* The message took the line of the hint. */
 	} else if (st.matches.n > 1) {
-		struct strbuf sb = STRBUF_INIT;
+		AUTOFREE char *list = matches_line(fw);
 
-		for (size_t i = 0; i < st.matches.n; i++)
-			sb_printf(&sb, "%s  ", st.matches.v[i]);
-		ui_put(y + 4, fx, fw, UI_DIM, sb_str(&sb), false);
-		sb_clear(&sb);
+		ui_put(y + 4, fx, fw, UI_DIM, list, false);
 	} else {
 		ui_put(y + 4, fx, fw, UI_DIM,
 		       _("Tab completes, F2 browses the directories."), false);
@@ -197,33 +233,31 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 	label(y + 6, x, fx - x, F_TAG);
 	check_line(y + 7, fx, fw, tc, tmsg);
 
-	label(y + 9, x, fx - x, F_RO);
-	ui_putf(y + 9, fx, fw, st.focus == F_RO ? UI_SELECTED : UI_NORMAL,
+	/* The options below move down when a text takes more than a line
+	 * (a longer translation, the reason read-only is refused). */
+	row = y + 9;
+	label(row, x, fx - x, F_RO);
+	ui_putf(row, fx, fw, st.focus == F_RO ? UI_SELECTED : UI_NORMAL,
 		"[%s]", st.readonly ? "x" : " ");
-	ui_put(y + 9, fx + 4, fw - 4, UI_NORMAL,
-	       _("the guest cannot change anything (Space toggles)"), false);
+	row += ui_put_wrapped(row, fx + 4, fw - 4, 0, UI_NORMAL,
+			      _("the guest cannot change anything (Space "
+				"toggles)"));
 	if ((blocked = wizard_readonly_blocked(wz)) && st.readonly)
-		ui_put(y + 10, fx + 4, fw - 4, UI_DIM, blocked, false);
-
-	label(y + 11, x, fx - x, F_CACHE);
+		row += ui_put_wrapped(row, fx + 4, fw - 4, 0, UI_DIM,
+				      blocked);
+	else
+		row++;
 	cache = xasprintf("< %-7s >", wizard_cache_name(st.cache));
-	ui_put(y + 11, fx, 11, st.focus == F_CACHE ? UI_SELECTED : UI_NORMAL,
-	       cache, false);
-	ui_put(y + 11, fx + 12, fw - 12, UI_NORMAL, _(cache_help[st.cache]),
-	       false);
-	label(y + 12, x, fx - x, F_XATTR);
+	row += option(row, x, fx, fw, F_CACHE, cache, _(cache_help[st.cache]));
 	xattr = xasprintf("< %-7s >", xattr_name(st.xattr));
-	ui_put(y + 12, fx, 11, st.focus == F_XATTR ? UI_SELECTED : UI_NORMAL,
-	       xattr, false);
-	ui_put(y + 12, fx + 12, fw - 12, UI_NORMAL, xattr_help(st.xattr),
-	       false);
-	if (h > 14) {
+	row += option(row, x, fx, fw, F_XATTR, xattr, xattr_help(st.xattr));
+	if (++row < y + h) {
 		AUTOFREE char *go = xasprintf("%s[ %s ]",
 					      st.focus == F_GO ? ">" : " ",
 					      _("Continue"));
 
-		ui_put(y + 14, fx, fw,
-		       st.focus == F_GO ? UI_SELECTED : UI_NORMAL, go, false);
+		ui_put(row, fx, fw, st.focus == F_GO ? UI_SELECTED : UI_NORMAL,
+		       go, false);
 	}
 	/* The fields last: the focused one places the cursor. */
 	ui_input_draw(&st.tag, y + 6, fx, fw < 38 ? fw : 38, st.focus == F_TAG);
@@ -261,8 +295,9 @@ browse(struct tui *t)
 	st.focus = F_TAG;
 }
 
-/* Tab in the directory: complete, or move on when nothing completes. */
-static bool
+/* Tab in the directory: complete it (it never moves on, so that what
+ * is typed after a Tab always goes where the key line says). */
+static void
 complete(struct tui *t)
 {
 	AUTOFREE char *typed = ui_input_get(&st.dir);
@@ -270,17 +305,16 @@ complete(struct tui *t)
 
 	if (!*typed) {
 		ui_input_set(&st.dir, "/");
-		return true;
+		return;
 	}
 	done = complete_path(t->w->cfg.root, typed, true, &st.matches);
-	if (STREQ(done, typed) && st.matches.n <= 1)
-		return false;
-	ui_input_set(&st.dir, done);
-	dir_changed(t->w);
+	if (!STREQ(done, typed)) {
+		ui_input_set(&st.dir, done);
+		dir_changed(t->w);
+	}
 	/* Several matches stay listed under the field. */
 	if (st.matches.n <= 1)
 		strlist_clear(&st.matches);
-	return true;
 }
 
 static bool
@@ -295,8 +329,10 @@ share_key(struct tui *t, int key)
 		browse(t);
 		return true;
 	}
-	if (key == UI_TAB && st.focus == F_DIR && complete(t))
+	if (key == UI_TAB && st.focus == F_DIR) {
+		complete(t);
 		return true;
+	}
 	if (key == UI_TAB || key == UI_KEY(KEY_DOWN) ||
 	    (tui_is_enter(key) && st.focus != F_GO)) {
 		st.focus = (enum field)((st.focus + 1) % F_COUNT);
@@ -338,6 +374,27 @@ share_leave(struct tui *t)
 				st.xattr);
 }
 
+/* What the keys do in each field (share_key()). */
+static const char *const field_keys[F_COUNT] = {
+	[F_DIR] = N_("Tab complete  F2 browse  Enter/Down next field  Esc back  "
+		     "F1 help"),
+	[F_TAG] = N_("Tab/Enter/Down next field  Up previous field  Esc back  "
+		     "F1 help"),
+	[F_RO] = N_("Space toggle  Tab/Enter/Down next field  Esc back  F1 "
+		    "help"),
+	[F_CACHE] = N_("Left/Right change  Tab/Enter/Down next field  Esc back  "
+		       "F1 help"),
+	[F_XATTR] = N_("Left/Right change  Tab/Enter/Down next field  Esc back  "
+		       "F1 help"),
+	[F_GO] = N_("Enter continue  Up previous field  Esc back  F1 help"),
+};
+
+static const char *
+share_field_keys(struct tui *t)
+{
+	return field_keys[st.focus];
+}
+
 const struct page_ops page_share = {
 	.name = N_("Share"),
 	.title = N_("Share"),
@@ -349,11 +406,12 @@ const struct page_ops page_share = {
 		   "libvirt 11.0 when libvirt starts the daemon. Cache: none "
 		   "shows host changes at once, always is fastest when only "
 		   "the guest changes the files. Extended attributes carry "
-		   "ACLs and security labels. Tab, Down and Up move between "
-		   "fields, Space or Left/Right change an option, Enter on "
-		   "Continue goes on."),
-	.keys = N_("Tab/Down next field  F2 browse  Enter continue  Esc back  "
-		   "F1 help"),
+		   "ACLs and security labels. Down, Up and Enter move between "
+		   "fields, and Tab too outside the directory, where it "
+		   "completes; Space or Left/Right change an option, Enter on "
+		   "Continue goes on. The line at the bottom says what the "
+		   "keys do in the field you are in."),
+	.field_keys = share_field_keys,
 	.enter = share_enter,
 	.draw = share_draw,
 	.key = share_key,

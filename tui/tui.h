@@ -27,6 +27,9 @@ struct page_ops {
 	const char *title; /* N_(): the page's title */
 	const char *help;  /* N_(): the F1 help */
 	const char *keys;  /* N_(): the key line */
+	/* N_(): the key line of the field in focus, for pages whose keys
+	 * differ by field (NULL: keys). */
+	const char *(*field_keys)(struct tui *t);
 	/* The page is shown (again): refresh from the wizard's state. */
 	void (*enter)(struct tui *t);
 	/* Draw into the rectangle y, x, h, w. */

@@ -25,6 +25,7 @@ static struct {
 	int cur_y, cur_x;
 	void (*bg)(void *arg);
 	void *bg_arg;
+	FILE *cuts; /* $VIRTSHARE_TUI_CUTS: the texts ui_put() cut */
 } ui;
 
 static volatile sig_atomic_t ui_signal;
@@ -113,6 +114,7 @@ int
 ui_init(void)
 {
 	const char *ascii = getenv("VIRTSHARE_ASCII");
+	const char *cuts = getenv("VIRTSHARE_TUI_CUTS");
 
 	if (ui.active)
 		return 0;
@@ -141,6 +143,8 @@ ui_init(void)
 	set_escdelay(25);
 	curs_set(0);
 	colors_set();
+	if (cuts && *cuts)
+		ui.cuts = fopen(cuts, "ae");
 	return 0;
 }
 
@@ -153,6 +157,9 @@ ui_end(void)
 	curs_set(1);
 	endwin();
 	fflush(stdout);
+	if (ui.cuts)
+		fclose(ui.cuts);
+	ui.cuts = NULL;
 }
 
 bool
@@ -298,6 +305,16 @@ ui_width(const char *s)
 	return width;
 }
 
+/* A text that does not show whole at y, x: into $VIRTSHARE_TUI_CUTS. */
+static void
+cut_note(int y, int x, const char *s)
+{
+	if (!ui.cuts)
+		return;
+	fprintf(ui.cuts, "%d,%d: %s\n", y, x, s);
+	fflush(ui.cuts);
+}
+
 int
 ui_put(int y, int x, int width, enum ui_role role, const char *s, bool pad)
 {
@@ -311,6 +328,8 @@ ui_put(int y, int x, int width, enum ui_role role, const char *s, bool pad)
 		width = COLS - x;
 	while (k < n && used + wc_width(w[k]) <= width)
 		used += wc_width(w[k++]);
+	if (k < n)
+		cut_note(y, x, s);
 	attrset(ui.attrs[role]);
 	mvaddnwstr(y, x, w, (int)k);
 	if (pad)
@@ -411,6 +430,22 @@ ui_wrap(const char *s, int width, struct strlist *out)
 			wrap_line(para, width, out);
 		s += len + (s[len] == '\n');
 	}
+}
+
+int
+ui_put_wrapped(int y, int x, int width, int rows, enum ui_role role,
+	       const char *s)
+{
+	struct strlist lines = {0};
+	int n = 0;
+
+	ui_wrap(s, width, &lines);
+	for (; (size_t)n < lines.n && (rows <= 0 || n < rows); n++)
+		ui_put(y + n, x, width, role, lines.v[n], false);
+	if ((size_t)n < lines.n)
+		cut_note(y + n, x, s);
+	strlist_clear(&lines);
+	return n;
 }
 
 void
@@ -850,7 +885,7 @@ ui_error(const char *title)
 					     "saying why.")
 					 : vs_error_message());
 	AUTOFREE char *head =
-	    title ? xstrdup(title) : xasprintf("%s", _(vs_error_desc(code)));
+	    xstrdup(title ? title : vs_error_desc(code)); /* translated */
 
 	vs_error_reset();
 	ui_message(head, msg);

@@ -82,6 +82,8 @@ void ui_cursor(int y, int x);
 /*
  * Write s at y, x, clipped to width cells (width <= 0: to the screen's
  * edge); pad with blanks to width when pad. Returns the cells written.
+ * With $VIRTSHARE_TUI_CUTS naming a file, each text clipped is appended
+ * to it, so that tests find text the screen does not show whole.
  */
 int ui_put(int y, int x, int width, enum ui_role role, const char *s,
 	   bool pad);
@@ -92,6 +94,13 @@ int ui_putf(int y, int x, int width, enum ui_role role, const char *fmt, ...)
 int ui_width(const char *s);
 /* Word-wrap s to width cells into out (each line owned); "\n" breaks. */
 void ui_wrap(const char *s, int width, struct strlist *out);
+/*
+ * Write s word-wrapped to width cells from row y down, on at most rows
+ * rows (rows <= 0: no limit; lines left out count as cut). Returns the
+ * rows written.
+ */
+int ui_put_wrapped(int y, int x, int width, int rows, enum ui_role role,
+		   const char *s);
 void ui_hline(int y, int x, int width);
 void ui_box(int y, int x, int h, int w);
 /* Clear a rectangle. */

@@ -309,9 +309,7 @@ summary_daemons(struct wizard *w)
 		const struct host_daemon *d = &h->daemons[i];
 		struct strbuf what = STRBUF_INIT;
 
-		sb_add(&what, d->present ? _("installed") : _("not installed"));
-		if (d->ours)
-			sb_add(&what, _(", ours"));
+		sb_add(&what, inspection_daemon_state(d));
 		if (d->descriptor)
 			sb_add(&what, _(", named by a descriptor"));
 		table_rowv(t, d->path, sb_str(&what));
@@ -1320,6 +1318,10 @@ daemon_ours(struct wizard *w, struct wiz_daemon_opt *o, const char *ro)
 	o->label = xstrdup(_("libvirt starts virtshare-fsd"));
 	if (ro) {
 		o->reason = xstrdup(ro);
+	} else if (d && !d->present && d->from_env) {
+		o->reason = xasprintf(_("not possible: virtshare-fsd is not at "
+					"%s, where $VIRTSHARE_FSD points."),
+				      d->path);
 	} else if (!d || !d->present) {
 		o->reason = xasprintf(_("not possible: virtshare-fsd is not "
 					"installed at %s (make install)."),

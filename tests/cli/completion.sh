@@ -90,6 +90,11 @@ done | sort)
 same "pages alloc: the host's page sizes" "$sizes" "$(comp pages alloc "")"
 same "pages --node N alloc: the value of --node is skipped" "$sizes" \
 	"$(comp pages --node 0 alloc "")"
+# Every command that changes something takes --dry-run and --yes.
+for c in share unshare undo apply pages daemon; do
+	same "$c: --dry-run and --yes" "$(printf '%s\n' --dry-run --yes)" \
+		"$( (comp "$c" --dr; comp "$c" --ye) | sort)"
+done
 
 # Domains from libvirt through virsh, tags through `virtshare shares`.
 if command -v virsh > /dev/null; then

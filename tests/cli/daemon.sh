@@ -107,6 +107,48 @@ check "a daemon ignoring SIGTERM is killed after the grace period" \
 	gone "$pid"
 check "after the grace period, not before (${ms} ms)" test "$ms" -ge 300
 
+# ---- a daemon a guest is connected to: stop and restart ask ----------------
+# Stopping it takes the shared directory from the guest (virtiofs does not
+# reconnect), so without a terminal to ask on only --yes does it.
+PY=$(command -v python3)
+if [ -n "$PY" ]; then
+	vs -c qemu:///session daemon start vm1 held --dir "$SHARE" > /dev/null
+	"$PY" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+time.sleep(60)' "$VIRTSHARE_RUNDIR/vm1-held.sock" &
+	holder=$!
+	for _ in $(seq 100); do
+		[ "$(field .listening vm1 held)" = false ] && break
+		sleep 0.05
+	done
+	check "a front end is connected" \
+		test "$(field '.state + " " + (.listening|tostring)' vm1 held)" = "running false"
+	hpid=$(field .pid vm1 held)
+	out=$(vs daemon stop vm1 held < /dev/null 2>&1); rc=$?
+	check "stop: refused without a terminal or --yes (exit 2)" test "$rc" = 2
+	check "and says why and what to do" bash -c \
+		'grep -q "serves a guest that is connected" <<< "$1" &&
+		 grep -q -- "Add --yes" <<< "$1"' - "$out"
+	check "the daemon still runs" alive "$hpid"
+	out=$(vs daemon restart vm1 held < /dev/null 2>&1); rc=$?
+	check "restart: refused the same way (exit 2)" test "$rc" = 2
+	check "the daemon still runs, the same one" \
+		test "$(field .pid vm1 held)" = "$hpid"
+	out=$(vs daemon stop vm1 held --dry-run)
+	check "stop --dry-run: the guest would lose its share" \
+		grep -q "would lose the shared directory" <<< "$out"
+	check "and it still runs" alive "$hpid"
+	out=$(vs daemon stop vm1 held --yes < /dev/null)
+	check "stop --yes stops it" \
+		grep -q "^Stopped virtshare-fsd for vm1-held (pid $hpid)" <<< "$out"
+	check "it is gone" gone "$hpid"
+	kill "$holder" 2> /dev/null
+	wait "$holder" 2> /dev/null
+else
+	skip "stop and restart of a daemon a guest uses" "needs python3"
+fi
+
 # ---- install-unit: the systemd instance runs the same daemon --------------
 out=$(vs -c qemu:///session daemon install-unit vm1 data --socket-group "$myg")
 env=$VIRTSHARE_CONFDIR/fsd/vm1-data.env

@@ -150,6 +150,25 @@ alone
 expect "free 2M 8" 0 "it had $((orig + 8))" "$VIRTSHARE" pages free 2M 8
 pool_is "back at the original $orig pages" "$orig"
 
+# --dry-run says what would change and changes nothing; --yes is taken
+# (these actions do not ask) and changes what the command says.
+alone
+expect "alloc 2M $((orig + 8)) --dry-run: what the pool would have" 0 \
+	"would have $((orig + 8)) pages" \
+	"$VIRTSHARE" pages alloc 2M $((orig + 8)) --dry-run
+pool_is "the pool is unchanged" "$orig"
+expect "free 2M --dry-run --yes: --dry-run wins" 0 \
+	"Dry run: nothing was changed" "$VIRTSHARE" pages free 2M --dry-run --yes
+pool_is "the pool is still unchanged" "$orig"
+alone
+expect "alloc 2M 2 --add --yes: taken, and done" 0 \
+	"now has $((orig + 2)) pages" "$VIRTSHARE" pages alloc 2M 2 --add --yes
+pool_is "the kernel has $((orig + 2)) pages" $((orig + 2))
+alone
+expect "free 2M 2 --yes" 0 "it had $((orig + 2))" \
+	"$VIRTSHARE" pages free 2M 2 --yes
+pool_is "back at the original $orig pages" "$orig"
+
 # Refusals change nothing.
 mem_kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
 most=$((mem_kib / 2048))
@@ -170,6 +189,10 @@ fi
 pool_is "the pool is unchanged" "$orig"
 
 # A hugetlbfs mount for the size.
+expect "mount 2M DIR --dry-run: where it would mount" 0 \
+	"hugetlbfs for 2M pages would be mounted on $mnt" \
+	"$VIRTSHARE" pages mount 2M "$mnt" --dry-run
+check "and nothing is mounted there" bash -c "! mountpoint -q '$mnt'"
 expect "mount 2M DIR" 0 "Mounted hugetlbfs for 2M pages on $mnt" \
 	"$VIRTSHARE" pages mount 2M "$mnt"
 check "the kernel lists it with pagesize=2M" \

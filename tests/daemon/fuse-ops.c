@@ -137,19 +137,26 @@ lookup_id(uint64_t parent, const char *name)
 	return e.nodeid;
 }
 
+/* @extra: more daemon arguments, NULL-terminated (may be NULL) */
 static struct spawn *
-start_daemon(const char *name, bool use_fd)
+start_daemon(const char *name, bool use_fd, const char *const *extra)
 {
-	static const char *const debug[] = {"-d", NULL};
+	const char *args[8];
 	struct spawn_opts o = {
-	    .extra = getenv("VS_DAEMON_DEBUG") ? debug : NULL,
+	    .extra = args,
 	    .binary = daemon_path,
 	    .shared_dir = share,
 	    .workdir = workdir,
 	    .options = "cache=none,xattr,posix_lock,flock",
 	    .use_fd = use_fd,
 	};
+	int n = 0;
 
+	while (extra && *extra && n < 6)
+		args[n++] = *extra++;
+	if (getenv("VS_DAEMON_DEBUG"))
+		args[n++] = "-d";
+	args[n] = NULL;
 	return spawn_start(&o, name);
 }
 
@@ -186,8 +193,15 @@ disconnect_client(const char *what)
 	vuclient_free(vu);
 	fc = NULL;
 	vu = NULL;
-	tap_ok(spawn_wait(daemon_proc, 5000),
-	       "%s: the daemon exits when the front end disconnects", what);
+	if (!tap_ok(spawn_wait(daemon_proc, 5000) &&
+	                WIFEXITED(daemon_proc->status) &&
+	                WEXITSTATUS(daemon_proc->status) == 0,
+	            "%s: the daemon exits (status 0) when the front end "
+	            "disconnects",
+	            what)) {
+		tap_diag("  wait status %#x", daemon_proc->status);
+		spawn_dump_log(daemon_proc, stdout, 8);
+	}
 	spawn_free(daemon_proc);
 	daemon_proc = NULL;
 }
@@ -417,6 +431,7 @@ t_fallocate_lseek(void)
 		bail("truncate");
 	memset(blk, 'x', sizeof(blk));
 	n = fusecl_write(fc, e.nodeid, fh, 0, blk, sizeof(blk));
+	is_res(n, sizeof(blk), "WRITE at 0 after a truncate");
 	n = fusecl_write(fc, e.nodeid, fh, 8 << 20, blk, sizeof(blk));
 	is_res(n, sizeof(blk), "WRITE after a hole");
 	hfd = open(hpath("sparse"), O_RDONLY);
@@ -695,6 +710,9 @@ read_dir(uint64_t id, uint32_t opcode, uint32_t bufsize, int *names_seen,
 				(*dots)++;
 				continue;
 			}
+			/* every entry of READDIRPLUS is a lookup */
+			if (eo && !eo->nodeid)
+				*attrs_ok = false;
 			if (eo && eo->nodeid) {
 				struct stat st;
 				char rel[300];
@@ -1056,18 +1074,18 @@ t_transport(void)
 	int i, ok;
 	long n;
 
-	daemon_proc = start_daemon("fsd-fd", true);
+	daemon_proc = start_daemon("fsd-fd", true, NULL);
 	if (!daemon_proc)
 		bail("cannot start the daemon with --fd");
 	vo.use_add_mem_reg = true;
 	vu = vuclient_connect(daemon_proc->sock, &vo);
 	if (!tap_ok(vu != NULL, "--fd: connect to the socket libvirt-style"))
 		bail("no socket");
-	if (vuclient_start(vu) < 0) {
+	if (!tap_ok(vuclient_start(vu) == 0,
+	            "--fd: negotiation with ADD_MEM_REG per region")) {
 		tap_diag("  ADD_MEM_REG path: %s", vuclient_error(vu));
 		bail("vhost-user setup with --fd failed");
 	}
-	tap_ok(true, "--fd: negotiation with ADD_MEM_REG per region");
 	fc = fusecl_new(vu);
 	feats = vuclient_features(vu);
 	tap_diag("transport: offered %#llx negotiated %#llx protocol %#llx",
@@ -1139,6 +1157,427 @@ t_transport(void)
 	fusecl_release(fc, FUSE_RELEASE, e.nodeid, fh);
 	fc->mode = VUC_CHAIN_DIRECT;
 	disconnect_client("--fd");
+}
+
+/* ---- set-user-ID and set-group-ID bits (issue 14) --------------------- */
+
+/*
+ * A guest user who changes a set-user-ID or set-group-ID file must not
+ * leave it so: on the host the bits go as the kernel lets them go for a
+ * caller without CAP_FSETID (write, truncate, fallocate, copy_file_range,
+ * open with O_TRUNC), and on chown for anyone. Each case makes a file of
+ * owner 1000 on the host, sends what Linux 6.1 sends for the operation
+ * and the caller, and reads the mode on the host.
+ *
+ * Without FUSE_HANDLE_KILLPRIV_V2 Linux clears the bits itself (a SETATTR
+ * of the mode) before a cached write, a truncate, fallocate or
+ * copy_file_range when its cached attributes show them. What reaches the
+ * daemon without that SETATTR is tested here: a direct (cache=none) write,
+ * which carries FUSE_WRITE_KILL_SUIDGID instead; an open with O_TRUNC,
+ * where the kernel drops its own SETATTR (atomic_o_trunc); and the rest
+ * from a guest whose cache did not show the bits (set on the host since).
+ */
+
+#define KP_OWNER 1000
+#define KP_N(a)  (sizeof(a) / sizeof((a)[0]))
+
+struct kp_caller {
+	const char *name;
+	uint32_t uid, gid;
+	bool fsetid;  /* has CAP_FSETID in the guest */
+	bool v2flags; /* sends the FUSE_HANDLE_KILLPRIV_V2 flags anyway */
+};
+
+static const struct kp_caller kp_nobody = {"nobody", 65534, 65534, false,
+                                           false};
+static const struct kp_caller kp_root = {"root", 0, 0, true, false};
+static const struct kp_caller kp_root_nofsetid = {"root without CAP_FSETID", 0,
+                                                  0, false, false};
+static const struct kp_caller kp_root_v2flags = {
+    "root without CAP_FSETID, with the KILLPRIV_V2 flags", 0, 0, false, true};
+
+static const char kp_ref_guest[] =
+    "reference daemon: QEMU 7.2's virtiofsd leaves this to the guest "
+    "kernel, which clears the bits only when its cache shows them";
+static const char kp_ref_trunc[] =
+    "reference daemon: Linux drops its own SETATTR of the mode for an "
+    "O_TRUNC open (atomic_o_trunc), and QEMU 7.2's virtiofsd opens as root "
+    "with CAP_FSETID unless run with -o killpriv_v2";
+static const char kp_ref_create[] =
+    "reference daemon: QEMU 7.2's virtiofsd aborts when CREATE opens an "
+    "existing file (glibc: openat with O_CREAT and no mode)";
+static const char kp_ref_v2[] =
+    "reference daemon: QEMU 7.2's virtiofsd obeys FATTR_KILL_SUIDGID and "
+    "FUSE_OPEN_KILL_SUIDGID only with -o killpriv_v2";
+
+static bool kp_v2;                 /* FUSE_HANDLE_KILLPRIV_V2 negotiated */
+static uint64_t kp_dir;            /* the directory of the cases */
+static uint64_t kp_src, kp_src_fh; /* COPY_FILE_RANGE's source */
+static unsigned kp_serial;
+
+typedef long (*kp_op_fn)(uint64_t id, const char *name,
+                         const struct kp_caller *c);
+
+/* The kernel's KILL_SUIDGID flags for this caller */
+static bool
+kp_flags(const struct kp_caller *c)
+{
+	return !c->fsetid && (kp_v2 || c->v2flags);
+}
+
+static long
+kp_open(uint64_t id, uint32_t flags, uint32_t open_flags, uint64_t *fh)
+{
+	struct fuse_open_in in = {.flags = flags, .open_flags = open_flags};
+	struct fuse_open_out out;
+	long n = fusecl_call(fc, FUSE_OPEN, id, &in, sizeof(in), NULL, &out,
+	                     sizeof(out));
+
+	if (n >= 0)
+		*fh = out.fh;
+	return n < 0 ? n : 0;
+}
+
+/*
+ * Open id write-only, send opcode for nodeid with the arguments a (the
+ * handle goes to *fh_slot, inside them), release: what the guest sends
+ * for a write, fallocate or copy_file_range on a file it opens for it.
+ */
+static long
+kp_on_open(uint64_t id, uint32_t opcode, uint64_t nodeid, const struct iovec *a,
+           int na, uint64_t *fh_slot, void *out, size_t outsize)
+{
+	uint64_t fh = 0;
+	long n = kp_open(id, O_WRONLY, 0, &fh);
+
+	if (n < 0)
+		return n;
+	*fh_slot = fh;
+	n = fusecl_callv(fc, opcode, nodeid, a, na, out, outsize);
+	fusecl_release(fc, FUSE_RELEASE, id, fh);
+	return n;
+}
+
+static long
+kp_write(uint64_t id, uint32_t write_flags)
+{
+	struct fuse_write_in in = {.size = 4, .write_flags = write_flags};
+	struct fuse_write_out out;
+	struct iovec a[2] = {{&in, sizeof(in)}, {"EVIL", 4}};
+	long n =
+	    kp_on_open(id, FUSE_WRITE, id, a, 2, &in.fh, &out, sizeof(out));
+
+	return n < 0 ? n : out.size == 4 ? 0 : -EIO;
+}
+
+/* fuse_direct_io(): the flag whenever the caller lacks CAP_FSETID */
+static long
+kp_op_write_direct(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	(void)name;
+	return kp_write(id, c->fsetid ? 0 : FUSE_WRITE_KILL_SUIDGID);
+}
+
+/* fuse_send_write_pages(): the flag only with KILLPRIV_V2 */
+static long
+kp_op_write_cached(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	(void)name;
+	return kp_write(id, kp_flags(c) ? FUSE_WRITE_KILL_SUIDGID : 0);
+}
+
+static long
+kp_setattr(uint64_t id, struct fuse_setattr_in *in)
+{
+	struct fuse_attr_out out;
+	long n = fusecl_call(fc, FUSE_SETATTR, id, in, sizeof(*in), NULL, &out,
+	                     sizeof(out));
+
+	return n < 0 ? n : 0;
+}
+
+static long
+kp_op_truncate(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	struct fuse_setattr_in in = {
+	    .valid = FATTR_SIZE | FATTR_LOCKOWNER, .size = 2, .lock_owner = 1};
+
+	(void)name;
+	if (kp_flags(c))
+		in.valid |= FATTR_KILL_SUIDGID;
+	return kp_setattr(id, &in);
+}
+
+static long
+kp_op_chown(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	struct fuse_setattr_in in = {.valid = FATTR_UID | FATTR_GID,
+	                             .uid = KP_OWNER + 1,
+	                             .gid = KP_OWNER + 1};
+
+	(void)name;
+	/* "Kill suid/sgid for non-directory chown unconditionally" */
+	if (kp_v2 || c->v2flags)
+		in.valid |= FATTR_KILL_SUIDGID;
+	return kp_setattr(id, &in);
+}
+
+/* chmod g+s of a file whose group the daemon is not in: CAP_FSETID */
+static long
+kp_op_chmod_sgid(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	struct fuse_setattr_in in = {.valid = FATTR_MODE,
+	                             .mode = S_IFREG | 02755};
+
+	(void)name;
+	(void)c;
+	return kp_setattr(id, &in);
+}
+
+static long
+kp_op_fallocate(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	struct fuse_fallocate_in in = {.length = 65536};
+	struct iovec a = {&in, sizeof(in)};
+
+	(void)name;
+	(void)c;
+	return kp_on_open(id, FUSE_FALLOCATE, id, &a, 1, &in.fh, NULL, 0);
+}
+
+static long
+kp_op_copy_file_range(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	struct fuse_copy_file_range_in in = {
+	    .fh_in = kp_src_fh, .nodeid_out = id, .len = 5};
+	struct iovec a = {&in, sizeof(in)};
+	struct fuse_write_out out;
+	long n = kp_on_open(id, FUSE_COPY_FILE_RANGE, kp_src, &a, 1, &in.fh_out,
+	                    &out, sizeof(out));
+
+	(void)name;
+	(void)c;
+	return n < 0 ? n : out.size == 5 ? 0 : -EIO;
+}
+
+static long
+kp_op_open_trunc(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	uint64_t fh = 0;
+	long n = kp_open(id, O_WRONLY | O_TRUNC,
+	                 kp_flags(c) ? FUSE_OPEN_KILL_SUIDGID : 0, &fh);
+
+	(void)name;
+	if (n == 0)
+		fusecl_release(fc, FUSE_RELEASE, id, fh);
+	return n;
+}
+
+/* An O_CREAT|O_TRUNC open of a name the guest believed missing */
+static long
+kp_op_create_trunc(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	struct fuse_create_in in = {
+	    .flags = O_WRONLY | O_CREAT | O_TRUNC,
+	    .mode = S_IFREG | 0644,
+	    .umask = 022,
+	    .open_flags = kp_flags(c) ? FUSE_OPEN_KILL_SUIDGID : 0,
+	};
+	struct fuse_entry_out e;
+	uint64_t fh = 0;
+	long n = fusecl_create_in(fc, kp_dir, name, &in, &e, &fh);
+
+	if (n < 0)
+		return n;
+	fusecl_release(fc, FUSE_RELEASE, e.nodeid, fh);
+	fusecl_forget(fc, e.nodeid, 1);
+	return e.nodeid == id ? 0 : -ESTALE;
+}
+
+/* ACCESS runs as the caller: the daemon changes its ids and back */
+static long
+kp_op_access(uint64_t id, const char *name, const struct kp_caller *c)
+{
+	struct fuse_access_in in = {.mask = W_OK};
+	long n;
+
+	(void)name;
+	(void)c;
+	n = fusecl_call(fc, FUSE_ACCESS, id, &in, sizeof(in), NULL, NULL, 0);
+	return n == -ENOSYS ? 0 : n; /* the reference has no ACCESS */
+}
+
+/*
+ * One case: a fresh host file of @mode, @op by @c, then the host mode
+ * must be @want. @ref_skip: why the reference daemon is not held to it.
+ */
+static void
+kp_case(const char *what, kp_op_fn op, const struct kp_caller *c, mode_t mode,
+        mode_t want, const char *ref_skip)
+{
+	char name[32], rel[64];
+	struct stat st;
+	uint64_t id;
+	long r;
+
+	if (kind == KIND_REFERENCE && ref_skip) {
+		tap_skip(1, ref_skip);
+		return;
+	}
+	snprintf(name, sizeof(name), "f%u", ++kp_serial);
+	snprintf(rel, sizeof(rel), "kp/%s", name);
+	write_host(rel, "0123456789", 10);
+	if (chown(hpath(rel), KP_OWNER, KP_OWNER) < 0 ||
+	    chmod(hpath(rel), mode) < 0)
+		bail("cannot make a set-user-ID file on the host");
+	id = lookup_id(kp_dir, name);
+	fc->uid = c->uid;
+	fc->gid = c->gid;
+	r = id ? op(id, name, c) : -ENOENT;
+	fc->uid = 0;
+	fc->gid = 0;
+	if (r == -FUSECL_EBROKEN)
+		is_res(r, 0, "%s by %s", what, c->name);
+	st.st_mode = 0;
+	stat(hpath(rel), &st);
+	if (!tap_ok(r == 0 && (st.st_mode & 07777) == want,
+	            "%s by %s, %04o file: host mode %04o", what, c->name,
+	            (unsigned)mode, (unsigned)want))
+		tap_diag("  reply %ld (%s), host mode %04o", r,
+		         r < 0 ? strerror(-r) : "success",
+		         (unsigned)(st.st_mode & 07777));
+	if (id)
+		fusecl_forget(fc, id, 1);
+}
+
+/* What a caller without CAP_FSETID may do that clears the bits */
+static const struct kp_op {
+	const char *what;
+	kp_op_fn fn;
+	const char *ref_skip; /* for a caller without CAP_FSETID */
+	const char *ref_any;  /* for any caller */
+} kp_ops[] = {
+    {"WRITE (direct I/O)", kp_op_write_direct, NULL},
+    {"WRITE (cached; the guest saw no bits)", kp_op_write_cached, kp_ref_guest},
+    {"SETATTR size (the guest saw no bits)", kp_op_truncate, kp_ref_guest},
+    {"FALLOCATE (the guest saw no bits)", kp_op_fallocate, kp_ref_guest},
+    {"COPY_FILE_RANGE (the guest saw no bits)", kp_op_copy_file_range,
+     kp_ref_guest},
+    {"OPEN with O_TRUNC", kp_op_open_trunc, kp_ref_trunc},
+    {"CREATE with O_TRUNC of an existing file", kp_op_create_trunc,
+     kp_ref_create, kp_ref_create},
+};
+
+static void
+kp_session(const char *label, const char *const *extra)
+{
+	static const mode_t modes[] = {04777, 02777, 06777};
+	/* what Linux 6.1 offers that changes nothing the client models */
+	uint32_t offer =
+	    FUSE_ASYNC_READ | FUSE_POSIX_LOCKS | FUSE_ATOMIC_O_TRUNC |
+	    FUSE_BIG_WRITES | FUSE_FLOCK_LOCKS | FUSE_DO_READDIRPLUS |
+	    FUSE_ASYNC_DIO | FUSE_PARALLEL_DIROPS | FUSE_HANDLE_KILLPRIV |
+	    FUSE_MAX_PAGES | FUSE_HANDLE_KILLPRIV_V2 | FUSE_INIT_EXT;
+	char what[96], dir[32];
+	size_t i, m;
+
+	daemon_proc = start_daemon("fsd-kp", false, extra);
+	if (!daemon_proc)
+		bail("cannot start the daemon");
+	connect_client(label, NULL);
+	is_res(fusecl_init(fc, offer), 0, "%s: INIT as Linux 6.1", label);
+	tap_diag("%s: INIT flags %#x", label, fc->init.flags);
+	kp_v2 = fc->init.flags & FUSE_HANDLE_KILLPRIV_V2;
+	if (kind == KIND_OURS)
+		tap_ok(!(fc->init.flags &
+		         (FUSE_HANDLE_KILLPRIV | FUSE_HANDLE_KILLPRIV_V2)),
+		       "%s: neither HANDLE_KILLPRIV nor HANDLE_KILLPRIV_V2: "
+		       "the guest clears the bits in its own cache",
+		       label);
+	if (!tap_ok(fc->init.flags & FUSE_ATOMIC_O_TRUNC,
+	            "%s: ATOMIC_O_TRUNC negotiated (O_TRUNC comes in OPEN)",
+	            label) ||
+	    (fc->init.flags & FUSE_HANDLE_KILLPRIV && !kp_v2))
+		bail("the cases model a kernel with atomic O_TRUNC and "
+		     "without KILLPRIV (v1)");
+	snprintf(dir, sizeof(dir), "kp");
+	mkdir(hpath(dir), 0777);
+	chmod(hpath(dir), 0777);
+	kp_dir = lookup_id(FUSE_ROOT_ID, dir);
+	kp_src = lookup_id(FUSE_ROOT_ID, "hello.txt");
+	if (!kp_dir || !kp_src || kp_open(kp_src, O_RDONLY, 0, &kp_src_fh) < 0)
+		bail("cannot look up the files of the privilege cases");
+
+	for (i = 0; i < KP_N(kp_ops); i++)
+		for (m = 0; m < KP_N(modes); m++) {
+			snprintf(what, sizeof(what), "%s: %s", label,
+			         kp_ops[i].what);
+			kp_case(what, kp_ops[i].fn, &kp_nobody, modes[m], 0777,
+			        kp_ops[i].ref_skip);
+		}
+	for (m = 0; m < KP_N(modes); m++) {
+		snprintf(what, sizeof(what), "%s: SETATTR uid/gid (chown)",
+		         label);
+		kp_case(what, kp_op_chown, &kp_root, modes[m], 0777, NULL);
+	}
+	/* a caller with CAP_FSETID keeps them */
+	for (i = 0; i < KP_N(kp_ops); i++) {
+		snprintf(what, sizeof(what), "%s: %s", label, kp_ops[i].what);
+		kp_case(what, kp_ops[i].fn, &kp_root, 06777, 06777,
+		        kp_ops[i].ref_any);
+	}
+	/* root without CAP_FSETID: only the flags tell */
+	snprintf(what, sizeof(what), "%s: %s", label, kp_ops[0].what);
+	kp_case(what, kp_op_write_direct, &kp_root_nofsetid, 06777, 0777, NULL);
+	snprintf(what, sizeof(what), "%s: SETATTR size", label);
+	kp_case(what, kp_op_truncate, &kp_root_v2flags, 06777, 0777, kp_ref_v2);
+	snprintf(what, sizeof(what), "%s: OPEN with O_TRUNC", label);
+	kp_case(what, kp_op_open_trunc, &kp_root_v2flags, 06777, 0777,
+	        kp_ref_v2);
+	snprintf(what, sizeof(what),
+	         "%s: CREATE with O_TRUNC of an existing file", label);
+	kp_case(what, kp_op_create_trunc, &kp_root_v2flags, 06777, 0777,
+	        kp_ref_v2);
+
+	/*
+	 * Without a thread pool one thread serves every request: what one
+	 * request does to its capabilities must not leak into the next.
+	 */
+	snprintf(what, sizeof(what), "%s: %s", label, kp_ops[0].what);
+	kp_case(what, kp_op_write_direct, &kp_nobody, 04777, 0777, NULL);
+	snprintf(what, sizeof(what), "%s: then SETATTR mode 02755 (chmod g+s)",
+	         label);
+	kp_case(what, kp_op_chmod_sgid, &kp_root, 0755, 02755, NULL);
+	snprintf(what, sizeof(what), "%s: %s", label, kp_ops[6].what);
+	kp_case(what, kp_op_create_trunc, &kp_nobody, 04777, 0777,
+	        kp_ref_create);
+	snprintf(what, sizeof(what), "%s: then %s", label, kp_ops[0].what);
+	kp_case(what, kp_op_write_direct, &kp_nobody, 04777, 0777, NULL);
+	snprintf(what, sizeof(what), "%s: ACCESS W_OK", label);
+	kp_case(what, kp_op_access, &kp_nobody, 04777, 04777, NULL);
+	snprintf(what, sizeof(what), "%s: then %s", label, kp_ops[0].what);
+	kp_case(what, kp_op_write_direct, &kp_nobody, 04777, 0777, NULL);
+
+	fusecl_release(fc, FUSE_RELEASE, kp_src, kp_src_fh);
+	disconnect_client(label);
+}
+
+static void
+t_killpriv(void)
+{
+	static const char *const nopool[] = {"--thread-pool-size=0", NULL};
+	static const char *const chroot[] = {"--thread-pool-size=0",
+	                                     "--sandbox=chroot", NULL};
+	static const char *const none[] = {"--thread-pool-size=0",
+	                                   "--sandbox=none", NULL};
+
+	if (kind == KIND_REFERENCE) {
+		kp_session("privilege bits", nopool);
+		return;
+	}
+	kp_session("privilege bits, sandbox namespace", nopool);
+	kp_session("privilege bits, sandbox chroot", chroot);
+	kp_session("privilege bits, sandbox none", none);
 }
 
 static void
@@ -1215,7 +1654,7 @@ main(int argc, char **argv)
 	atexit(cleanup);
 	tap_diag("%s daemon %s, share %s", kname, daemon_path, share);
 
-	daemon_proc = start_daemon("fsd", false);
+	daemon_proc = start_daemon("fsd", false, NULL);
 	if (!daemon_proc)
 		bail("cannot start the daemon");
 	connect_client("--socket-path", NULL);
@@ -1237,5 +1676,6 @@ main(int argc, char **argv)
 	disconnect_client("--socket-path");
 
 	t_transport();
+	t_killpriv();
 	return tap_done();
 }

@@ -294,11 +294,20 @@ fusecl_create(struct fusecl *f, uint64_t parent, const char *name,
 	    .mode = mode,
 	    .umask = 022,
 	};
+
+	return fusecl_create_in(f, parent, name, &in, e, fh);
+}
+
+int
+fusecl_create_in(struct fusecl *f, uint64_t parent, const char *name,
+                 const struct fuse_create_in *in, struct fuse_entry_out *e,
+                 uint64_t *fh)
+{
 	struct {
 		struct fuse_entry_out e;
 		struct fuse_open_out o;
 	} out;
-	long n = fusecl_call(f, FUSE_CREATE, parent, &in, sizeof(in), name,
+	long n = fusecl_call(f, FUSE_CREATE, parent, in, sizeof(*in), name,
 	                     &out, sizeof(out));
 
 	if (n >= 0 && n != sizeof(out)) {

@@ -83,6 +83,10 @@ int fusecl_release(struct fusecl *f, uint32_t opcode, uint64_t nodeid,
 int fusecl_create(struct fusecl *f, uint64_t parent, const char *name,
                   uint32_t flags, uint32_t mode, struct fuse_entry_out *e,
                   uint64_t *fh);
+/* CREATE with every field of fuse_create_in the caller's (open_flags) */
+int fusecl_create_in(struct fusecl *f, uint64_t parent, const char *name,
+                     const struct fuse_create_in *in, struct fuse_entry_out *e,
+                     uint64_t *fh);
 int fusecl_mkdir(struct fusecl *f, uint64_t parent, const char *name,
                  uint32_t mode, struct fuse_entry_out *e);
 long fusecl_read(struct fusecl *f, uint64_t nodeid, uint64_t fh, uint64_t off,

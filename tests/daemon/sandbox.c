@@ -326,7 +326,8 @@ test_unprivileged(const char *map)
 		 map ? map : "");
 	snprintf(wrapper, sizeof(wrapper), "%s/as-nobody", workdir);
 	f = fopen(wrapper, "w");
-	if (!f)
+	if (!tap_ok(f != NULL, "%s: a wrapper running the daemon as nobody",
+		    what))
 		return;
 	fprintf(f, "#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 "
 		   "--clear-groups '%s' \"$@\"\n", daemon_path);

@@ -113,6 +113,12 @@ check xattr /bin/vs-guest xattr from-guest.txt
 check statfs /bin/vs-guest statfs /mnt
 check df sh -c 'df /mnt | grep -q /mnt'
 
+# set-user-ID and set-group-ID bits: what a user without CAP_FSETID
+# changes loses them, chown loses them, root's write keeps them
+for op in write truncate otrunc fallocate copy chown root-write; do
+	check killpriv-$op /bin/vs-guest killpriv . $op
+done
+
 # directories: the host made 10 000 entries (creating them through FUSE
 # under TCG with cache=none takes minutes); the guest makes $MANY itself
 check readdir-small sh -c 'ls -a d1 | grep -qx d2'

@@ -20,9 +20,12 @@ e2e_dir=$builddir/tests/e2e
 e2e_timeout=${VS_E2E_TIMEOUT:-300}
 e2e_mem=${VS_E2E_MEM:-512M}
 e2e_tag=vsfs
-# guest cases a daemon is known to fail, and why (TAP TODO: XFAIL, XPASS)
+# guest cases a daemon is known to fail, and why (TAP TODO: XFAIL, XPASS);
+# a test may define e2e_xfail_reason CASE to give each case its own reason
 e2e_xfail=${e2e_xfail:-}
 e2e_xfail_why=${e2e_xfail_why:-}
+command -v e2e_xfail_reason >/dev/null ||
+	e2e_xfail_reason() { echo "$e2e_xfail_why"; }
 tap_n=0
 tap_failed=0
 
@@ -37,6 +40,21 @@ tap_check() { # tap_check NAME CMD...
 	shift
 	if "$@"; then tap_ok "$_name"; else tap_not_ok "$_name"; fi
 }
+# tap_check_todo NAME TODO CMD...: tap_check; with a TODO directive (a
+# known failure) a failure is reported but not counted
+tap_check_todo() {
+	_name=$1 _t=$2
+	shift 2
+	if "$@"; then
+		tap_ok "$_name$_t"
+	elif [ -n "$_t" ]; then
+		tap_n=$((tap_n + 1))
+		echo "not ok $tap_n - $_name$_t"
+	else
+		tap_not_ok "$_name"
+	fi
+}
+tap_skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 tap_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 tap_bail() { echo "Bail out! $*"; exit 1; }
 e2e_done() {
@@ -128,6 +146,13 @@ e2e_hugepages_put() {
 	return 0
 }
 
+# e2e_todo CASE: the TAP TODO directive of a case a daemon is known to fail
+e2e_todo() {
+	case " $e2e_xfail " in
+	*" $1 "*) echo " # TODO $(e2e_xfail_reason "$1")" ;;
+	esac
+}
+
 # e2e_guest_tap LABEL SERIALLOG: one TAP line per guest case
 e2e_guest_tap() {
 	_label=$1
@@ -139,18 +164,11 @@ e2e_guest_tap() {
 		"E2E: PASS "*|"E2E: FAIL "*)
 			_case=${_line#E2E: ???? }
 			_case=${_case%% *}
-			_todo=
-			case " $e2e_xfail " in
-			*" $_case "*) _todo=" # TODO $e2e_xfail_why" ;;
-			esac
 			case $_line in
-			"E2E: PASS "*) tap_ok "$_label: guest: ${_line#E2E: PASS }$_todo" ;;
-			*) if [ -n "$_todo" ]; then
-				tap_n=$((tap_n + 1))
-				echo "not ok $tap_n - $_label: guest: ${_line#E2E: FAIL }$_todo"
-			else
-				tap_not_ok "$_label: guest: ${_line#E2E: FAIL }"
-			fi ;;
+			"E2E: PASS "*) tap_check_todo "$_label: guest: ${_line#E2E: PASS }" \
+				"$(e2e_todo "$_case")" true ;;
+			*) tap_check_todo "$_label: guest: ${_line#E2E: FAIL }" \
+				"$(e2e_todo "$_case")" false ;;
 			esac ;;
 		E2E-INFO*|BENCH*) echo "# $_line" ;;
 		esac
@@ -161,6 +179,21 @@ e2e_guest_tap() {
 # e2e_md5_matches FILE MD5FILE: the file's md5 is the one recorded
 e2e_md5_matches() {
 	[ -s "$1" ] && [ -s "$2" ] && [ "$(md5sum < "$1")" = "$(cat "$2")" ]
+}
+
+# e2e_killpriv_modes DIR OP: the host modes of the files `vs-guest killpriv
+# DIR OP` left: the set-user-ID and set-group-ID bits gone, but for
+# root-write
+e2e_killpriv_modes() {
+	for _m in 4777 2777 6777; do
+		_w=777
+		[ "$2" = root-write ] && _w=$_m
+		_got=$(stat -c %a "$1/kp-$2-$_m" 2>&1)
+		if [ "$_got" != "$_w" ]; then
+			echo "#   $1/kp-$2-$_m: mode $_got, want $_w"
+			return 1
+		fi
+	done
 }
 
 # e2e_host_checks LABEL SHARE SERIALLOG: what the guest left, seen on the host
@@ -180,10 +213,17 @@ e2e_host_checks() {
 	tap_check "$_l: host hard link count" \
 		test "$(stat -c %h "$_g/hard" 2>/dev/null)" = 2
 	tap_check "$_l: host FIFO from mknod" test -p "$_g/fifo"
+	for _op in write truncate otrunc fallocate copy chown root-write; do
+		tap_check_todo "$_l: host modes after killpriv-$_op" \
+			"$(e2e_todo "killpriv-$_op")" e2e_killpriv_modes "$_g" "$_op"
+	done
 	if command -v getfattr >/dev/null; then
 		tap_check "$_l: host xattr set by the guest" \
 			test "$(getfattr --only-values -n user.e2e \
 				"$_g/from-guest.txt" 2>/dev/null)" = guest-value
+	else
+		tap_skip "$_l: host xattr set by the guest" \
+			"getfattr (attr) is not installed"
 	fi
 	_blocks=$(tr -d '\r' < "$3" | sed -n 's/^E2E-INFO statfs blocks=\([0-9]*\).*/\1/p')
 	tap_check "$_l: guest statfs blocks are the host's" \
@@ -202,7 +242,8 @@ e2e_wait_pid() {
 }
 
 # e2e_qemu_boot LABEL RUNDIR BACKING CACHE APPEND: daemon + QEMU; sets
-# e2e_serial, e2e_qemu_rc, e2e_daemon_gone, e2e_wall
+# e2e_serial, e2e_qemu_rc, e2e_daemon_gone (1 when it exited by itself),
+# e2e_daemon_rc (its exit status), e2e_wall
 e2e_qemu_boot() {
 	_label=$1 _run=$2 _back=$3 _cache=$4 _append=$5
 	_sock=$_run/vhost.sock
@@ -238,6 +279,7 @@ e2e_qemu_boot() {
 		e2e_wait_pid "$_dpid" 2 || kill -9 "$_dpid" 2>/dev/null
 	fi
 	wait "$_dpid" 2>/dev/null
+	e2e_daemon_rc=$?
 	echo "# $_label: QEMU exit $e2e_qemu_rc after ${e2e_wall}s"
 }
 
@@ -258,7 +300,7 @@ e2e_qemu_run() {
 	fi
 	e2e_guest_tap "$_label" "$e2e_serial"
 	e2e_host_checks "$_label" "$_run/share" "$e2e_serial"
-	tap_check "$_label: the daemon exits when QEMU disconnects" \
-		test "$e2e_daemon_gone" = 1
+	tap_check "$_label: the daemon exits (status 0) when QEMU disconnects" \
+		test "$e2e_daemon_gone$e2e_daemon_rc" = 10
 	[ -n "${VS_E2E_KEEP:-}" ] || rm -rf "$_run"
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -412,6 +413,103 @@ cmd_statfs(const char *dir)
 	return 0;
 }
 
+/* What killpriv does to DIR/kp-OP-MODE; 0 when the call worked */
+static int
+kp_do(const char *op, const char *path, const char *src)
+{
+	int fd = -1, in, r = -1;
+
+	errno = 0;
+	if (!strcmp(op, "write") || !strcmp(op, "root-write")) {
+		fd = open(path, O_WRONLY);
+		r = fd < 0 || write(fd, "EVIL", 4) != 4;
+	} else if (!strcmp(op, "truncate")) {
+		r = truncate(path, 2);
+	} else if (!strcmp(op, "otrunc")) {
+		fd = open(path, O_WRONLY | O_TRUNC);
+		r = fd < 0;
+	} else if (!strcmp(op, "fallocate")) {
+		fd = open(path, O_WRONLY);
+		r = fd < 0 || fallocate(fd, 0, 0, 65536) < 0;
+	} else if (!strcmp(op, "copy")) {
+		fd = open(path, O_WRONLY);
+		in = open(src, O_RDONLY);
+		r = fd < 0 || in < 0 ||
+		    copy_file_range(in, NULL, fd, NULL, 5, 0) != 5;
+		if (in >= 0)
+			close(in);
+	} else if (!strcmp(op, "chown")) {
+		r = chown(path, 1234, 1234);
+	}
+	if (r)
+		fprintf(stderr, "%s of %s: %s\n", op, path,
+		        errno ? strerror(errno) : "failed");
+	if (fd >= 0)
+		close(fd);
+	return r ? 1 : 0;
+}
+
+/*
+ * killpriv DIR OP: for modes 4777, 2777 and 6777, root makes
+ * DIR/kp-OP-MODE, then OP runs on it as nobody (uid and gid 65534,
+ * without capabilities): write, truncate, otrunc (open with O_TRUNC),
+ * fallocate, copy (copy_file_range), and the guest must see the bits
+ * gone; chown runs as root and clears them too; root-write writes as
+ * root, with CAP_FSETID, and keeps them. The host checks the same files.
+ */
+static int
+cmd_killpriv(const char *dir, const char *op)
+{
+	static const mode_t modes[] = {04777, 02777, 06777};
+	bool as_root = !strcmp(op, "chown") || !strcmp(op, "root-write");
+	char path[4096], src[4096];
+	struct stat st;
+	mode_t want;
+	unsigned i;
+	int fd, bad = 0;
+
+	snprintf(src, sizeof(src), "%s/kp-src", dir);
+	fd = open(src, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, "guest", 5) != 5 || close(fd) < 0)
+		return fail(src);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		pid_t pid;
+		int status;
+
+		snprintf(path, sizeof(path), "%s/kp-%s-%o", dir, op,
+		         (unsigned)modes[i]);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		errno = 0;
+		if (fd < 0 || write(fd, "0123456789", 10) != 10 ||
+		    close(fd) < 0 || chmod(path, modes[i]) < 0)
+			return fail(path);
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0) {
+			if (!as_root &&
+			    (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+			     setuid(65534) < 0))
+				_exit(fail("setuid 65534"));
+			_exit(kp_do(op, path, src));
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			bad++;
+			continue;
+		}
+		want = !strcmp(op, "root-write") ? modes[i] : 0777;
+		if (stat(path, &st) < 0)
+			return fail(path);
+		if ((st.st_mode & 07777) != want) {
+			fprintf(stderr, "%s as %s: mode %04o, want %04o\n",
+			        path, as_root ? "root" : "nobody",
+			        (unsigned)(st.st_mode & 07777), (unsigned)want);
+			bad++;
+		}
+	}
+	return bad ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -446,9 +544,11 @@ main(int argc, char **argv)
 		return cmd_fsync(arg);
 	if (!strcmp(cmd, "statfs"))
 		return cmd_statfs(arg);
+	if (!strcmp(cmd, "killpriv") && argc > 3)
+		return cmd_killpriv(arg, argv[3]);
 	fprintf(stderr,
 	        "usage: vs-guest mkmany|countdir|rmmany|meta DIR N | "
 	        "xattr|flock|flockwait|fcntl|fcntlwait|mmapread|fsync FILE | "
-	        "odirect FILE MB | statfs DIR\n");
+	        "odirect FILE MB | statfs DIR | killpriv DIR OP\n");
 	return 2;
 }

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ini.sh: every tests/golden/ini-NAME.ini planned by `virtshare apply
 # --dry-run` against libvirt's test driver (tests/data/apply/node.xml) and
 # the host tree tests/data/hosts/numa-server. The output and exit status

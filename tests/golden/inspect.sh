@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # inspect.sh: `virtshare inspect` on every fixture host, text and JSON, against golden files
 . "$top_srcdir/tests/cli/lib.sh"
 
@@ -19,4 +20,37 @@ for h in "${hosts[@]}"; do
 		not_ok "inspect $h: --json output is valid JSON"
 	fi
 done
+
+# Our daemon is the one virtshare will use: named by $VIRTSHARE_FSD (here
+# the build tree's, on this host), else the installed one.
+fsd=$top_builddir/daemon/virtshare-fsd
+out=$(VIRTSHARE_FSD=$fsd "$VIRTSHARE" inspect -c test:///default 2>&1)
+line=$(grep -F "  $fsd  " <<< "$out")
+if [[ $line == *'the daemon virtshare will use (from $VIRTSHARE_FSD)'* &&
+	$line != *installed* && $line != *ours* ]]; then
+	ok "inspect: \$VIRTSHARE_FSD's daemon is the one virtshare will use"
+else
+	not_ok "inspect: \$VIRTSHARE_FSD's daemon is the one virtshare will use" "$out"
+fi
+out=$(VIRTSHARE_FSD=$fsd "$VIRTSHARE" inspect --json -c test:///default 2>&1)
+got=$(jq -c '[.daemons[] | select(.ours) | .path, .from_env, .present]' <<< "$out" 2>&1)
+if [ "$got" = "[\"$fsd\",true,true]" ]; then
+	ok "inspect --json: ours, from_env and present"
+else
+	not_ok "inspect --json: ours, from_env and present" "$got"
+fi
+root=$top_srcdir/tests/data/hosts/laptop
+out=$(env -u VIRTSHARE_FSD "$VIRTSHARE" inspect --root "$root" -c test:///default 2>&1)
+if grep -qE '^  /[^ ]*/virtshare-fsd +not installed, the daemon virtshare would use$' <<< "$out"; then
+	ok "inspect: without \$VIRTSHARE_FSD, the installed one, missing here"
+else
+	not_ok "inspect: without \$VIRTSHARE_FSD, the installed one, missing here" "$out"
+fi
+out=$(env -u VIRTSHARE_FSD "$VIRTSHARE" inspect --json --root "$root" -c test:///default 2>&1)
+got=$(jq -c '[.daemons[] | select(.ours) | .from_env, .present]' <<< "$out" 2>&1)
+if [ "$got" = "[false,false]" ]; then
+	ok "inspect --json: without \$VIRTSHARE_FSD, from_env is false"
+else
+	not_ok "inspect --json: without \$VIRTSHARE_FSD, from_env is false" "$got"
+fi
 done_testing

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include <libvirt/libvirt.h>
 
+#include "diff.h"
 #include "domxml.h"
 #include "error.h"
 #include "tap.h"
@@ -58,6 +60,14 @@ static const struct golden cases[] = {
 	SHARE("hugepages-1G-nodeset", .backing = "hugepages:1G@0-1"),
 	SHARE("hugepages-keep", .backing = "hugepages"),
 	SHARE("hugepages-file-source", .backing = "hugepages:2M"),
+	/* Only combinations libvirt accepts: no hugepages with memory
+	 * allocated on demand, nodesets of pages that do not intersect;
+	 * <nosharepages/>, <locked/> and <discard/> stay. */
+	SHARE("hugepages-ondemand", .backing = "hugepages"),
+	SHARE("hugepages-ondemand-threads", .backing = "hugepages:2M"),
+	SHARE("hugepages-keeps-locked", .backing = "hugepages:2M"),
+	SHARE("hugepages-nodeset-overlap", .backing = "hugepages:1G@1"),
+	SHARE("hugepages-nodeset-same-nodes", .backing = "hugepages:1G@0-1"),
 	SHARE("memfd-drops-hugepages", .backing = "memfd"),
 	SHARE("memfd-existing-backing", .backing = "memfd"),
 	SHARE("memfd-empty-backing", .backing = "memfd"),
@@ -113,6 +123,8 @@ static const struct golden cases[] = {
 	SHARE("tabs", .backing = "memfd", .cache = "none"),
 	SHARE("namespace-entities", .backing = "file"),
 	SHARE("no-devices", .backing = "memfd"),
+	SHARE("crlf", .backing = "memfd"),
+	SHARE("bom", .backing = "memfd"),
 	DO_TEST("share", "tag-36", .dir = "/srv/data",
 		.tag = "abcdefghijklmnopqrstuvwxyz0123456789"),
 	/* Every rule, checked before anything is written. */
@@ -158,6 +170,12 @@ static const struct golden cases[] = {
 	SHARE("nodeset-unknown-node", .backing = "hugepages:2M@0-2"),
 	SHARE("bad-backing", .backing = "hugepages:2X"),
 	SHARE("bad-xml", .backing = "memfd"),
+	/* Optional elements and attributes that a domain may leave out. */
+	SHARE("fs-no-target-socket"),
+	SHARE("fs-no-target-dir"),
+	SHARE("fs-no-source-repair"),
+	SHARE("fs-no-source-other"),
+	SHARE("hugepages-cells-no-id", .backing = "hugepages:2M@0"),
 	SHARE("not-domain", .backing = "memfd"),
 	/* Removing. */
 	DO_TEST("unshare", "one", .tag = "data"),
@@ -166,6 +184,7 @@ static const struct golden cases[] = {
 	DO_TEST("unshare", "missing", .tag = "photos"),
 	DO_TEST("unshare", "9p", .tag = "media"),
 	DO_TEST("unshare", "comments", .tag = "data"),
+	DO_TEST("unshare", "fs-no-source", .tag = "data"),
 	/* virtshare's records in <metadata>: the directory and the options
 	 * of the daemon it runs for a <source socket> share. */
 	DO_TEST("record", "new", .tag = "data", .dir = "/srv/data",
@@ -183,6 +202,7 @@ static const struct golden cases[] = {
 		.cache = "always", .socket_user = "qemu"),
 	DO_TEST("record", "prefix", .tag = "data", .dir = "/srv/data"),
 	DO_TEST("record", "control-char", .tag = "data", .dir = "/srv/a\tb"),
+	DO_TEST("record", "no-tag", .tag = "data", .dir = "/srv/data"),
 	DO_TEST("unrecord", "one", .tag = "data"),
 	DO_TEST("unrecord", "keeps-other", .tag = "data"),
 	DO_TEST("unrecord", "last-keeps-metadata", .tag = "data"),
@@ -349,13 +369,23 @@ check_golden(const char *label, const char *path, const char *got)
 	}
 }
 
+/*
+ * The output passes the schema. An input that libvirt itself refuses (a
+ * case of what virtshare must survive) cannot give an output that
+ * passes: virtshare leaves such elements as they are and warns.
+ */
 static void
-check_valid(const struct golden *g, const char *label, const char *path)
+check_valid(const struct golden *g, const char *label, const char *path,
+	    const char *in_path)
 {
 	const char *tool = getenv("VIRT_XML_VALIDATE");
 
 	if (!tool || !*tool)
 		tap_skip(1, "virt-xml-validate is not installed");
+	else if (validate(path) != 0 && validate(in_path) != 0)
+		printf("ok %d - %s: virt-xml-validate # SKIP the input does not "
+		       "pass either\n",
+		       ++tap_n, label);
 	else if (version_parse(g->schema) > installed_libvirt)
 		printf("ok %d - %s: virt-xml-validate # SKIP the output needs "
 		       "libvirt %s's schema, this host has an older one\n",
@@ -363,6 +393,45 @@ check_valid(const struct golden *g, const char *label, const char *path)
 	else
 		tap_ok(validate(path) == 0,
 		       "%s: virt-xml-validate FILE domain passes", label);
+}
+
+/*
+ * Everything the engine reads from a document, as the plan does after a
+ * define (domain_verify): every optional element or attribute may be
+ * missing, and no reading may crash. Compared with itself, a document
+ * has no difference.
+ */
+static void
+check_reading(const char *label, const char *which, const char *xml)
+{
+	AUTOPTR(domxml) a = domxml_parse(xml, label);
+	AUTOPTR(domxml) b = domxml_parse(xml, label);
+	struct domxml_share *s = NULL;
+	struct domxml_record *r = NULL;
+	struct domxml_memory m;
+	struct strlist diffs = {0};
+	AUTOFREE char *why = NULL;
+	size_t n;
+
+	if (!a || !b) {
+		vs_error_reset();
+		return;
+	}
+	n = domxml_shares(a, &s);
+	domxml_shares_free(s, n);
+	n = domxml_records(a, &r);
+	domxml_records_free(r, n);
+	domxml_memory(a, &m);
+	domxml_memory_shared(&m, &why);
+	domxml_memory_for_nodes(&m, m.npages ? m.pages[0].nodeset : NULL);
+	domxml_memory_clear(&m);
+	domxml_check_shared(a);
+	vs_error_reset();
+	if (!tap_ok(domxml_compare(a, b, &diffs) == 0,
+		    "%s: the %s compared with itself has no difference", label,
+		    which))
+		tap_diag("  said: %s", diffs.v[0]);
+	strlist_clear(&diffs);
 }
 
 static void
@@ -389,6 +458,7 @@ test_case(const struct golden *g)
 		tap_ok(domxml_exact(d) && STREQ(same, in),
 		       "%s: written back unchanged, byte for byte", label);
 	}
+	check_reading(label, "input", in);
 	vs_error_reset();
 	out = run(g, in, what, &notes, &warnings);
 	strlist_clear(&notes);
@@ -411,7 +481,8 @@ test_case(const struct golden *g)
 		if (regenerate())
 			unlink(err_path);
 	}
-	check_valid(g, label, out_path);
+	check_reading(label, "output", out);
+	check_valid(g, label, out_path, in_path);
 	/* The same request again changes nothing and says nothing. */
 	if (STREQ(g->op, "share") || STREQ(g->op, "record")) {
 		again = run(g, out, what, &notes, &warnings);
@@ -512,6 +583,149 @@ test_records(void)
 	strlist_clear(&notes);
 }
 
+/*
+ * After a define the plan compares what it wrote with what libvirt kept
+ * (domain_verify): a <filesystem> without <target dir> next to a share
+ * with one must neither crash that nor count as a difference.
+ */
+static void
+test_compare_no_target(void)
+{
+	AUTOFREE char *path = xasprintf(
+	    "%s/tests/golden/share-fs-no-target-socket.in.xml", srcdir);
+	AUTOFREE char *xml = file_read(path, 1 << 20, NULL);
+	AUTOFREE char *with = NULL;
+	AUTOPTR(domxml) want = NULL;
+	AUTOPTR(domxml) got = NULL;
+	AUTOPTR(domxml) plain = NULL;
+	struct strlist diffs = {0};
+	const char *fs = "    <filesystem type='mount' accessmode='passthrough'>\n"
+			 "      <driver type='virtiofs'/>\n"
+			 "      <source dir='/srv/data'/>\n"
+			 "      <target dir='data'/>\n"
+			 "    </filesystem>\n";
+	char *at_ = xml ? strstr(xml, "    <console") : NULL;
+
+	if (!tap_ok(at_ != NULL, "compare: the fixture has a <console>"))
+		return;
+	*at_ = '\0';
+	with = xasprintf("%s%s%s", xml, fs, at_ + 1);
+	*at_ = ' ';
+	want = domxml_parse(with, "want");
+	got = domxml_parse(with, "got");
+	tap_is_int(domxml_compare(want, got, &diffs), 0,
+		   "compare: a share without a mount tag next to one with a "
+		   "tag: no difference");
+	strlist_clear(&diffs);
+	plain = domxml_parse(xml, "plain");
+	tap_ok(domxml_compare(want, plain, &diffs) == 1 &&
+	       strstr(diffs.v[0], "'data'"),
+	       "compare: the tagged share that was not kept is the one "
+	       "difference");
+	strlist_clear(&diffs);
+}
+
+/* path's text with n disks (and a comment each) before its <console>. */
+static char *
+with_disks(const char *path, size_t n)
+{
+	AUTOFREE char *xml = file_read(path, 1 << 20, NULL);
+	char *at_ = xml ? strstr(xml, "    <console") : NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!at_)
+		return NULL;
+	sb_addn(&sb, xml, (size_t)(at_ - xml));
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&sb,
+			  "    <!-- disk %zu -->\n"
+			  "    <disk type='file' device='disk'>\n"
+			  "      <driver name='qemu' type='qcow2'/>\n"
+			  "      <source file='/var/lib/libvirt/images/d%zu.qcow2'/>\n"
+			  "      <target dev='vd%zu' bus='virtio'/>\n"
+			  "    </disk>\n",
+			  i, i, i);
+	sb_add(&sb, at_);
+	return sb_steal(&sb);
+}
+
+static long
+peak_kib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+/*
+ * A domain of tens of thousands of devices (some are megabytes) costs
+ * memory for what virtshare reads, not for the whole document: parsing,
+ * sharing, writing, the diff and the read-back compare (two more parses)
+ * of an 8 MB domain peak under 10 times its size, texts included (one
+ * whole libxml2 tree of it took 15), and the edit is the same as on the
+ * small domain.
+ */
+static void
+test_large(void)
+{
+	AUTOFREE char *in_path = xasprintf("%s/tests/golden/share-memfd.in.xml",
+					   srcdir);
+	AUTOFREE char *out_path = xasprintf(
+	    "%s/tests/golden/share-memfd.out.xml", srcdir);
+	const size_t ndisks = 40000;
+	AUTOFREE char *big = with_disks(in_path, ndisks);
+	AUTOFREE char *out = NULL, *diff = NULL, *want_text = NULL;
+	AUTOPTR(domxml) d = NULL;
+	AUTOPTR(domxml) want = NULL;
+	AUTOPTR(domxml) got = NULL;
+	struct domxml_share r;
+	struct domxml_backing b;
+	struct domxml_env env = {.root = root};
+	struct strlist notes = {0}, diffs = {0};
+	long kib = big ? (long)(strlen(big) >> 10) : 0;
+	long before = peak_kib(), grew;
+
+	if (!tap_ok(big && kib >= 8 << 10, "large: an 8 MB domain (%ld KiB)",
+		    kib))
+		return;
+	domxml_share_init(&r);
+	r.tag = xstrdup("data");
+	r.dir = xstrdup("/srv/data");
+	d = domxml_parse(big, "large.xml");
+	tap_ok(d && domxml_exact(d) &&
+	       domxml_backing_parse("memfd", &b) == 0 &&
+	       domxml_backing_set(d, &b, &env, &notes) == 0 &&
+	       domxml_share_set(d, &r, &env, &notes, &notes) == 0,
+	       "large: shared");
+	out = d ? domxml_format(d) : xstrdup("");
+	domxml_free(steal_ptr(d));
+	diff = diff_unified(big, out, "a", "b", 3);
+	want = domxml_parse(out, "want");
+	got = domxml_parse(out, "got");
+	tap_ok(want && got && domxml_compare(want, got, &diffs) == 0,
+	       "large: compared with itself, no difference");
+	grew = peak_kib() - before;
+#ifdef __SANITIZE_ADDRESS__
+	tap_skip(1, "memory is not measured under AddressSanitizer");
+#else
+	if (!tap_ok(grew < 10 * kib,
+		    "large: peak memory under 10 times the document"))
+		tap_diag("  grew by %ld KiB for %ld KiB", grew, kib);
+#endif
+	domxml_free(steal_ptr(want));
+	domxml_free(steal_ptr(got));
+	want_text = with_disks(out_path, ndisks);
+	tap_ok(want_text && STREQ(out, want_text),
+	       "large: the same edit as on the small domain");
+	tap_ok(strstr(diff, "<source type='memfd'/>") &&
+	       strstr(diff, "<target dir='data'/>") && strlen(diff) < 2000,
+	       "large: the diff shows the edit only");
+	domxml_share_clear(&r);
+	domxml_backing_clear(&b);
+	strlist_clear(&notes);
+	strlist_clear(&diffs);
+}
+
 static void
 test_backing_parse(void)
 {
@@ -573,10 +787,13 @@ main(void)
 	setenv("VIRTSHARE_DATADIR", datadir, 0);
 	if (virGetVersion(&installed_libvirt, NULL, NULL) < 0)
 		installed_libvirt = 0;
+	/* First: it measures the peak memory of the process. */
+	test_large();
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		test_case(&cases[i]);
 	test_reading();
 	test_records();
+	test_compare_no_target();
 	test_backing_parse();
 	test_idmap_parse();
 	free(root);

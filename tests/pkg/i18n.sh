@@ -26,6 +26,19 @@ done
 if [ -z "$unlisted" ]; then ok "every C file with _() strings is in po/POTFILES.in"
 else not_ok "every C file with _() strings is in po/POTFILES.in" \
 	"add to po/POTFILES.in:$unlisted"; fi
+# Headers too (error.h's table of error kinds): those with a string in
+# N_() or _(), not the ones whose comments name the macros.
+marking=$(grep -lE '(^|[^A-Za-z0-9_])(N_|P_|_)\( *"' $(find src tui -name '*.h' 2>/dev/null | sort))
+unlisted=
+for f in $marking; do
+	grep -qxF "$f" <<< "$listed" || unlisted="$unlisted $f"
+done
+if [ -n "$marking" ] && [ -z "$unlisted" ]; then
+	ok "every header with N_() strings is in po/POTFILES.in ($(echo $marking))"
+else
+	not_ok "every header with N_() strings is in po/POTFILES.in" \
+		"add to po/POTFILES.in:$unlisted"
+fi
 
 # The check finds an unmarked string (so that its silence means something).
 cat > "$TESTTMP/sample.c" <<'EOF'

@@ -79,11 +79,16 @@ check "the state directory under localstatedir" \
 check "the state directory is private" \
 	test "$(stat -c %a "$D$localstatedir/lib/virtshare")" = 700
 
-# Nothing lands outside the directories above.
-unexpected=$(cd "$D" && find . -type f | sed 's|^\.||' | grep -vE \
-	"^($bindir|$libexecdir|$mandir|$pkgdatadir|$localedir|$vhostuserdir|$systemdsystemunitdir|$bashcompletiondir)/" || true)
-check "nothing else is installed" test -z "$unexpected"
-[ -z "$unexpected" ] || printf '# %s\n' $unexpected
+# Nothing lands outside the directories above. A find that fails is a
+# failure, not an empty list; grep -v finding nothing left is the pass.
+if installed=$(cd "$D" && find . -type f) && [ -n "$installed" ]; then
+	unexpected=$(sed 's|^\.||' <<< "$installed" | grep -vE \
+		"^($bindir|$libexecdir|$mandir|$pkgdatadir|$localedir|$vhostuserdir|$systemdsystemunitdir|$bashcompletiondir)/")
+	check "nothing else is installed" test -z "$unexpected"
+	[ -z "$unexpected" ] || printf '# %s\n' $unexpected
+else
+	not_ok "nothing else is installed" "cannot list the files under $D"
+fi
 
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" \
 	uninstall DESTDIR="$D" > "$TESTTMP/uninstall.log" 2>&1

@@ -72,7 +72,77 @@ sh(const char *cmd)
 		tap_diag("failed: %s", cmd);
 }
 
+/* The summary's line that holds part, or NULL. */
+static const char *
+summary_line(const struct wizard *w, const char *part)
+{
+	for (size_t i = 0; i < w->nlines; i++)
+		if (strstr(w->lines[i].text, part))
+			return w->lines[i].text;
+	tap_diag("  no line with '%s'", part);
+	return NULL;
+}
+
 /* ---- page 1 -------------------------------------------------------------- */
+
+/*
+ * Our daemon as the host summary and the daemon page name it: the one
+ * virtshare will use, from $VIRTSHARE_FSD (a build tree's) or installed;
+ * neither is in the demo host's tree.
+ */
+static void
+test_host_ours(void)
+{
+	AUTOPTR(virt_conn) c = demo_conn();
+	AUTOPTR(wizard) w = NULL;
+	const char *env = getenv("VIRTSHARE_FSD");
+	AUTOFREE char *keep = env ? xstrdup(env) : NULL;
+	const char *line, *reason;
+
+	setenv("VIRTSHARE_FSD", "/opt/vs-build/daemon/virtshare-fsd", 1);
+	w = demo_wizard(c);
+	line = summary_line(w, "/opt/vs-build/daemon/virtshare-fsd");
+	tap_ok(line &&
+		   strstr(line, "not found, the daemon virtshare would use "
+				"(from $VIRTSHARE_FSD)") &&
+		   !strstr(line, "ours"),
+	       "host: $VIRTSHARE_FSD's daemon is the one virtshare would use "
+	       "(%s)",
+	       line ? line : "-");
+	wizard_domain_choose(w, "web");
+	wizard_share_set(w, "/srv/data", "data", false, WIZ_CACHE_NONE,
+			 DOMXML_OFF);
+	wizard_daemon_load(w);
+	reason = w->dopts[WIZ_DAEMON_OURS].reason;
+	tap_ok(!w->dopts[WIZ_DAEMON_OURS].possible &&
+		   has(reason, "virtshare-fsd is not at "
+			       "/opt/vs-build/daemon/virtshare-fsd, where "
+			       "$VIRTSHARE_FSD points"),
+	       "daemon: says $VIRTSHARE_FSD names a missing daemon (%s)",
+	       reason ? reason : "-");
+	wizard_free(steal_ptr(w));
+
+	unsetenv("VIRTSHARE_FSD");
+	w = demo_wizard(c);
+	line = summary_line(w, "/virtshare-fsd ");
+	tap_ok(line &&
+		   strstr(line, "not installed, the daemon virtshare would "
+				"use") &&
+		   !strstr(line, "VIRTSHARE_FSD") && !strstr(line, "ours"),
+	       "host: without $VIRTSHARE_FSD, the installed one (%s)",
+	       line ? line : "-");
+	wizard_domain_choose(w, "web");
+	wizard_share_set(w, "/srv/data", "data", false, WIZ_CACHE_NONE,
+			 DOMXML_OFF);
+	wizard_daemon_load(w);
+	reason = w->dopts[WIZ_DAEMON_OURS].reason;
+	tap_ok(has(reason, "virtshare-fsd is not installed at") &&
+		   !has(reason, "VIRTSHARE_FSD"),
+	       "daemon: without $VIRTSHARE_FSD, says it is not installed (%s)",
+	       reason ? reason : "-");
+	if (keep)
+		setenv("VIRTSHARE_FSD", keep, 1);
+}
 
 static void
 test_host(void)
@@ -459,7 +529,8 @@ test_daemon(void)
 			 DOMXML_OFF);
 	wizard_daemon_load(w);
 	tap_ok(!w->dopts[WIZ_DAEMON_OURS].possible &&
-		   has(w->dopts[WIZ_DAEMON_OURS].reason, "not installed"),
+		   has(w->dopts[WIZ_DAEMON_OURS].reason,
+		       "not possible: virtshare-fsd is not"),
 	       "daemon: virtshare-fsd is not in the demo host");
 	tap_ok(w->dopts[WIZ_DAEMON_DESCRIPTOR].possible &&
 		   has(w->dopts[WIZ_DAEMON_DESCRIPTOR].reason,
@@ -692,6 +763,7 @@ main(void)
 	setenv("VIRTSHARE_RUNDIR", rundir, 1);
 	setenv("VIRTSHARE_STATEDIR", tmp, 1);
 	test_host();
+	test_host_ours();
 	test_order();
 	test_domain();
 	test_share();

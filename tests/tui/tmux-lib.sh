@@ -8,6 +8,8 @@
 # The server's socket lives (and goes) with the test's directory.
 TMUX_SOCK=$TESTTMP/tmux.sock
 TMUX_PANE_CMD=
+# Where the wizard writes each text it had to cut to fit ($VIRTSHARE_TUI_CUTS).
+TMUX_CUTS=$TESTTMP/cuts
 
 tmux_cmd() {
 	"$TMUX_BIN" -S "$TMUX_SOCK" -f "$TESTTMP/tmux.conf" "$@"
@@ -31,9 +33,11 @@ tmux_start() {
 		set -g remain-on-exit on
 		set -g default-terminal screen
 	EOF
+	: > "$TMUX_CUTS"
 	cmd=$(printf '%q ' env VIRTSHARE_DATADIR="$VIRTSHARE_DATADIR" \
 		VIRTSHARE_STATEDIR="$TESTTMP/state" \
-		VIRTSHARE_RUNDIR="$TESTTMP/run" "${envs[@]}" "$@")
+		VIRTSHARE_RUNDIR="$TESTTMP/run" VIRTSHARE_TUI_CUTS="$TMUX_CUTS" \
+		"${envs[@]}" "$@")
 	TMUX_PANE_CMD="$cmd; echo \"[exit \$?]\"; stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo|icrnl|isig)\$' | tr '\n' ' '"
 	tmux_cmd new-session -d -x 80 -y 24 -s wz "$TMUX_PANE_CMD"
 }
@@ -112,6 +116,20 @@ screen_flow() {
 		tr -s ' \n' '  '
 }
 
+# keybar NAME TEXT: a case passing when the key line (the bottom line)
+# shows TEXT.
+keybar() {
+	local end=$((SECONDS + TUI_WAIT))
+	while [ $SECONDS -le $end ]; do
+		if [ "$(screen | tail -1)" = "$2" ]; then
+			ok "$1"
+			return
+		fi
+		sleep 0.1
+	done
+	not_ok "$1" "key line: $(screen | tail -1)" "wanted:   $2"
+}
+
 # expect_flow NAME TEXT: like expect, for TEXT the wizard may wrap.
 expect_flow() {
 	local end=$((SECONDS + TUI_WAIT))
@@ -123,6 +141,18 @@ expect_flow() {
 		sleep 0.1
 	done
 	not_ok "$1" "$(screen)"
+}
+
+# no_cuts NAME: a case passing when the wizard cut no text to fit since
+# the last no_cuts (or the start): call it once the screen is stable.
+no_cuts() {
+	if [ -s "$TMUX_CUTS" ]; then
+		not_ok "$1: no text cut" "cut at row,column:" \
+			"$(sort -u "$TMUX_CUTS" | head -20)" "$(screen)"
+	else
+		ok "$1: no text cut"
+	fi
+	: > "$TMUX_CUTS"
 }
 
 # screen_golden NAME FILE: the normalized screen against a golden file.

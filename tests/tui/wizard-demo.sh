@@ -31,19 +31,31 @@ else
 	not_ok "a colour terminal shows colours" "$(screen_sgr | cat -v | head -3)"
 fi
 screen_golden "host summary" "$G/host.screen"
+no_cuts "host summary"
 keys Enter
 expect "Enter: the domain list" "Step 2 of 7: Domain"
 screen_golden "domain list" "$G/domain.screen"
+no_cuts "domain list"
 if select_row "web "; then ok "web selected"; else not_ok "web selected" "$(screen)"; fi
 keys Enter
 expect "Enter: the share form" "Step 3 of 7: Share"
 screen_golden "share form, empty" "$G/share-empty.screen"
+no_cuts "share form, empty"
 
+# The key line says what the keys do in the field in focus, and they do it.
+keybar "the directory field's keys: Tab completes" \
+	"Tab complete  F2 browse  Enter/Down next field  Esc back  F1 help"
 keys /srv/d Tab
 expect "Tab completes the directory" "/srv/data/"
 expect "the directory is checked as typed" "ok: A directory."
 expect "the tag follows the directory" "ok: 4 of 36 bytes; a new share."
 screen_golden "share form, filled" "$G/share-filled.screen"
+no_cuts "share form, filled"
+keys Tab
+expect "a Tab with nothing more to complete stays in the directory" "> Host directory"
+keys x
+expect "... so what is typed next goes into the directory" "/srv/data/x"
+keys BSpace
 keys BSpace BSpace BSpace BSpace BSpace no
 expect "a missing directory is refused as typed" "!! No such directory on this host"
 keys BSpace BSpace data
@@ -51,6 +63,8 @@ expect "and accepted again" "ok: A directory."
 
 keys Down C-u
 expect "an empty tag says what it is" "Type the mount tag"
+keybar "the tag field's keys" \
+	"Tab/Enter/Down next field  Up previous field  Esc back  F1 help"
 keys aaaaaaaaaabbbbbbbbbbccccccccccddddddX
 expect "a 37-byte tag is refused as typed" "is 37 bytes long"
 keys C-u data
@@ -68,15 +82,50 @@ expect "too small: says how big it must be" "make it at least 60x16"
 tmux_cmd resize-window -t wz -x 80 -y 24
 expect "back to 80x24" "Step 3 of 7: Share"
 screen_golden "share form after resizing" "$G/share-data.screen"
+no_cuts "share form after resizing"
 
-keys Down Down Down Down
+keys Tab
+expect "Tab goes from the tag to read-only" "> Read-only"
+keybar "the read-only field's keys" \
+	"Space toggle  Tab/Enter/Down next field  Esc back  F1 help"
+keys Space
+expect "Space toggles read-only" "[x] the guest cannot change anything"
+keys Space Enter
+expect "Enter goes on to the cache" "> Cache"
+keybar "the cache field's keys" \
+	"Left/Right change  Tab/Enter/Down next field  Esc back  F1 help"
+keys Right
+expect "Right changes the cache" "< none    >"
+keys Right
+expect "... again" "< always  >"
+keys Left Left Down
+expect "Left changes it back, Down goes on" "> Extended attrs"
+keybar "the xattr field's keys" \
+	"Left/Right change  Tab/Enter/Down next field  Esc back  F1 help"
+keys Right
+expect "Right: xattr on" "< on      >"
+keys Right
+expect "Right: xattr off" "< off     >"
+keys Right
+expect "Right: back to default" "< default > the daemon's default"
+no_cuts "every option of the share form, read-only refused"
+if screen | grep -q "< default > the daemon's default" &&
+	screen | grep -q "\[ \] the guest cannot change"; then
+	ok "read-only, cache and xattr are as they were"
+else
+	not_ok "read-only, cache and xattr are as they were" "$(screen)"
+fi
+keys Down
 expect "Down reaches Continue" ">[ Continue ]"
+keybar "Continue's keys" "Enter continue  Up previous field  Esc back  F1 help"
 keys Enter
 expect "Enter: guest memory" "Step 4 of 7: Memory backing"
 screen_golden "memory backing: memfd recommended" "$G/backing.screen"
+no_cuts "memory backing"
 keys Enter
 expect "Enter: the daemon" "Step 5 of 7: Daemon"
 screen_golden "daemon" "$G/daemon.screen"
+no_cuts "daemon"
 keys Escape
 expect "Esc goes back" "Step 4 of 7: Memory backing"
 keys Enter
@@ -84,6 +133,7 @@ expect "and Enter on again" "Step 5 of 7: Daemon"
 keys Enter
 expect "Enter: the review" "Step 6 of 7: Review"
 screen_golden "review: the plan" "$G/review.screen"
+no_cuts "review"
 keys NPage
 expect "the plan scrolls to the diff" "+      <source dir='/srv/data'/>"
 
@@ -102,6 +152,7 @@ expect "Tab goes round to Apply" ">[ Apply ]"
 keys Enter
 expect "Apply: done" "Step 7 of 7: Done"
 screen_golden "done" "$G/done.screen"
+no_cuts "done"
 keys x
 expect "x reads the definition back from libvirt: shared memory" "<access mode='shared'/>"
 keys End
@@ -139,10 +190,24 @@ keys /srv/build Enter Enter Enter Enter Enter Enter
 expect "memory for db" "Step 4 of 7: Memory backing"
 expect "db keeps its 1G hugepages" "> (*) hugepages 1G (kept)"
 select_row "hugepages 2M"
+expect "the 2M pages selected" "> ( ) hugepages 2M"
+no_cuts "memory backing of db"
 keys Enter
 expect "2M pages are short: the hugepages step" "Step 5 of 8: Hugepages"
 screen_golden "hugepages: short of 1536 pages" "$G/pages.screen"
-keys C-u Tab Enter
+no_cuts "hugepages"
+keybar "the count field's keys" \
+	"Type a number  Tab/Enter/Down next field  Esc back  F1 help"
+keys BTab
+keybar "the node field's keys" \
+	"Left/Right choose the node  Tab/Enter/Down next field  Esc back  F1 help"
+keys Right
+expect "Right chooses node 0" "< node 0    >"
+keys Left Tab
+expect "Left goes back to all nodes" "< all nodes >"
+keys C-u Tab
+keybar "Allocate's keys" "Enter allocate  Tab/Down next field  Esc back  F1 help"
+keys Enter
 expect_flow "Allocate with no count says to type one" "Type the number of pages to add, a whole number above 0."
 keys Enter BTab 0 Tab Enter
 expect_flow "0 pages are refused, the value named" "a whole number above 0, not '0'."
@@ -150,7 +215,10 @@ keys Enter BTab C-u 1536
 expect "the count typed again" "= 3G"
 keys Tab Enter
 expect "the demo allocates nothing, and says so" "The demo changes nothing"
-keys Enter Tab Enter
+keys Enter Tab
+keybar "Continue's keys on the hugepages page" \
+	"Enter continue  Up previous field  Esc back  F1 help"
+keys Enter
 expect "going on short asks first" "Too few hugepages"
 keys Left Enter
 expect "Go on: the daemon" "Step 6 of 8: Daemon"
@@ -161,7 +229,12 @@ keys Enter
 expect "Stay is the default" "Step 6 of 8: Daemon"
 keys F1
 expect "F1 shows the page's help" "Help: Daemon"
-keys Enter q Left Enter
+no_cuts "help of the daemon page"
+keys Enter
+select_row "virtshare starts"
+expect "the external daemon: when it starts" "virtshare starts the daemon when the change"
+no_cuts "daemon: the external one"
+keys q Left Enter
 status=$(wait_exit)
 if [ "$status" = "[exit 0]" ]; then ok "Quit ends the wizard"; else not_ok "Quit ends the wizard" "$(screen)"; fi
 
@@ -300,6 +373,7 @@ cp "$TESTTMP/vm1.xml" "$TESTTMP/vm1.orig"
 tmux_start LIBVIRT_DEFAULT_URI=test:///nonexistent.xml -- \
 	"$VIRTSHARE" --root "$VIRTSHARE_DATADIR/demo/host" wizard
 expect "no libvirt: a problem that says what still works" "only a domain XML file can"
+no_cuts "host summary with a problem"
 keys Enter
 expect "the domain page offers a file" "> Open a domain XML file..."
 keys Enter
@@ -327,6 +401,7 @@ expect "and asks once more" "The domain definition to edit"
 keys C-u "$TESTTMP/vm" Tab
 expect "Tab completes up to what the files share" "$TESTTMP/vm1."
 expect "... and lists them" "vm1.orig"
+no_cuts "the file prompt listing completions"
 keys x Tab
 expect "then the one file" "$TESTTMP/vm1.xml"
 keys Enter
@@ -338,6 +413,7 @@ if select_row "srv/" "  . " && keys Enter && wait_for "/srv" && select_row "data
 else
 	not_ok "the browser goes down to /srv/data" "$(screen)"
 fi
+no_cuts "the directory browser"
 keys Enter
 expect "Enter opens it" "[ Use /srv/data ]"
 keys Space
@@ -372,6 +448,7 @@ keys Enter
 expect "--xml: the share form" "Share a host directory with domain 'vm1':"
 keys /srv/data Enter
 expect "--xml: the existing share is recognised" "changes the share that has this tag"
+no_cuts "--xml: the share form of an existing share"
 keys q Left Enter
 wait_exit > /dev/null
 

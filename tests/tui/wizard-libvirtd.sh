@@ -78,6 +78,7 @@ define() {
 walk_to_memory() {
 	tmux_start -- "$VIRTSHARE" -c $URI wizard
 	expect "$1: the host summary" "Step 1 of 7: Host summary"
+	no_cuts "$1: the host summary"
 	keys Enter
 	expect "$1: the domains of libvirt" "Step 2 of 7: Domain"
 	if select_row "$1 "; then ok "$1: listed, selected"; else not_ok "$1: listed, selected" "$(screen)"; fi
@@ -100,6 +101,7 @@ expect "memory: ... recommended" "(recommended)"
 keys Enter
 expect "daemon page" "Step 5 of 7: Daemon"
 expect "libvirt starting virtshare-fsd is offered first" "> (*) libvirt starts virtshare-fsd"
+no_cuts "the daemon page"
 keys Enter
 expect "review" "Step 6 of 7: Review"
 keys End
@@ -107,6 +109,7 @@ expect "the plan names virtshare-fsd (the path is checked in virsh dumpxml)" "+ 
 keys Enter
 expect "applied: done" "Step 7 of 7: Done"
 expect_flow "says where the previous definition is saved" "previous definition is saved in $TESTTMP/state/backups/"
+no_cuts "the done page"
 keys x
 expect "x reads the definition back from libvirt" "<access mode='shared'/>"
 keys Escape Enter
@@ -137,12 +140,14 @@ define "$dom" && ok "define $dom" || not_ok "define $dom"
 walk_to_memory "$dom"
 keys Down Space
 expect "read-only ticked, libvirt's limit said" "cannot make a share read-only"
+no_cuts "read-only ticked"
 keys Down Down Down Enter
 expect "memory" "Step 4 of 7: Memory backing"
 keys Enter
 expect "daemon page" "Step 5 of 7: Daemon"
 expect "libvirt's daemons are not possible, with why" "(-) libvirt starts virtshare-fsd"
 expect "the external daemon is selected" "> (*) virtshare starts virtshare-fsd on a socket"
+no_cuts "the daemon page, read-only"
 keys Enter
 expect "review" "Step 6 of 7: Review"
 keys End

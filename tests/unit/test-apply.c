@@ -78,6 +78,22 @@ has(const char *s, const char *part)
 	return s && strstr(s, part);
 }
 
+/* Whether pid runs (a zombie no longer does: nobody may reap it). */
+static bool
+pid_alive(int pid)
+{
+	struct host_proc p;
+	bool alive;
+
+	if (host_proc_read("/", pid, &p) < 0) {
+		vs_error_reset();
+		return false;
+	}
+	alive = host_proc_alive(&p);
+	host_proc_clear(&p);
+	return alive;
+}
+
 static enum launch_state
 daemon_state(const char *name)
 {
@@ -144,6 +160,32 @@ test_twice(void)
 	tap_ok(again && STREQ(again, vm1), "and vm1 is byte for byte the same");
 	tap_ok(daemon_state("vm1-served") == LAUNCH_RUNNING,
 	       "the daemon still runs");
+}
+
+/*
+ * The file of test_twice() with its directories written otherwise: the
+ * same directories, so nothing changes and the daemon keeps running.
+ */
+static void
+test_same_dirs_written_otherwise(void)
+{
+	AUTOFREE char *base = xasprintf("%s/./data/../", tmp);
+	AUTOFREE char *text = NULL, *vm1 = xml_of("vm1"), *after = NULL;
+	AUTOPTR(launch_status) before = launch_status_read("vm1-served");
+	AUTOPTR(launch_status) now = NULL;
+	bool changes = true;
+
+	text = xasprintf(site, base, owner);
+	tap_ok(apply_text(text, &changes, NULL) == 0 && !changes,
+	       "directories written with ./, ../ and a trailing /: nothing "
+	       "to change");
+	after = xml_of("vm1");
+	tap_ok(after && vm1 && STREQ(after, vm1), "vm1 is the same");
+	now = launch_status_read("vm1-served");
+	tap_ok(before && now && now->state == LAUNCH_RUNNING &&
+		       now->pid == before->pid,
+	       "the daemon was not restarted");
+	vs_error_reset();
 }
 
 static void
@@ -263,15 +305,22 @@ test_remove_external(void)
 	const char *text = "[share vm1 served]\n"
 			   "state = absent\n";
 	AUTOFREE char *vm1 = NULL;
+	AUTOPTR(launch_status) st = launch_status_read("vm1-served");
+	int pid = st && st->state == LAUNCH_RUNNING ? st->pid : 0;
 	bool changes;
 
+	vs_error_reset();
+	tap_ok(pid > 0, "the external share's daemon runs (pid %d)", pid);
 	tap_ok(apply_text(text, &changes, NULL) == 0 && changes,
 	       "state = absent on the external share");
 	vm1 = xml_of("vm1");
 	tap_ok(!has(vm1, "vm1-served.sock") && !has(vm1, "virtshare:"),
 	       "its <filesystem> and virtshare's record are gone");
-	tap_ok(daemon_state("vm1-served") == LAUNCH_STOPPED,
-	       "its daemon was stopped");
+	/* The process itself: a launch record that is gone reads as
+	 * stopped whether the daemon was stopped or not. */
+	tap_ok(daemon_state("vm1-served") == LAUNCH_STOPPED && pid > 0 &&
+		   !pid_alive(pid),
+	       "its daemon was stopped: pid %d is gone", pid);
 	tap_ok(apply_text(text, &changes, NULL) == 0 && !changes,
 	       "and again: nothing to change");
 }
@@ -566,6 +615,7 @@ main(void)
 	in = inspection_gather(root, conn, NULL, 0);
 	test_parse();
 	test_twice();
+	test_same_dirs_written_otherwise();
 	test_update_and_prune();
 	test_failure_half_way();
 	test_daemon_fails();

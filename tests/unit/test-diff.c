@@ -186,6 +186,41 @@ test_random(void)
 				    "(checked against an LCS table)", rounds);
 }
 
+/* Texts whose last line may have no newline: the common lines the diff
+ * skips at the end must end alike, newline or not. */
+static void
+test_random_no_newline(void)
+{
+	unsigned seed = 7;
+	int bad_patch = 0;
+	const int rounds = 400;
+
+	for (int r = 0; r < rounds; r++) {
+		char *la[20], *lb[20];
+		size_t n = (size_t)(rand_r(&seed) % 20);
+		size_t m = (size_t)(rand_r(&seed) % 20);
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+		AUTOFREE char *d = NULL, *got = NULL;
+
+		random_text(&seed, n, la, &a);
+		random_text(&seed, m, lb, &b);
+		if (r & 1 && a.len)
+			a.buf[--a.len] = '\0';
+		if (r & 2 && b.len)
+			b.buf[--b.len] = '\0';
+		d = diff_unified(sb_str(&a), sb_str(&b), "old", "new",
+				 (unsigned)(r % 4));
+		got = *d ? patch(sb_str(&a), d) : xstrdup(sb_str(&a));
+		if ((!got || !STREQ(got, sb_str(&b))) && !bad_patch++)
+			tap_diag("round %d:\n%s", r, d);
+		sb_clear(&a);
+		sb_clear(&b);
+	}
+	tap_is_int(bad_patch, 0, "%d random diffs of texts that may end "
+				 "without a newline patch the old text into "
+				 "the new one", rounds);
+}
+
 static void
 test_large(void)
 {
@@ -226,6 +261,7 @@ main(void)
 		tap_is_str(d, fixed[i].want, "%s", fixed[i].name);
 	}
 	test_random();
+	test_random_no_newline();
 	test_large();
 	return tap_done();
 }

@@ -236,7 +236,11 @@ static void
 test_owner(void)
 {
 	const char *src = getenv("top_srcdir");
+	/* numa-server's qemu.conf sets user "libvirt-qemu", group "kvm";
+	 * laptop's sets neither, so libvirt's defaults apply. */
 	AUTOFREE char *root =
+	    xasprintf("%s/tests/data/hosts/numa-server", src ? src : ".");
+	AUTOFREE char *plain =
 	    xasprintf("%s/tests/data/hosts/laptop", src ? src : ".");
 	AUTOFREE char *me = host_user_name(geteuid());
 	struct launch_spec s = {0};
@@ -246,15 +250,32 @@ test_owner(void)
 	      "session: the socket is the caller's, mode 0600");
 	launch_spec_clear(&s);
 	check(launch_spec_set_owner(&s, "qemu:///system", root) == 0 &&
-		  s.socket_user && s.socket_group,
+		  str_eq_or_null(s.socket_user, "libvirt-qemu") &&
+		  str_eq_or_null(s.socket_group, "kvm"),
 	      "system: qemu.conf's user and group (%s:%s)",
+	      s.socket_user ? s.socket_user : "?",
+	      s.socket_group ? s.socket_group : "?");
+	launch_spec_clear(&s);
+	check(launch_spec_set_owner(&s, "qemu:///system", plain) == 0 &&
+		  str_eq_or_null(s.socket_user, "libvirt-qemu") &&
+		  str_eq_or_null(s.socket_group, "libvirt-qemu"),
+	      "system, nothing set in qemu.conf: libvirt's defaults (%s:%s)",
 	      s.socket_user ? s.socket_user : "?",
 	      s.socket_group ? s.socket_group : "?");
 	launch_spec_clear(&s);
 	s.socket_user = xstrdup("alice");
 	check(launch_spec_set_owner(&s, "qemu+unix:///system", root) == 0 &&
-		  STREQ(s.socket_user, "alice") && s.socket_group,
-	      "an explicit user is kept, the group still filled");
+		  str_eq_or_null(s.socket_user, "alice") &&
+		  str_eq_or_null(s.socket_group, "kvm"),
+	      "an explicit user is kept, the group still qemu.conf's (%s)",
+	      s.socket_group ? s.socket_group : "?");
+	launch_spec_clear(&s);
+	s.socket_group = xstrdup("users");
+	check(launch_spec_set_owner(&s, "qemu:///system", root) == 0 &&
+		  str_eq_or_null(s.socket_user, "libvirt-qemu") &&
+		  str_eq_or_null(s.socket_group, "users"),
+	      "an explicit group is kept, the user still qemu.conf's (%s)",
+	      s.socket_user ? s.socket_user : "?");
 	launch_spec_clear(&s);
 	vs_error_reset();
 	check(launch_spec_set_owner(&s, "qemu+ssh://root@far:22/system", "/") <
@@ -695,11 +716,29 @@ test_ensure_list(void)
 	      "ensure with another option: restarted");
 	launch_status_free(st);
 
+	/* Every share started above has its record: the stopped ones too. */
 	n = launch_list(&list);
-	check(n >= 4, "list: every recorded share (%d)", n);
-	for (int i = 1; i < n; i++)
-		if (strcmp(list[i - 1]->name, list[i]->name) >= 0)
-			check(false, "list is sorted");
+	{
+		AUTOFREE char *open_sock = xasprintf("%s/open/x.sock", tmp);
+		AUTOFREE char *open_name =
+		    launch_name_for_socket(rundir, open_sock);
+		const char *const want[] = {"vm1-data", "vm2-stale", "vm3-x",
+					    "vm4-fail", "vm5-e", open_name};
+		size_t found = 0;
+		bool sorted = true;
+
+		for (size_t k = 0; k < ARRAY_SIZE(want); k++)
+			for (int i = 0; i < n; i++)
+				found += STREQ(list[i]->name, want[k]);
+		check(n == (int)ARRAY_SIZE(want) && found == ARRAY_SIZE(want),
+		      "list: every recorded share, no other (%d)", n);
+		for (int i = 1; i < n; i++)
+			sorted = sorted &&
+				 strcmp(list[i - 1]->name, list[i]->name) < 0;
+		check(sorted, "list is sorted by name");
+		for (int i = 0; i < n; i++)
+			tap_diag("  %s", list[i]->name);
+	}
 	launch_status_list_free(list, n);
 	launch_stop("vm5-e", 2000, NULL);
 	launch_spec_clear(&s);

@@ -172,6 +172,7 @@ test_dropped(void)
 {
 	AUTOFREE char *before = virt_domain_xml(conn, "vm1", true);
 	AUTOFREE char *after = NULL;
+	size_t saved = count_saved("vm1");
 	struct share_request r;
 	bool changes;
 
@@ -190,6 +191,9 @@ test_dropped(void)
 	tap_diag("%s", vs_error_message());
 	after = virt_domain_xml(conn, "vm1", true);
 	tap_is_str(after, before, "... and the previous definition is back");
+	tap_is_int(count_saved("vm1"), saved,
+		   "... with no saved copy left of a change that did not "
+		   "happen");
 
 	request(&r, "ids", "/srv/data");
 	domxml_idmap_parse("uid:0:100000:65536", &r.share);
@@ -217,6 +221,24 @@ test_versions(const struct inspection *in)
 	       "the connected libvirt's version refuses <idmap> first");
 }
 
+/*
+ * Add to p a share tag with vm2 whose <openfiles> libvirt 9.0 drops, so
+ * that applying its step fails; whether it was planned.
+ */
+static bool
+plan_failing_vm2(struct plan *p, const char *tag)
+{
+	struct share_request r;
+	bool ok;
+
+	request(&r, tag, "/srv/data");
+	r.share.openfiles = 100;
+	ok = plan_share(p, plan_target_libvirt_unvalidated(conn, "vm2"), &r,
+			NULL, root) == 0;
+	share_request_clear(&r);
+	return ok;
+}
+
 static void
 test_rollback(void)
 {
@@ -224,6 +246,7 @@ test_rollback(void)
 	AUTOFREE char *vm1 = virt_domain_xml(conn, "vm1", true), *after = NULL;
 	AUTOPTR(plan) p = plan_new();
 	struct share_request r;
+	size_t saved = count_saved("vm1");
 	char *s;
 
 	/* A second domain, as the first with another name and uuid. */
@@ -240,12 +263,8 @@ test_rollback(void)
 			  root) == 0,
 	       "plan: share with vm1");
 	share_request_clear(&r);
-	request(&r, "data", "/srv/data");
-	r.share.openfiles = 100;
-	tap_ok(plan_share(p, plan_target_libvirt_unvalidated(conn, "vm2"), &r,
-			  NULL, root) == 0,
+	tap_ok(plan_failing_vm2(p, "data"),
 	       "plan: share with vm2, with an option libvirt 9.0 drops");
-	share_request_clear(&r);
 	request(&r, "more", "/srv/media");
 	tap_ok(plan_share(p, plan_target_libvirt(conn, "vm1"), &r, NULL,
 			  root) == 0 &&
@@ -254,8 +273,51 @@ test_rollback(void)
 	share_request_clear(&r);
 	tap_ok(run_plan(p) < 0 && vs_error_code() == VS_ERR_LIBVIRT,
 	       "applying fails at vm2");
+	tap_diag("%s", vs_error_message());
+	/* vm1 was changed first: a plan that never got to it would leave
+	 * it unchanged as well. */
+	tap_ok(strstr(vs_error_message(), "Taken back, as before: Domain "
+					  "'vm1'") != NULL,
+	       "vm1 had been changed, and the error says it was taken back");
 	after = virt_domain_xml(conn, "vm1", true);
 	tap_is_str(after, vm1, "vm1, applied before, is taken back");
+	tap_is_int(count_saved("vm1"), saved,
+		   "... and the copy saved for it is gone again");
+	tap_is_int(count_saved("vm2"), 0, "vm2 keeps no saved copy either");
+}
+
+/*
+ * A file's change taken back because a later step failed: the file and
+ * its FILE.bak are as they were (the older saved copy is not lost).
+ */
+static void
+test_file_rollback(void)
+{
+	AUTOFREE char *xml = golden_input("share-memfd");
+	AUTOFREE char *path = xasprintf("%s/vm1.xml", statedir);
+	AUTOFREE char *bak = xasprintf("%s.bak", path);
+	AUTOFREE char *after = NULL, *bak_after = NULL;
+	AUTOPTR(plan) p = plan_new();
+	struct share_request r;
+
+	tap_ok(xml && file_write_atomic(path, xml, strlen(xml), 0600) == 0 &&
+		       file_write_atomic(bak, "older\n", 6, 0600) == 0,
+	       "a domain file with an older saved copy");
+	request(&r, "data", "/srv/data");
+	tap_ok(plan_share(p, plan_target_file(path, "vm1"), &r, NULL, root) ==
+		       0,
+	       "plan: share in the file");
+	share_request_clear(&r);
+	tap_ok(plan_failing_vm2(p, "more"),
+	       "plan: a share with vm2 that libvirt 9.0 drops");
+	tap_ok(run_plan(p) < 0 && vs_error_code() == VS_ERR_LIBVIRT,
+	       "applying fails at vm2, after the file was written");
+	after = file_read(path, 1 << 20, NULL);
+	bak_after = file_read(bak, 1 << 20, NULL);
+	tap_is_str(after, xml, "the file is taken back");
+	tap_is_str(bak_after, "older\n", "and its older saved copy is back");
+	unlink(path);
+	unlink(bak);
 }
 
 static void
@@ -305,6 +367,178 @@ test_running_and_transient(const struct inspection *in)
 	share_request_clear(&r);
 }
 
+/* A copy of the golden input name as domain dom with uuid prefix uuid4. */
+static int
+define_as(const char *name, const char *dom, const char *uuid4)
+{
+	AUTOFREE char *xml = golden_input(name);
+	AUTOFREE char *named = NULL;
+	char *s;
+
+	if (!xml || !(s = strstr(xml, "<uuid>c7a5")))
+		return -1;
+	memcpy(s + 6, uuid4, 4);
+	s = strstr(xml, "<name>vm1</name>");
+	*s = '\0';
+	named = xasprintf("%s<name>%s</name>%s", xml, dom, s + 16);
+	return virt_domain_define(conn, named, true);
+}
+
+/* The <source dir> of dom's share tag now, or NULL. Caller frees. */
+static char *
+source_dir(const char *dom, const char *tag)
+{
+	AUTOPTR(domxml) d = now(dom);
+	struct domxml_share *s = NULL;
+	size_t n = d ? domxml_shares(d, &s) : 0;
+	char *dir = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (STREQ(s[i].tag, tag) && s[i].dir)
+			dir = xstrdup(s[i].dir);
+	domxml_shares_free(s, n);
+	return dir;
+}
+
+static void
+test_request_text(const struct inspection *in)
+{
+	AUTOFREE char *before = NULL, *after = NULL;
+	struct share_request r;
+	bool changes = false;
+
+	tap_ok(define_as("share-memfd", "vm3", "e7a5") == 0, "define vm3");
+	before = virt_domain_xml(conn, "vm3", true);
+	share_request_init(&r);
+	tap_ok(share_request_set(&r, "tag", "a\xff" "b", "--tag") < 0 &&
+		       vs_error_code() == VS_ERR_INVALID &&
+		       strstr(vs_error_message(), "--tag") &&
+		       strstr(vs_error_message(), "UTF-8") && !r.share.tag,
+	       "a tag that is not UTF-8 is refused, naming --tag");
+	tap_ok(share_request_set(&r, "dir", "/srv/d\xe4ta", "dir") < 0 &&
+		       strstr(vs_error_message(), "dir") && !r.share.dir,
+	       "a Latin-1 directory is refused, naming dir");
+	r.daemon = SHARE_DAEMON_EXTERNAL;
+	tap_ok(share_request_set(&r, "socket-group", "gr\xc3\x28p",
+				 "socket_group") < 0 &&
+		       strstr(vs_error_message(), "socket_group"),
+	       "a daemon option that is not UTF-8 is refused too");
+	share_request_clear(&r);
+
+	/* As the wizard fills a request: straight into the fields. */
+	request(&r, "data", "/srv/d\xff");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) < 0 &&
+		       vs_error_code() == VS_ERR_INVALID &&
+		       strstr(vs_error_message(), "UTF-8"),
+	       "plan_share refuses a directory that is not UTF-8");
+	request(&r, "\xef\xbf\xbe", "/srv/data");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) < 0 &&
+		       vs_error_code() == VS_ERR_INVALID,
+	       "plan_share refuses a tag XML cannot carry");
+	after = virt_domain_xml(conn, "vm3", true);
+	tap_is_str(after, before, "... and vm3 is unchanged");
+	tap_is_int(count_saved("vm3"), 0, "... and nothing was saved");
+}
+
+static void
+test_canonical_dirs(const struct inspection *in)
+{
+	AUTOFREE char *dir = NULL, *xml = NULL, *before = NULL;
+	struct share_request r;
+	bool changes = false;
+	char *s;
+
+	request(&r, "data", "/srv/data/");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) == 0 &&
+		       changes,
+	       "share /srv/data/ with vm3");
+	dir = source_dir("vm3", "data");
+	tap_is_str(dir, "/srv/data", "... written without the slash");
+	request(&r, "data", "/srv/data");
+	r.share.cache = xstrdup("always");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) == 0 &&
+		       changes,
+	       "the same share as /srv/data with a cache mode: an update");
+	request(&r, "data", "/srv//./media/../data/");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) == 0 &&
+		       !changes,
+	       "the same share as /srv//./media/../data/: nothing to change");
+	request(&r, "data", "/srv/media");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) < 0 &&
+		       vs_error_code() == VS_ERR_CONFLICT,
+	       "another directory for the tag is still refused");
+
+	/* A definition written by hand with a trailing slash. */
+	xml = virt_domain_xml(conn, "vm3", true);
+	s = strstr(xml, "<source dir='/srv/data'/>");
+	tap_ok(s != NULL, "vm3 has <source dir='/srv/data'/>");
+	if (!s)
+		return;
+	*s = '\0';
+	free(dir);
+	dir = xasprintf("%s<source dir='/srv/data/'/>%s", xml,
+			s + strlen("<source dir='/srv/data'/>"));
+	virt_domain_define(conn, dir, true);
+	before = virt_domain_xml(conn, "vm3", true);
+	request(&r, "data", "/srv/data");
+	r.share.cache = xstrdup("none");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) == 0 &&
+		       changes,
+	       "a share written /srv/data/ takes options for /srv/data");
+	free(dir);
+	dir = source_dir("vm3", "data");
+	tap_is_str(dir, "/srv/data/", "... and its source stays as written");
+}
+
+static void
+test_options_only(const struct inspection *in)
+{
+	AUTOFREE char *before = NULL, *after = NULL;
+	AUTOPTR(domxml) d = NULL;
+	enum share_daemon_kind kind = SHARE_DAEMON_EXTERNAL;
+	struct domxml_share *s = NULL;
+	struct share_request r;
+	AUTOPTR(plan_target) t = plan_target_libvirt(conn, "vm3");
+	bool changes = false;
+	size_t n;
+
+	tap_ok(plan_share_kind(t, "data", &kind) &&
+		       kind == SHARE_DAEMON_LIBVIRT,
+	       "plan_share_kind: vm3's share 'data' is libvirt's");
+	tap_ok(!plan_share_kind(t, "nosuch", &kind),
+	       "plan_share_kind: no share 'nosuch'");
+	share_request_init(&r);
+	tap_ok(share_request_set(&r, "tag", "data", "--tag") == 0 &&
+		       share_request_set(&r, "binary",
+					 "/usr/libexec/virtiofsd",
+					 "--binary") == 0,
+	       "a request of a tag and a daemon path only");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) == 0 &&
+		       changes,
+	       "options only: the share of the tag changes");
+	d = now("vm3");
+	n = domxml_shares(d, &s);
+	tap_ok(n == 1 && s[0].binary &&
+		       STREQ(s[0].binary, "/usr/libexec/virtiofsd") &&
+		       s[0].cache && STREQ(s[0].cache, "none") && s[0].dir,
+	       "read back: the daemon path is set, the cache mode and "
+	       "directory stay");
+	domxml_shares_free(s, n);
+
+	before = virt_domain_xml(conn, "vm3", true);
+	share_request_init(&r);
+	share_request_set(&r, "tag", "nosuch", "--tag");
+	share_request_set(&r, "cache", "always", "--cache");
+	tap_ok(share(plan_target_libvirt(conn, "vm3"), &r, in, &changes) < 0 &&
+		       vs_error_code() == VS_ERR_USAGE &&
+		       strstr(vs_error_message(), "'nosuch'") &&
+		       strstr(vs_error_message(), "--dir"),
+	       "options only for a tag that is not there: refused, saying "
+	       "to give --dir");
+	after = virt_domain_xml(conn, "vm3", true);
+	tap_is_str(after, before, "... and vm3 is unchanged");
+}
+
 int
 main(void)
 {
@@ -328,8 +562,12 @@ main(void)
 	test_dropped();
 	test_versions(in);
 	test_rollback();
+	test_file_rollback();
 	test_changed_meanwhile(in);
 	test_running_and_transient(in);
+	test_request_text(in);
+	test_canonical_dirs(in);
+	test_options_only(in);
 	virt_conn_free(conn);
 	cmd = xasprintf("rm -rf '%s'", statedir);
 	if (system(cmd) != 0)
