@@ -11,7 +11,7 @@ bench_vu_floor_LDADD = daemon/libfsd.a -lpthread
 bench_xml_bench_SOURCES = bench/xml-bench.c
 CLEANFILES += bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT) \
 	bench/xml-bench$(EXEEXT) tests/e2e/bench-fio.txt
-EXTRA_DIST += bench/fio-ab.sh bench/guest-bench.sh
+EXTRA_DIST += bench/fio-ab.sh bench/guest-bench.sh bench/README
 
 # The domain XML engine on 100 KB, 1 MB and 15 MB definitions (seconds).
 bench-xml: all bench/xml-bench$(EXEEXT)
@@ -21,14 +21,15 @@ bench-xml: all bench/xml-bench$(EXEEXT)
 
 # `make bench`: the XML engine and the vhost-user part, no guest (a few
 # minutes): floor, ours (default, inline, with 16 helpers) and the
-# reference, table and memory.
+# reference, table and memory. VU_RATE_FLAGS adds options of vu-rate
+# (`make bench VU_RATE_FLAGS=--rounds=5`).
 # `make bench-guest`: fio and metadata jobs in TCG guests, 3 alternating
 # rounds of 2 boots (15-25 minutes), cache=none unless VS_BENCH_CACHE says.
 bench: all bench-xml bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT)
 	@echo "== vhost-user request rate and CPU: floor, ours, reference"
 	./bench/vu-rate --ours='$(abs_top_builddir)/daemon/virtshare-fsd' \
 		--floor='$(abs_top_builddir)/bench/vu-floor' \
-		--reference='$(REFERENCE_VIRTIOFSD)'
+		--reference='$(REFERENCE_VIRTIOFSD)' $(VU_RATE_FLAGS)
 
 bench-guest: all tests/e2e/vs-guest$(EXEEXT)
 	@echo "== fio and metadata jobs in a TCG guest"
