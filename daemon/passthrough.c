@@ -444,21 +444,31 @@ pt_inode_put(struct pt_fs *fs, struct pt_inode *in)
 	pt_unlock(fs);
 }
 
+/* Count a guest lookup of st's inode if we hold it (fs->lock held). */
+static bool
+pt_inode_count_locked(struct pt_fs *fs, const struct stat *st,
+		      uint64_t *nodeid)
+{
+	struct pt_inode *in = pt_find_key(fs, st->st_dev, st->st_ino);
+
+	if (in) {
+		in->nlookup++;
+		*nodeid = in->nodeid;
+	}
+	return in != NULL;
+}
+
 /* Count a guest lookup of st's inode if we hold it: true with *nodeid. */
 static bool
 pt_inode_lookup_known(struct pt_fs *fs, const struct stat *st,
 		      uint64_t *nodeid)
 {
-	struct pt_inode *in;
+	bool known;
 
 	pthread_mutex_lock(&fs->lock);
-	in = pt_find_key(fs, st->st_dev, st->st_ino);
-	if (in) {
-		in->nlookup++;
-		*nodeid = in->nodeid;
-	}
+	known = pt_inode_count_locked(fs, st, nodeid);
 	pthread_mutex_unlock(&fs->lock);
-	return in != NULL;
+	return known;
 }
 
 /*
@@ -473,10 +483,7 @@ pt_inode_lookup_fd(struct pt_fs *fs, int fd, const struct stat *st,
 	struct pt_inode *in;
 
 	pthread_mutex_lock(&fs->lock);
-	in = pt_find_key(fs, st->st_dev, st->st_ino);
-	if (in) {
-		in->nlookup++;
-		*nodeid = in->nodeid;
+	if (pt_inode_count_locked(fs, st, nodeid)) {
 		pthread_mutex_unlock(&fs->lock);
 		close(fd);
 		return 0;
