@@ -2,7 +2,8 @@
 ## src/local.mk: libvirtshare (the core) and the `virtshare` command
 
 noinst_LIBRARIES += src/libvirtshare.a
-src_libvirtshare_a_CPPFLAGS = $(AM_CPPFLAGS) $(XML_CFLAGS) $(LIBVIRT_CFLAGS) $(INIH_CFLAGS)
+src_libvirtshare_a_CPPFLAGS = $(AM_CPPFLAGS) $(XML_CFLAGS) $(LIBVIRT_CFLAGS) \
+	$(LIBVIRT_QEMU_CFLAGS) $(INIH_CFLAGS)
 src_libvirtshare_a_SOURCES = \
 	src/error.c src/error.h \
 	src/i18n.c src/i18n.h \
@@ -22,10 +23,15 @@ src_libvirtshare_a_SOURCES = \
 	src/cfg.c src/cfg.h \
 	src/doctor-steps.c src/doctor-steps.h \
 	src/doctor.c src/doctor.h src/doctor-priv.h \
-	src/doctor-checks.c src/doctor-logs.c
+	src/doctor-checks.c src/doctor-logs.c \
+	src/fstab.c src/fstab.h \
+	src/hotplug.c src/hotplug.h \
+	src/base64.c src/base64.h \
+	src/agent.c src/agent.h src/agent-virt.c
 
 # Everything that links the core needs these.
-VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_LIBS) $(INIH_LIBS) $(LTLIBINTL)
+VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_QEMU_LIBS) $(LIBVIRT_LIBS) \
+	$(INIH_LIBS) $(LTLIBINTL)
 
 bin_PROGRAMS += src/virtshare
 src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)

@@ -62,7 +62,8 @@ e2e_done() {
 	[ "$tap_failed" = 0 ]
 }
 
-# e2e_setup: check what a guest run needs; skip the test when it is absent
+# e2e_setup [test|live]: check what a guest run needs, skip the test when
+# it is absent; build the initramfs of that kind (default test)
 e2e_setup() {
 	[ "$(id -u)" = 0 ] || tap_skip_all "the e2e tests need root"
 	command -v qemu-system-x86_64 >/dev/null ||
@@ -79,17 +80,21 @@ e2e_setup() {
 	# two TCG guests on two cores time out, and hugepages are global
 	exec 9>> "${VS_E2E_LOCK:-/tmp/virtshare-e2e.lock}"
 	flock 9
-	e2e_initramfs test
+	e2e_initramfs "${1:-test}"
 	echo "# daemon: $e2e_daemon"
 }
 
-# e2e_initramfs test|bench: build (or reuse) the initramfs, set e2e_initrd;
-# fio and its 80 MB of libraries go only into the bench one
+# e2e_initramfs test|bench|live: build (or reuse) the initramfs, set
+# e2e_initrd; fio and its 80 MB of libraries go only into the bench one,
+# qemu-ga only into the live one (tests/e2e/live-lib.sh)
 e2e_initramfs() {
 	e2e_initrd=$e2e_dir/initramfs-$1.cpio.gz
 	_fio=0
+	_agent=0
 	[ "$1" = bench ] && _fio=1
-	KVER=$e2e_kver WITH_FIO=$_fio sh "$srcdir/tests/e2e/mkinitramfs.sh" \
+	[ "$1" = live ] && _agent=1
+	KVER=$e2e_kver WITH_FIO=$_fio WITH_AGENT=$_agent \
+		sh "$srcdir/tests/e2e/mkinitramfs.sh" \
 		"$e2e_initrd" "$e2e_dir/vs-guest" | sed 's/^/# /'
 	[ -s "$e2e_initrd" ] || tap_bail "cannot build the initramfs"
 }

@@ -35,3 +35,22 @@ clean-e2e:
 # `virtshare daemon start` launches the daemon a guest mounts (<source socket>).
 E2E_TESTS += tests/e2e/daemon-launch.e2e
 EXTRA_DIST += tests/e2e/domain-socket.xml.in
+
+# Live sharing (issue 16): a guest that stays up with the QEMU guest agent
+# (mkinitramfs.sh WITH_AGENT=1, guest-live.sh, live-lib.sh); virsh alone
+# hot-plugs, mounts through the agent, unmounts and unplugs.
+E2E_TESTS += tests/e2e/live-virsh.e2e
+EXTRA_DIST += tests/e2e/live-lib.sh tests/e2e/guest-live.sh \
+	tests/e2e/domain-live.xml.in tests/e2e/live-facts.md
+CLEANFILES += tests/e2e/initramfs-live.cpio.gz tests/e2e/initramfs-live.cpio.gz.key
+# The guests a live attach cannot serve: private memory (then a restart
+# with the mount in the guest's fstab), i440fx without ACPI, no free root
+# port and no agent.
+E2E_TESTS += tests/e2e/live-cases.e2e
+# agent.c and fstab.c (the code `virtshare share --mount` will use)
+# against the live guest, through the test program live-agent.
+check_PROGRAMS += tests/e2e/live-agent
+tests_e2e_live_agent_SOURCES = tests/e2e/live-agent.c
+tests_e2e_live_agent_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
+tests_e2e_live_agent_LDADD = $(VS_CORE_LIBS)
+E2E_TESTS += tests/e2e/live-agent.e2e

@@ -36,7 +36,10 @@
 #   remote_cleanup            stop every host (the EXIT trap calls it)
 #
 # Set before remote_host_start: REMOTE_QEMU_CONF (lines added to the host's
-# qemu.conf), REMOTE_HUGEPAGES ("SIZE_KIB:TOTAL:FREE ...": the host's
+# qemu.conf), REMOTE_CGROUPS=1 (its QEMUs get cgroups as qemu:///system's
+# do, under names of their own: libvirt 9.0 dereferences the missing
+# cgroup when it hot-plugs a virtiofs device whose daemon it starts, and
+# libvirtd dies), REMOTE_HUGEPAGES ("SIZE_KIB:TOTAL:FREE ...": the host's
 # hugepage pools are files under its directory mounted over /sys/kernel/mm/
 # hugepages and node0's, so `pages alloc` through its libvirt changes no
 # kernel pool, at most six sizes; free counts stay as given; unset: the
@@ -241,8 +244,10 @@ remote_host_start() {
 		log_outputs = "3:file:/var/log/libvirt/virtlogd.log"
 	EOF
 	{
-		echo "# $name: no cgroups, so its guests share nothing with qemu:///system's"
-		echo "cgroup_controllers = [ ]"
+		if [ -z "${REMOTE_CGROUPS:-}" ]; then
+			echo "# $name: no cgroups, so its guests share nothing with qemu:///system's"
+			echo "cgroup_controllers = [ ]"
+		fi
 		[ -n "${REMOTE_QEMU_CONF:-}" ] && printf '%s\n' "$REMOTE_QEMU_CONF"
 	} > "$d/etc/qemu.conf"
 	# The host's name resolves on the host, so no lookup leaves the machine.

@@ -48,3 +48,16 @@ tests_unit_test_apply_LDADD = $(VS_CORE_LIBS)
 unit_tests += tests/unit/test-doctor
 tests_unit_test_doctor_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_doctor_LDADD = $(VS_CORE_LIBS)
+
+# Live sharing (issue 16): the guest's fstab line, edited as text.
+unit_tests += tests/unit/test-fstab
+tests_unit_test_fstab_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_fstab_LDADD = $(VS_CORE_LIBS)
+# Hot-plug readiness of live domain XML (tests/data/hotplug).
+unit_tests += tests/unit/test-hotplug
+tests_unit_test_hotplug_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_hotplug_LDADD = $(VS_CORE_LIBS)
+# The guest agent's commands against a simulated qemu-ga and guest.
+unit_tests += tests/unit/test-agent
+tests_unit_test_agent_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_agent_LDADD = $(VS_CORE_LIBS)
