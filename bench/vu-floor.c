@@ -29,7 +29,9 @@
  * request, pays only what the work itself costs on this kernel: the wait
  * for the kick, the file operation's own system calls on DIR/data.bin
  * (fstatat for GETATTR and LOOKUP, preadv/pwritev straight between the
- * file and the guest's buffers, openat and close for OPEN and RELEASE),
+ * file and the guest's buffers, openat and close for OPEN and RELEASE,
+ * openat with O_CREAT and fstat for CREATE, unlinkat for UNLINK, nothing
+ * for FORGET),
  * and the call eventfd when the driver asked for it, once per batch
  * (EVENT_IDX). No sandbox, no seccomp, no credentials, no inode table, no
  * allocation: whatever a real daemon spends above this is overhead.
@@ -116,6 +118,7 @@ floor_request(struct floor *f, const struct vq_elem *e)
 		struct fuse_read_in read;
 		struct fuse_write_in write;
 		struct fuse_open_in open;
+		struct fuse_create_in create;
 		struct fuse_release_in release;
 		struct fuse_init_in init;
 	} a;
@@ -123,6 +126,10 @@ floor_request(struct floor *f, const struct vq_elem *e)
 		struct fuse_attr_out attr;
 		struct fuse_entry_out entry;
 		struct fuse_open_out open;
+		struct {
+			struct fuse_entry_out entry;
+			struct fuse_open_out open;
+		} create;
 		struct fuse_write_out write;
 		struct fuse_init_out init;
 	} r;
@@ -142,6 +149,8 @@ floor_request(struct floor *f, const struct vq_elem *e)
 	iov_to_buf(e->out, e->out_num, sizeof(h), a.raw, arglen);
 	a.raw[arglen] = '\0';
 	memset(&r, 0, sizeof(r));
+	if (h.opcode == FUSE_FORGET)
+		return 0;
 	switch (h.opcode) {
 	case FUSE_INIT:
 		r.init.major = FUSE_KERNEL_VERSION;
@@ -179,8 +188,25 @@ floor_request(struct floor *f, const struct vq_elem *e)
 		r.open.fh = (uint64_t)n;
 		len = sizeof(r.open);
 		break;
+	case FUSE_CREATE:
+		n = openat(f->dir_fd, a.raw + sizeof(a.create),
+			   O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC,
+			   a.create.mode & 0777);
+		if (n < 0 || fstat((int)n, &st) < 0) {
+			err = errno;
+			break;
+		}
+		r.create.entry.nodeid = 3;
+		floor_attr(&st, &r.create.entry.attr);
+		r.create.open.fh = (uint64_t)n;
+		len = sizeof(r.create);
+		break;
+	case FUSE_UNLINK:
+		if (unlinkat(f->dir_fd, a.raw, 0) < 0)
+			err = errno;
+		break;
 	case FUSE_RELEASE:
-		/* Only what OPEN gave, never our own descriptors. */
+		/* Only what OPEN and CREATE gave, never our own descriptors. */
 		if (a.release.fh <= (uint64_t)f->data_path_fd ||
 		    a.release.fh > INT32_MAX)
 			err = EBADF;

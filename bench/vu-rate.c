@@ -39,6 +39,10 @@
  *           for <thread_pool size='16'/>)
  *   ref     QEMU's C virtiofsd with its defaults
  *
+ * create+unlink is CREATE, RELEASE, UNLINK and FORGET of a new file
+ * per operation, as a guest's creat, close and unlink; mostly the host
+ * file system's work, so it varies with the disk's other users.
+ *
  * all with cache=none, alternately (floor ours inline pool ref, floor
  * ...). CPU is what the daemon (all its threads and forked children)
  * spent, from /proc; wall is this client's elapsed time per request, so
@@ -55,6 +59,7 @@ enum op {
 	OP_READ1M,
 	OP_WRITE4K,
 	OP_OPENREL,
+	OP_CREATE,	/* CREATE, RELEASE and UNLINK of a new file */
 	OP_LOOKUP_MANY, /* the memory test: a different name each time */
 	OP_N
 };
@@ -62,7 +67,8 @@ enum op {
 static const struct {
 	const char *name;
 	uint32_t opcode;
-	uint32_t size; /* data bytes of READ and WRITE */
+	uint32_t size;  /* data bytes of READ and WRITE */
+	unsigned steps; /* requests of one operation, when more than 1 */
 } ops[OP_N] = {
     [OP_GETATTR] = {"getattr", FUSE_GETATTR, 0},
     [OP_LOOKUP] = {"lookup", FUSE_LOOKUP, 0},
@@ -70,7 +76,8 @@ static const struct {
     [OP_READ128K] = {"read-128k", FUSE_READ, 128 << 10},
     [OP_READ1M] = {"read-1M", FUSE_READ, 1 << 20},
     [OP_WRITE4K] = {"write-4k", FUSE_WRITE, 4096},
-    [OP_OPENREL] = {"open+release", FUSE_OPEN, 0},
+    [OP_OPENREL] = {"open+release", FUSE_OPEN, 0, 2},
+    [OP_CREATE] = {"create+unlink", FUSE_CREATE, 0, 4},
     [OP_LOOKUP_MANY] = {"lookup-many", FUSE_LOOKUP, 0},
 };
 
@@ -83,7 +90,8 @@ static const struct test {
     {OP_GETATTR, 1, 40000},   {OP_LOOKUP, 1, 40000},
     {OP_READ4K, 1, 40000},    {OP_READ128K, 1, 10000},
     {OP_READ1M, 1, 3000},     {OP_WRITE4K, 1, 40000},
-    {OP_OPENREL, 1, 20000},   {OP_GETATTR, 4, 40000},
+    {OP_OPENREL, 1, 20000},   {OP_CREATE, 1, 2000},
+    {OP_GETATTR, 4, 40000},
     {OP_LOOKUP, 4, 40000},    {OP_READ4K, 4, 40000},
     {OP_WRITE4K, 4, 40000},   {OP_READ1M, 4, 3000},
     {OP_GETATTR, 16, 40000},  {OP_LOOKUP, 16, 40000},
@@ -132,7 +140,10 @@ struct slot {
 	uint64_t data_gpa; /* 1 MiB of page-aligned data */
 	uint64_t unique;
 	uint32_t want_len; /* the reply's length, 0 when it varies */
-	bool release_next; /* OPEN done: the slot's RELEASE comes next */
+	unsigned step; /* of open+release (2 requests), create+unlink (3) */
+	char name[16]; /* the file create+unlink makes */
+	uint64_t created; /* its node id */
+	bool noreply;     /* FORGET: the chain comes back without a reply */
 };
 
 struct driver {
@@ -146,6 +157,7 @@ struct driver {
 	uint16_t avail_idx, last_used;
 	uint64_t unique;
 	uint64_t nodeid, fh, many; /* data.bin, its handle, the "many" dir */
+	unsigned long created;     /* files create+unlink made */
 	struct slot slot[MAX_DEPTH];
 	struct slot *by_desc[1024];
 	char err[256];
@@ -299,7 +311,7 @@ slot_post(struct driver *d, struct slot *s, enum op op, long i)
 		break;
 	}
 	case OP_OPENREL:
-		if (s->release_next) {
+		if (s->step == 1) {
 			struct fuse_release_in *r = (void *)s->arg;
 
 			opcode = FUSE_RELEASE;
@@ -310,6 +322,44 @@ slot_post(struct driver *d, struct slot *s, enum op op, long i)
 			arglen = sizeof(struct fuse_open_in);
 			replen = sizeof(struct fuse_open_out);
 		}
+		break;
+	case OP_CREATE:
+		if (s->step == 0) {
+			struct fuse_create_in *c = (void *)s->arg;
+
+			c->flags = O_RDWR;
+			c->mode = S_IFREG | 0644;
+			snprintf(s->name, sizeof(s->name), "c%08lu",
+			         (unsigned long)d->created++);
+			arglen = (uint32_t)(sizeof(*c) + strlen(s->name) + 1);
+			memcpy(s->arg + sizeof(*c), s->name, arglen - sizeof(*c));
+			replen = sizeof(struct fuse_entry_out) +
+			         sizeof(struct fuse_open_out);
+		} else if (s->step == 1) {
+			struct fuse_release_in *r = (void *)s->arg;
+
+			opcode = FUSE_RELEASE;
+			r->fh = ((struct fuse_open_out *)(s->reply +
+			                                  sizeof(struct
+			                                         fuse_entry_out)))
+			            ->fh;
+			r->flags = O_RDWR;
+			arglen = sizeof(*r);
+			s->created = ((struct fuse_entry_out *)s->reply)->nodeid;
+			nodeid = s->created;
+			break;
+		} else if (s->step == 2) {
+			opcode = FUSE_UNLINK;
+			arglen = (uint32_t)strlen(s->name) + 1;
+			memcpy(s->arg, s->name, arglen);
+		} else {
+			opcode = FUSE_FORGET;
+			((struct fuse_forget_in *)s->arg)->nlookup = 1;
+			arglen = sizeof(struct fuse_forget_in);
+			nodeid = s->created;
+			break;
+		}
+		nodeid = FUSE_ROOT_ID;
 		break;
 	default:
 		abort();
@@ -327,7 +377,9 @@ slot_post(struct driver *d, struct slot *s, enum op op, long i)
 	slot_desc(s, &n, s->arg_gpa, arglen, false);
 	if (opcode == FUSE_WRITE)
 		slot_pages(s, &n, ops[op].size, false);
-	slot_desc(s, &n, s->outh_gpa, sizeof(*s->outh), true);
+	s->noreply = opcode == FUSE_FORGET;
+	if (!s->noreply)
+		slot_desc(s, &n, s->outh_gpa, sizeof(*s->outh), true);
 	if (opcode == FUSE_READ)
 		slot_pages(s, &n, replen, true);
 	else if (replen)
@@ -396,6 +448,13 @@ slot_check(struct driver *d, struct slot *s, uint32_t used_len)
 {
 	const struct fuse_out_header *oh = s->outh;
 
+	if (s->noreply) {
+		if (used_len == 0)
+			return true;
+		snprintf(d->err, sizeof(d->err), "FORGET: used length %u",
+		         used_len);
+		return false;
+	}
 	if (oh->unique != s->unique || oh->error != 0 ||
 	    oh->len != used_len || oh->len != s->want_len) {
 		snprintf(d->err, sizeof(d->err),
@@ -418,7 +477,7 @@ drv_run(struct driver *d, enum op op, unsigned depth, long n)
 	unsigned i;
 
 	for (i = 0; i < depth && posted < n; i++) {
-		d->slot[i].release_next = false;
+		d->slot[i].step = 0;
 		slot_post(d, &d->slot[i], op, posted++);
 	}
 	if (drv_publish(d, old) < 0)
@@ -442,12 +501,11 @@ drv_run(struct driver *d, enum op op, unsigned depth, long n)
 			}
 			if (!slot_check(d, s, e->len))
 				return false;
-			if (op == OP_OPENREL && !s->release_next) {
-				s->release_next = true;
+			if (++s->step < ops[op].steps) {
 				slot_post(d, s, op, 0);
 				continue;
 			}
-			s->release_next = false;
+			s->step = 0;
 			if (++done < n && posted < n)
 				slot_post(d, s, op, posted++);
 		}
@@ -600,7 +658,7 @@ run_daemon(const char *path, enum who who, const char *const *extra,
 		alarm(0);
 		samples[who][t][round].cpu_ns = (double)(c1 - c0) / n;
 		samples[who][t][round].wall_ns = (t1 - t0) / n;
-		printf("# round %d %-5s %-12s qd %-2u %8.0f ns CPU/req "
+		printf("# round %d %-5s %-13s qd %-2u %8.0f ns CPU/req "
 		       "%8.0f ns wall/req\n",
 		       round + 1, who_name[who], ops[te->op].name, te->depth,
 		       (double)(c1 - c0) / n, (t1 - t0) / n);
@@ -787,7 +845,7 @@ print_one(int rounds, bool wall)
 	unsigned t;
 	int k;
 
-	printf("%-12s %2s |", "request", "qd");
+	printf("%-13s %2s |", "request", "qd");
 	for (k = 0; k < W_N; k++)
 		printf(" %8s", who_name[k]);
 	printf(" | %9s %9s\n", "ours/floor", "ours/ref");
@@ -796,7 +854,7 @@ print_one(int rounds, bool wall)
 
 		if (!test_selected(&tests[t]))
 			continue;
-		printf("%-12s %2u |", ops[tests[t].op].name, tests[t].depth);
+		printf("%-13s %2u |", ops[tests[t].op].name, tests[t].depth);
 		for (k = 0; k < W_N; k++) {
 			v[k] = test_median(k, t, rounds, wall);
 			printf(" %8.0f", v[k]);
