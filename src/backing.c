@@ -492,8 +492,8 @@ facts_read(const struct inspection *in, const struct host_info *pages_host,
 	f->in = in;
 	f->m = m;
 	f->pages_host = pages_host ? pages_host : in->host;
-	f->libvirt = compat_libvirt(in);
-	f->qemu = compat_qemu(in);
+	f->libvirt = compat_libvirt(inspection_virt(in));
+	f->qemu = compat_qemu(inspection_virt(in));
 	if (in->have_virt && in->virt.domcaps_known)
 		f->sources = &in->virt.source_types;
 }

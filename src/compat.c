@@ -5,7 +5,7 @@
 
 #include "compat.h"
 #include "i18n.h"
-#include "inspect.h"
+#include "virt.h"
 #include "util.h"
 
 static const struct compat_entry entries[COMPAT_NFEATURES] = {
@@ -58,21 +58,19 @@ compat_allows(enum compat_feature f, unsigned long have)
 }
 
 unsigned long
-compat_libvirt(const struct inspection *in)
+compat_libvirt(const struct virt_info *v)
 {
-	if (!in || !in->have_virt)
+	if (!v)
 		return 0;
-	return in->virt.daemon_version ? in->virt.daemon_version
-				       : in->virt.lib_version;
+	return v->daemon_version ? v->daemon_version : v->lib_version;
 }
 
 unsigned long
-compat_qemu(const struct inspection *in)
+compat_qemu(const struct virt_info *v)
 {
-	if (!in || !in->have_virt || !in->virt.driver ||
-	    !STREQ(in->virt.driver, "QEMU"))
+	if (!v || !v->driver || !STREQ(v->driver, "QEMU"))
 		return 0;
-	return in->virt.hv_version;
+	return v->hv_version;
 }
 
 char *

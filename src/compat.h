@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-struct inspection;
+struct virt_info;
 
 /* A version as libvirt gives it: major * 1000000 + minor * 1000 + micro. */
 #define COMPAT_VERSION(major, minor, micro) \
@@ -72,11 +72,11 @@ bool compat_allows(enum compat_feature f, unsigned long have);
 
 /*
  * The libvirt that will run the domain: the daemon's version when known,
- * else the library's; 0 when in has no libvirt (or in is NULL).
+ * else the library's; 0 without libvirt (v NULL: see inspection_virt()).
  */
-unsigned long compat_libvirt(const struct inspection *in);
+unsigned long compat_libvirt(const struct virt_info *v);
 /* The hypervisor's version when libvirt's driver is QEMU, else 0. */
-unsigned long compat_qemu(const struct inspection *in);
+unsigned long compat_qemu(const struct virt_info *v);
 
 /* "MAJOR.MINOR.MICRO". Caller frees. */
 char *compat_version_str(unsigned long v);

@@ -25,8 +25,8 @@ doctor_env_init(struct doctor_env *env, const struct inspection *in,
 	env->gid = getegid();
 	if (conn)
 		env->session = virt_is_session(conn);
-	env->libvirt_version = compat_libvirt(in);
-	env->qemu_version = compat_qemu(in);
+	env->libvirt_version = compat_libvirt(inspection_virt(in));
+	env->qemu_version = compat_qemu(inspection_virt(in));
 }
 
 struct doctor_report *

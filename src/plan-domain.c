@@ -922,7 +922,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	int found, ret = -1;
 
 	if (libvirt && in && in->have_virt) {
-		env.libvirt_version = compat_libvirt(in);
+		env.libvirt_version = compat_libvirt(inspection_virt(in));
 		env.session = virt_is_session(t->conn);
 	}
 	if (share_request_text_check(r) < 0 ||
@@ -1075,7 +1075,7 @@ plan_backing(struct plan *p, struct plan_target *t,
 	int ret = -1;
 
 	if (plan_target_is_libvirt(t) && in && in->have_virt) {
-		env.libvirt_version = compat_libvirt(in);
+		env.libvirt_version = compat_libvirt(inspection_virt(in));
 		env.session = virt_is_session(t->conn);
 	}
 	if (edit_begin(p, t, &e) < 0)

@@ -50,7 +50,7 @@ kib_str(uint64_t v)
 static unsigned long
 libvirt_version(const struct wizard *w)
 {
-	return w->xml_path ? 0 : compat_libvirt(w->in);
+	return w->xml_path ? 0 : compat_libvirt(inspection_virt(w->in));
 }
 
 static bool
@@ -96,7 +96,7 @@ problems_find(const struct wizard *w, struct strlist *into)
 	const struct inspection *in = w->in;
 	const struct host_info *h = in->host;
 	const struct virt_info *v = &in->virt;
-	unsigned long lv = compat_libvirt(in);
+	unsigned long lv = compat_libvirt(inspection_virt(in));
 	bool any_daemon = false;
 	const struct host_mount *m;
 

@@ -67,19 +67,19 @@ test_versions(void)
 	in.virt.daemon_version = COMPAT_VERSION(10, 0, 0);
 	in.virt.hv_version = COMPAT_VERSION(7, 2, 0);
 	in.virt.driver = "QEMU";
-	tap_is_int(compat_libvirt(&in), 0, "no libvirt: no version");
-	tap_is_int(compat_qemu(&in), 0, "no libvirt: no QEMU version");
-	tap_is_int(compat_libvirt(NULL), 0, "no inspection: no version");
+	tap_is_int(compat_libvirt(inspection_virt(&in)), 0, "no libvirt: no version");
+	tap_is_int(compat_qemu(inspection_virt(&in)), 0, "no libvirt: no QEMU version");
+	tap_is_int(compat_libvirt(inspection_virt(NULL)), 0, "no inspection: no version");
 	in.have_virt = true;
-	tap_is_int(compat_libvirt(&in), COMPAT_VERSION(10, 0, 0),
+	tap_is_int(compat_libvirt(inspection_virt(&in)), COMPAT_VERSION(10, 0, 0),
 		   "the daemon's version counts");
 	in.virt.daemon_version = 0;
-	tap_is_int(compat_libvirt(&in), COMPAT_VERSION(9, 0, 0),
+	tap_is_int(compat_libvirt(inspection_virt(&in)), COMPAT_VERSION(9, 0, 0),
 		   "else the library's");
-	tap_is_int(compat_qemu(&in), COMPAT_VERSION(7, 2, 0),
+	tap_is_int(compat_qemu(inspection_virt(&in)), COMPAT_VERSION(7, 2, 0),
 		   "QEMU driver: the hypervisor is QEMU");
 	in.virt.driver = "Test";
-	tap_is_int(compat_qemu(&in), 0, "another driver: no QEMU version");
+	tap_is_int(compat_qemu(inspection_virt(&in)), 0, "another driver: no QEMU version");
 }
 
 int
