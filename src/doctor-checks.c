@@ -19,7 +19,7 @@
 static const struct doctor_check *const *const group_checks[] = {
 	doctor_checks_libvirt, doctor_checks_memory, doctor_checks_hugepages,
 	doctor_checks_daemon, doctor_checks_share, doctor_checks_security,
-	doctor_checks_lifecycle,
+	doctor_checks_lifecycle, doctor_checks_live,
 };
 
 /* The checks of all groups in one array, made on first use. */

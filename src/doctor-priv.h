@@ -99,6 +99,7 @@ extern const struct doctor_check *const doctor_checks_daemon[];
 extern const struct doctor_check *const doctor_checks_share[];
 extern const struct doctor_check *const doctor_checks_security[];
 extern const struct doctor_check *const doctor_checks_lifecycle[];
+extern const struct doctor_check *const doctor_checks_live[];
 
 /* ---- doctor-result.c: what the checks share ------------------------------ */
 

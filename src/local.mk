@@ -35,7 +35,7 @@ src_libvirtshare_a_SOURCES = \
 	src/doctor-check-libvirt.c src/doctor-check-memory.c \
 	src/doctor-check-hugepages.c src/doctor-check-daemon.c \
 	src/doctor-check-share.c src/doctor-check-security.c \
-	src/doctor-check-lifecycle.c \
+	src/doctor-check-lifecycle.c src/doctor-check-live.c \
 	src/fstab.c src/fstab.h \
 	src/hotplug.c src/hotplug.h \
 	src/plan-live.c src/plan-live.h \
