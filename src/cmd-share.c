@@ -35,6 +35,7 @@ enum {
 	OPT_CONFIG_ONLY,
 	OPT_MOUNT,
 	OPT_PERSIST,
+	OPT_AGENT,
 };
 
 /* The options of both commands that do not describe the share. */
@@ -181,6 +182,7 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		{"config-only", no_argument, NULL, OPT_CONFIG_ONLY},
 		{"mount", required_argument, NULL, OPT_MOUNT},
 		{"persist", no_argument, NULL, OPT_PERSIST},
+		{"agent", no_argument, NULL, OPT_AGENT},
 		RUN_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
@@ -223,6 +225,8 @@ cmd_share(struct cli *cli, int argc, char **argv)
 			mount = optarg;
 		} else if (c == OPT_PERSIST) {
 			persist = true;
+		} else if (c == OPT_AGENT) {
+			req.agent = true;
 		} else if (c == OPT_BACKING) {
 			domxml_backing_clear(&req.backing);
 			if (domxml_backing_parse(optarg, &req.backing) < 0)

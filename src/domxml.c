@@ -2974,6 +2974,37 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 }
 
 int
+domxml_agent_add(struct domxml *d, const char *name, struct strlist *notes)
+{
+	AUTOFREE xmlNodePtr *ch = NULL;
+	size_t n = path_nodes(d, "devices/channel", &ch);
+	xmlNodePtr tdev, tch, devices, c;
+
+	for (size_t i = 0; i < n; i++) {
+		AUTOFREE char *have = attr_value(child(ch[i], "target"), "name");
+
+		if (str_is(have, name))
+			return 0;
+	}
+	if (templates_load(d) < 0)
+		return -1;
+	tdev = template_child(template_root(d, TMPL_DOMAIN), "devices");
+	tch = template_child(tdev, "channel");
+	devices = ensure_child(d, d->root, template_root(d, TMPL_DOMAIN),
+			       "devices", NULL);
+	/* Not ensure_child(): other channels (spice) are no agent's. */
+	c = element_from(d, tch);
+	insert(d, devices, c, tdev);
+	set_attr(ensure_child(d, c, tch, "target", NULL), "name", name);
+	strlist_take(notes,
+		     xasprintf(_("Adds the QEMU guest agent channel (%s): it "
+				 "exists from the next start of the guest, "
+				 "which needs qemu-guest-agent installed."),
+			       name));
+	return 0;
+}
+
+int
 domxml_share_remove(struct domxml *d, const char *tag, struct strlist *notes)
 {
 	const char *name = domxml_name(d) ? domxml_name(d) : d->what;

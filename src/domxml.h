@@ -264,6 +264,13 @@ int domxml_share_set(struct domxml *d, const struct domxml_share *req,
 		     const struct domxml_env *env, struct strlist *notes,
 		     struct strlist *warnings);
 /*
+ * Add a virtio-serial <channel type='unix'> whose target is name (the
+ * QEMU guest agent's org.qemu.guest_agent.0) unless one is there, with
+ * a note. 0, or -1 after reporting (a broken template).
+ */
+int domxml_agent_add(struct domxml *d, const char *name,
+		     struct strlist *notes);
+/*
  * Remove the virtiofs share with that tag. -1 after reporting
  * VS_ERR_NOT_FOUND when there is none. Guest memory is left as it is.
  */

@@ -7,6 +7,7 @@
 #include "compat.h"
 #include "diff.h"
 #include "error.h"
+#include "hotplug.h"
 #include "pages.h"
 #include "plan-domain.h"
 #include "plan-engine.h"
@@ -970,7 +971,9 @@ plan_share(struct plan *p, struct plan_target *t,
 	    domxml_share_set(e.d, &want, &env, &e.notes, &e.warnings) < 0 ||
 	    (serve && domxml_record_set(e.d, &rec, &e.notes) < 0) ||
 	    domxml_check_shared(e.d) < 0 ||
-	    hugepage_check(e.d, b, in, edit_target(&e), &e.warnings) < 0)
+	    hugepage_check(e.d, b, in, edit_target(&e), &e.warnings) < 0 ||
+	    (r->agent &&
+	     domxml_agent_add(e.d, HOTPLUG_AGENT_CHANNEL, &e.notes) < 0))
 		goto out;
 	if (!found && libvirt && root && !want.socket)
 		daemon_notes(r, in, &e);

@@ -45,6 +45,8 @@ struct share_request {
 	bool config_only;
 	char *mount;
 	bool persist_mount;
+	/* Add the guest agent's channel to the definition when missing. */
+	bool agent;
 };
 
 void share_request_init(struct share_request *r);

@@ -441,6 +441,28 @@ test_live(const struct inspection *in)
 	share_request_clear(&r);
 	vs_error_reset();
 
+	/* --agent: the channel once, in the order libvirt writes it. */
+	{
+		struct strlist notes = {0};
+		AUTOFREE char *once = NULL, *twice = NULL;
+
+		tap_ok(d && domxml_agent_add(d, "org.qemu.guest_agent.0",
+					     &notes) == 0 &&
+			       notes.n == 1,
+		       "domxml_agent_add: the channel is added, with a note");
+		once = d ? domxml_format(d) : NULL;
+		tap_ok(once && strstr(once, "<channel type='unix'>") &&
+			       strstr(once, "<target type='virtio' "
+					    "name='org.qemu.guest_agent.0'/>"),
+		       "... a unix channel with the agent's virtio target");
+		tap_ok(d && domxml_agent_add(d, "org.qemu.guest_agent.0",
+					     &notes) == 0 &&
+			       notes.n == 1 &&
+			       STREQ((twice = domxml_format(d)), once),
+		       "... and a second time nothing changes");
+		strlist_clear(&notes);
+	}
+
 	/* The element a live attach sends is the one planned. */
 	fs = d ? domxml_share_xml(d, "data") : NULL;
 	tap_ok(fs && STRPREFIX(fs, "<filesystem") &&
