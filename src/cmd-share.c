@@ -36,6 +36,8 @@ enum {
 	OPT_MOUNT,
 	OPT_PERSIST,
 	OPT_AGENT,
+	OPT_RESTART,
+	OPT_FORCE,
 };
 
 /* The options of both commands that do not describe the share. */
@@ -183,6 +185,8 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		{"mount", required_argument, NULL, OPT_MOUNT},
 		{"persist", no_argument, NULL, OPT_PERSIST},
 		{"agent", no_argument, NULL, OPT_AGENT},
+		{"restart", no_argument, NULL, OPT_RESTART},
+		{"force", no_argument, NULL, OPT_FORCE},
 		RUN_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
@@ -227,6 +231,10 @@ cmd_share(struct cli *cli, int argc, char **argv)
 			persist = true;
 		} else if (c == OPT_AGENT) {
 			req.agent = true;
+		} else if (c == OPT_RESTART) {
+			req.restart = true;
+		} else if (c == OPT_FORCE) {
+			req.force = true;
 		} else if (c == OPT_BACKING) {
 			domxml_backing_clear(&req.backing);
 			if (domxml_backing_parse(optarg, &req.backing) < 0)
@@ -266,6 +274,12 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		vs_error(VS_ERR_USAGE, _("--persist goes with --mount DIR: the "
 					 "directory the guest mounts the share "
 					 "on."));
+		goto out;
+	}
+	if (req.force && !req.restart) {
+		vs_error(VS_ERR_USAGE, _("--force goes with --restart: it powers "
+					 "off a guest that does not shut "
+					 "down."));
 		goto out;
 	}
 	req.config_only = config_only;

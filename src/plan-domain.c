@@ -885,6 +885,10 @@ live_share(struct plan *p, struct domain_edit *e,
 			if (r->mount)
 				plan_guest_mount(p, t->conn, t->domain, tag,
 						 r->mount, true, false);
+			if (r->restart)
+				plan_live_restart(p, t->conn, t->domain,
+						  PLAN_LIVE_SHUTDOWN_TIMEOUT,
+						  r->force);
 			return 0;
 		}
 		xml = domxml_share_xml(e->d, tag);

@@ -26,6 +26,7 @@ struct live_step {
 	int timeout_s;
 	bool fstab_changed; /* applied: the guest's fstab changed */
 	bool mounted;       /* applied: mounted by the step */
+	bool force;         /* restart: destroy when it does not shut down */
 };
 
 static void
@@ -494,4 +495,72 @@ plan_guest_mount(struct plan *p, struct virt_conn *conn, const char *domain,
 					 "mounts the share when it starts "
 					 "again."),
 				       tag, dir));
+}
+
+/* ---- restart -------------------------------------------------------------- */
+
+static int
+restart_apply(struct plan_step *s, const struct plan_ctx *ctx,
+	      struct strlist *done)
+{
+	struct live_step *ls = s->data;
+
+	(void)ctx;
+	if (virt_domain_restart(ls->conn, ls->domain, ls->timeout_s,
+				ls->force) < 0)
+		return -1;
+	strlist_take(done, xasprintf(_("%s: shut down and started again; "
+				       "the guest runs with its new "
+				       "definition."),
+				     ls->domain));
+	return 0;
+}
+
+/* A restart is not taken back: the guest runs its new definition, and
+ * the definition step's own revert puts the old one back for the next
+ * start. */
+static int
+restart_revert(struct plan_step *s, const struct plan_ctx *ctx)
+{
+	(void)s;
+	(void)ctx;
+	return 0;
+}
+
+static const struct plan_step_ops restart_ops = {
+	.kind = "restart",
+	.phase = PLAN_PHASE_START,
+	.changes = live_changes,
+	.apply = restart_apply,
+	.revert = restart_revert,
+	.json = live_json,
+	.free = live_step_free,
+};
+
+void
+plan_live_restart(struct plan *p, struct virt_conn *conn, const char *domain,
+		  int timeout_s, bool force)
+{
+	struct live_step *ls = live_new(conn, domain, "");
+	struct plan_step *s;
+
+	ls->timeout_s = timeout_s;
+	ls->force = force;
+	s = plan_step_add(p, &restart_ops, ls,
+			  xasprintf(_("%s: shut down and start again"),
+				    domain));
+	if (force)
+		strlist_take(&s->notes,
+			     xasprintf(_("Shut down through the guest agent or "
+					 "ACPI; after %d seconds it is powered "
+					 "off (--force), then started."),
+				       timeout_s));
+	else
+		strlist_take(&s->notes,
+			     xasprintf(_("Shut down through the guest agent or "
+					 "ACPI, waiting at most %d seconds, then "
+					 "started; a guest that does not shut "
+					 "down stops the plan (--force powers it "
+					 "off)."),
+				       timeout_s));
 }

@@ -86,6 +86,16 @@ int plan_live_mount(struct virt_conn *conn, const char *domain,
 int plan_live_umount(struct virt_conn *conn, const char *domain,
 		     const char *tag, bool persist, struct strlist *done);
 
+/*
+ * Shut the running domain down (at most timeout_s; then destroy it only
+ * with force) and start it again, so that its changed definition takes
+ * effect. Cannot be taken back.
+ */
+void plan_live_restart(struct plan *p, struct virt_conn *conn,
+		       const char *domain, int timeout_s, bool force);
+/* How long a shutdown for --restart may take, in seconds (120). */
+#define PLAN_LIVE_SHUTDOWN_TIMEOUT 120
+
 /* How long an unplug waits for the guest, in seconds (30). */
 #define PLAN_LIVE_DETACH_TIMEOUT 30
 

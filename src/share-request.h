@@ -47,6 +47,11 @@ struct share_request {
 	bool persist_mount;
 	/* Add the guest agent's channel to the definition when missing. */
 	bool agent;
+	/* A running guest that cannot take the share live is shut down
+	 * and started (restart); force: powered off when it does not shut
+	 * down in time. */
+	bool restart;
+	bool force;
 };
 
 void share_request_init(struct share_request *r);

@@ -682,6 +682,8 @@ virt_domain_attach(struct virt_conn *c, const char *name, const char *xml)
 	return rc < 0 ? -1 : 0;
 }
 
+static long long now_ms(void);
+
 struct removal {
 	const char *alias;
 	bool removed;
@@ -725,7 +727,6 @@ virt_domain_detach(struct virt_conn *c, const char *name, const char *xml,
 {
 	virDomainPtr dom = domain_lookup(c, name);
 	struct removal w = {.alias = alias};
-	struct timespec now;
 	long long end;
 	int cb, timer, ret = -1;
 
@@ -740,12 +741,10 @@ virt_domain_detach(struct virt_conn *c, const char *name, const char *xml,
 			    "running guest"));
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	end = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + timeout_ms;
+	end = now_ms() + timeout_ms;
 	/* Without the event (no loop), the live XML says it all the same. */
 	while (!w.removed && alias_present(dom, alias)) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec * 1000LL + now.tv_nsec / 1000000 >= end)
+		if (now_ms() >= end)
 			break;
 		if (cb < 0 || timer < 0 || virEventRunDefaultImpl() < 0)
 			nanosleep(&(struct timespec){0, 250000000}, NULL);
@@ -756,6 +755,58 @@ out:
 		virEventRemoveTimeout(timer);
 	if (cb >= 0)
 		virConnectDomainEventDeregisterAny(c->conn, cb);
+	virDomainFree(dom);
+	return ret;
+}
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int
+virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
+		    bool force)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	long long end = now_ms() + timeout_s * 1000LL;
+	int ret = -1;
+
+	if (!dom)
+		return -1;
+	if (virDomainShutdown(dom) < 0) {
+		virt_fail(_("libvirt could not shut the guest down"));
+		goto out;
+	}
+	while (virDomainIsActive(dom) == 1 && now_ms() < end)
+		nanosleep(&(struct timespec){0, 250000000}, NULL);
+	if (virDomainIsActive(dom) == 1) {
+		if (!force) {
+			vs_error(VS_ERR_SYSTEM,
+				 _("Domain '%1$s' did not shut down within %2$d "
+				   "seconds, so it was not started again: it "
+				   "still runs. Shut it down from inside, or add "
+				   "--force to power it off (as pulling the "
+				   "plug)."),
+				 name, timeout_s);
+			goto out;
+		}
+		if (virDomainDestroy(dom) < 0) {
+			virt_fail(_("libvirt could not power the guest off"));
+			goto out;
+		}
+	}
+	if (virDomainCreate(dom) < 0) {
+		virt_fail(_("libvirt could not start the guest again"));
+		goto out;
+	}
+	ret = 0;
+out:
 	virDomainFree(dom);
 	return ret;
 }

@@ -163,6 +163,16 @@ int virt_domain_attach(struct virt_conn *c, const char *name,
 int virt_domain_detach(struct virt_conn *c, const char *name,
 		       const char *xml, const char *alias, int timeout_ms);
 
+/*
+ * Shut the running domain name down (virDomainShutdown: the agent, else
+ * ACPI) and wait at most timeout_s until it is off; with force, destroy
+ * it when it is not. Then start it again. Returns 0, or -1 after
+ * reporting (VS_ERR_LIBVIRT; VS_ERR_SYSTEM when it did not shut down in
+ * time and force is not set: it still runs).
+ */
+int virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
+			bool force);
+
 /* Why a command to the guest agent got no reply. */
 enum virt_agent_err {
 	VIRT_AGENT_OK,
