@@ -416,6 +416,15 @@ test_live(const struct inspection *in)
 	       "--mount --persist on that guest: planned");
 	tap_is_str(start_kind(p), "guest-mount",
 		   "... with the guest's fstab line as a step at start");
+	plan_truncate(p, 0);
+	r.restart = true;
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) == 0 &&
+		       plan_nsteps(p) == 3 &&
+		       STREQ(plan_step_at(p, 0)->ops->kind, "guest-mount") &&
+		       STREQ(plan_step_at(p, 1)->ops->kind, "restart"),
+	       "--mount --persist --restart: the fstab line, then the restart");
+	r.restart = false;
 	tap_ok(plan_live_find(conn, "test", "livetag", &live, &alias) == 0 &&
 		       !live,
 	       "plan_live_find: the running guest has no such share");
