@@ -44,6 +44,8 @@
 # hugepages and node0's, so `pages alloc` through its libvirt changes no
 # kernel pool, at most six sizes; free counts stay as given; unset: the
 # kernel's real pools, as on a real host).
+# REMOTE_SHOW (absolute directories, blank-separated): those under /tmp
+# stay visible on the host at the same path (its /tmp is its own).
 # VS_REMOTE_KEEP=1 keeps the directories of stopped hosts.
 # Set by it: REMOTE_ROOT (all hosts of this test), REMOTE_HOSTS (names).
 
@@ -166,6 +168,23 @@ _remote_writable_pools() {
 	done
 }
 
+# _remote_show aside|back: REMOTE_SHOW's directories under /tmp, bound
+# to /run/vs/show/N before /tmp is covered, then back at their paths.
+_remote_show() {
+	local i=0 m
+	for m in ${REMOTE_SHOW:-}; do
+		case $m in /tmp/*) ;; *) continue ;; esac
+		if [ "$1" = aside ]; then
+			mkdir -p "/run/vs/show/$i"
+			mount --bind "$m" "/run/vs/show/$i"
+		else
+			mkdir -p "$m"
+			mount --bind "/run/vs/show/$i" "$m"
+		fi
+		i=$((i + 1))
+	done
+}
+
 # _remote_setup DIR NAME: runs inside the new namespaces (see
 # remote_host_start), as a script of its own, before /tmp is covered.
 _remote_setup() {
@@ -191,7 +210,13 @@ _remote_setup() {
 	for m in $(awk '$3 == "hugetlbfs" { print $2 }' /proc/self/mounts); do
 		umount -l "$m"
 	done
+	# REMOTE_SHOW: directories of this machine under /tmp that the host
+	# must still see over its own /tmp (a clone built in /tmp holds the
+	# guest's kernel, its console file and the daemon): set aside under
+	# /run first, shown again at the same path after.
+	_remote_show aside
 	mount -t tmpfs -o mode=1777 vs-tmp /tmp
+	_remote_show back
 	ln -s /usr/sbin/libvirtd /run/vs/vs-libvirtd
 	ln -s /usr/sbin/virtlogd /run/vs/vs-virtlogd
 	ln -s /usr/sbin/sshd /run/vs/vs-sshd
