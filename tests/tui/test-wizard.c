@@ -256,8 +256,8 @@ test_domain(void)
 	       "domain: a domain XML file names its domain");
 	tap_is_int(wizard_domain_open(w, "/nonexistent.xml"), -1,
 		   "domain: a missing file is refused");
-	tap_ok(vs_error_code() == VS_ERR_IO &&
-		   has(vs_error_message(), "check the file name"),
+	tap_ok(vs_error_code() == VS_ERR_NOT_FOUND &&
+		   has(vs_error_message(), "Check the file name"),
 	       "domain: ... saying what to check");
 	vs_error_reset();
 	tap_is_int(wizard_domain_open(w, noname), -1,
