@@ -10,6 +10,8 @@
 #include "error.h"
 #include "table.h"
 
+#include <libxml/uri.h>
+
 /* Options of cli_main() only. */
 enum { OPT_LIST_COMMANDS = CLI_OPT_FIRST_OWN };
 
@@ -510,6 +512,50 @@ cli_connect(struct cli *cli)
 	if (!cli->conn)
 		cli->conn = virt_open(cli->uri, 0);
 	return cli->conn;
+}
+
+/* Moves to virt.c (virt_uri_is_remote) once the core settles. */
+static bool
+virt_uri_is_remote(const char *uri)
+{
+	xmlURIPtr u;
+	const char *plus;
+	bool remote;
+
+	if (!uri || !*uri)
+		return false;
+	if (!(u = xmlParseURI(uri)))
+		return false;
+	plus = u->scheme ? strchr(u->scheme, '+') : NULL;
+	remote = (u->server && *u->server) || (plus && !STREQ(plus, "+unix"));
+	xmlFreeURI(u);
+	return remote;
+}
+
+static const char *
+cli_uri(const struct cli *cli)
+{
+	if (cli->uri)
+		return cli->uri;
+	return getenv("LIBVIRT_DEFAULT_URI");
+}
+
+bool
+cli_is_remote(const struct cli *cli)
+{
+	return !cli->demo && virt_uri_is_remote(cli_uri(cli));
+}
+
+int
+cli_refuse_remote(const struct cli *cli, const char *what, const char *run)
+{
+	if (!cli_is_remote(cli))
+		return 0;
+	return vs_error(VS_ERR_UNSUPPORTED,
+			_("%1$s: %2$s is on another host, and this is not done "
+			  "on a remote host (libvirt cannot do it). Run '%3$s' "
+			  "there."),
+			what, cli_uri(cli), run);
 }
 
 struct virt_conn *
