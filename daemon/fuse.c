@@ -1062,15 +1062,34 @@ fuse_op_find(uint32_t opcode)
 	return &fuse_ops[opcode];
 }
 
-const char *
-fuse_opcode_name(uint32_t opcode)
-{
-	const struct fuse_op *op = fuse_op_find(opcode);
-
-	return op ? op->name : NULL;
-}
-
 /* ---- the entry point ----------------------------------------------------------- */
+
+bool
+fuse_request_heavy(const struct iovec *out, unsigned out_num)
+{
+	/* READ and WRITE have fh, offset and size first. */
+	struct {
+		struct fuse_in_header h;
+		struct fuse_read_in r;
+	} req;
+	size_t got = iov_to_buf(out, out_num, 0, &req, sizeof(req));
+
+	if (got < sizeof(req.h))
+		return false;
+	switch (req.h.opcode) {
+	case FUSE_READ:
+	case FUSE_WRITE:
+		return got == sizeof(req) && req.r.size >= FUSE_HEAVY_BYTES;
+	case FUSE_FSYNC:
+	case FUSE_FSYNCDIR:
+	case FUSE_FALLOCATE:
+	case FUSE_COPY_FILE_RANGE:
+	case FUSE_SYNCFS:
+		return true;
+	default:
+		return false;
+	}
+}
 
 struct fuse_server *
 fuse_server_new(const struct fuse_config *cfg)

@@ -58,7 +58,13 @@ void fuse_server_free(struct fuse_server *srv);
  */
 long fuse_process(struct fuse_server *srv, const struct fuse_call *call);
 
-/* The opcode's name for logs ("LOOKUP"), or NULL if we do not know it. */
-const char *fuse_opcode_name(uint32_t opcode);
+/*
+ * Whether the request in out (as fuse_process() would read it) is heavy:
+ * a READ or WRITE of FUSE_HEAVY_BYTES or more, or a sync, allocation or
+ * copy that may wait for the disk. Only a scheduling hint: nothing is
+ * checked, and a guest that lies only makes itself slower.
+ */
+#define FUSE_HEAVY_BYTES (64 * 1024)
+bool fuse_request_heavy(const struct iovec *out, unsigned out_num);
 
 #endif

@@ -11,7 +11,6 @@ FSD_CORE_SOURCES = \
 	daemon/mem.c daemon/mem.h \
 	daemon/iov.c daemon/iov.h \
 	daemon/virtqueue.c daemon/virtqueue.h \
-	daemon/pool.c daemon/pool.h \
 	daemon/vhost-user.c daemon/vhost-user.h \
 	daemon/lockwait.c daemon/lockwait.h \
 	daemon/passthrough.c daemon/passthrough.h \

@@ -51,6 +51,12 @@ main_handle(void *opaque, unsigned qidx, const struct vq_elem *elem)
 	return r == FUSE_DEFERRED ? VU_DEFERRED : r;
 }
 
+static bool
+main_heavy(void *opaque, const struct vq_elem *elem)
+{
+	return fuse_request_heavy(elem->out, elem->out_num);
+}
+
 static int
 main_deliver(void *opaque, unsigned qidx, uint16_t head, uint32_t epoch,
 	     const void *reply, size_t len)
@@ -250,8 +256,11 @@ main_serve(const struct opt *o, int sigfd)
 	};
 	struct vu_config vcfg = {
 		.nqueues = VU_MAX_QUEUES,
-		.thread_pool_size = o->thread_pool_size,
+		.thread_pool_size = o->thread_pool_size_set
+					    ? o->thread_pool_size
+					    : opt_default_helpers(),
 		.handle = main_handle,
+		.heavy = main_heavy,
 		.opaque = &ctx,
 		.quit_fd = sigfd,
 	};

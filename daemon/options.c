@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.c: parse the command line of virtshare-fsd */
 #include <getopt.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "options.h"
@@ -55,7 +57,9 @@ static const char opt_usage_text[] =
     "                          and network namespaces)\n"
     "  --seccomp=ACTION        kill|log|none: what a system call outside\n"
     "                          the allow-list does (default kill)\n"
-    "  --thread-pool-size=N    worker threads, 0 for none (default 0)\n"
+    "  --thread-pool-size=N    helper threads for large transfers in\n"
+    "                          flight together, 0 for none (default: the\n"
+    "                          CPUs, 2 to 8)\n"
     "  --rlimit-nofile=N       set RLIMIT_NOFILE (default: the hard "
     "limit)\n"
     "  --uid-map=:ns:host:count:, --gid-map=:ns:host:count:\n"
@@ -147,6 +151,20 @@ static const char *const opt_seccomps[] = {
 	[OPT_SECCOMP_LOG] = "log",
 	[OPT_SECCOMP_KILL] = "kill",
 };
+
+unsigned
+opt_default_helpers(void)
+{
+	cpu_set_t set;
+	long n;
+
+	/* The CPUs we may run on (a container's cpuset), else all online. */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return (unsigned)MIN(MAX(n, 2L), (long)OPT_DEFAULT_HELPERS_MAX);
+}
 
 const char *
 opt_usage(void)
@@ -477,6 +495,7 @@ opt_apply(struct opt *o, int c, const char *arg, char *err, size_t errlen)
 					 "(0 to %d)",
 					 arg, OPT_MAX_THREAD_POOL);
 		o->thread_pool_size = (unsigned)v;
+		o->thread_pool_size_set = true;
 		return 0;
 	case OPT_RLIMIT_NOFILE:
 		if (parse_uint(arg, 0, ULLONG_MAX, &v) < 0)

@@ -45,7 +45,8 @@ struct opt {
 	bool readdirplus;
 	enum opt_sandbox sandbox;
 	enum opt_seccomp seccomp;
-	unsigned thread_pool_size;
+	unsigned thread_pool_size;	/* helpers, when thread_pool_size_set */
+	bool thread_pool_size_set;	/* else: opt_default_helpers() */
 	unsigned long long rlimit_nofile; /* 0: leave the limit alone */
 	bool rlimit_nofile_set;
 	int log_level;		/* enum log_level */
@@ -66,6 +67,13 @@ void opt_free(struct opt *o);
 
 /* The usage text and the --print-capabilities JSON (static strings). */
 const char *opt_usage(void);
+
+/*
+ * Helper threads without --thread-pool-size: the CPUs we may run on, at
+ * least 2 and at most OPT_DEFAULT_HELPERS_MAX.
+ */
+#define OPT_DEFAULT_HELPERS_MAX 8
+unsigned opt_default_helpers(void);
 const char *opt_capabilities(void);
 
 /* Names for log lines: "auto", "namespace", ... */

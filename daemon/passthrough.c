@@ -40,7 +40,7 @@ struct pt_inode {
 	uint64_t refs;		/* ours (requests, handles) */
 	pthread_mutex_t owners_lock;
 	struct pt_owner *owners;
-	struct pt_inode *next_id;
+	struct pt_inode *next_id;	/* also the list of the dead */
 	struct pt_inode *next_key;
 };
 
@@ -53,6 +53,7 @@ struct pt_handle {
 	pthread_mutex_t dir_lock; /* position of the directory stream */
 	uint64_t dir_pos;
 	bool dir_pos_valid;
+	struct pt_handle *next_dead;
 };
 
 struct pt_fs {
@@ -77,6 +78,9 @@ struct pt_fs {
 	unsigned *free_slots;
 	size_t nfree;
 	size_t nhandles;
+	/* Dropped under the lock, closed and freed by pt_unlock(). */
+	struct pt_inode *dead_inodes;
+	struct pt_handle *dead_handles;
 };
 
 /* ---- names and small helpers ------------------------------------------ */
@@ -350,7 +354,37 @@ pt_owners_close(struct pt_inode *in)
 	pthread_mutex_unlock(&in->owners_lock);
 }
 
-/* Free in if nobody holds it any more. */
+/*
+ * Let fs->lock go, then close and free what was dropped under it:
+ * closing the last descriptor of a file can take long (an unlinked file
+ * is deleted then; a written one may be flushed), and the requests of
+ * other threads that need the tables should not wait for that.
+ */
+static void
+pt_unlock(struct pt_fs *fs)
+{
+	struct pt_inode *in = fs->dead_inodes, *next_in;
+	struct pt_handle *h = fs->dead_handles, *next_h;
+
+	fs->dead_inodes = NULL;
+	fs->dead_handles = NULL;
+	pthread_mutex_unlock(&fs->lock);
+	for (; h; h = next_h) {
+		next_h = h->next_dead;
+		close_fd(&h->fd);
+		pthread_mutex_destroy(&h->dir_lock);
+		free(h);
+	}
+	for (; in; in = next_in) {
+		next_in = in->next_id;
+		pt_owners_close(in);
+		pthread_mutex_destroy(&in->owners_lock);
+		close_fd(&in->fd);
+		free(in);
+	}
+}
+
+/* Drop in if nobody holds it any more (pt_unlock() frees it). */
 static void
 pt_inode_maybe_free(struct pt_fs *fs, struct pt_inode *in)
 {
@@ -373,10 +407,8 @@ pt_inode_maybe_free(struct pt_fs *fs, struct pt_inode *in)
 		}
 	}
 	fs->ninodes--;
-	pt_owners_close(in);
-	pthread_mutex_destroy(&in->owners_lock);
-	close_fd(&in->fd);
-	free(in);
+	in->next_id = fs->dead_inodes;
+	fs->dead_inodes = in;
 }
 
 /* The inode nodeid with a reference taken, or NULL. */
@@ -409,7 +441,34 @@ pt_inode_put(struct pt_fs *fs, struct pt_inode *in)
 		return;
 	pthread_mutex_lock(&fs->lock);
 	pt_inode_put_locked(fs, in);
+	pt_unlock(fs);
+}
+
+/* Count a guest lookup of st's inode if we hold it (fs->lock held). */
+static bool
+pt_inode_count_locked(struct pt_fs *fs, const struct stat *st,
+		      uint64_t *nodeid)
+{
+	struct pt_inode *in = pt_find_key(fs, st->st_dev, st->st_ino);
+
+	if (in) {
+		in->nlookup++;
+		*nodeid = in->nodeid;
+	}
+	return in != NULL;
+}
+
+/* Count a guest lookup of st's inode if we hold it: true with *nodeid. */
+static bool
+pt_inode_lookup_known(struct pt_fs *fs, const struct stat *st,
+		      uint64_t *nodeid)
+{
+	bool known;
+
+	pthread_mutex_lock(&fs->lock);
+	known = pt_inode_count_locked(fs, st, nodeid);
 	pthread_mutex_unlock(&fs->lock);
+	return known;
 }
 
 /*
@@ -424,10 +483,7 @@ pt_inode_lookup_fd(struct pt_fs *fs, int fd, const struct stat *st,
 	struct pt_inode *in;
 
 	pthread_mutex_lock(&fs->lock);
-	in = pt_find_key(fs, st->st_dev, st->st_ino);
-	if (in) {
-		in->nlookup++;
-		*nodeid = in->nodeid;
+	if (pt_inode_count_locked(fs, st, nodeid)) {
 		pthread_mutex_unlock(&fs->lock);
 		close(fd);
 		return 0;
@@ -467,7 +523,7 @@ pt_forget(struct pt_fs *fs, uint64_t nodeid, uint64_t nlookup)
 		in->nlookup -= MIN(nlookup, in->nlookup);
 		pt_inode_maybe_free(fs, in);
 	}
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 }
 
 /* ---- handles ------------------------------------------------------------- */
@@ -546,10 +602,9 @@ pt_handle_put_locked(struct pt_fs *fs, struct pt_handle *h)
 {
 	if (!h || --h->refs > 0)
 		return;
-	close_fd(&h->fd);
 	pt_inode_put_locked(fs, h->inode);
-	pthread_mutex_destroy(&h->dir_lock);
-	free(h);
+	h->next_dead = fs->dead_handles;
+	fs->dead_handles = h;
 }
 
 static void
@@ -559,7 +614,7 @@ pt_handle_put(struct pt_fs *fs, struct pt_handle *h)
 		return;
 	pthread_mutex_lock(&fs->lock);
 	pt_handle_put_locked(fs, h);
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 }
 
 /* Drop the table's reference to the handle in slot (lock held). */
@@ -586,7 +641,7 @@ pt_handle_release(struct pt_fs *fs, uint64_t fh, bool is_dir)
 		pt_handle_remove_locked(fs, slot);
 		err = 0;
 	}
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 	return err;
 }
 
@@ -680,7 +735,7 @@ pt_reset(struct pt_fs *fs)
 			}
 		}
 	}
-	pthread_mutex_unlock(&fs->lock);
+	pt_unlock(fs);
 }
 
 void
@@ -694,7 +749,7 @@ pt_free(struct pt_fs *fs)
 		fs->root->nlookup = 0;
 		pthread_mutex_lock(&fs->lock);
 		pt_inode_maybe_free(fs, fs->root);
-		pthread_mutex_unlock(&fs->lock);
+		pt_unlock(fs);
 	}
 	if (fs->ninodes)
 		log_debug("%zu inodes still referenced at exit", fs->ninodes);
@@ -735,6 +790,21 @@ pt_do_lookup(struct pt_fs *fs, struct pt_inode *dir, const char *name,
 
 	if (dir->type != S_IFDIR)
 		return ENOTDIR;
+	/*
+	 * A name the guest looked up before is one fstatat: the inode it
+	 * names is in the table, held open, so its number cannot have been
+	 * reused meanwhile. Only a new inode is opened (and stated again
+	 * through its fd, which is what it is keyed by).
+	 */
+	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno;
+	if (pt_inode_lookup_known(fs, &st, &nodeid)) {
+		pt_fill_entry(fs, nodeid, &st,
+			      fs->cfg.announce_submounts &&
+				  S_ISDIR(st.st_mode) && st.st_dev != dir->dev,
+			      e);
+		return 0;
+	}
 	fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <linux/vhost_types.h>
@@ -15,7 +16,6 @@
 #include "iov.h"
 #include "log.h"
 #include "mem.h"
-#include "pool.h"
 #include "util.h"
 #include "vhost-user.h"
 
@@ -123,10 +123,15 @@ struct vu_queue {
 	bool thread_running;
 	bool stop;
 	pthread_t thread;
-	/* Requests handed to the pool and not finished yet. */
+	/* The queue thread's chain, popped in place (VQ_MAX_IOV iovecs). */
+	struct vq_elem *elem;
+	/* Taking chains off the ring: the queue thread and helpers. */
+	pthread_mutex_t pop_lock;
+	/* Helpers at work on this queue; none may start while closed. */
 	pthread_mutex_t drain_lock;
 	pthread_cond_t drained;
 	unsigned inflight;
+	bool closed;
 	/* The ring as it was when it stopped, to recognise a resume. */
 	struct {
 		bool valid;
@@ -148,7 +153,7 @@ struct vu_dev {
 	uint64_t features;
 	uint64_t protocol_features;
 	struct vu_queue q[VU_MAX_QUEUES];
-	struct pool *pool;
+	struct vu_helpers *helpers;
 	struct vu_msg *msg;
 	bool shut_down;
 };
@@ -159,74 +164,224 @@ enum vu_result {
 	VU_CLOSE,	/* a protocol violation: close the connection */
 };
 
-struct vu_job {
-	struct vu_queue *q;
-	struct vq_elem *elem;
+/*
+ * Helper threads (--thread-pool-size): they take chains off a request
+ * ring themselves, beside its queue thread, when the queue thread asks
+ * for help: only on a chain that is heavy (a large READ or WRITE, a sync)
+ * while more chains wait behind it. One request in flight, or many small
+ * ones, never leave the queue thread, which answers them without a
+ * thread switch; big transfers in flight together run side by side.
+ */
+struct vu_helpers {
+	struct vu_dev *dev;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned n;
+	unsigned idle;
+	unsigned nwanted;	/* bits set in wanted */
+	uint32_t wanted;	/* queues that asked for a helper */
+	bool stopping;
+	pthread_t *threads;
 };
+
+/* Chains handled before the device lock is let go (SET_MEM_TABLE waits). */
+#define VU_BATCH_MAX 256
 
 /* ---- queue threads ---------------------------------------------------- */
 
-static void
-vu_queue_handle(struct vu_queue *q, struct vq_elem *elem)
+/* Run the handler on elem; the length it wrote, or VU_DEFERRED. */
+static long
+vu_queue_call(struct vu_queue *q, const struct vq_elem *elem)
 {
 	struct vu_dev *dev = q->dev;
 	long len = dev->cfg.handle(dev->cfg.opaque, q->vq.index, elem);
 
-	if (len != VU_DEFERRED)
-		vq_push(&q->vq, elem->head,
-			len > 0 ? (uint32_t)MIN((size_t)len, elem->in_len) : 0);
-	free(elem);
+	if (len == VU_DEFERRED)
+		return len;
+	return len > 0 ? (long)MIN((size_t)len, elem->in_len) : 0;
+}
+
+/* Ask an idle helper, if there is one, to work on q. */
+static void
+vu_helper_request(struct vu_queue *q)
+{
+	struct vu_helpers *h = q->dev->helpers;
+	uint32_t bit = 1u << q->vq.index;
+
+	pthread_mutex_lock(&h->lock);
+	if (!(h->wanted & bit) && h->idle > h->nwanted) {
+		h->wanted |= bit;
+		h->nwanted++;
+		pthread_cond_signal(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * Take chains off q's ring and handle them until it is empty (then ask
+ * for a kick: EVENT_IDX) or VU_BATCH_MAX are done; true in the second
+ * case, when more may wait. Called with the device lock read-held, by
+ * the queue thread and by helpers, each with an element of its own.
+ */
+static bool
+vu_queue_run(struct vu_queue *q, struct vq_elem *elem)
+{
+	struct vu_dev *dev = q->dev;
+	bool more, heavy;
+	unsigned done;
+	long len;
+	int r;
+
+	for (done = 0; done < VU_BATCH_MAX; done++) {
+		pthread_mutex_lock(&q->pop_lock);
+		r = vq_pop_into(&q->vq, &dev->mem, elem, VQ_MAX_IOV);
+		/*
+		 * Empty: interrupt the guest first, then ask for a kick and
+		 * look again; a quick guest has its next request there by
+		 * then, and it costs no sleep.
+		 */
+		while (r == 0) {
+			pthread_mutex_unlock(&q->pop_lock);
+			vq_flush(&q->vq);
+			pthread_mutex_lock(&q->pop_lock);
+			if (!vq_rearm(&q->vq))
+				break;
+			r = vq_pop_into(&q->vq, &dev->mem, elem, VQ_MAX_IOV);
+		}
+		more = r == 1 && vq_pending(&q->vq);
+		pthread_mutex_unlock(&q->pop_lock);
+		if (r != 1)
+			break;
+		elem->epoch = q->vq.epoch;
+		/* Alone, it is answered and flushed at once anyway. */
+		heavy = more && q->vq.index != 0 && dev->cfg.heavy &&
+			dev->cfg.heavy(dev->cfg.opaque, elem);
+		if (heavy && dev->helpers)
+			vu_helper_request(q);
+		len = vu_queue_call(q, elem);
+		if (len != VU_DEFERRED)
+			vq_fill(&q->vq, elem->head, (uint32_t)len);
+		/* The guest may reuse a big buffer at once. */
+		if (heavy)
+			vq_flush(&q->vq);
+	}
+	vq_flush(&q->vq);
+	return done == VU_BATCH_MAX;
 }
 
 static void
-vu_job_run(void *arg)
+vu_helper_serve(struct vu_queue *q, struct vq_elem *elem)
 {
-	struct vu_job *job = arg;
-	struct vu_queue *q = job->q;
+	struct vu_dev *dev = q->dev;
+	bool more = true;
 
-	pthread_rwlock_rdlock(&q->dev->lock);
-	vu_queue_handle(q, job->elem);
-	pthread_rwlock_unlock(&q->dev->lock);
+	pthread_mutex_lock(&q->drain_lock);
+	if (q->closed) {
+		pthread_mutex_unlock(&q->drain_lock);
+		return;
+	}
+	q->inflight++;
+	pthread_mutex_unlock(&q->drain_lock);
+	while (more && !__atomic_load_n(&q->closed, __ATOMIC_ACQUIRE)) {
+		pthread_rwlock_rdlock(&dev->lock);
+		more = q->started && q->enabled && vu_queue_run(q, elem);
+		pthread_rwlock_unlock(&dev->lock);
+	}
 	pthread_mutex_lock(&q->drain_lock);
 	if (--q->inflight == 0)
 		pthread_cond_broadcast(&q->drained);
 	pthread_mutex_unlock(&q->drain_lock);
-	free(job);
 }
 
-static void
-vu_queue_submit(struct vu_queue *q, struct vq_elem *elem)
+static void *
+vu_helper_thread(void *arg)
 {
-	struct vu_job *job = xmalloc(sizeof(*job));
+	struct vu_helpers *h = arg;
+	struct vq_elem *elem = vq_elem_new(VQ_MAX_IOV);
+	unsigned i;
 
-	job->q = q;
-	job->elem = elem;
-	pthread_mutex_lock(&q->drain_lock);
-	q->inflight++;
-	pthread_mutex_unlock(&q->drain_lock);
-	pool_submit(q->dev->pool, vu_job_run, job);
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (!h->wanted && !h->stopping) {
+			h->idle++;
+			pthread_cond_wait(&h->cond, &h->lock);
+			h->idle--;
+		}
+		if (h->stopping)
+			break;
+		i = (unsigned)__builtin_ctz(h->wanted);
+		h->wanted &= ~(1u << i);
+		h->nwanted--;
+		pthread_mutex_unlock(&h->lock);
+		vu_helper_serve(&h->dev->q[i], elem);
+		pthread_mutex_lock(&h->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+	free(elem);
+	return NULL;
 }
 
-/* Take and handle (or hand out) everything the guest made available. */
+static struct vu_helpers *
+vu_helpers_new(struct vu_dev *dev, unsigned n)
+{
+	struct vu_helpers *h = xcalloc(1, sizeof(*h));
+	sigset_t all, old;
+	unsigned i;
+	int err;
+
+	h->dev = dev;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	h->threads = xcalloc(n, sizeof(pthread_t));
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 0; i < n; i++) {
+		err = pthread_create(&h->threads[i], NULL, vu_helper_thread, h);
+		if (err) {
+			log_error("cannot start a helper thread: %s",
+				  strerror(err));
+			abort();
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	h->n = n;
+	return h;
+}
+
 static void
+vu_helpers_free(struct vu_helpers *h)
+{
+	unsigned i;
+
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->stopping = true;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	for (i = 0; i < h->n; i++)
+		pthread_join(h->threads[i], NULL);
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cond);
+	free(h->threads);
+	free(h);
+}
+
+/*
+ * Handle everything the guest made available (the queue thread), and
+ * signal a broken ring on the error eventfd. True when the batch limit
+ * was reached and more may wait.
+ */
+static bool
 vu_queue_process(struct vu_queue *q)
 {
 	struct vu_dev *dev = q->dev;
-	struct vq_elem *elem;
 	uint64_t one = 1;
-	int r;
+	bool more = false;
 
 	pthread_rwlock_rdlock(&dev->lock);
 	if (q->started && q->enabled) {
-		do {
-			while ((r = vq_pop(&q->vq, &dev->mem, &elem)) == 1) {
-				elem->epoch = q->vq.epoch;
-				if (dev->pool && q->vq.index != 0)
-					vu_queue_submit(q, elem);
-				else
-					vu_queue_handle(q, elem);
-			}
-		} while (r == 0 && vq_rearm(&q->vq));
+		more = vu_queue_run(q, q->elem);
 		if (q->vq.broken && !q->err_signalled && q->err_fd >= 0) {
 			q->err_signalled = true;
 			if (write(q->err_fd, &one, sizeof(one)) < 0)
@@ -235,40 +390,56 @@ vu_queue_process(struct vu_queue *q)
 		}
 	}
 	pthread_rwlock_unlock(&dev->lock);
+	return more;
 }
 
+/*
+ * The kick eventfd is QEMU's and non-blocking, so it cannot be slept on
+ * with read(); poll() + read() would be two system calls per wake-up.
+ * Edge-triggered epoll is one: every kick is an edge, and the counter,
+ * never read, needs no reading because the rings say what is to do.
+ */
 static void *
 vu_queue_thread(void *arg)
 {
 	struct vu_queue *q = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = q->kick_fd, .events = POLLIN },
-		{ .fd = q->wake_fd, .events = POLLIN },
+	struct epoll_event ev[2] = {
+		{ .events = EPOLLIN | EPOLLET, .data.u32 = 0 },
+		{ .events = EPOLLIN, .data.u32 = 1 },
 	};
+	int ep, n, i;
 	uint64_t v;
 
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, q->kick_fd, &ev[0]) < 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, q->wake_fd, &ev[1]) < 0) {
+		log_error("queue %u: cannot wait for kicks: %m; the queue "
+			  "stays idle",
+			  q->vq.index);
+		if (ep >= 0)
+			close(ep);
+		return NULL;
+	}
 	log_debug("queue %u: thread started", q->vq.index);
-	vu_queue_process(q);
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error("queue %u: poll: %m", q->vq.index);
+		if (vu_queue_process(q))
+			n = 0; /* the lock was let go: look again at once */
+		else
+			n = epoll_wait(ep, ev, 2, -1);
+		if (n < 0 && errno != EINTR) {
+			log_error("queue %u: epoll_wait: %m", q->vq.index);
 			break;
 		}
 		if (__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE))
 			break;
-		if ((pfd[1].revents & POLLIN) &&
-		    read(q->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-			log_debug("queue %u: wake eventfd: %m", q->vq.index);
-		/* Consume the kick before looking, so none is lost. */
-		if ((pfd[0].revents & POLLIN) &&
-		    read(q->kick_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-			log_debug("queue %u: kick eventfd: %m", q->vq.index);
-		if (pfd[0].revents & POLLNVAL)
-			break;
-		vu_queue_process(q);
+		for (i = 0; i < n; i++)
+			if (ev[i].data.u32 == 1 &&
+			    read(q->wake_fd, &v, sizeof(v)) < 0 &&
+			    errno != EAGAIN)
+				log_debug("queue %u: wake eventfd: %m",
+					  q->vq.index);
 	}
+	close(ep);
 	log_debug("queue %u: thread stopped", q->vq.index);
 	return NULL;
 }
@@ -288,6 +459,9 @@ vu_queue_start_thread(struct vu_queue *q)
 	sigset_t all, old;
 	int err;
 
+	pthread_mutex_lock(&q->drain_lock);
+	__atomic_store_n(&q->closed, false, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&q->drain_lock);
 	if (q->dev->cfg.no_queue_threads)
 		return;
 	sigfillset(&all);
@@ -315,11 +489,12 @@ vu_queue_stop_thread(struct vu_queue *q)
 	q->stop = false;
 }
 
-/* Wait for the requests of q running in the pool. */
+/* Wait for the helpers working on q; no other starts until it restarts. */
 static void
 vu_queue_drain(struct vu_queue *q)
 {
 	pthread_mutex_lock(&q->drain_lock);
+	__atomic_store_n(&q->closed, true, __ATOMIC_RELEASE);
 	while (q->inflight > 0)
 		pthread_cond_wait(&q->drained, &q->drain_lock);
 	pthread_mutex_unlock(&q->drain_lock);
@@ -1111,11 +1286,13 @@ vu_new(int sock, const struct vu_config *cfg)
 			log_error("eventfd: %m");
 			abort();
 		}
+		pthread_mutex_init(&q->pop_lock, NULL);
 		pthread_mutex_init(&q->drain_lock, NULL);
 		pthread_cond_init(&q->drained, NULL);
+		q->elem = vq_elem_new(VQ_MAX_IOV);
 	}
-	if (cfg->thread_pool_size)
-		dev->pool = pool_new(cfg->thread_pool_size);
+	if (cfg->thread_pool_size && !cfg->no_queue_threads)
+		dev->helpers = vu_helpers_new(dev, cfg->thread_pool_size);
 	dev->msg = xcalloc(1, sizeof(*dev->msg));
 	return dev;
 }
@@ -1181,7 +1358,7 @@ vu_free(struct vu_dev *dev)
 	if (!dev)
 		return;
 	vu_shutdown(dev);
-	pool_free(dev->pool);
+	vu_helpers_free(dev->helpers);
 	for (i = 0; i < VU_MAX_QUEUES; i++) {
 		struct vu_queue *q = &dev->q[i];
 
@@ -1190,6 +1367,8 @@ vu_free(struct vu_dev *dev)
 		close_fd(&q->wake_fd);
 		close_fd(&q->vq.call_fd);
 		vq_destroy(&q->vq);
+		free(q->elem);
+		pthread_mutex_destroy(&q->pop_lock);
 		pthread_mutex_destroy(&q->drain_lock);
 		pthread_cond_destroy(&q->drained);
 	}

@@ -17,17 +17,30 @@
 
 /*
  * Called for each chain popped from queue qidx, in that queue's thread or
- * a pool worker, with the memory table read-locked: elem's iovecs stay
+ * a helper, with the memory table read-locked: elem's iovecs stay
  * valid for the call. Returns the number of bytes written to elem->in,
  * or VU_DEFERRED. elem is the caller's (freed after the call).
  */
 typedef long (*vu_handler_fn)(void *opaque, unsigned qidx,
 			      const struct vq_elem *elem);
 
+/*
+ * Whether the request in elem is worth a thread of its own when others
+ * wait behind it (a large transfer, a sync): a hint, read before the
+ * handler runs, with the same locking.
+ */
+typedef bool (*vu_heavy_fn)(void *opaque, const struct vq_elem *elem);
+
 struct vu_config {
 	unsigned nqueues;	/* 1 + request queues, <= VU_MAX_QUEUES */
-	unsigned thread_pool_size; /* 0: requests run in the queue thread */
+	/*
+	 * Helper threads. 0: every request runs in its queue's thread;
+	 * else heavy requests with others waiting behind them are shared
+	 * with up to this many helpers.
+	 */
+	unsigned thread_pool_size;
 	vu_handler_fn handle;
+	vu_heavy_fn heavy;	/* NULL: nothing is heavy */
 	void *opaque;
 	int quit_fd;		/* vu_run() returns when readable; or -1 */
 	/*

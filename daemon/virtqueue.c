@@ -73,6 +73,7 @@ vq_start(struct vq *vq, uint16_t base)
 						  __ATOMIC_ACQUIRE)
 				: 0;
 	vq->signalled_used_valid = false;
+	vq->unflushed = false;
 	pthread_mutex_unlock(&vq->lock);
 }
 
@@ -92,6 +93,24 @@ vq_read_desc(const struct vring_desc *table, unsigned i, struct vring_desc *d)
 	d->len = READ_ONCE(table[i].len);
 	d->flags = READ_ONCE(table[i].flags);
 	d->next = READ_ONCE(table[i].next);
+}
+
+/*
+ * The got iovecs just added at iov + n: the first joins iov[n - 1] when
+ * it continues it in our memory (may_join: same direction), as the pages
+ * of a guest buffer often do, so the host copies one segment instead of
+ * many. Returns how many of them remain.
+ */
+static int
+vq_merge(struct iovec *iov, unsigned n, bool may_join, int got)
+{
+	if (n == 0 || got == 0 || !may_join ||
+	    (char *)iov[n - 1].iov_base + iov[n - 1].iov_len !=
+		iov[n].iov_base)
+		return got;
+	iov[n - 1].iov_len += iov[n].iov_len;
+	memmove(&iov[n], &iov[n + 1], (size_t)(got - 1) * sizeof(*iov));
+	return got - 1;
 }
 
 int
@@ -140,6 +159,8 @@ vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 			got = mem_gpa_iov(mt, d.addr, d.len, iov + n, max - n);
 			if (got < 0)
 				return -1;
+			/* Merged only with a writable buffer before it. */
+			got = vq_merge(iov, n, nin > 0, got);
 			nin += (unsigned)got;
 		} else {
 			/* Readable buffers must all come first. */
@@ -148,6 +169,7 @@ vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 			got = mem_gpa_iov(mt, d.addr, d.len, iov + n, max - n);
 			if (got < 0)
 				return -1;
+			got = vq_merge(iov, n, true, got);
 		}
 		n += (unsigned)got;
 		if (!(d.flags & VRING_DESC_F_NEXT))
@@ -159,29 +181,42 @@ vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 	return 0;
 }
 
-static struct vq_elem *
-vq_elem_new(uint16_t head, const struct iovec *iov, unsigned out_num,
+struct vq_elem *
+vq_elem_new(unsigned max)
+{
+	return xmalloc(sizeof(struct vq_elem) + max * sizeof(struct iovec));
+}
+
+static void
+vq_elem_set(struct vq_elem *e, uint16_t head, unsigned out_num,
 	    unsigned in_num)
 {
-	unsigned n = out_num + in_num;
-	struct vq_elem *e = xmalloc(sizeof(*e) + n * sizeof(struct iovec));
-
 	e->head = head;
 	e->epoch = 0;
 	e->out_num = out_num;
 	e->in_num = in_num;
-	memcpy(e->iov, iov, n * sizeof(struct iovec));
 	e->out = e->iov;
 	e->in = e->iov + out_num;
 	e->out_len = iov_size(e->out, out_num);
 	e->in_len = iov_size(e->in, in_num);
+}
+
+struct vq_elem *
+vq_elem_copy(const struct vq_elem *elem)
+{
+	unsigned n = elem->out_num + elem->in_num;
+	struct vq_elem *e = vq_elem_new(n);
+
+	memcpy(e->iov, elem->iov, n * sizeof(struct iovec));
+	vq_elem_set(e, elem->head, elem->out_num, elem->in_num);
+	e->epoch = elem->epoch;
 	return e;
 }
 
 int
-vq_pop(struct vq *vq, const struct mem_table *mt, struct vq_elem **elem)
+vq_pop_into(struct vq *vq, const struct mem_table *mt, struct vq_elem *elem,
+	    unsigned max)
 {
-	struct iovec iov[VQ_MAX_IOV];
 	unsigned out_num, in_num;
 	uint16_t avail_idx, head;
 
@@ -202,16 +237,30 @@ vq_pop(struct vq *vq, const struct mem_table *mt, struct vq_elem **elem)
 			vq_set_broken(vq, "available head out of range");
 			return -1;
 		}
-		if (vq_walk(vq, mt, head, iov, VQ_MAX_IOV, &out_num,
-			    &in_num) == 0)
+		if (vq_walk(vq, mt, head, elem->iov, max, &out_num, &in_num) ==
+		    0)
 			break;
 		log_guest("queue %u: malformed descriptor chain at head %u "
 			  "returned unused",
 			  vq->index, head);
 		vq_push(vq, head, 0);
 	}
-	*elem = vq_elem_new(head, iov, out_num, in_num);
+	vq_elem_set(elem, head, out_num, in_num);
 	return 1;
+}
+
+int
+vq_pop(struct vq *vq, const struct mem_table *mt, struct vq_elem **elem)
+{
+	struct {
+		struct vq_elem e;
+		struct iovec iov[VQ_MAX_IOV];
+	} big;
+	int r = vq_pop_into(vq, mt, &big.e, VQ_MAX_IOV);
+
+	if (r == 1)
+		*elem = vq_elem_copy(&big.e);
+	return r;
 }
 
 int
@@ -220,11 +269,15 @@ vq_rewalk(struct vq *vq, const struct mem_table *mt, uint16_t head,
 {
 	struct iovec iov[VQ_MAX_IOV];
 	unsigned out_num, in_num;
+	struct vq_elem *e;
 
 	if (!vq->desc || head >= vq->num ||
 	    vq_walk(vq, mt, head, iov, VQ_MAX_IOV, &out_num, &in_num) < 0)
 		return EINVAL;
-	*elem = vq_elem_new(head, iov, out_num, in_num);
+	e = vq_elem_new(out_num + in_num);
+	memcpy(e->iov, iov, (out_num + in_num) * sizeof(struct iovec));
+	vq_elem_set(e, head, out_num, in_num);
+	*elem = e;
 	return 0;
 }
 
@@ -249,28 +302,66 @@ vq_should_notify(struct vq *vq)
 	return vring_need_event(event, new, old);
 }
 
-void
-vq_push(struct vq *vq, uint16_t head, uint32_t len)
+static void
+vq_fill_locked(struct vq *vq, uint16_t head, uint32_t len)
 {
-	struct vring_used_elem *ue;
-	uint64_t one = 1;
+	struct vring_used_elem *ue = &vq->used->ring[vq->used_idx % vq->num];
 
-	pthread_mutex_lock(&vq->lock);
-	if (!vq->used) {
-		pthread_mutex_unlock(&vq->lock);
-		return;
-	}
-	ue = &vq->used->ring[vq->used_idx % vq->num];
 	WRITE_ONCE(ue->id, head);
 	WRITE_ONCE(ue->len, len);
 	vq->used_idx++;
+	vq->unflushed = true;
 	__atomic_store_n(&vq->used->idx, vq->used_idx, __ATOMIC_RELEASE);
-	if (vq->call_fd >= 0 && vq_should_notify(vq)) {
-		if (write(vq->call_fd, &one, sizeof(one)) < 0 &&
-		    errno != EAGAIN)
-			log_debug("queue %u: call eventfd: %m", vq->index);
+}
+
+static void
+vq_flush_locked(struct vq *vq)
+{
+	uint64_t one = 1;
+
+	if (!vq->unflushed)
+		return;
+	vq->unflushed = false;
+	if (vq->call_fd >= 0 && vq_should_notify(vq) &&
+	    write(vq->call_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_debug("queue %u: call eventfd: %m", vq->index);
+}
+
+void
+vq_push(struct vq *vq, uint16_t head, uint32_t len)
+{
+	pthread_mutex_lock(&vq->lock);
+	if (vq->used) {
+		vq_fill_locked(vq, head, len);
+		vq_flush_locked(vq);
 	}
 	pthread_mutex_unlock(&vq->lock);
+}
+
+void
+vq_fill(struct vq *vq, uint16_t head, uint32_t len)
+{
+	pthread_mutex_lock(&vq->lock);
+	if (vq->used)
+		vq_fill_locked(vq, head, len);
+	pthread_mutex_unlock(&vq->lock);
+}
+
+void
+vq_flush(struct vq *vq)
+{
+	pthread_mutex_lock(&vq->lock);
+	if (vq->used)
+		vq_flush_locked(vq);
+	pthread_mutex_unlock(&vq->lock);
+}
+
+bool
+vq_pending(const struct vq *vq)
+{
+	return vq->avail && !vq->broken &&
+	       __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE) !=
+		   vq->last_avail_idx;
 }
 
 bool

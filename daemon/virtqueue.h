@@ -50,6 +50,7 @@ struct vq {
 	/* Completion side, shared by the threads completing requests. */
 	pthread_mutex_t lock;
 	uint16_t used_idx;	/* our copy of used->idx */
+	bool unflushed;		/* filled since the last vq_flush() */
 	uint16_t signalled_used;
 	bool signalled_used_valid;
 	int call_fd;		/* eventfd to interrupt the guest, or -1 */
@@ -77,6 +78,18 @@ void vq_start(struct vq *vq, uint16_t base);
 int vq_pop(struct vq *vq, const struct mem_table *mt, struct vq_elem **elem);
 
 /*
+ * vq_pop() without the allocation: the chain goes into elem, which has
+ * room for max iovecs in elem->iov (vq_elem_new(max) makes one).
+ */
+int vq_pop_into(struct vq *vq, const struct mem_table *mt,
+		struct vq_elem *elem, unsigned max);
+
+/* An element with room for max iovecs (free() it). */
+struct vq_elem *vq_elem_new(unsigned max);
+/* A copy of elem just big enough for its iovecs (free() it). */
+struct vq_elem *vq_elem_copy(const struct vq_elem *elem);
+
+/*
  * Walk the chain at head again (a deferred request after the memory table
  * may have changed). Returns 0 with a new *elem, or EINVAL.
  */
@@ -85,6 +98,17 @@ int vq_rewalk(struct vq *vq, const struct mem_table *mt, uint16_t head,
 
 /* Return head to the guest with len bytes written; interrupt if due. */
 void vq_push(struct vq *vq, uint16_t head, uint32_t len);
+
+/*
+ * The same in two steps, for a batch: vq_fill() returns head at once (the
+ * guest sees it in the used ring), vq_flush() interrupts the guest if it
+ * asked for it since the last interrupt. One call per batch.
+ */
+void vq_fill(struct vq *vq, uint16_t head, uint32_t len);
+void vq_flush(struct vq *vq);
+
+/* True if the guest made chains available that we have not taken. */
+bool vq_pending(const struct vq *vq);
 
 /*
  * Before sleeping: with EVENT_IDX, ask for a kick at the next entry;

@@ -808,20 +808,125 @@ cfg_free(struct cfg *c)
 	if (!c)
 		return;
 	free(c->file);
+	free(c->comment);
 	free(c->uri);
+	for (size_t i = 0; i < c->npools; i++)
+		free(c->pools[i].comment);
 	free(c->pools);
 	for (size_t i = 0; i < c->ndomains; i++) {
 		free(c->domains[i].name);
+		free(c->domains[i].comment);
 		domxml_backing_clear(&c->domains[i].backing);
 	}
 	free(c->domains);
 	for (size_t i = 0; i < c->nshares; i++) {
 		free(c->shares[i].domain);
 		free(c->shares[i].name);
+		free(c->shares[i].comment);
 		share_request_clear(&c->shares[i].req);
 	}
 	free(c->shares);
 	free(c);
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+/* The blank line between sections. */
+static void
+gap_add(struct strbuf *sb)
+{
+	if (sb->len)
+		sb_add(sb, "\n");
+}
+
+/* A word of a section header, in quotes when it has blanks. */
+static void
+word_add(struct strbuf *sb, const char *w)
+{
+	bool quote = !*w || strpbrk(w, " \t;") != NULL;
+
+	sb_printf(sb, quote ? " \"%s\"" : " %s", w);
+}
+
+static void
+format_pool(struct strbuf *sb, const struct cfg_pool *pool)
+{
+	AUTOFREE char *size = size_format_kib(pool->size_kib);
+
+	gap_add(sb);
+	sb_add_lines(sb, "; ", pool->comment);
+	if (pool->node >= 0)
+		sb_printf(sb, "[hugepages %s@%d]\n", size, pool->node);
+	else
+		sb_printf(sb, "[hugepages %s]\n", size);
+	sb_printf(sb, "pages = %llu\n", (unsigned long long)pool->pages);
+}
+
+static void
+format_share(struct strbuf *sb, const struct cfg_share *s)
+{
+	const struct share_request *r = &s->req;
+
+	gap_add(sb);
+	sb_add(sb, "[share");
+	word_add(sb, s->domain);
+	word_add(sb, s->name);
+	sb_add(sb, "]\n");
+	sb_add_lines(sb, "; ", s->comment);
+	if (r->daemon == SHARE_DAEMON_EXTERNAL)
+		sb_add(sb, "daemon = external\n");
+	if (s->absent)
+		sb_add(sb, "state = absent\n");
+	for (size_t i = 0; share_option_names[i]; i++) {
+		const char *name = share_option_names[i];
+		AUTOFREE char *v = share_request_get(r, name);
+
+		if (!v || (STREQ(name, "tag") && STREQ(v, s->name)))
+			continue;
+		for (const char *c = name; *c; c++)
+			sb_addc(sb, *c == '-' ? '_' : *c);
+		sb_printf(sb, " = %s\n", v);
+	}
+}
+
+static void
+format_domain(struct strbuf *sb, const struct cfg *c,
+	      const struct cfg_domain *d)
+{
+	if (d->backing_given || d->prune || d->comment) {
+		gap_add(sb);
+		sb_add(sb, "[domain");
+		word_add(sb, d->name);
+		sb_add(sb, "]\n");
+		sb_add_lines(sb, "; ", d->comment);
+		if (d->backing_given) {
+			AUTOFREE char *b = domxml_backing_str(&d->backing);
+
+			sb_printf(sb, "backing = %s\n", b);
+		}
+		if (d->prune)
+			sb_add(sb, "prune = yes\n");
+	}
+	for (size_t i = 0; i < c->nshares; i++)
+		if (STREQ(c->shares[i].domain, d->name))
+			format_share(sb, &c->shares[i]);
+}
+
+char *
+cfg_format(const struct cfg *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_add_lines(&sb, "; ", c->comment);
+	if (c->uri) {
+		gap_add(&sb);
+		sb_printf(&sb, "[host]\nuri = %s\n", c->uri);
+	}
+	for (size_t i = 0; i < c->npools; i++)
+		format_pool(&sb, &c->pools[i]);
+	for (size_t i = 0; i < c->ndomains; i++)
+		format_domain(&sb, c, &c->domains[i]);
+	return sb_steal(&sb);
 }
 
 /* ---- the plan ------------------------------------------------------------ */
@@ -862,8 +967,10 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 			    s->req.share.tag, true);
 		} else {
 			share_request_copy(&r, &s->req);
-			/* The domain's backing is in place already. */
+			/* The domain's backing is in place already: each
+			 * share keeps it. */
 			domxml_backing_clear(&r.backing);
+			r.backing.kind = DOMXML_BACKING_KEEP;
 			r.backing_given = true;
 			rc = plan_share(p,
 					plan_target_libvirt(env->conn, d->name),

@@ -36,6 +36,7 @@
 /* [hugepages SIZE] or [hugepages SIZE@NODE]: a pool of at least pages. */
 struct cfg_pool {
 	unsigned line;     /* of the section */
+	char *comment;     /* cfg_format() writes it above the section */
 	uint64_t size_kib;
 	int node;          /* the host NUMA node, -1: the system-wide pool */
 	uint64_t pages;
@@ -44,6 +45,7 @@ struct cfg_pool {
 /* [domain NAME], or a domain first named by a [share] section. */
 struct cfg_domain {
 	unsigned line;
+	char *comment;     /* cfg_format() writes it below the header */
 	char *name;
 	bool prune;
 	bool backing_given;
@@ -53,6 +55,7 @@ struct cfg_domain {
 /* [share DOMAIN NAME]. */
 struct cfg_share {
 	unsigned line;
+	char *comment;            /* cfg_format() writes it below the header */
 	char *domain;
 	char *name;
 	bool absent;              /* state = absent: the share is removed */
@@ -62,6 +65,9 @@ struct cfg_share {
 
 struct cfg {
 	char *file;                 /* as given, for messages */
+	/* Comments are not read, only written by cfg_format(): lines of
+	 * text, each written after "; ". This one heads the file. */
+	char *comment;
 	char *uri;                  /* [host] uri, or NULL */
 	unsigned uri_line;
 	struct cfg_pool *pools;
@@ -84,6 +90,15 @@ struct cfg *cfg_parse(const char *file, const char *text, size_t len);
 struct cfg *cfg_load(const char *path);
 void cfg_free(struct cfg *c);
 DEFINE_AUTOPTR(cfg)
+/*
+ * c as INI text that cfg_parse() reads back to the same desired state:
+ * [host], the pools, then per domain its [domain] section (when it sets
+ * something or has a comment) and its shares in file order, the options
+ * in the order of share_option_names and the tag only when it is not the
+ * share's name. Formatting what cfg_parse() read of that text gives the
+ * same text again. Caller frees.
+ */
+char *cfg_format(const struct cfg *c);
 
 #define CFG_FILE_MAX (4 << 20)
 

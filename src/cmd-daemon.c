@@ -539,18 +539,10 @@ render_status(struct strbuf *sb, const struct launch_status *st,
 	}
 	if (tail_lines) {
 		AUTOFREE char *tail = launch_log_tail(st->log, tail_lines);
-		const char *p = tail;
 
 		if (*tail)
 			sb_add(sb, _("  last log lines:\n"));
-		while (*p) {
-			size_t n = strcspn(p, "\n");
-
-			sb_add(sb, "    ");
-			sb_addn(sb, p, n);
-			sb_addc(sb, '\n');
-			p += n + (p[n] == '\n');
-		}
+		sb_add_lines(sb, "    ", tail);
 	}
 }
 
@@ -584,22 +576,7 @@ status_json(struct json *j, const struct launch_status *st, bool tail)
 	json_str(j, "socket_owner", st->socket_owner);
 	json_str(j, "socket_group", st->socket_group);
 	json_str(j, "socket_mode", st->socket_present ? mode : NULL);
-	json_obj_begin(j, "options");
-	json_str(j, "cache", s->cache);
-	if (s->xattr == LAUNCH_DEFAULT)
-		json_null(j, "xattr");
-	else
-		json_bool(j, "xattr", s->xattr == LAUNCH_ON);
-	json_bool(j, "readonly", s->readonly);
-	json_str(j, "sandbox", s->sandbox);
-	if (s->thread_pool_set)
-		json_int(j, "thread_pool", s->thread_pool);
-	else
-		json_null(j, "thread_pool");
-	json_str(j, "log_level", s->log_level);
-	json_str(j, "socket_user", s->socket_user);
-	json_str(j, "socket_group", s->socket_group);
-	json_obj_end(j);
+	launch_spec_options_json(j, s);
 	json_str(j, "daemon", st->daemon);
 	json_arr_begin(j, "argv");
 	for (size_t i = 0; i < st->argv.n; i++)

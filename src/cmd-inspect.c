@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli-render.h"
+#include "render.h"
 #include "error.h"
 #include "inspect.h"
 #include "table.h"
@@ -68,8 +68,8 @@ render_pools(struct strbuf *sb, const struct host_info *h)
 		return;
 	mounts = xcalloc(h->npools, sizeof(*mounts));
 	for (size_t i = 0; i < h->npools; i++)
-		mounts[i] = cli_pool_mounts(h, h->pools[i].size_kib);
-	cli_pools_table(sb, h, (const char *const *)mounts);
+		mounts[i] = render_pool_mounts(h, h->pools[i].size_kib);
+	render_pools_table(sb, h, (const char *const *)mounts);
 	for (size_t i = 0; i < h->npools; i++)
 		free(mounts[i]);
 	free(mounts);
@@ -134,7 +134,7 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 			    "will be slow)"),
 		    m->dir, m->fstype);
 	if (q->hugetlbfs_mount_set) {
-		huge = cli_join(&q->hugetlbfs_mount, ", ");
+		huge = render_join(&q->hugetlbfs_mount, ", ");
 	} else {
 		struct strlist auto_mounts = {0};
 		AUTOFREE char *list = NULL;
@@ -142,7 +142,7 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 		for (size_t i = 0; i < h->nmounts; i++)
 			if (STREQ(h->mounts[i].fstype, "hugetlbfs"))
 				strlist_add(&auto_mounts, h->mounts[i].dir);
-		list = auto_mounts.n ? cli_join(&auto_mounts, ", ")
+		list = auto_mounts.n ? render_join(&auto_mounts, ", ")
 				     : xstrdup(_("none mounted"));
 		huge = xasprintf(_("auto-detected: %s"), list);
 		strlist_clear(&auto_mounts);
@@ -150,7 +150,7 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 	user = setting(q->user, q->user_set);
 	group = setting(q->group, q->group_set);
 	if (q->security_driver_set) {
-		sec = cli_join(&q->security_driver, ", ");
+		sec = render_join(&q->security_driver, ", ");
 	} else {
 		sec = xstrdup(_("auto (libvirt probes selinux, apparmor)"));
 	}
@@ -186,10 +186,9 @@ render_virt(struct strbuf *sb, const struct inspection *in)
 			  in->virt_error ? in->virt_error : "");
 		return;
 	}
-	lib = virt_version_str(v->lib_version);
-	daemon = v->daemon_version ? virt_version_str(v->daemon_version)
-				   : xstrdup("?");
-	hv = v->hv_version ? virt_version_str(v->hv_version) : xstrdup("?");
+	lib = render_version(v->lib_version);
+	daemon = render_version(v->daemon_version);
+	hv = render_version(v->hv_version);
 	for (size_t i = 0; i < v->npage_sizes; i++) {
 		AUTOFREE char *s = size_format_kib(v->page_sizes_kib[i]);
 
@@ -205,8 +204,8 @@ render_virt(struct strbuf *sb, const struct inspection *in)
 	table_rowv(t, _("hypervisor"), hv);
 	table_rowv(t, _("page sizes"), pages);
 	if (v->domcaps_known) {
-		src = cli_join(&v->source_types, " ");
-		fs = cli_join(&v->fs_drivers, " ");
+		src = render_join(&v->source_types, " ");
+		fs = render_join(&v->fs_drivers, " ");
 		table_rowv(t, _("emulator"), v->emulator);
 		table_rowv(t, _("memory sources"), src);
 		table_rowv(t, _("filesystem drivers"), fs);
@@ -231,7 +230,7 @@ render_daemons(struct strbuf *sb, const struct host_info *h)
 
 		sb_add(&what, inspection_daemon_state(d));
 		if (d->probed) {
-			AUTOFREE char *f = cli_join(&d->features, " ");
+			AUTOFREE char *f = render_join(&d->features, " ");
 
 			sb_printf(&what, _(", type %1$s, features: %2$s"),
 				  d->type ? d->type : "?",

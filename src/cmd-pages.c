@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli-render.h"
+#include "render.h"
 #include "error.h"
 #include "inspect.h"
 #include "json.h"
@@ -430,7 +430,7 @@ show_text(const struct show *s)
 			for (size_t i = 0; i < h->npools; i++)
 				mounts[i] = s->mounts[i].dir;
 		}
-		cli_pools_table(&sb, h, mounts);
+		render_pools_table(&sb, h, mounts);
 		free(mounts);
 	}
 	for (size_t i = 0; s->mounts && i < h->npools; i++)

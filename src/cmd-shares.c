@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "compat.h"
 #include "domxml.h"
 #include "error.h"
 #include "json.h"
@@ -353,7 +354,7 @@ cmd_shares(struct cli *cli, int argc, char **argv)
 	if (cli_args(cli, argc, argv, 1, 1) < 0)
 		return -1;
 	if (xml_file) {
-		if (!(xml = file_load(xml_file, PLAN_XML_MAX, NULL)))
+		if (!(xml = file_load(xml_file, COMPAT_XML_MAX, NULL)))
 			return -1;
 		what = xstrdup(xml_file);
 	} else {

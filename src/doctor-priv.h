@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "compat.h"
 #include "doctor.h"
 #include "domxml.h"
 #include "launch.h"
@@ -19,10 +20,6 @@
 #define MAX_QUOTES 4
 #define QUOTE_MAX 1000            /* bytes of a line quoted */
 
-/* Versions (major * 1000000 + minor * 1000 + micro). */
-#define LIBVIRT_SESSION_VIRTIOFS 10000000UL /* virtiofs in session mode */
-#define LIBVIRT_OPENFILES 10006000UL        /* <openfiles max> */
-#define QEMU_FS_MIGRATION 8002000UL         /* vhost-user-fs migrates */
 
 #define DEFAULT_QEMU_LOGDIR "/var/log/libvirt/qemu"
 #define DEFAULT_LIBVIRT_LOGDIR "/var/log/libvirt"
@@ -93,19 +90,74 @@ struct doctor_facts {
 	size_t si;
 };
 
-/* ---- doctor-checks.c ----------------------------------------------------- */
+/* ---- doctor-check-*.c: the checks of each group, in the order shown ------ */
+
+extern const struct doctor_check *const doctor_checks_libvirt[];
+extern const struct doctor_check *const doctor_checks_memory[];
+extern const struct doctor_check *const doctor_checks_hugepages[];
+extern const struct doctor_check *const doctor_checks_daemon[];
+extern const struct doctor_check *const doctor_checks_share[];
+extern const struct doctor_check *const doctor_checks_security[];
+extern const struct doctor_check *const doctor_checks_lifecycle[];
+
+/* ---- doctor-result.c: what the checks share ------------------------------ */
+
+/* Set the verdict and its one-line summary. */
+void doctor_verdict(struct doctor_result *r, enum doctor_verdict v,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The message users see in this case (not translated: it is libvirt's,
+ * QEMU's or the daemon's). */
+void doctor_message(struct doctor_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void doctor_detail(struct doctor_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void doctor_fix(struct doctor_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void doctor_command(struct doctor_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Whether libvirt could be asked; else r is skipped, saying why. */
+bool doctor_have_libvirt(const struct doctor_facts *f,
+			 struct doctor_result *r);
+/* As doctor_have_libvirt(), and the driver reports domain capabilities. */
+bool doctor_have_domcaps(const struct doctor_facts *f,
+			 struct doctor_result *r);
+/* Checks of files and processes need the guest's host to be this one:
+ * else r is skipped. */
+bool doctor_host_local(const struct doctor_facts *f, struct doctor_result *r);
+/* Whether the share of f has a daemon of its own (r skipped then). */
+bool doctor_share_is_external(const struct doctor_facts *f,
+			      struct doctor_result *r);
+/*
+ * The command that changes the share s (the first share for domain-wide
+ * changes) with extra options: "virtshare -c URI share DOM --tag T --dir
+ * D EXTRA".
+ */
+void doctor_share_command(const struct doctor_facts *f,
+			  struct doctor_result *r,
+			  const struct domxml_share *s, const char *extra);
+/* The fix that re-shares s as it is; the caller adds what changes. */
+struct share_request *doctor_share_fix(struct doctor_result *r,
+				       const struct domxml_share *s);
+/* The fix that backs guest memory with memfd (no file, no mount). */
+void doctor_fix_with_memfd(const struct doctor_facts *f,
+			   struct doctor_result *r);
 
 /* Free what a result holds and clear it. */
 void doctor_result_clear(struct doctor_result *r);
+/* Drop the action of a result (what --fix would do) and clear it. */
+void doctor_fix_clear(struct doctor_fix *x);
+/* A word for a shell command line, quoted when it needs to be. */
+char *doctor_shell_word(const char *s);
+/* The daemon libvirt starts for shares that name none, or NULL. */
+const struct host_daemon *doctor_descriptor_daemon(const struct host_info *h);
+
+/* ---- doctor-checks.c ----------------------------------------------------- */
+
 /*
  * The logs show the check's failure although the facts look right now:
  * make r a warning that says so, with the fix for that case.
  */
 void doctor_escalate(const struct doctor_facts *f, struct doctor_result *r);
-/* A word for a shell command line, quoted when it needs to be. */
-char *doctor_shell_word(const char *s);
-/* The daemon libvirt starts for shares that name none, or NULL. */
-const struct host_daemon *doctor_descriptor_daemon(const struct host_info *h);
 
 /* ---- doctor-logs.c ------------------------------------------------------- */
 

@@ -5,10 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "doctor-priv.h"
 #include "error.h"
 #include "json.h"
-#include "doctor-steps.h"
+#include "plan.h"
 
 /* ---- running the checks -------------------------------------------------- */
 
@@ -24,14 +25,8 @@ doctor_env_init(struct doctor_env *env, const struct inspection *in,
 	env->gid = getegid();
 	if (conn)
 		env->session = virt_is_session(conn);
-	if (in->have_virt) {
-		env->libvirt_version = in->virt.daemon_version
-					   ? in->virt.daemon_version
-					   : in->virt.lib_version;
-		/* Only the QEMU driver's hypervisor version is QEMU's. */
-		if (in->virt.driver && STREQ(in->virt.driver, "QEMU"))
-			env->qemu_version = in->virt.hv_version;
-	}
+	env->libvirt_version = compat_libvirt(inspection_virt(in));
+	env->qemu_version = compat_qemu(inspection_virt(in));
 }
 
 struct doctor_report *
@@ -329,7 +324,7 @@ doctor_domain_file(struct doctor_report *r, const struct doctor_env *env,
 		   const char *name, const char *path)
 {
 	struct doctor_facts f;
-	AUTOFREE char *xml = file_load(path, PLAN_XML_MAX, NULL);
+	AUTOFREE char *xml = file_load(path, COMPAT_XML_MAX, NULL);
 	int ret = -1;
 
 	if (!xml)
@@ -584,13 +579,13 @@ doctor_plan(const struct doctor_report *r, const struct doctor_env *env,
 				if (seen(&keys, xasprintf("mount %llu",
 							  ULL(x->mount_kib))))
 					continue;
-				doctor_plan_mount(p, x->mount_kib);
+				plan_mount(p, x->mount_kib);
 				break;
 			case DOCTOR_FIX_DAEMON:
 				if (seen(&keys,
 					 xasprintf("daemon %s", x->daemon)))
 					continue;
-				doctor_plan_daemon(p, x->daemon);
+				plan_daemon_restart(p, x->daemon);
 				break;
 			case DOCTOR_FIX_NONE:
 				continue;

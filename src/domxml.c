@@ -13,11 +13,10 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
+#include "compat.h"
 #include "domxml.h"
+#include "domxml-priv.h"
 #include "error.h"
-
-#define LIBVIRT_V(major, minor) ((major) * 1000000UL + (minor) * 1000UL)
-#define TAG_MAX 36 /* the kernel's virtio_fs_config tag[36] */
 
 /* ---- the source text of every node --------------------------------------- */
 
@@ -1491,13 +1490,6 @@ switch_str(enum domxml_switch s)
 	return s == DOMXML_ON ? "on" : "off";
 }
 
-static char *
-version_str(unsigned long v)
-{
-	return xasprintf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000,
-			 v % 1000);
-}
-
 /* ---- reading shares ------------------------------------------------------ */
 
 void
@@ -1966,21 +1958,21 @@ domxml_backing_str(const struct domxml_backing *b)
 
 /* ---- checks -------------------------------------------------------------- */
 
-/* what needs libvirt since; fix says what to do instead. */
+/* What feature f needs of libvirt; fix says what to do instead. */
 static int
-version_check(const struct domxml_env *env, unsigned long since,
-	      const char *what, const char *fix)
+version_check(const struct domxml_env *env, enum compat_feature f,
+	      const char *fix)
 {
 	AUTOFREE char *need = NULL, *have = NULL;
 
-	if (!env->libvirt_version || env->libvirt_version >= since)
+	if (compat_allows(f, env->libvirt_version))
 		return 0;
-	need = version_str(since);
-	have = version_str(env->libvirt_version);
+	need = compat_version_str(compat_since(f));
+	have = compat_version_str(env->libvirt_version);
 	return vs_error(VS_ERR_UNSUPPORTED,
 			_("%1$s needs libvirt %2$s or newer; the connected "
 			  "libvirt is %3$s. %4$s"),
-			what, need, have, fix);
+			_(compat_entry(f)->what), need, have, fix);
 }
 
 /* The cell with that guest node id, or NULL. */
@@ -2137,13 +2129,12 @@ backing_check(const struct domxml *d, const struct domxml_backing *b,
 		return 0;
 	}
 	if (!m->ncells &&
-	    version_check(env, DOMXML_LIBVIRT_NO_NUMA,
-			  _("Shared guest memory without guest NUMA cells"),
+	    version_check(env, COMPAT_NO_NUMA,
 			  _("Give the domain guest NUMA cells and use the "
 			    "numa backing, or upgrade libvirt.")) < 0)
 		return -1;
 	if (b->kind == DOMXML_BACKING_MEMFD &&
-	    version_check(env, DOMXML_LIBVIRT_MEMFD, _("The memfd backing"),
+	    version_check(env, COMPAT_MEMFD,
 			  _("Use the file backing, or upgrade libvirt.")) < 0)
 		return -1;
 	if (b->kind != DOMXML_BACKING_HUGEPAGES || !b->nodeset)
@@ -2367,8 +2358,7 @@ out:
 
 /* One option that needs a newer libvirt than virtiofs itself. */
 struct option_gate {
-	const char *what;
-	unsigned long since;
+	enum compat_feature feature;
 	bool (*used)(const struct domxml_share *r);
 };
 
@@ -2415,13 +2405,13 @@ uses_virtiofs(const struct domxml_share *r)
 }
 
 static const struct option_gate gates[] = {
-	{N_("virtiofs"), LIBVIRT_V(6, 2), uses_virtiofs},
-	{N_("<sandbox mode>"), LIBVIRT_V(7, 2), uses_sandbox},
-	{N_("<source socket>"), LIBVIRT_V(7, 3), uses_socket},
-	{N_("<thread_pool size>"), LIBVIRT_V(8, 5), uses_thread_pool},
-	{N_("<idmap>"), LIBVIRT_V(10, 0), uses_idmap},
-	{N_("<openfiles max>"), LIBVIRT_V(10, 6), uses_openfiles},
-	{N_("<readonly/> for virtiofs"), LIBVIRT_V(11, 0), uses_readonly},
+	{COMPAT_VIRTIOFS, uses_virtiofs},
+	{COMPAT_SANDBOX, uses_sandbox},
+	{COMPAT_SOCKET, uses_socket},
+	{COMPAT_THREAD_POOL, uses_thread_pool},
+	{COMPAT_IDMAP, uses_idmap},
+	{COMPAT_OPENFILES, uses_openfiles},
+	{COMPAT_READONLY, uses_readonly},
 };
 
 /* Options that libvirt passes to a daemon it starts itself. */
@@ -2559,12 +2549,12 @@ domxml_share_values_check(const struct domxml_share *r)
 				_("The mount tag is empty. Give a short name "
 				  "such as 'data': the guest mounts it with "
 				  "mount -t virtiofs data /mnt/data."));
-	if (len > TAG_MAX)
+	if (len > COMPAT_TAG_MAX)
 		return vs_error(VS_ERR_INVALID,
 				_("The mount tag '%1$s' is %2$zu bytes long; "
 				  "the guest kernel takes at most %3$d. Choose "
 				  "a shorter tag."),
-				r->tag, len, TAG_MAX);
+				r->tag, len, COMPAT_TAG_MAX);
 	if (r->dir && r->dir[0] != '/')
 		return vs_error(VS_ERR_INVALID,
 				_("The source directory '%s' is not an "
@@ -2578,11 +2568,13 @@ domxml_share_values_check(const struct domxml_share *r)
 				  "/run/virtshare/data.sock."),
 				r->socket);
 	/* QEMU's vhost-user-fs refuses anything else. */
-	if (r->queue && (r->queue > 1024 || (r->queue & (r->queue - 1))))
+	if (r->queue &&
+	    (r->queue > COMPAT_QUEUE_MAX || (r->queue & (r->queue - 1))))
 		return vs_error(VS_ERR_INVALID,
-				_("The queue size %u is not one QEMU takes: "
-				  "use a power of 2 up to 1024, such as 1024."),
-				r->queue);
+				_("The queue size %1$u is not one QEMU takes: "
+				  "use a power of 2 up to %2$d, such as %3$d."),
+				r->queue, COMPAT_QUEUE_MAX,
+				COMPAT_QUEUE_DEFAULT);
 	if (r->cache && !STREQ(r->cache, "none") && !STREQ(r->cache, "always"))
 		return vs_error(VS_ERR_INVALID,
 				_("The cache mode '%s' is not one libvirt "
@@ -2762,22 +2754,23 @@ share_check(const struct domxml *d, const struct domxml_share *r,
 				opt);
 	for (size_t i = 0; i < ARRAY_SIZE(gates); i++)
 		if (gates[i].used(r) &&
-		    version_check(env, gates[i].since, _(gates[i].what),
+		    version_check(env, gates[i].feature,
 				  gates[i].used == uses_virtiofs
 				      ? _("Upgrade libvirt.")
 				      : _("Leave it out, or upgrade "
 					  "libvirt.")) < 0)
 			return -1;
-	if (env->session && env->libvirt_version &&
-	    env->libvirt_version < LIBVIRT_V(10, 0)) {
-		AUTOFREE char *have = version_str(env->libvirt_version);
+	if (env->session && !compat_allows(COMPAT_SESSION, env->libvirt_version)) {
+		AUTOFREE char *have = compat_version_str(env->libvirt_version);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_SESSION));
 
 		return vs_error(VS_ERR_UNSUPPORTED,
 				_("virtiofs is not supported in session mode "
-				  "(qemu:///session) before libvirt 10.0.0; "
-				  "the connected libvirt is %s. Use "
+				  "(qemu:///session) before libvirt %1$s; "
+				  "the connected libvirt is %2$s. Use "
 				  "qemu:///system, or upgrade libvirt."),
-				have);
+				since, have);
 	}
 	if (check_tag(d, r, found) < 0)
 		return -1;
@@ -2935,7 +2928,7 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 			 req->dir ? req->dir : req->socket);
 	if (req->queue || !before)
 		set_attr_u64(ensure_child(d, fs, tfs, "driver", NULL), "queue",
-			     req->queue ? req->queue : DOMXML_QUEUE_DEFAULT);
+			     req->queue ? req->queue : COMPAT_QUEUE_DEFAULT);
 	set_binary(d, fs, tfs, req);
 	if (req->nuid || req->ngid)
 		set_idmap(d, fs, tfs, req);
@@ -3056,16 +3049,6 @@ domxml_record_clear(struct domxml_record *r)
 	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++)
 		free(*record_field(r, i));
 	memset(r, 0, sizeof(*r));
-}
-
-void
-domxml_record_copy(struct domxml_record *dst, const struct domxml_record *src)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(record_attrs); i++) {
-		const char *v = record_value(src, i);
-
-		*record_field(dst, i) = v ? xstrdup(v) : NULL;
-	}
 }
 
 bool

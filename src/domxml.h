@@ -30,12 +30,6 @@ DEFINE_AUTOPTR(domxml)
 
 /* The document as text (caller frees). Never fails. */
 char *domxml_format(const struct domxml *d);
-/*
- * True when every node maps to its source text, so that unchanged parts
- * are written back exactly. Always true for what libvirt and people write;
- * false means the document is written in libvirt's own layout instead.
- */
-bool domxml_exact(const struct domxml *d);
 /* The domain's <name>, or NULL. Borrowed. */
 const char *domxml_name(const struct domxml *d);
 /* The kernel it boots directly (<os><kernel>), or NULL. Borrowed. */
@@ -173,11 +167,6 @@ struct domxml_env {
 	const char *root;
 };
 
-/* libvirt versions the memory backings need (major * 1000000 + minor *
- * 1000): memfd, and shared memory without guest NUMA cells. */
-#define DOMXML_LIBVIRT_MEMFD 4010000UL
-#define DOMXML_LIBVIRT_NO_NUMA 6009000UL
-
 enum domxml_backing_kind {
 	DOMXML_BACKING_KEEP,      /* leave guest memory as it is */
 	DOMXML_BACKING_MEMFD,
@@ -257,14 +246,10 @@ int domxml_share_check(const struct domxml *d, const struct domxml_share *req,
  */
 int domxml_tag_check(const struct domxml *d, const char *tag, const char *dir,
 		     const char *socket);
-/* The queue size of a new share when none is asked for, as libvirt's
- * virtiofs how-to writes it (QEMU's own default is 128). */
-#define DOMXML_QUEUE_DEFAULT 1024
-
 /*
  * Add the share, or update the one with the same tag and source: the
  * options req sets are written, the others left alone. A new share gets
- * <driver queue='DOMXML_QUEUE_DEFAULT'> unless req sets another. Checks
+ * <driver queue='COMPAT_QUEUE_DEFAULT'> unless req sets another. Checks
  * first as
  * domxml_share_check(), so nothing changes on failure (-1). Notes and
  * warnings (translated) are added to the lists.
@@ -318,9 +303,6 @@ struct domxml_record {
 };
 
 void domxml_record_clear(struct domxml_record *r);
-/* A deep copy of src into *dst (not cleared first). */
-void domxml_record_copy(struct domxml_record *dst,
-			const struct domxml_record *src);
 /* Whether two records say the same. */
 bool domxml_record_equal(const struct domxml_record *a,
 			 const struct domxml_record *b);

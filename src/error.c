@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base.h"
 #include "error.h"
-#include "util.h"
 
 static const struct {
 	const char *name;

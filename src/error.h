@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* error.h: error codes and the one place errors are reported */
+/* error.h: error codes and the one place errors are reported (error.c uses
+ * base.h only: every other module may report through it) */
 #ifndef VS_ERROR_H
 #define VS_ERROR_H
 

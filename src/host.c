@@ -340,129 +340,6 @@ host_pool_get(const char *root, int node, uint64_t size_kib,
 	return 0;
 }
 
-int
-host_pool_set(const char *root, int node, uint64_t size_kib, uint64_t count)
-{
-	AUTOFREE char *host_path = host_pool_path(node, size_kib);
-	AUTOFREE char *path = path_under(root, host_path);
-	AUTOFREE char *text = xasprintf("%" PRIu64 "\n", count);
-	/* No O_CREAT: a missing file means the pool does not exist. */
-	AUTOCLOSE int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	size_t len = strlen(text);
-	ssize_t n;
-
-	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
-		return vs_error(VS_ERR_PERM,
-				_("Cannot change the hugepage pool %1$s: %2$s. "
-				  "Run virtshare as root, or add --via-libvirt "
-				  "to let libvirtd do it."),
-				path, strerror(errno));
-	if (fd < 0)
-		return vs_error(VS_ERR_IO,
-				_("Cannot open the hugepage pool %1$s: %2$s. "
-				  "Check the page size and node with "
-				  "'virtshare pages'."),
-				path, strerror(errno));
-	do
-		n = write(fd, text, len);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)len)
-		return vs_error(VS_ERR_SYSTEM,
-				_("The kernel refused %1$s pages for %2$s: "
-				  "%3$s. If it cannot change this pool at run "
-				  "time, reserve the pages at boot with "
-				  "hugepagesz= and hugepages= on the kernel "
-				  "command line."),
-				str_trim(text), path,
-				strerror(n < 0 ? errno : EIO));
-	return 0;
-}
-
-/* mkdir -p for the parents of path. */
-static int
-make_parents(const char *path)
-{
-	AUTOFREE char *dir = xstrdup(path);
-
-	for (char *p = dir + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return vs_error(VS_ERR_IO,
-					_("Cannot create the directory %1$s: "
-					  "%2$s. Create it by hand, or check "
-					  "the permissions."),
-					dir, strerror(errno));
-		*p = '/';
-	}
-	return 0;
-}
-
-int
-host_config_write(const char *root, const char *path, const char *text,
-		  unsigned mode)
-{
-	AUTOFREE char *full = path_under(root, path);
-
-	if (make_parents(full) < 0)
-		return -1;
-	return file_write_atomic(full, text, strlen(text), mode);
-}
-
-int
-host_config_link(const char *root, const char *path, const char *target)
-{
-	AUTOFREE char *full = path_under(root, path);
-	AUTOFREE char *tmp = xasprintf("%s.tmp-link", full);
-
-	if (make_parents(full) < 0)
-		return -1;
-	unlink(tmp);
-	if (symlink(target, tmp) < 0 || rename(tmp, full) < 0) {
-		int err = errno;
-
-		unlink(tmp);
-		return vs_error(VS_ERR_IO,
-				_("Cannot create the link %1$s -> %2$s: %3$s. "
-				  "Check the permissions of its directory."),
-				full, target, strerror(err));
-	}
-	return 0;
-}
-
-int
-host_hugetlbfs_mount(const char *dir, uint64_t size_kib)
-{
-	AUTOFREE char *opts = xasprintf("pagesize=%" PRIu64 "K", size_kib);
-	AUTOFREE char *probe = xasprintf("%s/.", dir);
-
-	if (make_parents(probe) < 0)
-		return -1;
-	if (mount("hugetlbfs", dir, "hugetlbfs", MS_NOSUID | MS_NODEV,
-		  opts) == 0)
-		return 0;
-	if (errno == EPERM || errno == EACCES)
-		return vs_error(VS_ERR_PERM,
-				_("Cannot mount hugetlbfs on %1$s: %2$s. Run "
-				  "virtshare as root."),
-				dir, strerror(errno));
-	return vs_error(VS_ERR_SYSTEM,
-			_("Cannot mount hugetlbfs (%1$s) on %2$s: %3$s. Check "
-			  "that the kernel offers this page size and that "
-			  "%2$s is a directory."),
-			opts, dir, strerror(errno));
-}
-
-int
-host_umount(const char *dir)
-{
-	if (umount2(dir, 0) == 0)
-		return 0;
-	return vs_error(errno == EPERM ? VS_ERR_PERM : VS_ERR_SYSTEM,
-			_("Cannot unmount %1$s: %2$s. Unmount it by hand "
-			  "(umount %1$s) once nothing uses it."),
-			dir, strerror(errno));
-}
-
 /* $VIRTSHARE_FSD when set and not empty, else NULL. */
 static const char *
 our_daemon_env(void)
@@ -935,6 +812,46 @@ host_user_in_group(const char *name, gid_t primary, gid_t gid)
 			return false;
 		n = got;
 	}
+}
+
+/* May user (uid, gid) do want (rwx bits) on st? */
+static bool
+may_access(const char *user, uid_t uid, gid_t gid, const struct stat *st,
+	   unsigned want)
+{
+	unsigned bits;
+
+	if (uid == 0)
+		return true;
+	if (st->st_uid == uid)
+		bits = (st->st_mode >> 6) & 7;
+	else if (host_user_in_group(user, gid, st->st_gid))
+		bits = (st->st_mode >> 3) & 7;
+	else
+		bits = st->st_mode & 7;
+	return (bits & want) == want;
+}
+
+char *
+host_unreachable(const char *root, const char *path, const char *user,
+		 uid_t uid, gid_t gid)
+{
+	AUTOFREE char *full = path_under(root, path);
+	AUTOFREE char *dir = xstrdup(path);
+	struct stat st;
+	char *slash;
+
+	if (stat(full, &st) == 0 && !may_access(user, uid, gid, &st, 2))
+		return xstrdup(path);
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		AUTOFREE char *p = NULL;
+
+		*slash = '\0';
+		p = path_under(root, dir);
+		if (stat(p, &st) == 0 && !may_access(user, uid, gid, &st, 1))
+			return xstrdup(dir);
+	}
+	return NULL;
 }
 
 char *

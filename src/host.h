@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* host.h: what the host offers (hugepages, NUMA, mounts, daemons), read from /sys, /proc and /usr */
+/* host.h: what the host offers (hugepages, NUMA, mounts, daemons), read from
+ * /sys, /proc and /usr; this module only reads (changes: host-write.h) */
 #ifndef VS_HOST_H
 #define VS_HOST_H
 
@@ -115,37 +116,6 @@ char *host_pool_path(int node, uint64_t size_kib);
 int host_pool_get(const char *root, int node, uint64_t size_kib,
 		  uint64_t *count);
 /*
- * Ask the kernel for a pool of count pages by writing nr_hugepages below
- * root. The kernel gives fewer without failing when memory is short or
- * fragmented: read back with host_pool_get(). Returns 0, or -1 after
- * reporting VS_ERR_PERM or VS_ERR_IO.
- */
-int host_pool_set(const char *root, int node, uint64_t size_kib,
-		  uint64_t count);
-
-/*
- * Install a configuration file at path (a host path such as
- * /etc/sysctl.d/x.conf) below root: missing directories are created and
- * an existing file is replaced atomically. Returns 0 or -1 (reported).
- */
-int host_config_write(const char *root, const char *path, const char *text,
-		      unsigned mode);
-/*
- * Make path below root a symbolic link to target (a host path, kept as
- * written), replacing an existing link. Returns 0 or -1 (reported).
- */
-int host_config_link(const char *root, const char *path, const char *target);
-
-/*
- * Mount hugetlbfs for size_kib pages on dir of the live host (nosuid,
- * nodev), creating dir when missing. Returns 0, or -1 after reporting
- * VS_ERR_PERM or VS_ERR_SYSTEM.
- */
-int host_hugetlbfs_mount(const char *dir, uint64_t size_kib);
-/* Unmount dir on the live host. Returns 0, or -1 after reporting. */
-int host_umount(const char *dir);
-
-/*
  * The path of our own daemon: $VIRTSHARE_FSD when set (tests, the demo),
  * else LIBEXECDIR/virtshare-fsd. Borrowed.
  */
@@ -191,6 +161,16 @@ int host_user_lookup(const char *name, uid_t *uid, gid_t *gid);
 int host_group_lookup(const char *name, gid_t *gid);
 /* Whether the user (with its supplementary groups) is in group gid. */
 bool host_user_in_group(const char *name, gid_t primary, gid_t gid);
+/*
+ * Where user (uid, gid) cannot reach the socket path (a host path below
+ * root): the socket itself when it may not write to it, else the first
+ * directory above it, from the nearest up, that it may not search; NULL
+ * when it can (or what is missing is not looked at). "/" is not looked
+ * at, nor ACLs: a warning may be too cautious, never missing. Caller
+ * frees.
+ */
+char *host_unreachable(const char *root, const char *path, const char *user,
+		       uid_t uid, gid_t gid);
 /* The account name, or the number when there is none (caller frees). */
 char *host_user_name(uid_t uid);
 char *host_group_name(gid_t gid);

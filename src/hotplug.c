@@ -7,6 +7,7 @@
 
 #include <libxml/xpath.h>
 
+#include "compat.h"
 #include "error.h"
 #include "hotplug.h"
 #include "util.h"
@@ -139,15 +140,16 @@ read_agent(xmlXPathContextPtr xc, struct hotplug_check *c)
 static char *
 check_libvirt(const struct hotplug_check *c, const struct hp_ctx *x)
 {
-	AUTOFREE char *have = NULL;
+	AUTOFREE char *have = NULL, *since = NULL;
 
-	if (!x->libvirt_version || x->libvirt_version >= HOTPLUG_LIBVIRT_MIN)
+	if (compat_allows(COMPAT_HOTPLUG, x->libvirt_version))
 		return NULL;
-	have = virt_version_str(x->libvirt_version);
+	have = compat_version_str(x->libvirt_version);
+	since = compat_version_str(compat_since(COMPAT_HOTPLUG));
 	return xasprintf(_("libvirt %1$s cannot attach a share to a running "
-			   "guest (that came with libvirt 7.9.0). The share "
+			   "guest (that came with libvirt %2$s). The share "
 			   "takes effect at the next start of the guest."),
-			 have);
+			 have, since);
 }
 
 static char *

@@ -8,17 +8,6 @@
 
 #include <libxml/tree.h>
 
-/*
- * libvirt attaches and detaches virtiofs <filesystem> devices live since
- * 7.9.0. Source: libvirt's NEWS.rst, "v7.9.0 (2021-11-01)", New features:
- * "Support hotplug and hotunplug for virtiofs. Filesystems backed by
- * virtiofsd can now be hotplugged and hotunplugged." (before that,
- * qemuDomainAttachDeviceLive() has no VIR_DOMAIN_DEVICE_FS case: "live
- * attach of device 'filesystem' is not supported"). Same encoding as
- * virt_lib_version(): major * 1000000 + minor * 1000 + micro.
- */
-#define HOTPLUG_LIBVIRT_MIN 7009000UL
-
 /* The name of the QEMU guest agent's virtio-serial port. */
 #define HOTPLUG_AGENT_CHANNEL "org.qemu.guest_agent.0"
 
@@ -34,7 +23,7 @@ enum hotplug_machine {
  * (the mount inside the guest needs the agent).
  */
 enum hotplug_what {
-	HOTPLUG_LIBVIRT_OLD,        /* blocks: libvirt < HOTPLUG_LIBVIRT_MIN */
+	HOTPLUG_LIBVIRT_OLD,        /* blocks: libvirt older than COMPAT_HOTPLUG */
 	HOTPLUG_NO_ACPI,            /* blocks: x86 without <features><acpi/> */
 	HOTPLUG_NO_ROOT_PORT,       /* blocks: q35 without a free root port */
 	HOTPLUG_ROOT_HOTPLUG_OFF,   /* blocks: i440fx pci-root hotplug='off' */

@@ -11,6 +11,9 @@
 #define N_(s) (s)
 /* P_(singular, plural, n): a translated sentence that depends on a count. */
 #define P_(s, p, n) ngettext((s), (p), (n))
+/* NP_(singular, plural): a pair for P_() later, in a static table (two
+ * initialisers). */
+#define NP_(s, p) (s), (p)
 
 /* Bind the message catalogue ($VIRTSHARE_LOCALEDIR, else LOCALEDIR);
  * call once from main(). */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "error.h"
 #include "inspect.h"
 #include "json.h"
@@ -200,7 +201,7 @@ json_qemu(struct json *j, const struct inspection *in)
 static void
 json_version(struct json *j, const char *key, unsigned long v)
 {
-	AUTOFREE char *s = v ? virt_version_str(v) : NULL;
+	AUTOFREE char *s = v ? compat_version_str(v) : NULL;
 
 	json_str(j, key, s);
 }

@@ -26,6 +26,13 @@ struct inspection *inspection_gather(const char *root, struct virt_conn *conn,
 				     const char *why_no_virt,
 				     unsigned host_flags);
 void inspection_free(struct inspection *in);
+
+/* What libvirt said, or NULL when in is NULL or had no libvirt. */
+static inline const struct virt_info *
+inspection_virt(const struct inspection *in)
+{
+	return in && in->have_virt ? &in->virt : NULL;
+}
 DEFINE_AUTOPTR(inspection)
 
 /*

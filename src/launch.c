@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "error.h"
 #include "host.h"
 #include "json.h"
@@ -69,12 +70,6 @@ str_eq(const char *a, const char *b)
 	return a && b ? STREQ(a, b) : a == b;
 }
 
-static char *
-str_dup0(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* ---- the spec ------------------------------------------------------------ */
 
 void
@@ -96,15 +91,15 @@ void
 launch_spec_copy(struct launch_spec *dst, const struct launch_spec *src)
 {
 	*dst = *src;
-	dst->domain = str_dup0(src->domain);
-	dst->tag = str_dup0(src->tag);
-	dst->dir = str_dup0(src->dir);
-	dst->socket = str_dup0(src->socket);
-	dst->cache = str_dup0(src->cache);
-	dst->sandbox = str_dup0(src->sandbox);
-	dst->log_level = str_dup0(src->log_level);
-	dst->socket_user = str_dup0(src->socket_user);
-	dst->socket_group = str_dup0(src->socket_group);
+	dst->domain = xstrdup0(src->domain);
+	dst->tag = xstrdup0(src->tag);
+	dst->dir = xstrdup0(src->dir);
+	dst->socket = xstrdup0(src->socket);
+	dst->cache = xstrdup0(src->cache);
+	dst->sandbox = xstrdup0(src->sandbox);
+	dst->log_level = xstrdup0(src->log_level);
+	dst->socket_user = xstrdup0(src->socket_user);
+	dst->socket_group = xstrdup0(src->socket_group);
 }
 
 bool
@@ -192,12 +187,12 @@ launch_spec_check_values(const struct launch_spec *spec)
 		return vs_error(VS_ERR_INVALID,
 				_("The mount tag is empty; give the tag the "
 				  "guest mounts."));
-	if (spec->tag && strlen(spec->tag) > LAUNCH_TAG_MAX)
+	if (spec->tag && strlen(spec->tag) > COMPAT_TAG_MAX)
 		return vs_error(VS_ERR_INVALID,
 				_("The mount tag '%1$s' is %2$zu bytes long; "
 				  "virtiofs allows at most %3$d. Choose a "
 				  "shorter tag."),
-				spec->tag, strlen(spec->tag), LAUNCH_TAG_MAX);
+				spec->tag, strlen(spec->tag), COMPAT_TAG_MAX);
 	if (spec->cache &&
 	    !in_list(spec->cache, cache_modes, ARRAY_SIZE(cache_modes)))
 		return vs_error(VS_ERR_INVALID,
@@ -363,66 +358,36 @@ owner_check_allowed(const struct launch_spec *spec, const struct owner *o)
 	return 0;
 }
 
-/* May the user (uid, primary gid) do `want` (a 3-bit rwx mask) on sb? */
-static bool
-may_access(const char *user, uid_t uid, gid_t gid, const struct stat *sb,
-	   unsigned want)
-{
-	unsigned bits;
-
-	if (uid == 0)
-		return true;
-	if (sb->st_uid == uid)
-		bits = (sb->st_mode >> 6) & 7;
-	else if (host_user_in_group(user, gid, sb->st_gid))
-		bits = (sb->st_mode >> 3) & 7;
-	else
-		bits = sb->st_mode & 7;
-	return (bits & want) == want;
-}
-
 /*
  * QEMU needs search permission on every directory above the socket and
- * write permission on it (ACLs are not looked at: a warning may be too
- * cautious, never missing).
+ * write permission on it (host_unreachable()).
  */
 static void
 check_reachable(struct launch_status *st)
 {
 	const char *user = st->spec.socket_user;
-	AUTOFREE char *path = xstrdup(st->spec.socket);
-	struct stat sb;
+	AUTOFREE char *blocked = NULL;
 	uid_t uid;
 	gid_t gid;
-	char *slash;
 
 	if (!user || host_user_lookup(user, &uid, &gid) < 0)
 		return;
-	if (lstat(path, &sb) == 0 && !may_access(user, uid, gid, &sb, 2)) {
+	if (!(blocked = host_unreachable("/", st->spec.socket, user, uid, gid)))
+		return;
+	if (STREQ(blocked, st->spec.socket))
 		strlist_take(&st->warnings,
 			     xasprintf(_("QEMU's user %1$s cannot write to "
 					 "the socket %2$s: the guest will "
 					 "fail with \"Permission denied\"."),
 				       user, st->spec.socket));
-		return;
-	}
-	while ((slash = strrchr(path, '/'))) {
-		slash[slash == path ? 1 : 0] = '\0';
-		if (stat(path, &sb) == 0 &&
-		    !may_access(user, uid, gid, &sb, 1)) {
-			strlist_take(
-			    &st->warnings,
-			    xasprintf(_("QEMU's user %1$s cannot search %2$s "
-					"to reach the socket: the guest will "
-					"fail with \"Permission denied\". Let "
-					"it search the directory, or choose "
-					"a socket elsewhere."),
-				      user, path));
-			return;
-		}
-		if (slash == path)
-			break;
-	}
+	else
+		strlist_take(
+		    &st->warnings,
+		    xasprintf(_("QEMU's user %1$s cannot search %2$s to reach "
+				"the socket: the guest will fail with "
+				"\"Permission denied\". Let it search the "
+				"directory, or choose a socket elsewhere."),
+			      user, blocked));
 }
 
 /* ---- names and directories ----------------------------------------------- */
@@ -652,6 +617,40 @@ lock_share(const struct paths *p)
 	return fd;
 }
 
+/*
+ * The daemon's options as JSON members, in one order for the record and
+ * for people; the record keeps xattr as its flag name, people get
+ * true/false/null.
+ */
+static void
+options_json(struct json *j, const struct launch_spec *s, bool xattr_name)
+{
+	json_str(j, "cache", s->cache);
+	if (xattr_name)
+		json_str(j, "xattr", flag_names[s->xattr]);
+	else if (s->xattr == LAUNCH_DEFAULT)
+		json_null(j, "xattr");
+	else
+		json_bool(j, "xattr", s->xattr == LAUNCH_ON);
+	json_bool(j, "readonly", s->readonly);
+	json_str(j, "sandbox", s->sandbox);
+	if (s->thread_pool_set)
+		json_int(j, "thread_pool", s->thread_pool);
+	else
+		json_null(j, "thread_pool");
+	json_str(j, "log_level", s->log_level);
+	json_str(j, "socket_user", s->socket_user);
+	json_str(j, "socket_group", s->socket_group);
+}
+
+void
+launch_spec_options_json(struct json *j, const struct launch_spec *s)
+{
+	json_obj_begin(j, "options");
+	options_json(j, s, false);
+	json_obj_end(j);
+}
+
 static void
 record_json(struct json *j, const struct launch_status *st)
 {
@@ -664,17 +663,7 @@ record_json(struct json *j, const struct launch_status *st)
 	json_str(j, "tag", s->tag);
 	json_str(j, "dir", s->dir);
 	json_str(j, "socket", s->socket);
-	json_str(j, "cache", s->cache);
-	json_str(j, "xattr", flag_names[s->xattr]);
-	json_bool(j, "readonly", s->readonly);
-	json_str(j, "sandbox", s->sandbox);
-	if (s->thread_pool_set)
-		json_int(j, "thread_pool", s->thread_pool);
-	else
-		json_null(j, "thread_pool");
-	json_str(j, "log_level", s->log_level);
-	json_str(j, "socket_user", s->socket_user);
-	json_str(j, "socket_group", s->socket_group);
+	options_json(j, s, true);
 	json_str(j, "daemon", st->daemon);
 	json_str(j, "exe", st->exe);
 	json_arr_begin(j, "argv");
@@ -1544,7 +1533,7 @@ start_locked(const struct paths *p, const struct launch_spec *spec,
 	st->started = time(NULL);
 	if (host_proc_read("/", pid, &proc) == 0) {
 		st->start_ticks = proc.start_ticks;
-		st->exe = str_dup0(proc.exe);
+		st->exe = xstrdup0(proc.exe);
 		host_proc_clear(&proc);
 	}
 	st->state = LAUNCH_RUNNING;

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "json.h"
 #include "util.h"
 
 /*
@@ -27,7 +28,6 @@
 #define LAUNCH_TIMEOUT_MS 10000 /* for the socket to listen */
 #define LAUNCH_GRACE_MS   5000  /* between SIGTERM and SIGKILL */
 #define LAUNCH_TAIL_LINES 10    /* log lines shown when a start fails */
-#define LAUNCH_TAG_MAX    36    /* bytes in a virtiofs mount tag */
 #define LAUNCH_THREADS_MAX 1024 /* worker threads of one daemon */
 
 enum launch_flag {
@@ -65,6 +65,13 @@ struct launch_spec {
 void launch_spec_clear(struct launch_spec *spec);
 /* A deep copy of src into *dst (not cleared first). */
 void launch_spec_copy(struct launch_spec *dst, const struct launch_spec *src);
+/*
+ * The member "options" of j: the daemon's options of s (cache, xattr
+ * true/false/null, readonly, sandbox, thread_pool, log_level,
+ * socket_user, socket_group), as plans and `daemon status --json` show
+ * them.
+ */
+void launch_spec_options_json(struct json *j, const struct launch_spec *s);
 
 /*
  * Check a spec before anything runs: dir absolute and a directory, socket

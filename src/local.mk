@@ -5,25 +5,37 @@ noinst_LIBRARIES += src/libvirtshare.a
 src_libvirtshare_a_CPPFLAGS = $(AM_CPPFLAGS) $(XML_CFLAGS) $(LIBVIRT_CFLAGS) \
 	$(LIBVIRT_QEMU_CFLAGS) $(INIH_CFLAGS)
 src_libvirtshare_a_SOURCES = \
+	src/base.c src/base.h \
 	src/error.c src/error.h \
 	src/i18n.c src/i18n.h \
 	src/util.c src/util.h \
 	src/json.c src/json.h \
 	src/table.c src/table.h \
+	src/render.c src/render.h \
 	src/host.c src/host.h \
+	src/host-write.c src/host-write.h \
 	src/qemuconf.c src/qemuconf.h \
 	src/virt.c src/virt.h \
 	src/inspect.c src/inspect.h \
 	src/diff.c src/diff.h \
-	src/domxml.c src/domxml.h \
+	src/compat.c src/compat.h \
+	src/domxml.c src/domxml.h src/domxml-priv.h \
 	src/backing.c src/backing.h \
-	src/plan.c src/plan.h src/plan-priv.h src/plan-host.c \
+	src/plan.h src/plan-target-priv.h \
+	src/plan-engine.c src/plan-engine.h \
+	src/plan-target.c src/plan-target.h \
+	src/share-request.c src/share-request.h \
+	src/plan-domain.c src/plan-domain.h \
+	src/plan-host.c src/plan-host.h \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h \
 	src/cfg.c src/cfg.h \
-	src/doctor-steps.c src/doctor-steps.h \
 	src/doctor.c src/doctor.h src/doctor-priv.h \
-	src/doctor-checks.c src/doctor-logs.c \
+	src/doctor-checks.c src/doctor-result.c src/doctor-logs.c \
+	src/doctor-check-libvirt.c src/doctor-check-memory.c \
+	src/doctor-check-hugepages.c src/doctor-check-daemon.c \
+	src/doctor-check-share.c src/doctor-check-security.c \
+	src/doctor-check-lifecycle.c \
 	src/fstab.c src/fstab.h \
 	src/hotplug.c src/hotplug.h \
 	src/base64.c src/base64.h \
@@ -38,7 +50,6 @@ src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
 src_virtshare_SOURCES = \
 	src/main.c \
 	src/cli.c src/cli.h \
-	src/cli-render.c src/cli-render.h \
 	src/cmd-inspect.c \
 	src/cli-plan.c \
 	src/cmd-share.c \

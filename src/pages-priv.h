@@ -3,6 +3,7 @@
 #ifndef VS_PAGES_PRIV_H
 #define VS_PAGES_PRIV_H
 
+#include "host-write.h"
 #include "pages.h"
 
 /*

@@ -402,37 +402,32 @@ reason_short(const struct pages_need *n, const char *nodeset)
 
 /* Mounts and qemu.conf, for a host read below a root. */
 static void
-need_mount(const struct host_info *h, struct pages_need *out,
-	   char **reason)
+need_mount(const struct host_info *h, const struct qemu_settings *q,
+	   const char *qemu_error, struct pages_need *out, char **reason)
 {
-	struct qemu_settings q;
 	const char *dir = NULL;
 	enum pages_mount_state st;
 
 	out->mount_checked = true;
-	if (qemu_settings_read(h->root, &q) < 0) {
-		AUTOFREE char *why = xstrdup(vs_error_message());
-
-		vs_error_reset();
+	if (qemu_error) {
 		/* No mount at all is the first thing to fix. */
 		if (pages_mount_check(h, NULL, out->page_kib, &dir, reason) ==
 		    PAGES_MOUNT_OK)
 			*reason = xasprintf(_("qemu.conf cannot be used, so "
 					      "libvirt will not start: %s"),
-					    why);
+					    qemu_error);
 		out->mount = dir ? xstrdup(dir) : NULL;
-		qemu_settings_clear(&q);
 		return;
 	}
-	st = pages_mount_check(h, &q, out->page_kib, &dir, reason);
+	st = pages_mount_check(h, q, out->page_kib, &dir, reason);
 	out->mount = dir ? xstrdup(dir) : NULL;
 	out->qemu_conf_agrees = st != PAGES_MOUNT_UNLISTED &&
 				st != PAGES_MOUNT_BAD_CONF;
-	qemu_settings_clear(&q);
 }
 
 int
-pages_need(const struct host_info *h, uint64_t guest_mem_kib,
+pages_need(const struct host_info *h, const struct qemu_settings *q,
+	   const char *qemu_error, uint64_t guest_mem_kib,
 	   uint64_t page_kib, const char *nodeset, struct pages_need *out)
 {
 	const struct host_pool *pool;
@@ -468,7 +463,7 @@ pages_need(const struct host_info *h, uint64_t guest_mem_kib,
 			      out->free >= out->pages;
 	}
 	if (h->root)
-		need_mount(h, out, &mount_reason);
+		need_mount(h, q, qemu_error, out, &mount_reason);
 	out->ok = out->size_offered && out->enough &&
 		  (!out->mount_checked ||
 		   (out->mount && out->qemu_conf_agrees));

@@ -66,14 +66,17 @@ struct pages_need {
  * count (rounded up), checked against the FREE pages on the host NUMA
  * nodes nodeset names (libvirt's syntax: "0", "0-1", "0-3,^2"; NULL: the
  * whole host), whether the host offers the size at all, whether a
- * hugetlbfs mount serves it and whether qemu.conf (read below h->root)
- * agrees. A host read from libvirt (root NULL) has no mounts to check.
+ * hugetlbfs mount serves it and whether qemu.conf agrees: q as the caller
+ * read it, or qemu_error (not NULL) saying why it cannot be used (q is
+ * then not looked at). A host read from libvirt (root NULL) has no mounts
+ * to check.
  * Returns 0 with *out filled (clear it with pages_need_clear()), even
  * when the host falls short; -1 only for invalid input, reported as
  * VS_ERR_INVALID (zero sizes, a malformed nodeset, a node that does not
  * exist).
  */
-int pages_need(const struct host_info *h, uint64_t guest_mem_kib,
+int pages_need(const struct host_info *h, const struct qemu_settings *q,
+	       const char *qemu_error, uint64_t guest_mem_kib,
 	       uint64_t page_kib, const char *nodeset, struct pages_need *out);
 void pages_need_clear(struct pages_need *n);
 

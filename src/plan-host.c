@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* plan-host.c: plan steps that change the host: hugepage pools, daemons */
+/* plan-host.c: plan steps that change the host: pools, daemons, mounts */
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
-#include "plan.h"
+#include "host-write.h"
+#include "launch.h"
+#include "plan-engine.h"
+#include "plan-host.h"
 
 /* ---- hugepage pools ------------------------------------------------------ */
 
@@ -314,22 +317,7 @@ spec_json(struct json *j, const struct launch_spec *spec)
 {
 	json_str(j, "dir", spec->dir);
 	json_str(j, "socket", spec->socket);
-	json_obj_begin(j, "options");
-	json_str(j, "cache", spec->cache);
-	if (spec->xattr == LAUNCH_DEFAULT)
-		json_null(j, "xattr");
-	else
-		json_bool(j, "xattr", spec->xattr == LAUNCH_ON);
-	json_bool(j, "readonly", spec->readonly);
-	json_str(j, "sandbox", spec->sandbox);
-	if (spec->thread_pool_set)
-		json_int(j, "thread_pool", spec->thread_pool);
-	else
-		json_null(j, "thread_pool");
-	json_str(j, "log_level", spec->log_level);
-	json_str(j, "socket_user", spec->socket_user);
-	json_str(j, "socket_group", spec->socket_group);
-	json_obj_end(j);
+	launch_spec_options_json(j, spec);
 }
 
 static void
@@ -493,29 +481,23 @@ plan_daemon_stop(struct plan *p, const char *socket, const char *domain,
 
 /* ---- records ------------------------------------------------------------- */
 
-static char *
-dup0(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 void
 plan_record_from_spec(const struct launch_spec *spec, struct domxml_record *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->tag = dup0(spec->tag);
-	r->dir = dup0(spec->dir);
-	r->cache = dup0(spec->cache);
+	r->tag = xstrdup0(spec->tag);
+	r->dir = xstrdup0(spec->dir);
+	r->cache = xstrdup0(spec->cache);
 	if (spec->xattr != LAUNCH_DEFAULT)
 		r->xattr = xstrdup(spec->xattr == LAUNCH_ON ? "on" : "off");
 	if (spec->readonly)
 		r->readonly = xstrdup("on");
-	r->sandbox = dup0(spec->sandbox);
+	r->sandbox = xstrdup0(spec->sandbox);
 	if (spec->thread_pool_set)
 		r->thread_pool = xasprintf("%u", spec->thread_pool);
-	r->log_level = dup0(spec->log_level);
-	r->socket_user = dup0(spec->socket_user);
-	r->socket_group = dup0(spec->socket_group);
+	r->log_level = xstrdup0(spec->log_level);
+	r->socket_user = xstrdup0(spec->socket_user);
+	r->socket_group = xstrdup0(spec->socket_group);
 }
 
 void
@@ -525,21 +507,21 @@ plan_spec_from_record(const struct domxml_record *r, struct launch_spec *spec)
 	uint64_t v;
 
 	launch_spec_clear(spec);
-	spec->tag = dup0(r->tag);
-	spec->dir = dup0(r->dir);
-	spec->cache = dup0(r->cache);
+	spec->tag = xstrdup0(r->tag);
+	spec->dir = xstrdup0(r->dir);
+	spec->cache = xstrdup0(r->cache);
 	if (r->xattr && str_to_bool(r->xattr, &b) == 0)
 		spec->xattr = b ? LAUNCH_ON : LAUNCH_OFF;
 	spec->readonly = r->readonly && str_to_bool(r->readonly, &b) == 0 && b;
-	spec->sandbox = dup0(r->sandbox);
+	spec->sandbox = xstrdup0(r->sandbox);
 	if (r->thread_pool && str_to_u64(r->thread_pool, &v) == 0 &&
 	    v <= UINT32_MAX) {
 		spec->thread_pool_set = true;
 		spec->thread_pool = (unsigned)v;
 	}
-	spec->log_level = dup0(r->log_level);
-	spec->socket_user = dup0(r->socket_user);
-	spec->socket_group = dup0(r->socket_group);
+	spec->log_level = xstrdup0(r->log_level);
+	spec->socket_user = xstrdup0(r->socket_user);
+	spec->socket_group = xstrdup0(r->socket_group);
 }
 
 int
@@ -592,4 +574,162 @@ out:
 	domxml_shares_free(shares, n);
 	domxml_records_free(recs, nrec);
 	return ret;
+}
+
+/* ---- hugetlbfs mounts (doctor --fix) ------------------------------------- */
+
+struct mount_step {
+	uint64_t size_kib;
+	char *mounted; /* what apply mounted, for revert */
+};
+
+static void
+mount_step_free(void *data)
+{
+	struct mount_step *ms = data;
+
+	if (!ms)
+		return;
+	free(ms->mounted);
+	free(ms);
+}
+
+static bool
+mount_changes(const struct plan_step *s)
+{
+	return true;
+}
+
+static int
+mount_apply(struct plan_step *s, const struct plan_ctx *ctx,
+	    struct strlist *done)
+{
+	struct mount_step *ms = s->data;
+	AUTOPTR(host_info) h = host_read("/", 0);
+	AUTOFREE char *dir = NULL, *size = size_format_kib(ms->size_kib);
+	AUTOFREE char *fstab = NULL;
+	bool created;
+
+	if (pages_mount(h, ms->size_kib, NULL, &dir, &created) < 0)
+		return -1;
+	if (!created) {
+		strlist_take(done, xasprintf(_("hugetlbfs for %1$s pages was "
+					       "already mounted on %2$s."),
+					     size, dir));
+		return 0;
+	}
+	fstab = pages_fstab_line(dir, ms->size_kib);
+	strlist_take(done, xasprintf(_("Mounted hugetlbfs for %1$s pages on "
+				       "%2$s. Add '%3$s' to /etc/fstab to "
+				       "mount it at boot, and restart libvirtd "
+				       "so that it sees the mount."),
+				     size, dir, fstab));
+	ms->mounted = steal_ptr(dir);
+	return 0;
+}
+
+static int
+mount_revert(struct plan_step *s, const struct plan_ctx *ctx)
+{
+	struct mount_step *ms = s->data;
+
+	if (!ms->mounted || host_umount(ms->mounted) < 0)
+		return ms->mounted ? -1 : 0;
+	free(steal_ptr(ms->mounted));
+	return 0;
+}
+
+static const struct plan_step_ops mount_step_ops = {
+	.kind = "hugetlbfs-mount",
+	.phase = PLAN_PHASE_HOST,
+	.changes = mount_changes,
+	.apply = mount_apply,
+	.revert = mount_revert,
+	.free = mount_step_free,
+};
+
+void
+plan_mount(struct plan *p, uint64_t size_kib)
+{
+	struct mount_step *ms = xcalloc(1, sizeof(*ms));
+	AUTOFREE char *size = size_format_kib(size_kib);
+
+	ms->size_kib = size_kib;
+	plan_step_add(p, &mount_step_ops, ms,
+		      xasprintf(_("Mount hugetlbfs for %s pages"), size));
+}
+
+/* ---- a daemon started again (doctor --fix) ------------------------------ */
+
+struct restart_step {
+	char *name;
+	bool was_running;
+	bool started;
+};
+
+static void
+restart_step_free(void *data)
+{
+	struct restart_step *ds = data;
+
+	if (!ds)
+		return;
+	free(ds->name);
+	free(ds);
+}
+
+static bool
+restart_changes(const struct plan_step *s)
+{
+	return true;
+}
+
+static int
+restart_apply(struct plan_step *s, const struct plan_ctx *ctx,
+	     struct strlist *done)
+{
+	struct restart_step *ds = s->data;
+	AUTOPTR(launch_status) before = launch_status_read(ds->name);
+	AUTOPTR(launch_status) st = NULL;
+
+	if (!before)
+		return -1;
+	ds->was_running = before->state == LAUNCH_RUNNING;
+	if (!(st = launch_restart(ds->name, 0, 0)))
+		return -1;
+	ds->started = true;
+	strlist_take(done, xasprintf(_("The daemon of %1$s runs (pid %2$d) "
+				       "and listens on %3$s."),
+				     ds->name, st->pid, st->spec.socket));
+	return 0;
+}
+
+static int
+restart_revert(struct plan_step *s, const struct plan_ctx *ctx)
+{
+	struct restart_step *ds = s->data;
+
+	if (!ds->started || ds->was_running)
+		return 0;
+	ds->started = false;
+	return launch_stop(ds->name, 0, NULL);
+}
+
+static const struct plan_step_ops restart_step_ops = {
+	.kind = "daemon",
+	.phase = PLAN_PHASE_START,
+	.changes = restart_changes,
+	.apply = restart_apply,
+	.revert = restart_revert,
+	.free = restart_step_free,
+};
+
+void
+plan_daemon_restart(struct plan *p, const char *name)
+{
+	struct restart_step *ds = xcalloc(1, sizeof(*ds));
+
+	ds->name = xstrdup(name);
+	plan_step_add(p, &restart_step_ops, ds,
+		      xasprintf(_("Start the daemon of %s again"), name));
 }

@@ -300,18 +300,6 @@ qemuconf_parse(const char *path, const char *text, size_t len)
 	return steal_ptr(c);
 }
 
-struct qemuconf *
-qemuconf_read(const char *path)
-{
-	AUTOFREE char *text = NULL;
-	size_t len;
-
-	/* errno stays set for callers that tell a missing file apart. */
-	if (!(text = file_load(path, QEMUCONF_MAX_SIZE, &len)))
-		return NULL;
-	return qemuconf_parse(path, text, len);
-}
-
 const struct qemuconf_entry *
 qemuconf_get(const struct qemuconf *c, const char *name)
 {

@@ -50,11 +50,6 @@ struct qemuconf {
  */
 struct qemuconf *qemuconf_parse(const char *path, const char *text,
 				size_t len);
-/*
- * Read and parse a file. NULL on failure: VS_ERR_IO (errno kept, ENOENT
- * when the file does not exist) or VS_ERR_PARSE.
- */
-struct qemuconf *qemuconf_read(const char *path);
 /* The first entry of that name, as libvirt uses it, or NULL. Borrowed. */
 const struct qemuconf_entry *qemuconf_get(const struct qemuconf *c,
 					  const char *name);

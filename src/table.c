@@ -42,13 +42,6 @@ table_right(struct table *t, size_t col)
 }
 
 void
-table_row(struct table *t, const char *const *cells)
-{
-	for (size_t i = 0; i < t->ncols; i++)
-		strlist_add(&t->cells, cells[i] ? cells[i] : "-");
-}
-
-void
 table_rowv(struct table *t, ...)
 {
 	va_list ap;

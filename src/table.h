@@ -15,9 +15,7 @@ void table_free(struct table *t);
 DEFINE_AUTOPTR(table)
 /* Mark column col as right-aligned. */
 void table_right(struct table *t, size_t col);
-/* Add a row of ncols strings (copied; NULL prints as "-"). */
-void table_row(struct table *t, const char *const *cells);
-/* Variadic form of table_row(): exactly ncols strings. */
+/* Add a row of exactly ncols strings (copied; NULL prints as "-"). */
 void table_rowv(struct table *t, ...);
 /*
  * Append the table to sb, each line prefixed by indent spaces, columns

@@ -122,19 +122,6 @@ virt_is_session(const struct virt_conn *c)
 	return strstr(c->uri, "/session") != NULL;
 }
 
-unsigned long
-virt_lib_version(const struct virt_conn *c)
-{
-	return c->lib_version;
-}
-
-char *
-virt_version_str(unsigned long v)
-{
-	return xasprintf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000,
-			 v % 1000);
-}
-
 /* ---- capabilities --------------------------------------------------------- */
 
 static xmlDocPtr
@@ -361,21 +348,6 @@ virt_domain_xml(struct virt_conn *c, const char *name, bool inactive)
 		virt_fail(_("Cannot read the domain XML"));
 	virDomainFree(dom);
 	return xml;
-}
-
-int
-virt_domain_is_active(struct virt_conn *c, const char *name)
-{
-	virDomainPtr dom = domain_lookup(c, name);
-	int active;
-
-	if (!dom)
-		return -1;
-	active = virDomainIsActive(dom);
-	if (active < 0)
-		virt_fail(_("Cannot query the domain state"));
-	virDomainFree(dom);
-	return active;
 }
 
 int

@@ -32,8 +32,6 @@ const char *virt_uri(const struct virt_conn *c);
 bool virt_is_test(const struct virt_conn *c);
 /* True for a per-user daemon (qemu:///session). */
 bool virt_is_session(const struct virt_conn *c);
-/* The libvirt library version as major * 1000000 + minor * 1000 + micro. */
-unsigned long virt_lib_version(const struct virt_conn *c);
 
 /* What the connection says about the host and its hypervisor. */
 struct virt_info {
@@ -58,9 +56,6 @@ struct virt_info {
  */
 int virt_info_read(struct virt_conn *c, struct virt_info *info);
 void virt_info_clear(struct virt_info *info);
-
-/* "9.0.0" from 9000000 (caller frees). */
-char *virt_version_str(unsigned long v);
 
 /* One domain as listed. */
 struct virt_domain {
@@ -87,8 +82,6 @@ const char *virt_state_name(int state);
  * reporting VS_ERR_NO_DOMAIN or VS_ERR_LIBVIRT.
  */
 char *virt_domain_xml(struct virt_conn *c, const char *name, bool inactive);
-/* Whether the domain is running: 1, 0, or -1 (reported). */
-int virt_domain_is_active(struct virt_conn *c, const char *name);
 /*
  * Define (or redefine) a domain from xml, validated against libvirt's
  * schema when validate is set. Returns 0 or -1 (VS_ERR_LIBVIRT with

@@ -18,11 +18,11 @@ backing_enter(struct tui *t)
 
 	free(st.error);
 	st.error = NULL;
-	if (!w->nbopts && wizard_backing_load(w) < 0) {
+	if (!w->choice.noffers && wizard_backing_load(w) < 0) {
 		st.error = xstrdup(vs_error_message());
 		vs_error_reset();
 	}
-	st.l.n = w->nbopts;
+	st.l.n = w->choice.noffers;
 	st.l.sel = w->bsel;
 	st.l.top = 0;
 }
@@ -31,7 +31,7 @@ backing_enter(struct tui *t)
 static const char *
 mark(const struct wizard *w, size_t i)
 {
-	if (!w->bopts[i].possible)
+	if (!w->choice.offers[i].possible)
 		return "(-)";
 	return i == w->bsel ? "(*)" : "( )";
 }
@@ -43,9 +43,9 @@ label_width(const struct wizard *w, int width)
 {
 	int lw = 15;
 
-	for (size_t i = 0; i < w->nbopts; i++)
-		if (ui_width(w->bopts[i].label) > lw)
-			lw = ui_width(w->bopts[i].label);
+	for (size_t i = 0; i < w->choice.noffers; i++)
+		if (ui_width(w->choice.offers[i].label) > lw)
+			lw = ui_width(w->choice.offers[i].label);
 	return lw < width / 3 ? lw : width / 3;
 }
 
@@ -58,9 +58,9 @@ static void
 option_rows(const struct wizard *w, size_t k, int lw, int width,
 	    struct strlist *rows)
 {
-	const struct wiz_backing_opt *o = &w->bopts[k];
+	const struct backing_option *o = &w->choice.offers[k];
 	AUTOFREE char *reason = xasprintf(
-	    "%s%s", o->recommended ? _("(recommended) ") : "", o->reason);
+	    "%s%s", o->recommended ? _("(recommended) ") : "", o->detail);
 	/* "> (*) " and the label column with a blank after it */
 	int indent = 6 + lw + 1;
 	struct strlist lines = {0};
@@ -133,7 +133,7 @@ backing_draw(struct tui *t, int y, int x, int h, int w)
 		return;
 	}
 	rec = xasprintf(_("Recommended: %s"),
-			wz->backing_why ? wz->backing_why : "");
+			wz->choice.why ? wz->choice.why : "");
 	extra += ui_put_wrapped(y + 1 + extra, x, w, 0, UI_NORMAL, rec) - 1;
 	if (!st.l.n)
 		return;
@@ -149,7 +149,7 @@ backing_draw(struct tui *t, int y, int x, int h, int w)
 	}
 	st.l.top = first_shown(nrows, st.l.sel, st.l.top, y + h - row);
 	for (k = st.l.top; k < st.l.n && !more; k++) {
-		const struct wiz_backing_opt *o = &wz->bopts[k];
+		const struct backing_option *o = &wz->choice.offers[k];
 		bool sel = k == st.l.sel;
 
 		for (size_t i = 0; i < opts[k].n; i++) {

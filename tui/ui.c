@@ -162,30 +162,6 @@ ui_end(void)
 	ui.cuts = NULL;
 }
 
-bool
-ui_active(void)
-{
-	return ui.active;
-}
-
-bool
-ui_utf8(void)
-{
-	return ui.utf8;
-}
-
-bool
-ui_colors(void)
-{
-	return ui.color;
-}
-
-bool
-ui_interrupted(void)
-{
-	return ui_signal != 0;
-}
-
 int
 ui_signal_number(void)
 {

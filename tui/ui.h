@@ -53,18 +53,10 @@ enum ui_role {
 int ui_init(void);
 /* Give the terminal back (idempotent). */
 void ui_end(void);
-/* Whether ui_init() ran and ui_end() did not. */
-bool ui_active(void);
-/* Whether UTF-8 is shown (the locale's codeset); box lines are ASCII
- * without it, or with $VIRTSHARE_ASCII set. */
-bool ui_utf8(void);
-bool ui_colors(void);
 
 /* The next key, UI_KEY(KEY_RESIZE) after a resize, or UI_INTERRUPT. */
 int ui_getkey(void);
-/* Whether a signal asked to end, and which (SIGINT when the terminal
- * went away). */
-bool ui_interrupted(void);
+/* The signal that asked to end (SIGINT when the terminal went away). */
 int ui_signal_number(void);
 
 int ui_rows(void);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cfg.h"
 #include "error.h"
 #include "wizard.h"
 
@@ -12,20 +13,15 @@
  * The schema is virtshare.ini(5), which `virtshare apply` reads: [host]
  * with the URI, [hugepages SIZE[@NODE]] with the pages the pool needs,
  * [domain NAME] with the backing and [share DOMAIN TAG] with the share's
- * options. What the wizard left to virtshare is left out, so that apply
- * chooses it the same way: the recommended backing, the default socket.
- * Keys and comments are for the file, not translated.
+ * options, as the state cfg_parse() reads, written by cfg_format(). What
+ * the wizard left to virtshare is left out, so that apply chooses it the
+ * same way: the recommended backing, the default socket. Keys and
+ * comments are for the file, not translated.
  */
-
-static const char *
-yesno(enum domxml_switch s)
-{
-	return s == DOMXML_ON ? "yes" : "no";
-}
 
 /* The pool the guest's hugepages come from, as big as it must be. */
 static void
-ini_pool(const struct wizard *w, struct strbuf *sb)
+ini_pool(const struct wizard *w, struct cfg *c)
 {
 	const struct pages_need *n = &w->need;
 	const struct host_pool *pool =
@@ -33,85 +29,118 @@ ini_pool(const struct wizard *w, struct strbuf *sb)
 		? host_node_pool_find(w->pages_host, w->alloc_node,
 				      n->page_kib)
 		: host_pool_find(w->pages_host, n->page_kib);
-	uint64_t missing = 0, pages;
-	AUTOFREE char *size = size_format_kib(n->page_kib);
+	uint64_t missing = 0;
+	struct cfg_pool *p;
 
 	if (!pool || pool->total == HOST_UNKNOWN)
 		return;
 	if (n->free != HOST_UNKNOWN && n->pages > n->free)
 		missing = n->pages - n->free;
-	pages = pool->total + missing;
-	sb_add(sb, "\n; The pool the guest's memory comes from, grown (never "
-		   "shrunk) first.\n");
-	if (w->alloc_node >= 0)
-		sb_printf(sb, "[hugepages %s@%d]\n", size, w->alloc_node);
-	else
-		sb_printf(sb, "[hugepages %s]\n", size);
-	sb_printf(sb, "pages = %" PRIu64 "\n", pages);
+	c->pools = xcalloc(1, sizeof(*c->pools));
+	p = &c->pools[c->npools++];
+	p->comment = xstrdup("The pool the guest's memory comes from, grown "
+			     "(never shrunk) first.");
+	p->size_kib = n->page_kib;
+	p->node = w->alloc_node;
+	p->pages = pool->total + missing;
+}
+
+/* An option the wizard checked already, for virtshare-fsd. */
+static void
+launch_set(struct share_request *r, const char *name, const char *value)
+{
+	if (share_request_set(r, name, value, name) < 0)
+		vs_error_reset();
+}
+
+/* The share: the request's options, or for a daemon virtshare runs the
+ * wizard's (not the domain's) and no socket, which apply chooses. */
+static void
+ini_share(const struct wizard *w, const struct share_request *req,
+	  struct cfg_share *s)
+{
+	struct share_request *r = &s->req;
+
+	s->domain = xstrdup(w->domain ? w->domain : "");
+	s->name = xstrdup(w->tag ? w->tag : "");
+	s->comment = xasprintf("In the guest: mount -t virtiofs %s /mnt/%s",
+			       s->name, s->name);
+	share_request_init(r);
+	r->share.tag = xstrdup(s->name);
+	if (!req->share.socket) {
+		r->share.dir = req->share.dir ? xstrdup(req->share.dir)
+					      : xstrdup("");
+		r->share.binary = req->share.binary ? xstrdup(req->share.binary)
+						    : NULL;
+		r->share.readonly = req->share.readonly;
+		r->share.cache = req->share.cache ? xstrdup(req->share.cache)
+						  : NULL;
+		r->share.xattr = req->share.xattr;
+		return;
+	}
+	r->daemon = SHARE_DAEMON_EXTERNAL;
+	launch_set(r, "dir", w->dir ? w->dir : "");
+	if (w->readonly)
+		launch_set(r, "readonly", "yes");
+	if (w->cache != WIZ_CACHE_DEFAULT)
+		launch_set(r, "cache", wizard_cache_name(w->cache));
+	if (w->xattr != DOMXML_UNSET)
+		launch_set(r, "xattr", w->xattr == DOMXML_ON ? "yes" : "no");
+}
+
+struct cfg *
+wizard_cfg(const struct wizard *w)
+{
+	struct cfg *c = xcalloc(1, sizeof(*c));
+	struct share_request r;
+	const struct backing_option *o = wizard_backing(w);
+	struct cfg_domain *d;
+
+	wizard_request(w, &r);
+	c->comment = xstrdup(
+	    "Written by the virtshare wizard (virtshare.ini(5)). Apply it "
+	    "with\n"
+	    "  virtshare apply FILE --dry-run   to see the plan\n"
+	    "  virtshare apply FILE             to make the changes\n"
+	    "Applying it again changes nothing.");
+	if (w->xml_path) {
+		char *more = xasprintf("%s\nThe wizard edited %s: apply works "
+				       "on a domain of libvirt, so define it "
+				       "first\n(virsh define %s).",
+				       c->comment, w->xml_path, w->xml_path);
+
+		free(c->comment);
+		c->comment = more;
+	}
+	if (!w->xml_path && w->cfg.conn)
+		c->uri = xstrdup(virt_uri(w->cfg.conn));
+	if (o && o->backing.kind == DOMXML_BACKING_HUGEPAGES && w->need_valid)
+		ini_pool(w, c);
+	c->domains = xcalloc(1, sizeof(*c->domains));
+	d = &c->domains[c->ndomains++];
+	d->name = xstrdup(w->domain ? w->domain : "");
+	/* The recommended backing is left to apply, which chooses it again
+	 * on the host as it is then. */
+	if (o && !o->recommended) {
+		d->backing = r.backing;
+		r.backing.nodeset = NULL; /* moved */
+		d->backing_given = true;
+	} else {
+		d->comment = xstrdup("backing: left to virtshare, which "
+				     "chooses as the wizard recommended.");
+	}
+	c->shares = xcalloc(1, sizeof(*c->shares));
+	ini_share(w, &r, &c->shares[c->nshares++]);
+	share_request_clear(&r);
+	return c;
 }
 
 char *
 wizard_ini(const struct wizard *w)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct share_request r;
-	const struct wiz_backing_opt *o = wizard_backing(w);
-	bool external;
-	const char *domain = w->domain ? w->domain : "";
+	AUTOPTR(cfg) c = wizard_cfg(w);
 
-	wizard_request(w, &r);
-	external = r.share.socket != NULL;
-	sb_add(&sb, "; Written by the virtshare wizard (virtshare.ini(5)). "
-		    "Apply it with\n"
-		    ";   virtshare apply FILE --dry-run   to see the plan\n"
-		    ";   virtshare apply FILE             to make the changes\n"
-		    "; Applying it again changes nothing.\n");
-	if (w->xml_path)
-		sb_printf(&sb, "; The wizard edited %s: apply works on a "
-			       "domain of libvirt, so define it first\n"
-			       "; (virsh define %s).\n",
-			  w->xml_path, w->xml_path);
-	if (!w->xml_path && w->cfg.conn)
-		sb_printf(&sb, "\n[host]\nuri = %s\n", virt_uri(w->cfg.conn));
-	if (o && o->backing.kind == DOMXML_BACKING_HUGEPAGES && w->need_valid)
-		ini_pool(w, &sb);
-	sb_printf(&sb, "\n[domain %s]\n", domain);
-	if (r.backing_given) {
-		AUTOFREE char *b = domxml_backing_str(&r.backing);
-
-		sb_printf(&sb, "backing = %s\n", b);
-	} else {
-		sb_add(&sb, "; backing: left to virtshare, which chooses as "
-			    "the wizard recommended.\n");
-	}
-	sb_printf(&sb, "\n[share %s %s]\n", domain, w->tag ? w->tag : "");
-	sb_printf(&sb, "; In the guest: mount -t virtiofs %s /mnt/%s\n",
-		  w->tag ? w->tag : "", w->tag ? w->tag : "");
-	if (external)
-		sb_add(&sb, "daemon = external\n");
-	sb_printf(&sb, "dir = %s\n", w->dir ? w->dir : "");
-	if (external) {
-		/* The daemon's options: the wizard's, not the domain's. */
-		if (w->readonly)
-			sb_add(&sb, "readonly = yes\n");
-		if (w->cache != WIZ_CACHE_DEFAULT)
-			sb_printf(&sb, "cache = %s\n",
-				  wizard_cache_name(w->cache));
-		if (w->xattr != DOMXML_UNSET)
-			sb_printf(&sb, "xattr = %s\n", yesno(w->xattr));
-	} else {
-		if (r.share.binary)
-			sb_printf(&sb, "binary = %s\n", r.share.binary);
-		if (r.share.readonly != DOMXML_UNSET)
-			sb_printf(&sb, "readonly = %s\n",
-				  yesno(r.share.readonly));
-		if (r.share.cache)
-			sb_printf(&sb, "cache = %s\n", r.share.cache);
-		if (r.share.xattr != DOMXML_UNSET)
-			sb_printf(&sb, "xattr = %s\n", yesno(r.share.xattr));
-	}
-	share_request_clear(&r);
-	return sb_steal(&sb);
+	return cfg_format(c);
 }
 
 int

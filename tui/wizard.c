@@ -6,17 +6,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli-render.h"
+#include "render.h"
+#include "compat.h"
 #include "error.h"
 #include "launch.h"
 #include "table.h"
 #include "wizard.h"
 
 #define ULL(v) ((unsigned long long)(v))
-#define LIBVIRT_VIRTIOFS 6002000UL   /* virtiofs itself */
-#define LIBVIRT_SESSION 10000000UL   /* virtiofs in qemu:///session */
-#define LIBVIRT_READONLY 11000000UL  /* <readonly/> for virtiofs */
-#define LIBVIRT_SOCKET 7003000UL     /* <source socket> */
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -53,11 +50,7 @@ kib_str(uint64_t v)
 static unsigned long
 libvirt_version(const struct wizard *w)
 {
-	const struct virt_info *v = &w->in->virt;
-
-	if (w->xml_path || !w->in->have_virt)
-		return 0;
-	return v->daemon_version ? v->daemon_version : v->lib_version;
+	return w->xml_path ? 0 : compat_libvirt(inspection_virt(w->in));
 }
 
 static bool
@@ -103,12 +96,10 @@ problems_find(const struct wizard *w, struct strlist *into)
 	const struct inspection *in = w->in;
 	const struct host_info *h = in->host;
 	const struct virt_info *v = &in->virt;
-	unsigned long lv = 0;
+	unsigned long lv = compat_libvirt(inspection_virt(in));
 	bool any_daemon = false;
 	const struct host_mount *m;
 
-	if (in->have_virt)
-		lv = v->daemon_version ? v->daemon_version : v->lib_version;
 	for (size_t i = 0; i < h->warnings.n; i++)
 		strlist_take(into, xstrdup(h->warnings.v[i]));
 	if (in->qemu_error)
@@ -123,14 +114,16 @@ problems_find(const struct wizard *w, struct strlist *into)
 					 "edited."),
 				       in->virt_error ? in->virt_error
 						      : _("no connection")));
-	if (lv && lv < LIBVIRT_VIRTIOFS) {
-		AUTOFREE char *have = virt_version_str(lv);
+	if (!compat_allows(COMPAT_VIRTIOFS, lv)) {
+		AUTOFREE char *have = compat_version_str(lv);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_VIRTIOFS));
 
 		strlist_take(into,
-			     xasprintf(_("libvirt %s is older than 6.2.0, "
+			     xasprintf(_("libvirt %1$s is older than %2$s, "
 					 "which virtiofs needs: upgrade "
 					 "libvirt."),
-				       have));
+				       have, since));
 	}
 	if (in->have_virt && v->domcaps_known &&
 	    !strlist_has(&v->fs_drivers, "virtiofs"))
@@ -141,14 +134,16 @@ problems_find(const struct wizard *w, struct strlist *into)
 			      "QEMU binary'. Install a QEMU that has it "
 			      "(qemu-system-x86)."));
 	if (in->have_virt && w->cfg.conn && virt_is_session(w->cfg.conn) &&
-	    lv < LIBVIRT_SESSION) {
-		AUTOFREE char *have = virt_version_str(lv);
+	    !compat_allows(COMPAT_SESSION, lv)) {
+		AUTOFREE char *have = compat_version_str(lv);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_SESSION));
 
 		strlist_take(into,
-			     xasprintf(_("virtiofs needs libvirt 10.0.0 in "
+			     xasprintf(_("virtiofs needs libvirt %1$s in "
 					 "session mode (qemu:///session); "
-					 "this is %s. Use qemu:///system."),
-				       have));
+					 "this is %2$s. Use qemu:///system."),
+				       since, have));
 	}
 	for (size_t i = 0; !in->qemu_error && i < h->npools; i++) {
 		const char *dir;
@@ -215,12 +210,12 @@ summary_pools(struct wizard *w)
 	line_add(w, WIZ_LINE_HEAD, xstrdup(_("Hugepages")));
 	/* The table `virtshare pages` prints; the mounts below it, as a
 	 * mount column would not fit 80 columns. */
-	cli_pools_table(&sb, h, NULL);
+	render_pools_table(&sb, h, NULL);
 	lines_add_text(w, sb_str(&sb));
 	sb_clear(&sb);
 	for (size_t i = 0; i < h->npools; i++) {
 		AUTOFREE char *size = size_format_kib(h->pools[i].size_kib);
-		AUTOFREE char *dirs = cli_pool_mounts(h, h->pools[i].size_kib);
+		AUTOFREE char *dirs = render_pool_mounts(h, h->pools[i].size_kib);
 
 		line_add(w, WIZ_LINE_TEXT,
 			 dirs ? xasprintf(_("  %1$s pages: hugetlbfs mounted "
@@ -244,9 +239,9 @@ summary_qemu(struct wizard *w)
 						     "problems above")));
 		return;
 	}
-	huge = q->hugetlbfs_mount_set ? cli_join(&q->hugetlbfs_mount, ", ")
+	huge = q->hugetlbfs_mount_set ? render_join(&q->hugetlbfs_mount, ", ")
 				      : xstrdup(_("auto-detected"));
-	sec = q->security_driver_set ? cli_join(&q->security_driver, ", ")
+	sec = q->security_driver_set ? render_join(&q->security_driver, ", ")
 				     : xstrdup(_("auto"));
 	line_add(w, WIZ_LINE_TEXT,
 		 xasprintf(_("  memory_backing_dir %1$s%2$s, hugetlbfs_mount "
@@ -277,18 +272,17 @@ summary_virt(struct wizard *w)
 					 "above")));
 		return;
 	}
-	lib = virt_version_str(v->lib_version);
-	daemon = v->daemon_version ? virt_version_str(v->daemon_version)
-				   : xstrdup("?");
-	hv = v->hv_version ? virt_version_str(v->hv_version) : xstrdup("?");
+	lib = render_version(v->lib_version);
+	daemon = render_version(v->daemon_version);
+	hv = render_version(v->hv_version);
 	line_add(w, WIZ_LINE_TEXT, xasprintf("  %s", v->uri));
 	line_add(w, WIZ_LINE_TEXT,
 		 xasprintf(_("  driver %1$s, library %2$s, daemon %3$s, "
 			     "hypervisor %4$s"),
 			   v->driver ? v->driver : "?", lib, daemon, hv));
 	if (v->domcaps_known) {
-		AUTOFREE char *src = cli_join(&v->source_types, " ");
-		AUTOFREE char *fs = cli_join(&v->fs_drivers, " ");
+		AUTOFREE char *src = render_join(&v->source_types, " ");
+		AUTOFREE char *fs = render_join(&v->fs_drivers, " ");
 
 		line_add(w, WIZ_LINE_TEXT,
 			 xasprintf(_("  memory sources: %1$s; filesystem "
@@ -638,7 +632,7 @@ wizard_domain_open(struct wizard *w, const char *path)
 		return vs_error(VS_ERR_INVALID,
 				_("Type the path of a domain XML file, such as "
 				  "/etc/libvirt/qemu/vm1.xml."));
-	if (!(xml = file_read(path, 16 << 20, NULL)))
+	if (!(xml = file_read(path, COMPAT_XML_MAX, NULL)))
 		return vs_error_errno(VS_ERR_IO, errno,
 				      _("Cannot read the domain definition %s "
 					"(check the file name)"),
@@ -784,10 +778,11 @@ wizard_tag_check(const struct wizard *w, const char *tag, const char *dir,
 		vs_error_reset();
 		return WIZ_CHECK_BAD;
 	}
-	if (found < 0 && vs_error_code() == VS_ERR_INVALID && len > 36) {
-		*msg = xasprintf(_("The tag is %zu bytes long; the guest "
-				   "kernel takes at most 36."),
-				 len);
+	if (found < 0 && vs_error_code() == VS_ERR_INVALID &&
+	    len > COMPAT_TAG_MAX) {
+		*msg = xasprintf(_("The tag is %1$zu bytes long; the guest "
+				   "kernel takes at most %2$d."),
+				 len, COMPAT_TAG_MAX);
 		vs_error_reset();
 		return WIZ_CHECK_BAD;
 	}
@@ -797,12 +792,13 @@ wizard_tag_check(const struct wizard *w, const char *tag, const char *dir,
 		return WIZ_CHECK_BAD;
 	}
 	if (found) {
-		*msg = xasprintf(_("%zu of 36 bytes; changes the share that "
-				   "has this tag."),
-				 len);
+		*msg = xasprintf(_("%1$zu of %2$d bytes; changes the share "
+				   "that has this tag."),
+				 len, COMPAT_TAG_MAX);
 		return WIZ_CHECK_EXISTS;
 	}
-	*msg = xasprintf(_("%zu of 36 bytes; a new share."), len);
+	*msg = xasprintf(_("%1$zu of %2$d bytes; a new share."), len,
+			 COMPAT_TAG_MAX);
 	return WIZ_CHECK_OK;
 }
 
@@ -822,9 +818,9 @@ wizard_tag_suggest(const struct wizard *w, const char *dir_typed)
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
 		      *c == '.'))
 			*c = '-';
-	/* Room for "-99" within the kernel's 36 bytes. */
-	if ((len = strlen(stem)) > 33)
-		stem[33] = '\0';
+	/* Room for "-99" within the kernel's bytes. */
+	if ((len = strlen(stem)) > COMPAT_TAG_MAX - 3)
+		stem[COMPAT_TAG_MAX - 3] = '\0';
 	tag = xstrdup(stem);
 	for (int i = 2; w->doc && i < 100; i++) {
 		int found = domxml_tag_check(w->doc, tag, dir, NULL);
@@ -842,15 +838,16 @@ char *
 wizard_readonly_blocked(const struct wizard *w)
 {
 	unsigned long v = libvirt_version(w);
-	AUTOFREE char *have = NULL;
+	AUTOFREE char *have = NULL, *since = NULL;
 
-	if (!v || v >= LIBVIRT_READONLY)
+	if (compat_allows(COMPAT_READONLY, v))
 		return NULL;
-	have = virt_version_str(v);
-	return xasprintf(_("libvirt %s cannot make a share read-only (that "
-			   "needs 11.0.0); a daemon started outside libvirt "
+	have = compat_version_str(v);
+	since = compat_version_str(compat_since(COMPAT_READONLY));
+	return xasprintf(_("libvirt %1$s cannot make a share read-only (that "
+			   "needs %2$s); a daemon started outside libvirt "
 			   "can."),
-			 have);
+			 have, since);
 }
 
 /* The share as it stands in the domain, to start the form from. */
@@ -927,16 +924,8 @@ wizard_share_prefill(struct wizard *w, const char *tag)
 static void
 backing_clear(struct wizard *w)
 {
-	for (size_t i = 0; i < w->nbopts; i++) {
-		domxml_backing_clear(&w->bopts[i].backing);
-		free(w->bopts[i].label);
-		free(w->bopts[i].reason);
-	}
-	free(w->bopts);
-	w->bopts = NULL;
-	w->nbopts = w->bsel = 0;
-	free(w->backing_why);
-	w->backing_why = NULL;
+	backing_choice_clear(&w->choice);
+	w->bsel = 0;
 	pages_need_clear(&w->need);
 	w->need_valid = false;
 	free(w->alloc_result);
@@ -945,194 +934,19 @@ backing_clear(struct wizard *w)
 	w->alloc_count = 0;
 }
 
-static struct wiz_backing_opt *
-bopt_add(struct wizard *w, enum domxml_backing_kind kind, char *label,
-	 char *reason, bool possible)
-{
-	struct wiz_backing_opt *o;
-
-	w->bopts = xrealloc(w->bopts, (w->nbopts + 1) * sizeof(*w->bopts));
-	o = &w->bopts[w->nbopts++];
-	memset(o, 0, sizeof(*o));
-	o->backing.kind = kind;
-	o->label = label;
-	o->reason = reason;
-	o->possible = possible;
-	return o;
-}
-
-/* The page sizes of the guest's host: its pools, read below the root or,
- * for a remote host, from libvirt. */
-static size_t
-page_sizes(const struct wizard *w, uint64_t *out, size_t max)
-{
-	const struct host_info *h = w->pages_host;
-	size_t n = 0;
-
-	for (size_t i = 0; h && i < h->npools && n < max; i++)
-		out[n++] = h->pools[i].size_kib;
-	return n;
-}
-
-/* One hugepages option: what the guest needs of size_kib pages. */
-static void
-hugepage_option(struct wizard *w, const struct domxml_memory *m,
-		uint64_t size_kib, bool kept, bool file_source)
-{
-	AUTOFREE char *size = size_format_kib(size_kib);
-	struct pages_need need;
-	struct wiz_backing_opt *o;
-	uint64_t mem = domxml_memory_for_nodes(m, NULL);
-	char *label = kept ? xasprintf(_("hugepages %s (kept)"), size)
-			   : xasprintf(_("hugepages %s"), size);
-
-	if (!mem || pages_need(w->pages_host, mem, size_kib, m->host_nodeset,
-			       &need) < 0) {
-		char *why = mem ? xstrdup(vs_error_message())
-				: xstrdup(_("the guest's memory size is "
-					    "unknown"));
-
-		vs_error_reset();
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("not possible: %s"), why), false);
-		free(why);
-		return;
-	}
-	if (!need.size_offered) {
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("not possible: %s"), need.reason),
-			     false);
-	} else if (need.mount_checked &&
-		   (!need.mount || !need.qemu_conf_agrees)) {
-		const char *dir;
-		AUTOFREE char *advice = NULL;
-
-		/* Pages can be allocated here, a mount cannot. */
-		pages_mount_check(w->pages_host, &w->in->qemu, size_kib, &dir,
-				  &advice);
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("not possible yet: %s"),
-				       advice ? advice : need.reason),
-			     false);
-	} else if (!need.enough) {
-		AUTOFREE char *fr = cli_count_str(need.free);
-
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("%1$llu pages needed, %2$s free: the "
-					 "next step allocates the rest."),
-				       ULL(need.pages), fr),
-			     true);
-		o->short_pages = true;
-	} else {
-		o = bopt_add(w, DOMXML_BACKING_HUGEPAGES, label,
-			     xasprintf(_("%1$llu pages needed, %2$llu free."),
-				       ULL(need.pages), ULL(need.free)),
-			     true);
-	}
-	o->backing.page_kib = kept ? 0 : size_kib;
-	o->backing.file_source = file_source;
-	pages_need_clear(&need);
-}
-
-/* The reason backing_choose() gives, without its "kind: " prefix. */
-static char *
-reason_of(const struct backing_choice *c, enum domxml_backing_kind k,
-	  bool *possible)
-{
-	for (size_t i = 0; i < BACKING_NOPTIONS; i++) {
-		const char *r = c->options[i].reason;
-		const char *colon;
-
-		if (c->options[i].kind != k)
-			continue;
-		*possible = c->options[i].possible;
-		colon = strchr(r, ':');
-		return xstrdup(colon ? colon + 2 : r);
-	}
-	*possible = false;
-	return xstrdup("");
-}
-
 int
 wizard_backing_load(struct wizard *w)
 {
-	struct backing_choice c = {0};
 	struct inspection file_view;
 	const struct inspection *in = plan_inspection(w, &file_view);
-	struct domxml_memory m;
-	enum domxml_backing_kind kinds[] = {DOMXML_BACKING_MEMFD,
-					    DOMXML_BACKING_FILE};
-	uint64_t sizes[8], kept;
-	size_t nsizes;
-	bool possible;
 
 	backing_clear(w);
 	if (!w->doc)
 		return vs_error(VS_ERR_USAGE, _("Choose a domain first."));
-	if (backing_choose(in, w->doc, &c) < 0)
+	if (backing_choose_host(in, w->pages_host, w->doc, &w->choice) < 0)
 		return -1;
-	w->backing_why = xstrdup(c.why);
-	domxml_memory(w->doc, &m);
-	if (c.chosen.kind == DOMXML_BACKING_KEEP) {
-		struct wiz_backing_opt *o = bopt_add(
-		    w, DOMXML_BACKING_KEEP,
-		    xasprintf(_("keep (%s)"), domxml_memory_kind(&m)),
-		    xstrdup(_("guest memory is already shared: nothing to "
-			      "change.")),
-		    true);
-
-		o->recommended = true;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		char *reason = reason_of(&c, kinds[i], &possible);
-		const char *name = domxml_backing_name(kinds[i]);
-		struct wiz_backing_opt *o =
-		    bopt_add(w, kinds[i], xstrdup(name), reason, possible);
-
-		o->recommended = c.chosen.kind == kinds[i];
-	}
-	/* The size the domain uses now (kept), then every other one. */
-	kept = m.hugepages ? (m.npages && m.pages[0].size_kib
-				  ? m.pages[0].size_kib
-				  : w->pages_host->default_page_kib)
-			   : 0;
-	if (kept == HOST_UNKNOWN)
-		kept = 0;
-	if (m.hugepages && kept) {
-		hugepage_option(w, &m, kept, true, c.chosen.file_source);
-		w->bopts[w->nbopts - 1].recommended =
-		    c.chosen.kind == DOMXML_BACKING_HUGEPAGES;
-	} else if (m.hugepages) {
-		struct wiz_backing_opt *o = bopt_add(
-		    w, DOMXML_BACKING_HUGEPAGES, xstrdup(_("hugepages (kept)")),
-		    xstrdup(_("the domain already uses them.")), true);
-
-		o->recommended = c.chosen.kind == DOMXML_BACKING_HUGEPAGES;
-		o->backing.file_source = c.chosen.file_source;
-	}
-	nsizes = page_sizes(w, sizes, ARRAY_SIZE(sizes));
-	for (size_t i = 0; i < nsizes; i++)
-		if (sizes[i] != kept)
-			hugepage_option(w, &m, sizes[i], false,
-					c.chosen.file_source);
-	if (!nsizes && !m.hugepages)
-		bopt_add(w, DOMXML_BACKING_HUGEPAGES, xstrdup(_("hugepages")),
-			 xstrdup(_("not possible: this host offers no "
-				   "hugepages.")),
-			 false);
-	{
-		char *reason = reason_of(&c, DOMXML_BACKING_NUMA, &possible);
-		struct wiz_backing_opt *o =
-		    bopt_add(w, DOMXML_BACKING_NUMA,
-			     xstrdup(domxml_backing_name(DOMXML_BACKING_NUMA)),
-			     reason, possible);
-
-		o->recommended = c.chosen.kind == DOMXML_BACKING_NUMA;
-	}
-	domxml_memory_clear(&m);
-	backing_choice_clear(&c);
-	for (size_t i = 0; i < w->nbopts; i++)
-		if (w->bopts[i].recommended)
+	for (size_t i = 0; i < w->choice.noffers; i++)
+		if (w->choice.offers[i].recommended)
 			w->bsel = i;
 	return wizard_pages_load(w);
 }
@@ -1140,11 +954,13 @@ wizard_backing_load(struct wizard *w)
 int
 wizard_backing_select(struct wizard *w, size_t i)
 {
-	if (i >= w->nbopts)
+	const struct backing_option *o = &w->choice.offers[i];
+
+	if (i >= w->choice.noffers)
 		return vs_error(VS_ERR_INVALID, _("There is no such option."));
-	if (!w->bopts[i].possible)
-		return vs_error(VS_ERR_UNSUPPORTED, "%s: %s", w->bopts[i].label,
-				w->bopts[i].reason);
+	if (!o->possible)
+		return vs_error(VS_ERR_UNSUPPORTED, "%s: %s", o->label,
+				o->detail);
 	if (w->bsel != i) {
 		free(w->alloc_result);
 		w->alloc_result = NULL;
@@ -1155,10 +971,10 @@ wizard_backing_select(struct wizard *w, size_t i)
 	return wizard_pages_load(w);
 }
 
-const struct wiz_backing_opt *
+const struct backing_option *
 wizard_backing(const struct wizard *w)
 {
-	return w->nbopts ? &w->bopts[w->bsel] : NULL;
+	return w->choice.noffers ? &w->choice.offers[w->bsel] : NULL;
 }
 
 /* ---- page 5: hugepages --------------------------------------------------- */
@@ -1167,7 +983,7 @@ wizard_backing(const struct wizard *w)
 static uint64_t
 chosen_page_kib(const struct wizard *w, const struct domxml_memory *m)
 {
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 
 	if (o->backing.page_kib)
 		return o->backing.page_kib;
@@ -1190,7 +1006,7 @@ single_node(const char *nodeset)
 int
 wizard_pages_load(struct wizard *w)
 {
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 	struct domxml_memory m;
 	uint64_t size, mem;
 	int ret = 0;
@@ -1203,7 +1019,8 @@ wizard_pages_load(struct wizard *w)
 	size = chosen_page_kib(w, &m);
 	mem = domxml_memory_for_nodes(&m, NULL);
 	if (size && size != HOST_UNKNOWN && mem) {
-		if (pages_need(w->pages_host, mem, size, m.host_nodeset,
+		if (pages_need(w->pages_host, &w->in->qemu, w->in->qemu_error,
+			       mem, size, m.host_nodeset,
 			       &w->need) < 0) {
 			ret = -1;
 		} else {
@@ -1223,7 +1040,7 @@ wizard_pages_load(struct wizard *w)
 bool
 wizard_pages_short(const struct wizard *w)
 {
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 
 	return o && o->backing.kind == DOMXML_BACKING_HUGEPAGES &&
 	       w->need_valid && w->need.size_offered && !w->need.enough;
@@ -1276,7 +1093,7 @@ wizard_pages_alloc(struct wizard *w, int node, uint64_t count)
 
 		if (wizard_backing_load(w) < 0)
 			return -1;
-		if (sel < w->nbopts && w->bopts[sel].possible)
+		if (sel < w->choice.noffers && w->choice.offers[sel].possible)
 			w->bsel = sel;
 		wizard_pages_load(w);
 		w->alloc_result = steal_ptr(result);
@@ -1373,13 +1190,15 @@ daemon_external(struct wizard *w, struct wiz_daemon_opt *o)
 				      "there."));
 		return;
 	}
-	if (v && v < LIBVIRT_SOCKET) {
-		AUTOFREE char *have = virt_version_str(v);
+	if (!compat_allows(COMPAT_SOCKET, v)) {
+		AUTOFREE char *have = compat_version_str(v);
+		AUTOFREE char *since =
+		    compat_version_str(compat_since(COMPAT_SOCKET));
 
-		o->reason = xasprintf(_("not possible: libvirt %s is older "
-					"than 7.3.0, which <source socket> "
+		o->reason = xasprintf(_("not possible: libvirt %1$s is older "
+					"than %2$s, which <source socket> "
 					"needs."),
-				      have);
+				      have, since);
 		return;
 	}
 	if (!(w->socket = launch_default_socket(w->domain, w->tag))) {
@@ -1456,7 +1275,7 @@ plan_clear(struct wizard *w)
 void
 wizard_request(const struct wizard *w, struct share_request *r)
 {
-	const struct wiz_backing_opt *o = wizard_backing(w);
+	const struct backing_option *o = wizard_backing(w);
 	enum wiz_daemon_kind kind = daemon_kind(w);
 	AUTOFREE char *blocked = wizard_readonly_blocked(w);
 
@@ -1477,9 +1296,9 @@ wizard_request(const struct wizard *w, struct share_request *r)
 		else if (w->updates && !blocked)
 			r->share.readonly = DOMXML_OFF;
 	}
-	/* The recommended backing is left to plan_share(), which then says
-	 * why it chose it and what else it weighed, as for the CLI. */
-	if (o && !o->recommended) {
+	/* The choice as made; the recommended one with backing_choose()'s
+	 * reasons, which the plan shows as for the CLI. */
+	if (o) {
 		r->backing.kind = o->backing.kind;
 		r->backing.page_kib = o->backing.page_kib;
 		r->backing.file_source = o->backing.file_source;
@@ -1487,6 +1306,8 @@ wizard_request(const struct wizard *w, struct share_request *r)
 					 ? xstrdup(o->backing.nodeset)
 					 : NULL;
 		r->backing_given = true;
+		if (o->recommended)
+			backing_choice_notes(&w->choice, &r->backing_why);
 	}
 }
 
@@ -1624,7 +1445,7 @@ wizard_definition_now(const struct wizard *w)
 		return w->cfg.conn ? virt_domain_xml(w->cfg.conn, w->domain,
 						     true)
 				   : NULL;
-	if (!(xml = file_read(w->xml_path, 16 << 20, NULL)))
+	if (!(xml = file_read(w->xml_path, COMPAT_XML_MAX, NULL)))
 		vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
 			       w->xml_path);
 	return xml;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "backing.h"
+#include "cfg.h"
 #include "domxml.h"
 #include "inspect.h"
 #include "pages.h"
@@ -83,16 +84,6 @@ enum wiz_cache {
 	WIZ_CACHE_ALWAYS,
 };
 
-/* One memory backing the backing page offers. */
-struct wiz_backing_opt {
-	struct domxml_backing backing; /* what choosing it applies */
-	char *label;                   /* "memfd", "hugepages 2M" */
-	char *reason;                  /* one translated line */
-	bool possible;
-	bool recommended;              /* backing_choose()'s choice */
-	bool short_pages;              /* hugepages: too few free (page 5) */
-};
-
 enum wiz_daemon_kind {
 	WIZ_DAEMON_OURS,       /* libvirt starts virtshare-fsd */
 	WIZ_DAEMON_DESCRIPTOR, /* libvirt starts what its descriptors name */
@@ -137,10 +128,8 @@ struct wizard {
 	bool updates;        /* the tag names an existing share */
 
 	/* page 4: guest memory */
-	struct wiz_backing_opt *bopts;
-	size_t nbopts;
-	size_t bsel;
-	char *backing_why;   /* backing_choose()'s reason for its choice */
+	struct backing_choice choice; /* the offers are the options */
+	size_t bsel;                  /* the offer chosen */
 
 	/* page 5: hugepages */
 	struct pages_need need;
@@ -249,7 +238,7 @@ const char *wizard_cache_name(enum wiz_cache c);
 int wizard_backing_load(struct wizard *w);
 /* Select option i; refused (-1, reported) when it is not possible. */
 int wizard_backing_select(struct wizard *w, size_t i);
-const struct wiz_backing_opt *wizard_backing(const struct wizard *w);
+const struct backing_option *wizard_backing(const struct wizard *w);
 
 /* ---- page 5: hugepages ------------------------------------------------- */
 
@@ -294,7 +283,10 @@ int wizard_plan(struct wizard *w);
  * page and changes nothing applied. 0, or -1 reported.
  */
 int wizard_apply(struct wizard *w);
-/* The same choices as an INI file for `virtshare apply` (caller frees). */
+/* The same choices as the desired state of an INI file for `virtshare
+ * apply` (caller frees with cfg_free()). */
+struct cfg *wizard_cfg(const struct wizard *w);
+/* wizard_cfg() as INI text, by cfg_format() (caller frees). */
 char *wizard_ini(const struct wizard *w);
 /* Write wizard_ini() to path (0644, atomically). 0, or -1 reported. */
 int wizard_ini_save(const struct wizard *w, const char *path);

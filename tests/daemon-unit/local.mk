@@ -4,6 +4,8 @@
 DAEMON_UNIT_TESTS = \
 	tests/daemon-unit/test-options \
 	tests/daemon-unit/test-mem \
+	tests/daemon-unit/test-iov \
+	tests/daemon-unit/test-lockwait \
 	tests/daemon-unit/test-virtqueue \
 	tests/daemon-unit/test-fuse \
 	tests/daemon-unit/test-seccomp
@@ -21,6 +23,14 @@ tests_daemon_unit_test_options_LDADD = $(DAEMON_UNIT_LDADD)
 tests_daemon_unit_test_mem_SOURCES = tests/daemon-unit/test-mem.c
 tests_daemon_unit_test_mem_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
 tests_daemon_unit_test_mem_LDADD = $(DAEMON_UNIT_LDADD)
+
+tests_daemon_unit_test_iov_SOURCES = tests/daemon-unit/test-iov.c
+tests_daemon_unit_test_iov_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_daemon_unit_test_iov_LDADD = $(DAEMON_UNIT_LDADD)
+
+tests_daemon_unit_test_lockwait_SOURCES = tests/daemon-unit/test-lockwait.c
+tests_daemon_unit_test_lockwait_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_daemon_unit_test_lockwait_LDADD = $(DAEMON_UNIT_LDADD)
 
 tests_daemon_unit_test_virtqueue_SOURCES = tests/daemon-unit/test-virtqueue.c
 tests_daemon_unit_test_virtqueue_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test-mem.c: guest memory regions, address translation and iovec helpers */
+/* test-mem.c: guest memory regions and address translation */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "iov.h"
 #include "mem.h"
 #include "tap.h"
 
@@ -95,37 +94,10 @@ test_regions(void)
 	close(fd);
 }
 
-static void
-test_iov(void)
-{
-	char a[4] = "abc", b[6] = "defgh", buf[16];
-	struct iovec iov[2] = { { a, 3 }, { b, 5 } }, s[4];
-	size_t got;
-	int n;
-
-	tap_is_int(iov_size(iov, 2), 8, "iov_size");
-	memset(buf, 0, sizeof(buf));
-	tap_is_int(iov_to_buf(iov, 2, 2, buf, 4), 4, "copy across iovecs");
-	tap_is_str(buf, "cdef", "bytes 2..5");
-	tap_is_int(iov_to_buf(iov, 2, 6, buf, 10), 2, "short at the end");
-	tap_is_int(iov_from_buf(iov, 2, 1, "XYZW", 4), 4, "copy into iovecs");
-	tap_ok(memcmp(a, "aXY", 3) == 0 && memcmp(b, "ZWfgh", 5) == 0,
-	       "written across");
-	n = iov_slice(iov, 2, 2, 4, s, 4, &got);
-	tap_ok(n == 2 && got == 4 && s[0].iov_base == a + 2 &&
-		   s[0].iov_len == 1 && s[1].iov_len == 3,
-	       "slice [2,6)");
-	n = iov_slice(iov, 2, 0, 100, s, 4, &got);
-	tap_ok(n == 2 && got == 8, "slice clipped to the iovecs");
-	tap_is_int(iov_slice(iov, 2, 0, 8, s, 1, &got), -1,
-		   "slice needing more entries than allowed");
-}
-
 int
 main(void)
 {
 	test_range();
 	test_regions();
-	test_iov();
 	return tap_done();
 }

@@ -46,7 +46,8 @@ test_libvirt_form(void)
 	tap_ok(o.xattr, "xattr");
 	tap_ok(!o.flock, "no_flock");
 	tap_ok(o.posix_lock, "posix_lock");
-	tap_is_int(o.thread_pool_size, 16, "--thread-pool-size");
+	tap_ok(o.thread_pool_size_set && o.thread_pool_size == 16,
+	       "--thread-pool-size");
 	tap_is_int(o.log_level, LOG_LVL_DEBUG, "-d means debug");
 	opt_free(&o);
 
@@ -100,11 +101,22 @@ test_long_form(void)
 	tap_is_int(parse(&o, err, "--fd=3", "--shared-dir=/s", NULL), 0,
 		   "defaults");
 	tap_ok(o.cache == PT_CACHE_AUTO && !o.xattr && o.posix_lock &&
-		   o.flock && !o.readonly && o.thread_pool_size == 0,
-	       "default values: auto, no xattr, locks on, no pool");
+		   o.flock && !o.readonly && !o.thread_pool_size_set,
+	       "default values: auto, no xattr, locks on, default helpers");
+	tap_ok(opt_default_helpers() >= 2 &&
+		   opt_default_helpers() <= OPT_DEFAULT_HELPERS_MAX,
+	       "default helpers: %u, 2 to %d", opt_default_helpers(),
+	       OPT_DEFAULT_HELPERS_MAX);
 	tap_ok(o.sandbox == OPT_SANDBOX_NAMESPACE &&
 		   o.seccomp == OPT_SECCOMP_KILL,
 	       "default confinement: namespace sandbox, seccomp kill");
+	opt_free(&o);
+
+	tap_is_int(parse(&o, err, "--fd=3", "--shared-dir=/s",
+			 "--thread-pool-size=0", NULL),
+		   0, "--thread-pool-size=0");
+	tap_ok(o.thread_pool_size_set && o.thread_pool_size == 0,
+	       "  means no helpers, not the default");
 	opt_free(&o);
 }
 

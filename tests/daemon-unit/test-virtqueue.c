@@ -187,9 +187,9 @@ test_chains(void)
 	tap_is_int(pop(&out, &in, NULL), 0, "4 GiB length: skipped");
 	tap_ok(!vq.broken, "the queue still works after bad chains");
 
-	/* A full-length chain is fine. */
+	/* A full-length chain is fine (gaps: each buffer its own iovec). */
 	for (unsigned i = 0; i < NUM; i++)
-		set_desc(DESC_GPA, i, OUT_GPA + i * 16, 16,
+		set_desc(DESC_GPA, i, OUT_GPA + i * 32, 16,
 			 i + 1 < NUM ? VRING_DESC_F_NEXT : 0, (uint16_t)(i + 1));
 	avail_add(0);
 	tap_is_int(pop(&out, &in, NULL), 1, "chain as long as the queue");
@@ -203,7 +203,7 @@ test_indirect(void)
 
 	reset(true, false);
 	set_desc(IND_GPA, 0, OUT_GPA, 16, VRING_DESC_F_NEXT, 1);
-	set_desc(IND_GPA, 1, OUT_GPA + 16, 32, VRING_DESC_F_NEXT, 2);
+	set_desc(IND_GPA, 1, OUT_GPA + 32, 32, VRING_DESC_F_NEXT, 2);
 	set_desc(IND_GPA, 2, IN_GPA, 64, VRING_DESC_F_WRITE, 0);
 	set_desc(DESC_GPA, 0, IND_GPA, 3 * 16, VRING_DESC_F_INDIRECT, 0);
 	avail_add(0);
@@ -271,6 +271,40 @@ test_indirect(void)
 	tap_is_int(pop(&out, &in, NULL), 0,
 		   "indirect without the feature: skipped");
 	tap_ok(!vq.broken, "the queue still works");
+}
+
+/* Buffers that continue each other in memory become one iovec. */
+static void
+test_merge(void)
+{
+	struct vq_elem *e = NULL;
+	unsigned out, in;
+
+	reset(true, false);
+	/* 3 readable in a row, a gap, 2 writable in a row */
+	set_desc(IND_GPA, 0, OUT_GPA, 40, VRING_DESC_F_NEXT, 1);
+	set_desc(IND_GPA, 1, OUT_GPA + 40, 24, VRING_DESC_F_NEXT, 2);
+	set_desc(IND_GPA, 2, OUT_GPA + 64, 4096, VRING_DESC_F_NEXT, 3);
+	set_desc(IND_GPA, 3, IN_GPA, 16, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
+		 4);
+	set_desc(IND_GPA, 4, IN_GPA + 16, 4096, VRING_DESC_F_WRITE, 0);
+	set_desc(DESC_GPA, 0, IND_GPA, 5 * 16, VRING_DESC_F_INDIRECT, 0);
+	avail_add(0);
+	tap_is_int(pop(&out, &in, &e), 1, "contiguous buffers");
+	tap_ok(out == 1 && in == 1, "  one readable, one writable iovec");
+	tap_ok(e && e->out[0].iov_len == 40 + 24 + 4096 &&
+		   e->in[0].iov_len == 16 + 4096 && e->out_len == 4160 &&
+		   e->in_len == 4112,
+	       "  of the whole lengths");
+	free(e);
+
+	/* a writable buffer that continues a readable one stays apart */
+	set_desc(IND_GPA, 0, OUT_GPA, 40, VRING_DESC_F_NEXT, 1);
+	set_desc(IND_GPA, 1, OUT_GPA + 40, 16, VRING_DESC_F_WRITE, 0);
+	set_desc(DESC_GPA, 1, IND_GPA, 2 * 16, VRING_DESC_F_INDIRECT, 0);
+	avail_add(1);
+	tap_is_int(pop(&out, &in, NULL), 1, "readable then writable, adjacent");
+	tap_ok(out == 1 && in == 1, "  not merged across the direction");
 }
 
 static void
@@ -371,6 +405,7 @@ main(void)
 	test_map();
 	test_chains();
 	test_indirect();
+	test_merge();
 	test_broken();
 	test_notify();
 	test_rewalk();

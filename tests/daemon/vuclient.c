@@ -1137,3 +1137,21 @@ vuclient_kick(struct vuclient *c, int queue)
 	}
 	return 0;
 }
+
+void *
+vuclient_used_ring(struct vuclient *c, int queue)
+{
+	return c->vq[queue].used;
+}
+
+unsigned
+vuclient_queue_size(const struct vuclient *c, int queue)
+{
+	return c->vq[queue].num;
+}
+
+int
+vuclient_call_fd(const struct vuclient *c, int queue)
+{
+	return c->vq[queue].call;
+}

@@ -199,6 +199,14 @@ int vuclient_submit_raw(struct vuclient *c, int queue, uint16_t head,
 void *vuclient_avail_ring(struct vuclient *c, int queue);
 int vuclient_kick(struct vuclient *c, int queue);
 
+/*
+ * For drivers of their own (bench/vu-rate): the used ring of @queue
+ * (struct vring_used), its size, and the call eventfd the daemon signals.
+ */
+void *vuclient_used_ring(struct vuclient *c, int queue);
+unsigned vuclient_queue_size(const struct vuclient *c, int queue);
+int vuclient_call_fd(const struct vuclient *c, int queue);
+
 /* Send the memory table again (QEMU does on every memory hotplug). */
 int vuclient_set_mem_table(struct vuclient *c);
 

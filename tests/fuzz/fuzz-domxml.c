@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "diff.h"
-#include "domxml.h"
+#include "domxml-priv.h"
 #include "error.h"
 
 /*

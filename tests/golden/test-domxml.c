@@ -8,7 +8,7 @@
 #include <libvirt/libvirt.h>
 
 #include "diff.h"
-#include "domxml.h"
+#include "domxml-priv.h"
 #include "error.h"
 #include "tap.h"
 

@@ -1,11 +1,13 @@
 ## SPDX-License-Identifier: GPL-2.0-or-later
 ## tests/pkg/local.mk: translations, manuals, the installed tree, the .deb
-pkg_tests = tests/pkg/i18n.sh tests/pkg/install-layout.sh
+pkg_tests = tests/pkg/i18n.sh tests/pkg/install-layout.sh \
+	tests/pkg/include-cycles.sh
 TESTS += $(pkg_tests)
 # Builds and installs the Debian packages (root, minutes): `make check-deb`,
 # run by ./quickstart test after check-e2e.
 DEB_TESTS = tests/pkg/deb-smoke.sh
 EXTRA_DIST += $(pkg_tests) $(DEB_TESTS) tests/pkg/unmarked.pl \
+	tests/pkg/include-cycles.pl \
 	po/update-po.sh \
 	debian/changelog debian/control debian/copyright debian/rules \
 	debian/source/format debian/virtshare.install debian/virtshare.dirs \

@@ -4,8 +4,7 @@
 tui_unit_tests = tests/tui/test-wizard
 check_PROGRAMS += $(tui_unit_tests)
 TESTS += $(tui_unit_tests)
-# The wizard prints the pool table as the commands do (src/cli-render.c).
-tests_tui_test_wizard_SOURCES = tests/tui/test-wizard.c src/cli-render.c
+tests_tui_test_wizard_SOURCES = tests/tui/test-wizard.c
 tests_tui_test_wizard_CPPFLAGS = $(tui_libwizard_a_CPPFLAGS) -I$(top_srcdir)/tests
 tests_tui_test_wizard_LDADD = tui/libwizard.a $(VS_CORE_LIBS)
 

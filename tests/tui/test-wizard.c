@@ -375,12 +375,12 @@ test_share(void)
 
 /* ---- page 4 -------------------------------------------------------------- */
 
-static const struct wiz_backing_opt *
+static const struct backing_option *
 option(const struct wizard *w, const char *label)
 {
-	for (size_t i = 0; i < w->nbopts; i++)
-		if (STREQ(w->bopts[i].label, label))
-			return &w->bopts[i];
+	for (size_t i = 0; i < w->choice.noffers; i++)
+		if (STREQ(w->choice.offers[i].label, label))
+			return &w->choice.offers[i];
 	tap_diag("  no option '%s'", label);
 	return NULL;
 }
@@ -388,9 +388,9 @@ option(const struct wizard *w, const char *label)
 static size_t
 option_index(const struct wizard *w, const char *label)
 {
-	const struct wiz_backing_opt *o = option(w, label);
+	const struct backing_option *o = option(w, label);
 
-	return o ? (size_t)(o - w->bopts) : w->nbopts;
+	return o ? (size_t)(o - w->choice.offers) : w->choice.noffers;
 }
 
 static void
@@ -398,7 +398,7 @@ test_backing(void)
 {
 	AUTOPTR(virt_conn) c = demo_conn();
 	AUTOPTR(wizard) w = demo_wizard(c);
-	const struct wiz_backing_opt *o;
+	const struct backing_option *o;
 
 	tap_is_int(wizard_backing_load(w), -1, "memory: needs a domain");
 	vs_error_reset();
@@ -407,19 +407,19 @@ test_backing(void)
 	o = wizard_backing(w);
 	tap_ok(o && STREQ(o->label, "memfd") && o->recommended,
 	       "memory: memfd is recommended and selected");
-	tap_ok(has(w->backing_why, "no host setup"),
+	tap_ok(has(w->choice.why, "no host setup"),
 	       "memory: with backing_choose()'s reason");
 	tap_ok((o = option(w, "file")) && o->possible &&
-		   has(o->reason, "/dev/shm"),
+		   has(o->detail, "/dev/shm"),
 	       "memory: file is possible, under memory_backing_dir");
 	tap_ok((o = option(w, "hugepages 2M")) && o->possible &&
-		   !o->short_pages && has(o->reason, "2048 pages needed"),
+		   !o->short_pages && has(o->detail, "2048 pages needed"),
 	       "memory: 2M pages: 2048 needed and free");
 	tap_ok((o = option(w, "hugepages 1G")) && o->possible &&
-		   has(o->reason, "4 pages needed, 12 free"),
+		   has(o->detail, "4 pages needed, 12 free"),
 	       "memory: 1G pages: 4 needed, 12 free");
 	tap_ok((o = option(w, "numa")) && !o->possible &&
-		   has(o->reason, "no guest NUMA cells"),
+		   has(o->detail, "no guest NUMA cells"),
 	       "memory: numa is not possible, says why");
 	tap_is_int(wizard_backing_select(w, option_index(w, "numa")), -1,
 		   "memory: an impossible option cannot be chosen");
@@ -447,7 +447,7 @@ test_backing(void)
 	tap_ok((o = option(w, "numa")) && o->possible,
 	       "memory: db has cells: numa is possible");
 	tap_ok((o = option(w, "hugepages 2M")) && o->possible &&
-		   o->short_pages && has(o->reason, "allocates"),
+		   o->short_pages && has(o->detail, "allocates"),
 	       "memory: 2M pages are short: the next step allocates them");
 }
 
@@ -585,6 +585,7 @@ test_review_apply(void)
 	AUTOFREE char *ini = NULL, *guest = NULL, *now = NULL, *saved = NULL;
 	AUTOFREE char *path = xasprintf("%s/web-data.ini", tmp);
 	AUTOFREE char *nodir = xasprintf("%s/no/such/web.ini", tmp);
+	struct share_request r;
 
 	tap_is_int(wizard_plan(w), -1, "review: no plan without a domain");
 	vs_error_reset();
@@ -593,6 +594,12 @@ test_review_apply(void)
 			 DOMXML_UNSET);
 	wizard_backing_load(w);
 	wizard_daemon_load(w);
+	wizard_request(w, &r);
+	tap_ok(r.backing_given && r.backing.kind == DOMXML_BACKING_MEMFD &&
+		       r.backing_why.n == BACKING_NOPTIONS,
+	       "review: the recommended backing is carried as chosen, with "
+	       "why and what else was weighed");
+	share_request_clear(&r);
 	tap_is_int(wizard_plan(w), 0, "review: the plan is made");
 	tap_ok(w->plan_changes && has(w->plan_text, "New share of /srv/data") &&
 		   has(w->plan_text, "<cache mode='always'/>") &&

@@ -15,6 +15,23 @@ tests_unit_test_host_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_host_LDADD = $(VS_CORE_LIBS)
 
 unit_tests += tests/unit/test-diff
+# Modules of the core each with a test of their own.
+unit_tests += tests/unit/test-json tests/unit/test-table tests/unit/test-error
+tests_unit_test_json_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_json_LDADD = $(VS_CORE_LIBS)
+tests_unit_test_table_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_table_LDADD = $(VS_CORE_LIBS)
+tests_unit_test_error_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_error_LDADD = $(VS_CORE_LIBS) -lpthread
+# libvirt's calls on its test driver (in process: no daemon).
+unit_tests += tests/unit/test-virt
+tests_unit_test_virt_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_virt_LDADD = $(VS_CORE_LIBS)
+unit_tests += tests/unit/test-compat tests/unit/test-cfg
+tests_unit_test_cfg_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_cfg_LDADD = $(VS_CORE_LIBS)
+tests_unit_test_compat_CPPFLAGS = $(VS_TEST_CPPFLAGS)
+tests_unit_test_compat_LDADD = $(VS_CORE_LIBS)
 tests_unit_test_diff_CPPFLAGS = $(VS_TEST_CPPFLAGS)
 tests_unit_test_diff_LDADD = $(VS_CORE_LIBS)
 

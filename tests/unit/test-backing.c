@@ -115,9 +115,9 @@ test_case(const char *srcdir, const struct choose_case *c)
 		tap_ok(bc.options[i].reason &&
 			       STRPREFIX(bc.options[i].reason,
 					 domxml_backing_name(
-					     bc.options[i].kind)),
+					     bc.options[i].backing.kind)),
 		       "%s: a reason for %s", c->name,
-		       domxml_backing_name(bc.options[i].kind));
+		       domxml_backing_name(bc.options[i].backing.kind));
 	backing_choice_clear(&bc);
 }
 

@@ -8,7 +8,6 @@
 #include "doctor.h"
 #include "doctor-priv.h"
 #include "error.h"
-#include "doctor-steps.h"
 #include "plan.h"
 #include "tap.h"
 

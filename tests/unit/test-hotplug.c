@@ -7,6 +7,7 @@
 
 #include <libxml/parser.h>
 
+#include "compat.h"
 #include "error.h"
 #include "hotplug.h"
 #include "tap.h"
@@ -33,8 +34,8 @@ static const struct hp_case {
 	 1, false, "HOTPLUG_TAG_TAKEN"},
 	{"q35-ready.xml", NULL, V_7_8, HOTPLUG_MACHINE_Q35, true, 4, 1, true,
 	 1, false, "HOTPLUG_LIBVIRT_OLD"},
-	{"q35-ready.xml", NULL, HOTPLUG_LIBVIRT_MIN, HOTPLUG_MACHINE_Q35, true,
-	 4, 1, true, 1, true, ""},
+	{"q35-ready.xml", NULL, COMPAT_VERSION(7, 9, 0), HOTPLUG_MACHINE_Q35,
+	 true, 4, 1, true, 1, true, ""},
 	{"q35-ready.xml", NULL, 0, HOTPLUG_MACHINE_Q35, true, 4, 1, true, 1,
 	 true, ""},
 	/* the host address of a passed-through NIC is no guest bus */

@@ -12,6 +12,26 @@
 #define KIB_2M 2048
 #define KIB_1G (1024 * 1024)
 
+/* pages_need() with qemu.conf read below the host's root, as a caller
+ * that holds the inspection passes it. */
+static int
+need(const struct host_info *h, uint64_t mem, uint64_t size,
+     const char *nodeset, struct pages_need *out)
+{
+	struct qemu_settings q;
+	AUTOFREE char *error = NULL;
+	int ret;
+
+	memset(&q, 0, sizeof(q));
+	if (h->root && qemu_settings_read(h->root, &q) < 0) {
+		error = xstrdup(vs_error_message());
+		vs_error_reset();
+	}
+	ret = pages_need(h, &q, error, mem, size, nodeset, out);
+	qemu_settings_clear(&q);
+	return ret;
+}
+
 static char *
 fixture(const char *name)
 {
@@ -144,7 +164,7 @@ test_no_hugepages(void)
 			   VS_ERR_UNSUPPORTED) &&
 		   has(vs_error_message(), "no hugepages at all"),
 	       "a kernel without hugetlb: every size refused");
-	tap_ok(pages_need(h, 1024, KIB_2M, NULL, &n) == 0 &&
+	tap_ok(need(h, 1024, KIB_2M, NULL, &n) == 0 &&
 		   !n.size_offered && !n.ok &&
 		   has(n.reason, "no hugepages at all"),
 	       "need: no hugetlb is a fact, not an error");
@@ -161,50 +181,50 @@ test_need_arithmetic(void)
 	AUTOPTR(host_info) h = host_read(root, 0);
 	struct pages_need n;
 
-	tap_ok(pages_need(h, 4 * 1024 * 1024, KIB_2M, NULL, &n) == 0 &&
+	tap_ok(need(h, 4 * 1024 * 1024, KIB_2M, NULL, &n) == 0 &&
 		   n.pages == 2048 && n.size_offered && n.total == 4096 &&
 		   n.free == 2560 && n.enough && n.mount_checked &&
 		   n.mount && STREQ(n.mount, "/dev/hugepages") &&
 		   n.qemu_conf_agrees && n.ok && !n.reason,
 	       "4G guest in 2M pages: 2048 of 2560 (free less reserved)");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 4097, KIB_2M, NULL, &n) == 0 && n.pages == 3,
+	tap_ok(need(h, 4097, KIB_2M, NULL, &n) == 0 && n.pages == 3,
 	       "4097 KiB needs 3 pages of 2M (rounded up)");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 4096, KIB_2M, NULL, &n) == 0 && n.pages == 2,
+	tap_ok(need(h, 4096, KIB_2M, NULL, &n) == 0 && n.pages == 2,
 	       "4096 KiB needs exactly 2 pages");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 6 * 1024 * 1024, KIB_2M, NULL, &n) == 0 &&
+	tap_ok(need(h, 6 * 1024 * 1024, KIB_2M, NULL, &n) == 0 &&
 		   n.pages == 3072 && !n.enough && !n.ok &&
 		   has(n.reason, "needs 3072 pages of 2M (6G)") &&
 		   has(n.reason, "only 2560 are free") &&
 		   has(n.reason, "virtshare pages alloc 2M 512 --add"),
 	       "6G guest: short by 512, says how to add them");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 4 * 1024 * 1024, KIB_2M, "0", &n) == 0 &&
+	tap_ok(need(h, 4 * 1024 * 1024, KIB_2M, "0", &n) == 0 &&
 		   n.free == 1024 && n.total == 2048 && !n.enough &&
 		   has(n.reason, "on NUMA node(s) 0") &&
 		   has(n.reason, "--node N"),
 	       "nodeset 0: only node 0's free pages count");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 4 * 1024 * 1024, KIB_2M, "1", &n) == 0 &&
+	tap_ok(need(h, 4 * 1024 * 1024, KIB_2M, "1", &n) == 0 &&
 		   n.free == 2048 && n.enough && n.ok,
 	       "nodeset 1: enough");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 4 * 1024 * 1024, KIB_2M, "0-1", &n) == 0 &&
+	tap_ok(need(h, 4 * 1024 * 1024, KIB_2M, "0-1", &n) == 0 &&
 		   n.free == 3072 && n.total == 4096 && n.ok,
 	       "nodeset 0-1: the sum of both nodes");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 4 * 1024 * 1024, KIB_2M, " 0-1 , ^0", &n) == 0 &&
+	tap_ok(need(h, 4 * 1024 * 1024, KIB_2M, " 0-1 , ^0", &n) == 0 &&
 		   n.free == 2048,
 	       "nodeset '0-1,^0' is node 1 (spaces allowed)");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 16 * 1024 * 1024, KIB_1G, "0", &n) == 0 &&
+	tap_ok(need(h, 16 * 1024 * 1024, KIB_1G, "0", &n) == 0 &&
 		   n.pages == 16 && n.free == 4 && !n.ok &&
 		   n.mount && STREQ(n.mount, "/dev/hugepages1G"),
 	       "16G in 1G pages on node 0: 16 needed, 4 free");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, 1024 * 1024, 4096, NULL, &n) == 0 &&
+	tap_ok(need(h, 1024 * 1024, 4096, NULL, &n) == 0 &&
 		   !n.size_offered && !n.ok && n.pages == 256 &&
 		   has(n.reason, "does not offer 4M"),
 	       "4M pages: not offered, pages still counted");
@@ -220,18 +240,18 @@ test_need_refused(void)
 					       "0-", "-1", "0,,^0", "5000"};
 	struct pages_need n;
 
-	tap_ok(failed_with(pages_need(h, 0, KIB_2M, NULL, &n),
+	tap_ok(failed_with(need(h, 0, KIB_2M, NULL, &n),
 			   VS_ERR_INVALID),
 	       "need: zero guest memory refused");
-	tap_ok(failed_with(pages_need(h, 1024, 0, NULL, &n), VS_ERR_INVALID),
+	tap_ok(failed_with(need(h, 1024, 0, NULL, &n), VS_ERR_INVALID),
 	       "need: zero page size refused");
 	for (size_t i = 0; i < ARRAY_SIZE(bad_sets); i++)
-		tap_ok(failed_with(pages_need(h, 1024, KIB_2M, bad_sets[i],
+		tap_ok(failed_with(need(h, 1024, KIB_2M, bad_sets[i],
 					      &n),
 				   VS_ERR_INVALID) &&
 			   has(vs_error_message(), "is not a NUMA nodeset"),
 		       "need: nodeset '%s' refused", bad_sets[i]);
-	tap_ok(failed_with(pages_need(h, 1024, KIB_2M, "0-2", &n),
+	tap_ok(failed_with(need(h, 1024, KIB_2M, "0-2", &n),
 			   VS_ERR_INVALID) &&
 		   has(vs_error_message(), "NUMA node 2 does not exist") &&
 		   has(vs_error_message(), "node(s) 0, 1"),
@@ -247,7 +267,7 @@ test_need_mounts(void)
 	AUTOPTR(host_info) h = host_read(nomount, 0);
 	struct pages_need n;
 
-	tap_ok(pages_need(h, 1024 * 1024, KIB_2M, NULL, &n) == 0 && n.enough &&
+	tap_ok(need(h, 1024 * 1024, KIB_2M, NULL, &n) == 0 && n.enough &&
 		   !n.mount && !n.ok &&
 		   has(n.reason, "'virtshare pages mount 2M'") &&
 		   has(n.reason, "pagesize=2M") &&
@@ -258,7 +278,7 @@ test_need_mounts(void)
 	host_info_free(h);
 
 	h = host_read(disk, 0);
-	tap_ok(pages_need(h, 1024, KIB_2M, NULL, &n) == 0 && n.enough &&
+	tap_ok(need(h, 1024, KIB_2M, NULL, &n) == 0 && n.enough &&
 		   n.mount && STREQ(n.mount, "/mnt/huge2M") &&
 		   !n.qemu_conf_agrees && !n.ok &&
 		   has(n.reason, "lists /mnt/huge1G, which is not a hugetlbfs "
@@ -273,11 +293,11 @@ test_need_mounts(void)
 	   "'%s/etc/libvirt/qemu.conf'",
 	   copy);
 	h = host_read(copy, 0);
-	tap_ok(pages_need(h, 1024, KIB_2M, NULL, &n) == 0 && n.ok &&
+	tap_ok(need(h, 1024, KIB_2M, NULL, &n) == 0 && n.ok &&
 		   n.qemu_conf_agrees,
 	       "qemu.conf lists the 2M mount (trailing slash): fine");
 	pages_need_clear(&n);
-	tap_ok(pages_need(h, KIB_1G, KIB_1G, NULL, &n) == 0 && n.mount &&
+	tap_ok(need(h, KIB_1G, KIB_1G, NULL, &n) == 0 && n.mount &&
 		   !n.qemu_conf_agrees && !n.ok &&
 		   has(n.reason, "does not list /dev/hugepages1G"),
 	       "1G mount not in qemu.conf's hugetlbfs_mount: libvirt will "
@@ -287,12 +307,23 @@ test_need_mounts(void)
 
 	sh("echo 'hugetlbfs_mount = 1' > '%s/etc/libvirt/qemu.conf'", copy);
 	h = host_read(copy, 0);
-	tap_ok(pages_need(h, 1024, KIB_2M, NULL, &n) == 0 && n.enough &&
+	tap_ok(need(h, 1024, KIB_2M, NULL, &n) == 0 && n.enough &&
 		   n.mount && !n.qemu_conf_agrees && !n.ok &&
 		   has(n.reason, "qemu.conf cannot be used"),
 	       "unreadable qemu.conf is a fact in the answer, not an error");
 	pages_need_clear(&n);
 	tap_ok(vs_error_code() == VS_OK, "and no error is left behind");
+	{
+		/* The caller's qemu.conf counts: the broken file on disk is
+		 * not read again. */
+		struct qemu_settings q;
+
+		memset(&q, 0, sizeof(q));
+		tap_ok(pages_need(h, &q, NULL, 1024, KIB_2M, NULL, &n) == 0 &&
+			       n.qemu_conf_agrees && n.ok,
+		       "pages_need() takes qemu.conf from its caller");
+		pages_need_clear(&n);
+	}
 	remove_copy(copy);
 }
 

@@ -8,7 +8,8 @@
 #include <libvirt/libvirt.h>
 
 #include "error.h"
-#include "plan-priv.h"
+#include "plan-target-priv.h"
+#include "plan.h"
 #include "tap.h"
 
 /*

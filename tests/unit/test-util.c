@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test-util.c: sizes, strings, JSON, tables and child processes */
+/* test-util.c: sizes, strings, text, paths, files and child processes */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
-#include "json.h"
-#include "table.h"
 #include "tap.h"
 #include "util.h"
 
@@ -71,80 +69,6 @@ test_strings(void)
 }
 
 static void
-test_json(void)
-{
-	struct json j;
-	AUTOFREE char *doc = NULL;
-	AUTOPTR(json_node) n = NULL;
-	const struct json_node *f;
-
-	json_init(&j);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "s", "a\"b\\c\n\x01");
-	json_int(&j, "i", -3);
-	json_arr_begin(&j, "empty");
-	json_arr_end(&j);
-	json_arr_begin(&j, "l");
-	json_bool(&j, NULL, true);
-	json_null(&j, NULL);
-	json_arr_end(&j);
-	json_obj_end(&j);
-	doc = json_steal(&j);
-	tap_is_str(doc,
-		   "{\n  \"s\": \"a\\\"b\\\\c\\n\\u0001\",\n  \"i\": -3,\n"
-		   "  \"empty\": [],\n  \"l\": [\n    true,\n    null\n  ]\n}\n",
-		   "json writer: escapes, nesting, empty arrays");
-
-	n = json_parse(doc, strlen(doc));
-	tap_ok(n && n->type == JSON_OBJ && n->n == 4, "json reader: own output");
-	f = json_get(n, "s");
-	tap_ok(f && f->type == JSON_STR && STREQ(f->str, "a\"b\\c\n\x01"),
-	       "json reader: string escapes round trip");
-	json_node_free(steal_ptr(n));
-
-	static const char caps[] =
-	    "{\"type\":\"fs\",\"features\":[\"separate-options\"]}";
-	n = json_parse(caps, strlen(caps));
-	f = json_get(n, "features");
-	tap_ok(f && f->type == JSON_ARR && f->n == 1 &&
-		   STREQ(f->kids[0].str, "separate-options"),
-	       "json reader: virtiofsd capabilities");
-	json_node_free(steal_ptr(n));
-
-	static const char *const bad[] = {
-		"", "{", "{\"a\"}", "{\"a\":1,}", "[1 2]", "\"\\x\"", "tru",
-		"{} x", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-		"[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
-		"]]]]]]]]]]]]]]]]]]]]]]]]]",
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		struct json_node *b = json_parse(bad[i], strlen(bad[i]));
-
-		tap_ok(b == NULL, "json reader refuses malformed input #%zu", i);
-		json_node_free(b);
-	}
-}
-
-static void
-test_table(void)
-{
-	AUTOPTR(table) t = table_new(3);
-	struct strbuf sb = STRBUF_INIT;
-
-	table_right(t, 1);
-	table_rowv(t, "size", "free", "mount");
-	table_rowv(t, "2M", "1024", NULL);
-	table_rowv(t, "1G", "8", "");
-	table_render(t, 2, &sb);
-	tap_is_str(sb_str(&sb),
-		   "  size  free  mount\n"
-		   "  2M    1024  -\n"
-		   "  1G       8\n",
-		   "table: alignment, NULL cells, no trailing blanks");
-	sb_clear(&sb);
-}
-
-static void
 test_run(void)
 {
 	char *echo[] = {(char *)"/bin/echo", (char *)"hi", NULL};
@@ -162,23 +86,6 @@ test_run(void)
 		   "run_capture: killed at the deadline");
 	tap_is_int(run_capture(none, 5000, 100, NULL), 127,
 		   "run_capture: missing program");
-}
-
-static void
-test_errors(void)
-{
-	vs_error_reset();
-	tap_is_int(vs_error_code(), VS_OK, "no error after reset");
-	tap_is_int(vs_error(VS_ERR_NO_PAGES, "only %d", 3), -1,
-		   "vs_error returns -1");
-	tap_is_str(vs_error_message(), "only 3", "message kept");
-	tap_is_str(vs_error_name(vs_error_code()), "VS_ERR_NO_PAGES",
-		   "code name from the table");
-	tap_is_int(vs_error_status(VS_ERR_USAGE), 2, "usage exit status");
-	tap_is_int(vs_error_status(VS_ERR_LIBVIRT), 4, "libvirt exit status");
-	vs_error_errno(VS_ERR_IO, 2, "open %s", "x");
-	tap_is_str(vs_error_message(), "open x: No such file or directory",
-		   "vs_error_errno appends strerror");
 }
 
 static void
@@ -352,10 +259,7 @@ main(void)
 {
 	test_sizes();
 	test_strings();
-	test_json();
-	test_table();
 	test_run();
-	test_errors();
 	test_text();
 	test_paths();
 	test_file_load();

@@ -1,19 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cli-render.c: the hugepage pool table and counts (inspect, pages, wizard) */
+/* render.c: the hugepage pool table and counts (inspect, pages, wizard) */
 #include <inttypes.h>
 #include <string.h>
 
-#include "cli-render.h"
+#include "compat.h"
+#include "render.h"
 #include "table.h"
 
 char *
-cli_count_str(uint64_t v)
+render_count_str(uint64_t v)
 {
 	return v == HOST_UNKNOWN ? xstrdup("-") : xasprintf("%" PRIu64, v);
 }
 
 char *
-cli_join(const struct strlist *l, const char *sep)
+render_version(unsigned long v)
+{
+	return v ? compat_version_str(v) : xstrdup("?");
+}
+
+char *
+render_join(const struct strlist *l, const char *sep)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -26,7 +33,7 @@ cli_join(const struct strlist *l, const char *sep)
 }
 
 char *
-cli_pool_mounts(const struct host_info *h, uint64_t size_kib)
+render_pool_mounts(const struct host_info *h, uint64_t size_kib)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -42,7 +49,7 @@ cli_pool_mounts(const struct host_info *h, uint64_t size_kib)
 }
 
 char *
-cli_pages_memory_str(uint64_t pages, uint64_t size_kib)
+render_pages_memory_str(uint64_t pages, uint64_t size_kib)
 {
 	if (pages == HOST_UNKNOWN)
 		return xstrdup("-");
@@ -58,11 +65,11 @@ pool_rows(struct table *t, const struct host_info *h, size_t i,
 	AUTOFREE char *label = p->size_kib == h->default_page_kib
 				   ? xasprintf(_("%s (default)"), size)
 				   : xstrdup(size);
-	AUTOFREE char *tot = cli_count_str(p->total);
-	AUTOFREE char *fr = cli_count_str(p->free);
-	AUTOFREE char *rsv = cli_count_str(p->reserved);
-	AUTOFREE char *sur = cli_count_str(p->surplus);
-	AUTOFREE char *mem = cli_pages_memory_str(p->total, p->size_kib);
+	AUTOFREE char *tot = render_count_str(p->total);
+	AUTOFREE char *fr = render_count_str(p->free);
+	AUTOFREE char *rsv = render_count_str(p->reserved);
+	AUTOFREE char *sur = render_count_str(p->surplus);
+	AUTOFREE char *mem = render_pages_memory_str(p->total, p->size_kib);
 	const char *mount = !mounts ? NULL : mounts[i] ? mounts[i]
 						       : _("(none)");
 
@@ -76,16 +83,16 @@ pool_rows(struct table *t, const struct host_info *h, size_t i,
 		if (!np)
 			continue;
 		id = xasprintf("%d", h->nodes[n].id);
-		ntot = cli_count_str(np->total);
-		nfr = cli_count_str(np->free);
-		nsur = cli_count_str(np->surplus);
-		nmem = cli_pages_memory_str(np->total, np->size_kib);
+		ntot = render_count_str(np->total);
+		nfr = render_count_str(np->free);
+		nsur = render_count_str(np->surplus);
+		nmem = render_pages_memory_str(np->total, np->size_kib);
 		table_rowv(t, "", id, ntot, nfr, "", nsur, nmem, "");
 	}
 }
 
 void
-cli_pools_table(struct strbuf *sb, const struct host_info *h,
+render_pools_table(struct strbuf *sb, const struct host_info *h,
 		const char *const *mounts)
 {
 	AUTOPTR(table) t = table_new(mounts ? 8 : 7);

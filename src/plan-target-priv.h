@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* plan-priv.h: what only the tests of plan.c use */
-#ifndef VS_PLAN_PRIV_H
-#define VS_PLAN_PRIV_H
+/* plan-target-priv.h: what only the tests of plan-target.c use */
+#ifndef VS_PLAN_TARGET_PRIV_H
+#define VS_PLAN_TARGET_PRIV_H
 
-#include "plan.h"
+#include "plan-target.h"
 
 /*
  * As plan_target_libvirt(), but defined without VIR_DOMAIN_DEFINE_VALIDATE,

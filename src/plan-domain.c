@@ -1,645 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* plan.c: plans of changes, the domain definition step, where domains live */
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <stddef.h>
+/* plan-domain.c: the domain definition step and the share changes in it */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "backing.h"
+#include "compat.h"
 #include "diff.h"
 #include "error.h"
 #include "pages.h"
-#include "plan-priv.h"
-
-struct plan {
-	struct plan_step **steps;
-	size_t n;
-	size_t cap;
-};
-
-struct plan *
-plan_new(void)
-{
-	return xcalloc(1, sizeof(struct plan));
-}
-
-static void
-step_free(struct plan_step *s)
-{
-	if (!s)
-		return;
-	if (s->ops->free)
-		s->ops->free(s->data);
-	free(s->title);
-	strlist_clear(&s->notes);
-	strlist_clear(&s->warnings);
-	free(s);
-}
-
-void
-plan_free(struct plan *p)
-{
-	if (!p)
-		return;
-	for (size_t i = 0; i < p->n; i++)
-		step_free(p->steps[i]);
-	free(p->steps);
-	free(p);
-}
-
-struct plan_step *
-plan_step_add(struct plan *p, const struct plan_step_ops *ops, void *data,
-	      char *title)
-{
-	struct plan_step *s = xcalloc(1, sizeof(*s));
-
-	s->ops = ops;
-	s->data = data;
-	s->title = title;
-	xgrow(&p->steps, &p->cap, p->n + 1, sizeof(*p->steps));
-	p->steps[p->n++] = s;
-	return s;
-}
-
-size_t
-plan_nsteps(const struct plan *p)
-{
-	return p->n;
-}
-
-struct plan_step *
-plan_step_at(const struct plan *p, size_t i)
-{
-	return i < p->n ? p->steps[i] : NULL;
-}
-
-bool
-plan_changes(const struct plan *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (p->steps[i]->ops->changes(p->steps[i]))
-			return true;
-	return false;
-}
-
-bool
-plan_changes_host(const struct plan *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (p->steps[i]->ops->host &&
-		    p->steps[i]->ops->changes(p->steps[i]))
-			return true;
-	return false;
-}
-
-static struct plan_step **run_order(const struct plan *p);
-
-/* The steps in the order they run. */
-static char *
-render(const struct plan *p, bool all)
-{
-	AUTOFREE struct plan_step **order = run_order(p);
-	struct strbuf sb = STRBUF_INIT;
-	bool first = true;
-
-	for (size_t i = 0; order[i]; i++) {
-		const struct plan_step *s = order[i];
-		bool changes = s->ops->changes(s);
-
-		if (!all && !changes && !s->warnings.n)
-			continue;
-		if (!first)
-			sb_addc(&sb, '\n');
-		first = false;
-		if (changes)
-			sb_printf(&sb, "%s:\n", s->title);
-		else
-			sb_printf(&sb, _("%s: nothing to change, it already is "
-					 "as asked.\n"),
-				  s->title);
-		for (size_t j = 0; changes && j < s->notes.n; j++)
-			sb_printf(&sb, "  - %s\n", s->notes.v[j]);
-		for (size_t j = 0; j < s->warnings.n; j++)
-			sb_printf(&sb, _("  warning: %s\n"), s->warnings.v[j]);
-		if (changes && s->ops->render)
-			s->ops->render(s, &sb);
-	}
-	return sb_steal(&sb);
-}
-
-char *
-plan_render(const struct plan *p)
-{
-	return render(p, true);
-}
-
-char *
-plan_render_changes(const struct plan *p)
-{
-	return render(p, false);
-}
-
-/* The steps in the order they run: by phase, then as added. */
-static struct plan_step **
-run_order(const struct plan *p)
-{
-	struct plan_step **order = xcalloc(p->n + 1, sizeof(*order));
-	size_t k = 0;
-
-	for (int phase = PLAN_PHASE_HOST; phase <= PLAN_PHASE_START; phase++)
-		for (size_t i = 0; i < p->n; i++)
-			if ((int)p->steps[i]->ops->phase == phase)
-				order[k++] = p->steps[i];
-	return order;
-}
-
-char *
-plan_summary(const struct plan *p)
-{
-	AUTOFREE struct plan_step **order = run_order(p);
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t k = 0; order[k]; k++) {
-		const struct plan_step *s = order[k];
-
-		/* TRANSLATORS: the plan's summary, one step per line. */
-		sb_printf(&sb, "  %-9s %s\n",
-			  s->ops->changes(s) ? _("change") : _("as is"),
-			  s->title);
-	}
-	return sb_steal(&sb);
-}
-
-static const char *const phase_names[] = {
-	[PLAN_PHASE_HOST] = "host",
-	[PLAN_PHASE_DOMAIN] = "domain",
-	[PLAN_PHASE_START] = "start",
-};
-
-void
-plan_json(const struct plan *p, struct json *j)
-{
-	AUTOFREE struct plan_step **order = run_order(p);
-
-	json_arr_begin(j, "steps");
-	for (size_t k = 0; order[k]; k++) {
-		const struct plan_step *s = order[k];
-
-		json_obj_begin(j, NULL);
-		json_str(j, "kind", s->ops->kind);
-		json_str(j, "phase", phase_names[s->ops->phase]);
-		json_str(j, "title", s->title);
-		json_bool(j, "changes", s->ops->changes(s));
-		json_arr_begin(j, "notes");
-		for (size_t i = 0; s->ops->changes(s) && i < s->notes.n; i++)
-			json_str(j, NULL, s->notes.v[i]);
-		json_arr_end(j);
-		json_arr_begin(j, "warnings");
-		for (size_t i = 0; i < s->warnings.n; i++)
-			json_str(j, NULL, s->warnings.v[i]);
-		json_arr_end(j);
-		if (s->ops->json)
-			s->ops->json(s, j);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-}
-
-/* "a", "a and b", "a, b and c" from a list filled in reverse. */
-static char *
-titles(const struct strlist *l)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < l->n; i++) {
-		if (i && i + 1 == l->n)
-			/* TRANSLATORS: before the last item of a list. */
-			sb_add(&sb, _(" and "));
-		else if (i)
-			sb_add(&sb, ", ");
-		sb_add(&sb, l->v[l->n - 1 - i]);
-	}
-	return sb_steal(&sb);
-}
-
-/*
- * Step order[failed] failed: take back the steps applied before it, in
- * reverse, and report the first error with what is as before and what
- * stays changed. Returns -1.
- */
-static int
-take_back(struct plan_step **order, size_t failed,
-	  const struct plan_ctx *ctx)
-{
-	enum vs_code code = vs_error_code();
-	AUTOFREE char *first = xstrdup(vs_error_message());
-	AUTOFREE char *back = NULL, *kept = NULL;
-	struct strlist reverted = {0}, stuck = {0};
-	struct strbuf msg = STRBUF_INIT;
-	const char *sep;
-	size_t k = failed;
-
-	while (k-- > 0) {
-		struct plan_step *s = order[k];
-
-		if (!s->applied)
-			continue;
-		if (s->ops->revert(s, ctx) < 0) {
-			strlist_take(&stuck, xasprintf("%s (%s)", s->title,
-						       vs_error_message()));
-		} else {
-			s->applied = false;
-			strlist_add(&reverted, s->title);
-		}
-	}
-	/* A message of several lines (a daemon's log) ends with one. */
-	sep = strchr(first, '\n') ? "\n" : " ";
-	sb_add(&msg, first);
-	if (reverted.n) {
-		back = titles(&reverted);
-		sb_add(&msg, sep);
-		sb_printf(&msg, _("Taken back, as before: %s."), back);
-	}
-	if (stuck.n) {
-		kept = titles(&stuck);
-		sb_add(&msg, sep);
-		sb_printf(&msg, _("Taking back failed, so these stay changed: "
-				  "%s."),
-			  kept);
-	}
-	vs_error(code, "%s", sb_str(&msg));
-	sb_clear(&msg);
-	strlist_clear(&reverted);
-	strlist_clear(&stuck);
-	return -1;
-}
-
-int
-plan_apply(struct plan *p, const struct plan_ctx *ctx, struct strlist *done)
-{
-	AUTOFREE struct plan_step **order = run_order(p);
-	size_t k;
-
-	for (k = 0; order[k]; k++) {
-		struct plan_step *s = order[k];
-
-		if (!s->ops->changes(s))
-			continue;
-		if (s->ops->apply(s, ctx, done) < 0)
-			break;
-		s->applied = true;
-	}
-	if (!order[k])
-		return 0;
-	return take_back(order, k, ctx);
-}
-
-const char *
-plan_statedir(void)
-{
-	const char *env = getenv("VIRTSHARE_STATEDIR");
-
-	return env && *env ? env : LOCALSTATEDIR "/lib/virtshare";
-}
-
-/* ---- targets ------------------------------------------------------------- */
-
-struct target_ops {
-	/* The definition now. NULL, reported. */
-	char *(*read)(struct plan_target *t);
-	/* Replace the definition. 0, or -1 reported. */
-	int (*write)(struct plan_target *t, const char *xml);
-	/* Keep xml, the definition about to be replaced; *where says
-	 * where (caller frees). 0, or -1 reported. */
-	int (*save)(struct plan_target *t, const char *statedir,
-		    const char *xml, char **where);
-	/* Take back the last save (at where): the change it was for did
-	 * not happen, or was taken back. Best effort, not reported. */
-	void (*unsave)(struct plan_target *t, const char *where);
-	/* The saved definitions, newest first. */
-	void (*saved)(struct plan_target *t, const char *statedir,
-		      struct strlist *paths);
-	/* Whether the domain runs; -1 reported. Transient domains are
-	 * refused here. */
-	int (*active)(struct plan_target *t);
-	/* Where the saved definitions are, and the command that undoes
-	 * (caller frees). */
-	char *(*saved_where)(struct plan_target *t, const char *statedir);
-	char *(*undo_command)(struct plan_target *t);
-};
-
-struct plan_target {
-	const struct target_ops *ops;
-	char *domain;
-	char *key;   /* the same definition has the same key */
-	char *label; /* the domain and where it is, for people */
-	struct virt_conn *conn;
-	bool validate;
-	char *path;
-	char *prev_bak; /* FILE.bak before the last save, NULL: none */
-};
-
-void
-plan_target_free(struct plan_target *t)
-{
-	if (!t)
-		return;
-	free(t->domain);
-	free(t->key);
-	free(t->label);
-	free(t->path);
-	free(t->prev_bak);
-	free(t);
-}
-
-/* A path component from any text: what is not [A-Za-z0-9.-] becomes _. */
-static char *
-file_name_of(const char *s)
-{
-	char *r = xstrdup(s);
-
-	for (char *c = r; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-')
-			*c = '_';
-	if (r[0] == '.')
-		r[0] = '_';
-	return r;
-}
-
-static int
-mkdir_p(const char *path, mode_t mode)
-{
-	AUTOFREE char *copy = xstrdup(path);
-
-	for (char *c = copy + 1; *c; c++) {
-		if (*c != '/')
-			continue;
-		*c = '\0';
-		if (mkdir(copy, mode) < 0 && errno != EEXIST)
-			return -1;
-		*c = '/';
-	}
-	return mkdir(copy, mode) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static char *
-libvirt_dir(struct plan_target *t, const char *statedir)
-{
-	AUTOFREE char *uri = file_name_of(virt_uri(t->conn));
-	AUTOFREE char *dom = file_name_of(t->domain);
-
-	return xasprintf("%s/backups/%s/%s", statedir, uri, dom);
-}
-
-static char *
-libvirt_read(struct plan_target *t)
-{
-	return virt_domain_xml(t->conn, t->domain, true);
-}
-
-static int
-libvirt_write(struct plan_target *t, const char *xml)
-{
-	return virt_domain_define(t->conn, xml, t->validate);
-}
-
-static int
-saved_cmp(const void *a, const void *b)
-{
-	return -strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-libvirt_saved(struct plan_target *t, const char *statedir,
-	      struct strlist *paths)
-{
-	AUTOFREE char *dir = libvirt_dir(t, statedir);
-	DIR *dh = opendir(dir);
-	struct dirent *e;
-
-	if (!dh)
-		return;
-	while ((e = readdir(dh))) {
-		size_t len = strlen(e->d_name);
-
-		/* NNNNNN.xml: the number orders them. */
-		if (len != 10 || strspn(e->d_name, "0123456789") != 6 ||
-		    !STREQ(e->d_name + 6, ".xml"))
-			continue;
-		strlist_take(paths, xasprintf("%s/%s", dir, e->d_name));
-	}
-	closedir(dh);
-	if (paths->n)
-		qsort(paths->v, paths->n, sizeof(*paths->v), saved_cmp);
-}
-
-static int
-libvirt_save(struct plan_target *t, const char *statedir, const char *xml,
-	     char **where)
-{
-	AUTOFREE char *dir = libvirt_dir(t, statedir);
-	struct strlist have = {0};
-	unsigned long next = 1;
-
-	if (mkdir_p(dir, 0700) < 0)
-		return vs_error_errno(VS_ERR_IO, errno,
-				      _("Cannot create %s for the saved "
-					"definitions (set VIRTSHARE_STATEDIR "
-					"to a writable directory)"),
-				      dir);
-	libvirt_saved(t, statedir, &have);
-	if (have.n)
-		next = strtoul(strrchr(have.v[0], '/') + 1, NULL, 10) + 1;
-	strlist_clear(&have);
-	if (next > 999999)
-		return vs_error(VS_ERR_IO,
-				_("%s holds a million saved definitions: "
-				  "remove old ones."),
-				dir);
-	*where = xasprintf("%s/%06lu.xml", dir, next);
-	/* Definitions can hold passwords (VNC, iSCSI): owner only. */
-	if (file_write_atomic(*where, xml, strlen(xml), 0600) < 0) {
-		free(steal_ptr(*where));
-		return -1;
-	}
-	return 0;
-}
-
-static void
-libvirt_unsave(struct plan_target *t, const char *where)
-{
-	unlink(where);
-}
-
-int
-plan_domain_active(struct virt_conn *conn, const char *domain)
-{
-	bool active, persistent;
-
-	if (virt_domain_status(conn, domain, &active, &persistent) < 0)
-		return -1;
-	if (!persistent)
-		return vs_error(VS_ERR_CONFLICT,
-				_("Domain '%1$s' is transient: it has no "
-				  "persistent definition to change. Make it "
-				  "persistent first: virsh -c %2$s dumpxml "
-				  "%1$s > %1$s.xml && virsh -c %2$s define "
-				  "%1$s.xml"),
-				domain, virt_uri(conn));
-	return active;
-}
-
-static int
-libvirt_active(struct plan_target *t)
-{
-	return plan_domain_active(t->conn, t->domain);
-}
-
-static char *
-libvirt_undo_command(struct plan_target *t)
-{
-	return xasprintf("virtshare -c %s undo %s", virt_uri(t->conn),
-			 t->domain);
-}
-
-static const struct target_ops libvirt_ops = {
-	.read = libvirt_read,
-	.write = libvirt_write,
-	.save = libvirt_save,
-	.unsave = libvirt_unsave,
-	.saved = libvirt_saved,
-	.active = libvirt_active,
-	.saved_where = libvirt_dir,
-	.undo_command = libvirt_undo_command,
-};
-
-struct plan_target *
-plan_target_libvirt(struct virt_conn *conn, const char *domain)
-{
-	struct plan_target *t = xcalloc(1, sizeof(*t));
-
-	t->ops = &libvirt_ops;
-	t->conn = conn;
-	t->validate = true;
-	t->domain = xstrdup(domain);
-	t->key = xasprintf("libvirt %s %s", virt_uri(conn), domain);
-	t->label = xasprintf(_("Domain '%1$s' on %2$s"), domain,
-			     virt_uri(conn));
-	return t;
-}
-
-struct plan_target *
-plan_target_libvirt_unvalidated(struct virt_conn *conn, const char *domain)
-{
-	struct plan_target *t = plan_target_libvirt(conn, domain);
-
-	t->validate = false;
-	return t;
-}
-
-static char *
-file_target_read(struct plan_target *t)
-{
-	return file_load(t->path, PLAN_XML_MAX, NULL);
-}
-
-static unsigned
-file_mode(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 ? st.st_mode & 07777 : 0644;
-}
-
-static int
-file_target_write(struct plan_target *t, const char *xml)
-{
-	return file_write_atomic(t->path, xml, strlen(xml),
-				 file_mode(t->path));
-}
-
-static int
-file_target_save(struct plan_target *t, const char *statedir,
-		 const char *xml, char **where)
-{
-	*where = xasprintf("%s.bak", t->path);
-	/* One saved copy: the one it replaces comes back with unsave. */
-	free(t->prev_bak);
-	t->prev_bak = file_read(*where, PLAN_XML_MAX, NULL);
-	if (file_write_atomic(*where, xml, strlen(xml), file_mode(t->path)) <
-	    0) {
-		free(steal_ptr(*where));
-		return -1;
-	}
-	return 0;
-}
-
-static void
-file_target_unsave(struct plan_target *t, const char *where)
-{
-	if (!t->prev_bak ||
-	    file_write_atomic(where, t->prev_bak, strlen(t->prev_bak),
-			      file_mode(t->path)) < 0)
-		unlink(where);
-	vs_error_reset();
-	free(steal_ptr(t->prev_bak));
-}
-
-static void
-file_target_saved(struct plan_target *t, const char *statedir,
-		  struct strlist *paths)
-{
-	AUTOFREE char *bak = xasprintf("%s.bak", t->path);
-
-	if (access(bak, F_OK) == 0)
-		strlist_add(paths, bak);
-}
-
-static int
-file_target_active(struct plan_target *t)
-{
-	return 0;
-}
-
-static char *
-file_target_saved_where(struct plan_target *t, const char *statedir)
-{
-	return xasprintf("%s.bak", t->path);
-}
-
-static char *
-file_target_undo_command(struct plan_target *t)
-{
-	return xasprintf("virtshare undo %s --xml %s", t->domain, t->path);
-}
-
-static const struct target_ops file_ops = {
-	.read = file_target_read,
-	.write = file_target_write,
-	.save = file_target_save,
-	.unsave = file_target_unsave,
-	.saved = file_target_saved,
-	.active = file_target_active,
-	.saved_where = file_target_saved_where,
-	.undo_command = file_target_undo_command,
-};
-
-struct plan_target *
-plan_target_file(const char *path, const char *domain)
-{
-	struct plan_target *t = xcalloc(1, sizeof(*t));
-
-	t->ops = &file_ops;
-	t->path = xstrdup(path);
-	t->domain = xstrdup(domain);
-	t->key = xasprintf("file %s", path);
-	t->label = xasprintf(_("Domain '%1$s' in %2$s"), domain, path);
-	return t;
-}
+#include "plan-domain.h"
+#include "plan-engine.h"
+#include "plan-host.h"
+#include "plan-target.h"
 
 /* ---- the domain definition step ------------------------------------------ */
 
@@ -831,8 +203,8 @@ struct domain_edit {
 static struct plan_step *
 find_step(const struct plan *p, const struct plan_target *t)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		struct plan_step *s = p->steps[i];
+	for (size_t i = 0; i < plan_nsteps(p); i++) {
+		struct plan_step *s = plan_step_at(p, i);
 
 		if (s->ops == &domain_step_ops &&
 		    STREQ(((struct domain_step *)s->data)->t->key, t->key))
@@ -982,351 +354,6 @@ edit_commit(struct plan *p, struct domain_edit *e)
 	edit_abort(e);
 }
 
-/* ---- share, unshare, undo ------------------------------------------------ */
-
-void
-share_request_init(struct share_request *r)
-{
-	memset(r, 0, sizeof(*r));
-	domxml_share_init(&r->share);
-}
-
-void
-share_request_clear(struct share_request *r)
-{
-	domxml_share_clear(&r->share);
-	domxml_backing_clear(&r->backing);
-	launch_spec_clear(&r->launch);
-	strlist_clear(&r->launch_shown);
-	memset(r, 0, sizeof(*r));
-}
-
-static char *
-dup0(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-void
-share_request_copy(struct share_request *dst, const struct share_request *src)
-{
-	const struct domxml_share *a = &src->share;
-	struct domxml_share *b = &dst->share;
-
-	*dst = *src;
-	b->tag = dup0(a->tag);
-	b->dir = dup0(a->dir);
-	b->socket = dup0(a->socket);
-	b->binary = dup0(a->binary);
-	b->cache = dup0(a->cache);
-	b->sandbox = dup0(a->sandbox);
-	b->alias = dup0(a->alias);
-	b->uid = a->nuid ? xmalloc(a->nuid * sizeof(*a->uid)) : NULL;
-	if (a->nuid)
-		memcpy(b->uid, a->uid, a->nuid * sizeof(*a->uid));
-	b->gid = a->ngid ? xmalloc(a->ngid * sizeof(*a->gid)) : NULL;
-	if (a->ngid)
-		memcpy(b->gid, a->gid, a->ngid * sizeof(*a->gid));
-	dst->backing.nodeset = dup0(src->backing.nodeset);
-	launch_spec_copy(&dst->launch, &src->launch);
-	memset(&dst->launch_shown, 0, sizeof(dst->launch_shown));
-	for (size_t i = 0; i < src->launch_shown.n; i++)
-		strlist_add(&dst->launch_shown, src->launch_shown.v[i]);
-}
-
-/* ---- share options by name ----------------------------------------------- */
-
-/* Where an option's value goes, for one kind of daemon. */
-enum opt_into {
-	INTO_NONE,   /* not an option of this kind of daemon */
-	INTO_SHARE,  /* struct domxml_share: the domain's <filesystem> */
-	INTO_LAUNCH, /* struct launch_spec: virtshare-fsd's options */
-};
-
-/* The type of the field it goes into. */
-enum opt_type {
-	T_STR,     /* char * */
-	T_SWITCH,  /* enum domxml_switch */
-	T_FLAG,    /* enum launch_flag */
-	T_BOOL,    /* bool */
-	T_QUEUE,   /* unsigned, 1 or more */
-	T_INT,     /* int, 0 or more */
-	T_THREADS, /* launch_spec thread_pool with thread_pool_set */
-	T_U64,     /* uint64_t, 1 or more */
-	T_IDMAP,   /* domxml_share uid/gid ranges */
-};
-
-struct opt_dest {
-	enum opt_into into;
-	enum opt_type type;
-	size_t off;
-};
-
-#define SHARE_F(type, f) {INTO_SHARE, type, offsetof(struct domxml_share, f)}
-#define LAUNCH_F(type, f) {INTO_LAUNCH, type, offsetof(struct launch_spec, f)}
-#define NONE_F {INTO_NONE, T_STR, 0}
-
-static const struct share_option {
-	const char *name;
-	struct opt_dest to[2]; /* by enum share_daemon_kind */
-} share_options[] = {
-	{"tag", {SHARE_F(T_STR, tag), SHARE_F(T_STR, tag)}},
-	{"dir", {SHARE_F(T_STR, dir), LAUNCH_F(T_STR, dir)}},
-	{"socket", {NONE_F, SHARE_F(T_STR, socket)}},
-	{"queue", {SHARE_F(T_QUEUE, queue), SHARE_F(T_QUEUE, queue)}},
-	{"alias", {SHARE_F(T_STR, alias), SHARE_F(T_STR, alias)}},
-	{"cache", {SHARE_F(T_STR, cache), LAUNCH_F(T_STR, cache)}},
-	{"xattr", {SHARE_F(T_SWITCH, xattr), LAUNCH_F(T_FLAG, xattr)}},
-	{"readonly",
-	 {SHARE_F(T_SWITCH, readonly), LAUNCH_F(T_BOOL, readonly)}},
-	{"sandbox", {SHARE_F(T_STR, sandbox), LAUNCH_F(T_STR, sandbox)}},
-	{"thread-pool",
-	 {SHARE_F(T_INT, thread_pool), LAUNCH_F(T_THREADS, thread_pool)}},
-	{"binary", {SHARE_F(T_STR, binary), NONE_F}},
-	{"lock-posix", {SHARE_F(T_SWITCH, lock_posix), NONE_F}},
-	{"flock", {SHARE_F(T_SWITCH, flock), NONE_F}},
-	{"openfiles", {SHARE_F(T_U64, openfiles), NONE_F}},
-	{"idmap", {SHARE_F(T_IDMAP, uid), NONE_F}},
-	{"log-level", {NONE_F, LAUNCH_F(T_STR, log_level)}},
-	{"socket-user", {NONE_F, LAUNCH_F(T_STR, socket_user)}},
-	{"socket-group", {NONE_F, LAUNCH_F(T_STR, socket_group)}},
-};
-
-const char *const share_option_names[] = {
-	"tag", "dir", "socket", "queue", "alias", "cache", "xattr",
-	"readonly", "sandbox", "thread-pool", "binary", "lock-posix", "flock",
-	"openfiles", "idmap", "log-level", "socket-user", "socket-group",
-	NULL,
-};
-
-static const struct share_option *
-option_find(const char *name, size_t *index)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(share_options); i++)
-		if (STREQ(share_options[i].name, name)) {
-			if (index)
-				*index = i;
-			return &share_options[i];
-		}
-	return NULL;
-}
-
-bool
-share_option_known(const char *name)
-{
-	return option_find(name, NULL) != NULL;
-}
-
-int
-share_request_daemon(struct share_request *r, const char *value,
-		     const char *shown)
-{
-	if (STREQ(value, "libvirt"))
-		r->daemon = SHARE_DAEMON_LIBVIRT;
-	else if (STREQ(value, "external"))
-		r->daemon = SHARE_DAEMON_EXTERNAL;
-	else
-		return vs_error(VS_ERR_INVALID,
-				_("%1$s takes libvirt (libvirt starts the "
-				  "daemon) or external (it runs outside "
-				  "libvirt, on a socket), not '%2$s'."),
-				shown, value);
-	return 0;
-}
-
-/* The value of one option into the field of scratch at dest. */
-static int
-opt_parse(const struct opt_dest *dest, const char *value, const char *shown,
-	  void *scratch)
-{
-	char *f = (char *)scratch + dest->off;
-	uint64_t v;
-	bool b;
-
-	switch (dest->type) {
-	case T_STR:
-		*(const char **)f = value;
-		return 0;
-	case T_SWITCH:
-	case T_FLAG:
-	case T_BOOL:
-		if (str_to_bool(value, &b) < 0)
-			return vs_error(VS_ERR_INVALID,
-					_("%1$s takes yes or no (also on or "
-					  "off), not '%2$s'."),
-					shown, value);
-		if (dest->type == T_SWITCH)
-			*(enum domxml_switch *)f = b ? DOMXML_ON : DOMXML_OFF;
-		else if (dest->type == T_FLAG)
-			*(enum launch_flag *)f = b ? LAUNCH_ON : LAUNCH_OFF;
-		else
-			*(bool *)f = b;
-		return 0;
-	case T_QUEUE:
-		if (str_to_u64(value, &v) < 0 || v == 0 || v > UINT32_MAX)
-			return vs_error(VS_ERR_INVALID,
-					_("%1$s takes a queue size, a power "
-					  "of 2 up to 1024, not '%2$s'."),
-					shown, value);
-		*(unsigned *)f = (unsigned)v;
-		return 0;
-	case T_INT:
-		if (str_to_u64(value, &v) < 0 || v > INT32_MAX)
-			break;
-		*(int *)f = (int)v;
-		return 0;
-	case T_THREADS:
-		if (str_to_u64(value, &v) < 0 || v > UINT32_MAX)
-			break;
-		((struct launch_spec *)scratch)->thread_pool_set = true;
-		*(unsigned *)f = (unsigned)v;
-		return 0;
-	case T_U64:
-		if (str_to_u64(value, &v) < 0 || v == 0)
-			return vs_error(VS_ERR_INVALID,
-					_("%1$s takes a number of 1 or more, "
-					  "not '%2$s'."),
-					shown, value);
-		*(uint64_t *)f = v;
-		return 0;
-	case T_IDMAP:
-		return domxml_idmap_parse(value, scratch);
-	}
-	return vs_error(VS_ERR_INVALID,
-			_("%1$s takes a number (0 or more), not '%2$s'."),
-			shown, value);
-}
-
-/* Move the field at dest from the checked scratch into r. */
-static void
-opt_take(const struct opt_dest *dest, const void *scratch, void *into)
-{
-	const char *from = (const char *)scratch + dest->off;
-	char *to = (char *)into + dest->off;
-	const struct domxml_share *s = scratch;
-	struct domxml_share *d = into;
-	static const size_t size[] = {
-		[T_STR] = sizeof(char *),
-		[T_SWITCH] = sizeof(enum domxml_switch),
-		[T_FLAG] = sizeof(enum launch_flag),
-		[T_BOOL] = sizeof(bool),
-		[T_QUEUE] = sizeof(unsigned),
-		[T_INT] = sizeof(int),
-		[T_THREADS] = sizeof(unsigned),
-		[T_U64] = sizeof(uint64_t),
-	};
-
-	switch (dest->type) {
-	case T_STR:
-		free(*(char **)to);
-		*(char **)to = xstrdup(*(const char *const *)from);
-		return;
-	case T_IDMAP:
-		d->uid = xrealloc(d->uid,
-				  (d->nuid + s->nuid) * sizeof(*d->uid));
-		if (s->nuid)
-			memcpy(d->uid + d->nuid, s->uid,
-			       s->nuid * sizeof(*s->uid));
-		d->nuid += s->nuid;
-		d->gid = xrealloc(d->gid,
-				  (d->ngid + s->ngid) * sizeof(*d->gid));
-		if (s->ngid)
-			memcpy(d->gid + d->ngid, s->gid,
-			       s->ngid * sizeof(*s->gid));
-		d->ngid += s->ngid;
-		return;
-	case T_THREADS:
-		((struct launch_spec *)into)->thread_pool_set = true;
-		break;
-	default:
-		break;
-	}
-	memcpy(to, from, size[dest->type]);
-}
-
-/* The message for an option that the share's kind of daemon lacks. */
-static int
-opt_misplaced(const struct share_request *r, const char *shown)
-{
-	if (r->daemon == SHARE_DAEMON_LIBVIRT)
-		return vs_error(VS_ERR_CONFLICT,
-				_("%s is for a daemon that runs outside "
-				  "libvirt, on a socket; libvirt starts this "
-				  "share's daemon itself. Make the share's "
-				  "daemon external, or leave the option out."),
-				shown);
-	return vs_error(VS_ERR_CONFLICT,
-			_("%s is an option of the virtiofs daemon libvirt "
-			  "starts, but this share's daemon runs outside "
-			  "libvirt, on a socket: leave the option out (or give "
-			  "it to a daemon you run yourself)."),
-			shown);
-}
-
-int
-share_request_set(struct share_request *r, const char *name,
-		  const char *value, const char *shown)
-{
-	size_t index;
-	const struct share_option *o = option_find(name, &index);
-	const struct opt_dest *dest;
-	struct domxml_share share;
-	struct launch_spec spec = {0};
-	int rc;
-
-	if (!o)
-		abort(); /* callers take names from share_option_names */
-	dest = &o->to[r->daemon];
-	if (dest->into == INTO_NONE)
-		return opt_misplaced(r, shown);
-	/* It ends up in the domain XML or on the daemon's command line. */
-	if (str_text_check(value, shown) < 0)
-		return -1;
-	/* Checked alone in a scratch request, taken only when good. */
-	domxml_share_init(&share);
-	if (dest->into == INTO_SHARE) {
-		rc = opt_parse(dest, value, shown, &share);
-		if (rc == 0)
-			rc = domxml_share_values_check(&share);
-		if (rc == 0)
-			opt_take(dest, &share, &r->share);
-		/* The strings of the scratch are borrowed; ranges owned. */
-		free(share.uid);
-		free(share.gid);
-		return rc;
-	}
-	rc = opt_parse(dest, value, shown, &spec);
-	if (rc == 0)
-		rc = launch_spec_check_values(&spec);
-	if (rc == 0) {
-		opt_take(dest, &spec, &r->launch);
-		r->launch_given |= 1u << index;
-		if (!STREQ(name, "dir") &&
-		    !strlist_has(&r->launch_shown, shown))
-			strlist_add(&r->launch_shown, shown);
-	}
-	return rc;
-}
-
-int
-share_request_check(const struct share_request *r)
-{
-	if (r->daemon != SHARE_DAEMON_EXTERNAL || r->launch.dir ||
-	    !r->launch_shown.n)
-		return 0;
-	return vs_error(VS_ERR_CONFLICT,
-			_("%s is an option of the virtshare-fsd that virtshare "
-			  "starts for a share, which needs the directory to "
-			  "serve: give the directory too, or set the option "
-			  "on the daemon you run yourself."),
-			r->launch_shown.v[0]);
-}
-
-static bool
-is_libvirt(const struct plan_target *t)
-{
-	return t->ops == &libvirt_ops;
-}
 
 /* Which virtiofs daemon libvirt will start for a new share. */
 static void
@@ -1524,7 +551,9 @@ hugepage_check(const struct domxml *d, const struct domxml_backing *asked,
 			strlist_take(warnings, page_unoffered(h, pg, size));
 			continue;
 		}
-		if (pages_need(h, mem, size, count ? nodes : NULL, &need) < 0) {
+		if (pages_need(h, in ? &in->qemu : NULL,
+			       in ? in->qemu_error : NULL, mem, size,
+			       count ? nodes : NULL, &need) < 0) {
 			ret = -1;
 			break;
 		}
@@ -1541,14 +570,6 @@ hugepage_check(const struct domxml *d, const struct domxml_backing *asked,
 out:
 	domxml_memory_clear(&m);
 	return ret;
-}
-
-/* Drop the steps added after the first mark ones (a failed change). */
-static void
-plan_truncate(struct plan *p, size_t mark)
-{
-	while (p->n > mark)
-		step_free(p->steps[--p->n]);
 }
 
 /* Whether the domain being edited runs. */
@@ -1648,13 +669,7 @@ serve_prepare(const struct domain_edit *e, const struct share_request *r,
 			plan_spec_from_record(&have[i], &merged);
 	domxml_records_free(have, n);
 	/* The options given replace those recorded; the others stay. */
-	for (size_t i = 0; i < ARRAY_SIZE(share_options); i++) {
-		const struct opt_dest *d = &share_options[i].to[1];
-
-		if (!(r->launch_given & (1u << i)) || d->into != INTO_LAUNCH)
-			continue;
-		opt_take(d, &r->launch, &merged);
-	}
+	share_request_launch_into(r, &merged);
 	/* A directory given is recorded in its canonical form. */
 	if (r->launch.dir) {
 		char *dir = path_canon_at(r->launch.dir, root);
@@ -1694,41 +709,11 @@ choose(const struct inspection *in, struct domain_edit *e,
        struct backing_choice *choice)
 {
 	static const struct inspection none;
-	const struct domxml_backing *b;
 
 	if (backing_choose(in ? in : &none, e->d, choice) < 0)
 		return NULL;
-	b = &choice->chosen;
-	strlist_add(&e->notes, choice->why);
-	for (size_t i = 0;
-	     b->kind != DOMXML_BACKING_KEEP && i < BACKING_NOPTIONS; i++)
-		if (choice->options[i].kind != b->kind)
-			strlist_take(&e->notes,
-				     xasprintf(_("Also weighed: %s"),
-					       choice->options[i].reason));
-	return b;
-}
-
-/*
- * The strings of a request as text: the wizard and doctor fill requests
- * without share_request_set(). 0, or -1 reported.
- */
-static int
-request_text_check(const struct share_request *r)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(share_options); i++)
-		for (size_t k = 0; k < ARRAY_SIZE(share_options[i].to); k++) {
-			const struct opt_dest *d = &share_options[i].to[k];
-			const char *base = d->into == INTO_SHARE
-					       ? (const char *)&r->share
-					       : (const char *)&r->launch;
-
-			if (d->into != INTO_NONE && d->type == T_STR &&
-			    str_text_check(*(char *const *)(base + d->off),
-					   share_options[i].name) < 0)
-				return -1;
-		}
-	return 0;
+	backing_choice_notes(choice, &e->notes);
+	return &choice->chosen;
 }
 
 /* path in its canonical form (caller frees), with a note when it was
@@ -1761,8 +746,8 @@ existing_source(const struct domain_edit *e, const char *tag, char **dir,
 
 	for (size_t i = 0; i < n && !found; i++)
 		if (all[i].tag && STREQ(all[i].tag, tag)) {
-			*dir = dup0(all[i].dir);
-			*socket = dup0(all[i].socket);
+			*dir = xstrdup0(all[i].dir);
+			*socket = xstrdup0(all[i].socket);
 			found = true;
 		}
 	domxml_shares_free(all, n);
@@ -1816,7 +801,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	struct domxml_record rec = {0};
 	struct launch_spec spec = {0};
 	AUTOFREE char *socket = NULL, *dir = NULL, *given_socket = NULL;
-	bool libvirt = is_libvirt(t);
+	bool libvirt = plan_target_is_libvirt(t);
 	/* No source: the options of the share of that tag change. */
 	bool options_only = !r->share.dir && !r->share.socket &&
 			    !r->launch.dir && r->share.tag;
@@ -1824,16 +809,14 @@ plan_share(struct plan *p, struct plan_target *t,
 	/* Without a tag there is nothing to serve: the share check says. */
 	bool serve = r->daemon == SHARE_DAEMON_EXTERNAL && r->launch.dir &&
 		     r->share.tag;
-	size_t mark = p->n;
+	size_t mark = plan_nsteps(p);
 	int found, ret = -1;
 
 	if (libvirt && in && in->have_virt) {
-		env.libvirt_version = in->virt.daemon_version
-					  ? in->virt.daemon_version
-					  : in->virt.lib_version;
+		env.libvirt_version = compat_libvirt(inspection_virt(in));
 		env.session = virt_is_session(t->conn);
 	}
-	if (request_text_check(r) < 0 ||
+	if (share_request_text_check(r) < 0 ||
 	    (!options_only && share_request_check(r) < 0)) {
 		plan_target_free(t);
 		return -1;
@@ -1860,6 +843,8 @@ plan_share(struct plan *p, struct plan_target *t,
 	want.socket = given_socket;
 	if (!r->backing_given && !(b = choose(in, &e, &choice)))
 		goto out;
+	for (size_t i = 0; r->backing_given && i < r->backing_why.n; i++)
+		strlist_add(&e.notes, r->backing_why.v[i]);
 	if (serve) {
 		if (serve_prepare(&e, r, given_socket, root, &socket, &rec,
 				  &spec) < 0)
@@ -1918,7 +903,7 @@ plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
 	     bool missing_ok)
 {
 	struct domain_edit e;
-	size_t mark = p->n;
+	size_t mark = plan_nsteps(p);
 
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
@@ -1936,7 +921,7 @@ plan_prune(struct plan *p, struct plan_target *t, const struct strlist *keep)
 {
 	struct domain_edit e;
 	struct domxml_share *all = NULL;
-	size_t n, mark = p->n;
+	size_t n, mark = plan_nsteps(p);
 	int ret = 0;
 
 	if (edit_begin(p, t, &e) < 0)
@@ -1964,10 +949,8 @@ plan_backing(struct plan *p, struct plan_target *t,
 	struct backing_choice choice = {0};
 	int ret = -1;
 
-	if (is_libvirt(t) && in && in->have_virt) {
-		env.libvirt_version = in->virt.daemon_version
-					  ? in->virt.daemon_version
-					  : in->virt.lib_version;
+	if (plan_target_is_libvirt(t) && in && in->have_virt) {
+		env.libvirt_version = compat_libvirt(inspection_virt(in));
 		env.session = virt_is_session(t->conn);
 	}
 	if (edit_begin(p, t, &e) < 0)
@@ -2009,7 +992,7 @@ plan_undo(struct plan *p, struct plan_target *t, const char *statedir)
 	 * is used up on the way to an older one. */
 	for (i = 0; i < saved.n; i++) {
 		free(xml);
-		if (!(xml = file_load(saved.v[i], PLAN_XML_MAX, NULL)))
+		if (!(xml = file_load(saved.v[i], COMPAT_XML_MAX, NULL)))
 			goto fail;
 		strlist_add(&ds->use_up, saved.v[i]);
 		if (!STREQ(xml, ds->old_xml))

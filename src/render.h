@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cli-render.h: report pieces more than one command prints */
-#ifndef VS_CLI_RENDER_H
-#define VS_CLI_RENDER_H
+/* render.h: report pieces more than one command prints */
+#ifndef VS_RENDER_H
+#define VS_RENDER_H
 
 #include <stdint.h>
 
@@ -9,16 +9,19 @@
 #include "util.h"
 
 /* "-" for HOST_UNKNOWN, else the decimal count (caller frees). */
-char *cli_count_str(uint64_t v);
+char *render_count_str(uint64_t v);
 /* The memory pages of size_kib hold: "2G", "0", "-" (caller frees). */
-char *cli_pages_memory_str(uint64_t pages, uint64_t size_kib);
+char *render_pages_memory_str(uint64_t pages, uint64_t size_kib);
+
+/* A libvirt or QEMU version, "?" for 0 (unknown) (caller frees). */
+char *render_version(unsigned long v);
 
 /* The strings of l with sep between them; "" for none (caller frees). */
-char *cli_join(const struct strlist *l, const char *sep);
+char *render_join(const struct strlist *l, const char *sep);
 
 /* The hugetlbfs mount points serving a page size, comma separated; NULL
  * when none does (caller frees). */
-char *cli_pool_mounts(const struct host_info *h, uint64_t size_kib);
+char *render_pool_mounts(const struct host_info *h, uint64_t size_kib);
 
 /*
  * Append the hugepage pool table of h to sb: per page size a system-wide
@@ -26,7 +29,7 @@ char *cli_pool_mounts(const struct host_info *h, uint64_t size_kib);
  * memory held). mounts[i] names the hugetlbfs mount serving pool i (NULL
  * prints "(none)"); a NULL mounts array leaves the column out.
  */
-void cli_pools_table(struct strbuf *sb, const struct host_info *h,
+void render_pools_table(struct strbuf *sb, const struct host_info *h,
 		     const char *const *mounts);
 
 #endif
