@@ -10,8 +10,6 @@
 #include "error.h"
 #include "table.h"
 
-#include <libxml/uri.h>
-
 /* Options of cli_main() only. */
 enum { OPT_LIST_COMMANDS = CLI_OPT_FIRST_OWN };
 
@@ -512,24 +510,6 @@ cli_connect(struct cli *cli)
 	if (!cli->conn)
 		cli->conn = virt_open(cli->uri, 0);
 	return cli->conn;
-}
-
-/* Moves to virt.c (virt_uri_is_remote) once the core settles. */
-static bool
-virt_uri_is_remote(const char *uri)
-{
-	xmlURIPtr u;
-	const char *plus;
-	bool remote;
-
-	if (!uri || !*uri)
-		return false;
-	if (!(u = xmlParseURI(uri)))
-		return false;
-	plus = u->scheme ? strchr(u->scheme, '+') : NULL;
-	remote = (u->server && *u->server) || (plus && !STREQ(plus, "+unix"));
-	xmlFreeURI(u);
-	return remote;
 }
 
 static const char *

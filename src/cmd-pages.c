@@ -235,7 +235,7 @@ check_usage(struct cli *cli, const struct pages_action *act,
 static bool
 through_libvirt(const struct cli *cli, const struct pages_args *a)
 {
-	if (a->via_libvirt)
+	if (a->via_libvirt || cli_is_remote(cli))
 		return true;
 	return cli->uri_given && !cli->demo && !virt_uri_is_local(cli->uri);
 }

@@ -842,9 +842,10 @@ libvirt_manual(void *ctx, int node, uint64_t size_kib, uint64_t count)
 	AUTOFREE char *size = size_format_kib(size_kib);
 	AUTOFREE char *cell =
 	    node >= 0 ? xasprintf(" --cellno %d", node) : xstrdup("");
+	AUTOFREE char *uri = shell_word(virt_uri(ctx));
 
-	return xasprintf("virsh -c %s allocpages %s %llu%s", virt_uri(ctx),
-			 size, ULL(count), cell);
+	return xasprintf("virsh -c %s allocpages %s %llu%s", uri, size,
+			 ULL(count), cell);
 }
 
 static const struct pages_ops sysfs_ops = {
