@@ -104,9 +104,10 @@ with_share=$(remote_virsh $H dumpxml --inactive web)
 vs unshare web data --yes
 [ $rc = 0 ] && ! remote_virsh $H dumpxml --inactive web | grep -q "<filesystem"
 verdict $? "unshare --yes: the share is gone from the host's definition" "$out"
-# Where undo finds them today: this machine's state directory, under the
-# URI as written (see the report of issue 17 for where they should be).
-saved=$(find "$VIRTSHARE_STATEDIR/backups" -path '*/web/*.xml' 2>&1)
+# This machine's state directory, under the host's name and the
+# domain's UUID (virtshare(1), undo).
+uuid=$(remote_virsh $H domuuid web | tr -d '[:space:]')
+saved=$(find "$VIRTSHARE_STATEDIR/backups/$H/$uuid" -name '*.xml' 2>&1)
 [ "$(wc -l <<< "$saved")" = 2 ]
 verdict $? "the two saved definitions are in the local state directory" "$saved"
 vs undo web --yes

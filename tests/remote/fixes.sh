@@ -133,8 +133,10 @@ verdict $? "share --yes: the undo hint quotes the URI" "$out"
 # Backups stay on this machine, under the host's name and the domain's UUID.
 uuid=$(remote_virsh $H domuuid web | tr -d '[:space:]')
 saved=$(cd "$VIRTSHARE_STATEDIR/backups" 2>&1 && find . -name '*.xml' | sort)
-[ "$saved" = "./$H/$uuid/000001.xml" ]
-verdict $? "the backup is backups/HOSTNAME/UUID/000001.xml" "$saved"
+# share --socket, unshare and share: three, all there.
+[ "$(grep -c "^\./$H/$uuid/00000[1-3]\.xml\$" <<< "$saved")" = 3 ] &&
+	[ "$(wc -l <<< "$saved")" = 3 ]
+verdict $? "the backups are backups/HOSTNAME/UUID/NNNNNN.xml" "$saved"
 vs undo web --yes
 [ $rc = 0 ] && ! remote_virsh $H dumpxml --inactive web | grep -q "<filesystem"
 verdict $? "undo finds it there" "$out"
