@@ -589,6 +589,8 @@ caps_pages(struct virt_conn *c, bool with_free)
 		return NULL;
 	}
 	h = xcalloc(1, sizeof(*h));
+	if (virt_is_remote(c))
+		h->remote_uri = xstrdup(c->uri);
 	node_memory(c, &h->mem_total_kib, &h->mem_available_kib);
 	if (h->mem_total_kib == HOST_UNKNOWN &&
 	    virNodeGetInfo(c->conn, &info) == 0)

@@ -22,16 +22,6 @@ export VIRTSHARE_STATEDIR=$TESTTMP/state VIRTSHARE_RUNDIR=$TESTTMP/run
 export VIRTSHARE_FSD=$top_builddir/tests/unit/fake-fsd
 unset LIBVIRT_DEFAULT_URI VIRTSHARE_URI
 
-verdict() {	# verdict STATUS NAME [DIAGNOSTIC]
-	if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi
-}
-
-# vs ARGS...: virtshare on the host over ssh; output in $out, status in $rc.
-vs() {
-	out=$(timeout 300 "$VIRTSHARE" -c "$U" "$@" 2>&1)
-	rc=$?
-}
-
 # A daemon of this machine, for domain web's tag ext, as `virtshare
 # daemon start` leaves it; the remote web gets a share of the same socket.
 LOCAL_SOCK=$VIRTSHARE_RUNDIR/web-ext.sock
@@ -57,20 +47,7 @@ hugetlbfs_here() {
 	awk '$3 == "hugetlbfs"' /proc/mounts | sort
 }
 
-if REMOTE_HUGEPAGES="2048:16:12 1048576:4:4" remote_host_start $H 2> "$TESTTMP/err"; then
-	ok "host $H started"
-else
-	not_ok "host $H started" "$(cat "$TESTTMP/err")"
-	done_testing
-	exit
-fi
-U=$(remote_uri $H)
-DATA=/srv/vs-data-$$
-remote_exec $H mkdir -p "$DATA"
-for d in web db; do
-	remote_domain_xml $H $d > "$TESTTMP/$d.xml"
-	remote_virsh $H define "$TESTTMP/$d.xml" > /dev/null
-done
+remote_test_host $H
 mkdir -p "$TESTTMP/here"
 out=$(timeout 60 "$VIRTSHARE" -c qemu:///session daemon start web ext \
 	--dir "$TESTTMP/here" 2>&1)
@@ -143,6 +120,8 @@ verdict $? "undo finds it there" "$out"
 
 # ---- doctor --------------------------------------------------------------
 vs share db --tag data --dir "$DATA" --backing hugepages:2M --yes
+[ $rc = 0 ] && grep -qF "Add 52 with 'virtshare -c '$U' pages alloc 2M 52 --add'" <<< "$out"
+verdict $? "share --backing hugepages:2M: the advice allocates on that host (-c)" "$out"
 vs doctor db --fix --dry-run
 [ $rc = 1 ] && grep -q "Grows the pool of 2M pages from 16 to 68 pages" <<< "$out"
 verdict $? "doctor --fix: the pool grows from the host's 16 pages, by the 52 missing" "$out"
