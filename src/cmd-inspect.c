@@ -150,6 +150,11 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 	section(sb, title);
 	if (in->remote) {
 		sb_printf(sb, "  %s\n", in->qemu_error);
+		if (in->qemu_label)
+			sb_printf(sb,
+				  _("  QEMU runs as %s there (uid:gid, libvirt's "
+				    "DAC label)\n"),
+				  in->qemu_label);
 		return;
 	}
 	if (in->qemu_error) {

@@ -18,6 +18,9 @@ inspection_remote(struct inspection *in, struct virt_conn *conn)
 	in->remote = true;
 	if (!(in->hostname = virt_hostname(conn)))
 		vs_error_reset();
+	/* qemu.conf's user and group as libvirt applies them there. */
+	if (!(in->qemu_label = virt_qemu_dac_label(conn)))
+		vs_error_reset();
 	if (!(in->host = virt_host_pages(conn))) {
 		in->host = xcalloc(1, sizeof(*in->host));
 		in->host->mem_total_kib = in->host->mem_available_kib =
@@ -66,6 +69,7 @@ inspection_free(struct inspection *in)
 	if (!in)
 		return;
 	free(in->hostname);
+	free(in->qemu_label);
 	host_info_free(in->host);
 	qemu_settings_clear(&in->qemu);
 	virt_info_clear(&in->virt);
@@ -209,6 +213,7 @@ json_qemu(struct json *j, const struct inspection *in)
 	json_str(j, "path", q->path);
 	json_bool(j, "present", q->present);
 	json_str(j, "error", in->qemu_error);
+	json_str(j, "dac_label", in->qemu_label);
 	json_obj_begin(j, "memory_backing_dir");
 	json_str(j, "value", q->memory_backing_dir);
 	json_bool(j, "set", q->memory_backing_dir_set);

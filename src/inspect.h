@@ -15,6 +15,7 @@ struct inspection {
 	 * read (qemu_error says so) and hostname is libvirt's name for it. */
 	bool remote;
 	char *hostname;         /* remote only; NULL when libvirt did not say */
+	char *qemu_label;       /* remote only: virt_qemu_dac_label(), or NULL */
 	struct host_info *host;
 	struct qemu_settings qemu;
 	char *qemu_error;       /* why qemu.conf could not be used, or NULL */

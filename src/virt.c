@@ -669,6 +669,29 @@ virt_host_pages(struct virt_conn *c)
 	return caps_pages(c, true);
 }
 
+char *
+virt_qemu_dac_label(struct virt_conn *c)
+{
+	AUTOFREE char *xml = virConnectGetCapabilities(c->conn);
+	struct strlist labels = {0};
+	char *label = NULL;
+	xmlDocPtr doc;
+
+	if (!xml || !(doc = xml_parse_string(xml))) {
+		virt_fail(_("Cannot read the host capabilities from libvirt"));
+		return NULL;
+	}
+	xpath_strings(doc,
+		      "/capabilities/host/secmodel[model='dac']/"
+		      "baselabel[@type='qemu' or @type='kvm']",
+		      &labels);
+	if (labels.n)
+		label = xstrdup(labels.v[0]);
+	strlist_clear(&labels);
+	xmlFreeDoc(doc);
+	return label;
+}
+
 int
 virt_pages_get(struct virt_conn *c, int node, uint64_t size_kib,
 	       uint64_t *count)

@@ -114,6 +114,13 @@ bool virt_uri_is_remote(const char *uri);
  * VS_ERR_NO_DOMAIN or VS_ERR_LIBVIRT. */
 char *virt_domain_uuid(struct virt_conn *c, const char *name);
 /*
+ * The user and group QEMU runs as on the connection's host, as libvirt's
+ * DAC security model labels it ("+64055:+64055": uid and gid there; the
+ * names are that host's). Caller frees; NULL when the capabilities have
+ * no DAC label, or after reporting VS_ERR_LIBVIRT.
+ */
+char *virt_qemu_dac_label(struct virt_conn *c);
+/*
  * The name of the connection's host (virConnectGetHostname: the remote
  * host's for a remote URI). Caller frees; NULL after reporting
  * VS_ERR_LIBVIRT.

@@ -252,6 +252,11 @@ summary_qemu(struct wizard *w)
 	if (w->in->remote) {
 		line_add(w, WIZ_LINE_TEXT,
 			 xasprintf("  %s", w->in->qemu_error));
+		if (w->in->qemu_label)
+			line_add(w, WIZ_LINE_TEXT,
+				 xasprintf(_("  QEMU runs as %s there (uid:gid, "
+					     "libvirt's DAC label)"),
+					   w->in->qemu_label));
 		return;
 	}
 	if (w->in->qemu_error) {

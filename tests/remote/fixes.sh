@@ -135,6 +135,7 @@ vs inspect
 [ $rc = 0 ] && grep -q "^Host $H (through libvirt)" <<< "$out" &&
 	grep -Eq "^  2M +all +16 +12 " <<< "$out" &&
 	grep -q "not checked on a remote host" <<< "$out" &&
+	grep -Eq "QEMU runs as \+[0-9]+:\+[0-9]+ there" <<< "$out" &&
 	! grep -q "$(uname -r)" <<< "$out"
 verdict $? "inspect: the host's name and pools from libvirt, the rest not checked" "$out"
 vs inspect --json
