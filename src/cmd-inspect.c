@@ -57,8 +57,31 @@ render_host(struct strbuf *sb, const struct host_info *h)
 	table_render(t, 2, sb);
 }
 
+/* A host seen through libvirt: what libvirt tells, and what it does not. */
 static void
-render_pools(struct strbuf *sb, const struct host_info *h)
+render_remote_host(struct strbuf *sb, const struct inspection *in)
+{
+	const struct host_info *h = in->host;
+	AUTOPTR(table) t = table_new(2);
+	AUTOFREE char *total = kib_str(h->mem_total_kib);
+	AUTOFREE char *avail = kib_str(h->mem_available_kib);
+	AUTOFREE char *mem = xasprintf(_("%1$s total, %2$s available"), total,
+				       avail);
+	AUTOFREE char *title = xasprintf(_("Host %s (through libvirt)"),
+					 in->hostname ? in->hostname : "?");
+	const char *unchecked = _("not checked on a remote host");
+
+	section(sb, title);
+	table_rowv(t, _("memory"), mem);
+	table_rowv(t, _("kernel"), unchecked);
+	table_rowv(t, _("transparent hugepages"), unchecked);
+	table_rowv(t, "/dev/shm", unchecked);
+	table_rowv(t, _("hugetlbfs mounts"), unchecked);
+	table_render(t, 2, sb);
+}
+
+static void
+render_pools(struct strbuf *sb, const struct host_info *h, bool remote)
 {
 	char **mounts;
 
@@ -66,6 +89,11 @@ render_pools(struct strbuf *sb, const struct host_info *h)
 						   "by this kernel"));
 	if (!h->npools)
 		return;
+	/* No mount column: a remote host's mounts are not known here. */
+	if (remote) {
+		render_pools_table(sb, h, NULL);
+		return;
+	}
 	mounts = xcalloc(h->npools, sizeof(*mounts));
 	for (size_t i = 0; i < h->npools; i++)
 		mounts[i] = render_pool_mounts(h, h->pools[i].size_kib);
@@ -120,6 +148,15 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 	AUTOFREE char *group = NULL, *sec = NULL, *dbg = NULL;
 
 	section(sb, title);
+	if (in->remote) {
+		sb_printf(sb, "  %s\n", in->qemu_error);
+		if (in->qemu_label)
+			sb_printf(sb,
+				  _("  QEMU runs as %s there (uid:gid, libvirt's "
+				    "DAC label)\n"),
+				  in->qemu_label);
+		return;
+	}
 	if (in->qemu_error) {
 		sb_printf(sb, _("  unusable: %s\n"), in->qemu_error);
 		return;
@@ -219,11 +256,15 @@ render_virt(struct strbuf *sb, const struct inspection *in)
 }
 
 static void
-render_daemons(struct strbuf *sb, const struct host_info *h)
+render_daemons(struct strbuf *sb, const struct host_info *h, bool remote)
 {
 	AUTOPTR(table) t = table_new(2);
 
 	section(sb, _("virtiofs daemons"));
+	if (remote) {
+		sb_add(sb, _("  not checked on a remote host\n"));
+		return;
+	}
 	for (size_t i = 0; i < h->ndaemons; i++) {
 		const struct host_daemon *d = &h->daemons[i];
 		struct strbuf what = STRBUF_INIT;
@@ -249,12 +290,15 @@ inspection_text(const struct inspection *in)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	render_host(&sb, in->host);
-	render_pools(&sb, in->host);
+	if (in->remote)
+		render_remote_host(&sb, in);
+	else
+		render_host(&sb, in->host);
+	render_pools(&sb, in->host, in->remote);
 	render_nodes(&sb, in->host);
 	render_qemu(&sb, in);
 	render_virt(&sb, in);
-	render_daemons(&sb, in->host);
+	render_daemons(&sb, in->host, in->remote);
 	if (in->host->warnings.n) {
 		section(&sb, _("Warnings"));
 		for (size_t i = 0; i < in->host->warnings.n; i++)

@@ -146,8 +146,6 @@ void doctor_fix_with_memfd(const struct doctor_facts *f,
 void doctor_result_clear(struct doctor_result *r);
 /* Drop the action of a result (what --fix would do) and clear it. */
 void doctor_fix_clear(struct doctor_fix *x);
-/* A word for a shell command line, quoted when it needs to be. */
-char *doctor_shell_word(const char *s);
 /* The daemon libvirt starts for shares that name none, or NULL. */
 const struct host_daemon *doctor_descriptor_daemon(const struct host_info *h);
 

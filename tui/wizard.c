@@ -102,7 +102,7 @@ problems_find(const struct wizard *w, struct strlist *into)
 
 	for (size_t i = 0; i < h->warnings.n; i++)
 		strlist_take(into, xstrdup(h->warnings.v[i]));
-	if (in->qemu_error)
+	if (in->qemu_error && !in->remote)
 		strlist_take(into,
 			     xasprintf(_("qemu.conf cannot be used, so "
 					 "libvirt will not start: %s"),
@@ -167,7 +167,8 @@ problems_find(const struct wizard *w, struct strlist *into)
 				       m->fstype));
 	for (size_t i = 0; i < h->ndaemons; i++)
 		any_daemon = any_daemon || h->daemons[i].present;
-	if (!any_daemon)
+	/* A remote host's daemons are not known here (summary_host). */
+	if (!any_daemon && !in->remote)
 		strlist_add(into, _("No virtiofs daemon is installed: install "
 				    "virtshare-fsd (make install) or "
 				    "virtiofsd."));
@@ -182,6 +183,20 @@ summary_host(struct wizard *w)
 	AUTOFREE char *shm = h->shm_present ? size_format_kib(h->shm_size_kib)
 					    : NULL;
 
+	if (w->in->remote) {
+		line_add(w, WIZ_LINE_HEAD,
+			 xasprintf(_("Host %s (through libvirt)"),
+				   w->in->hostname ? w->in->hostname : "?"));
+		line_add(w, WIZ_LINE_TEXT,
+			 xasprintf(_("  memory %1$s (%2$s available), %3$zu "
+				     "NUMA nodes"),
+				   total, avail, h->nnodes));
+		line_add(w, WIZ_LINE_TEXT,
+			 xstrdup(_("  kernel, /dev/shm, hugetlbfs mounts and "
+				   "virtiofs daemons: not checked on a "
+				   "remote host")));
+		return;
+	}
 	line_add(w, WIZ_LINE_HEAD, root_is_host(h->root)
 				       ? xstrdup(_("Host"))
 				       : xasprintf(_("Host (the tree %s)"),
@@ -213,7 +228,7 @@ summary_pools(struct wizard *w)
 	render_pools_table(&sb, h, NULL);
 	lines_add_text(w, sb_str(&sb));
 	sb_clear(&sb);
-	for (size_t i = 0; i < h->npools; i++) {
+	for (size_t i = 0; !w->in->remote && i < h->npools; i++) {
 		AUTOFREE char *size = size_format_kib(h->pools[i].size_kib);
 		AUTOFREE char *dirs = render_pool_mounts(h, h->pools[i].size_kib);
 
@@ -234,6 +249,16 @@ summary_qemu(struct wizard *w)
 
 	line_add(w, WIZ_LINE_HEAD, xasprintf(_("qemu.conf (%s)"),
 					     QEMUCONF_PATH));
+	if (w->in->remote) {
+		line_add(w, WIZ_LINE_TEXT,
+			 xasprintf("  %s", w->in->qemu_error));
+		if (w->in->qemu_label)
+			line_add(w, WIZ_LINE_TEXT,
+				 xasprintf(_("  QEMU runs as %s there (uid:gid, "
+					     "libvirt's DAC label)"),
+					   w->in->qemu_label));
+		return;
+	}
 	if (w->in->qemu_error) {
 		line_add(w, WIZ_LINE_TEXT, xstrdup(_("  unusable: see the "
 						     "problems above")));

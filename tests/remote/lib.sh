@@ -35,6 +35,16 @@
 #   remote_left NAME          the processes still in it (none: empty)
 #   remote_cleanup            stop every host (the EXIT trap calls it)
 #
+# For the command tests, with tests/cli/lib.sh sourced first:
+#   verdict STATUS NAME [DIAGNOSTIC]
+#                             a case from a status computed before
+#   vs ARGS...                virtshare -c "$U": output in $out, status $rc
+#   remote_test_host NAME     start NAME as a case (the test ends if it
+#                             cannot) with hugepage pools unlike this
+#                             machine's (2M: 16, 12 free; 1G: 4, all free),
+#                             a directory $DATA only it has, and domains
+#                             web and db (their XML in $TESTTMP); sets U
+#
 # Set before remote_host_start: REMOTE_QEMU_CONF (lines added to the host's
 # qemu.conf), REMOTE_CGROUPS=1 (its QEMUs get cgroups as qemu:///system's
 # do, under names of their own: libvirt 9.0 dereferences the missing
@@ -413,4 +423,32 @@ remote_cleanup() {
 		rmdir "$REMOTE_ROOT" 2> /dev/null
 	fi
 	return $status
+}
+
+verdict() {
+	if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi
+}
+
+vs() {
+	out=$(timeout 300 "$VIRTSHARE" -c "$U" "$@" 2>&1)
+	rc=$?
+}
+
+remote_test_host() {
+	local d
+	if REMOTE_HUGEPAGES="2048:16:12 1048576:4:4" remote_host_start "$1" \
+		2> "$TESTTMP/start.err"; then
+		ok "host $1 started"
+	else
+		not_ok "host $1 started" "$(cat "$TESTTMP/start.err")"
+		done_testing
+		exit
+	fi
+	U=$(remote_uri "$1")
+	DATA=/srv/vs-data-$$
+	remote_exec "$1" mkdir -p "$DATA"
+	for d in web db; do
+		remote_domain_xml "$1" $d > "$TESTTMP/$d.xml"
+		remote_virsh "$1" define "$TESTTMP/$d.xml" > /dev/null
+	done
 }
