@@ -150,6 +150,72 @@ static const struct doctor_check check_boot_pages = {
 	.run = run_boot_pages,
 };
 
+/* The pools with pages that no hugetlbfs mount serves: libvirt cannot
+ * give those pages to a guest. */
+static void
+run_pool_mounts(const struct doctor_facts *f, struct doctor_result *r)
+{
+	struct strbuf found = STRBUF_INIT;
+
+	if (!doctor_host_local(f, r))
+		return;
+	if (!f->q) {
+		doctor_verdict(r, DOCTOR_SKIPPED,
+			       _("qemu.conf cannot be read: see qemu-conf."));
+		return;
+	}
+	for (size_t i = 0; i < f->h->npools; i++) {
+		const struct host_pool *p = &f->h->pools[i];
+		AUTOFREE char *advice = NULL, *sz = NULL;
+		const char *dir = NULL;
+
+		if (!p->total || p->total == HOST_UNKNOWN)
+			continue;
+		sz = size_format_kib(p->size_kib);
+		if (pages_mount_check(f->h, f->q, p->size_kib, &dir,
+				      &advice) == PAGES_MOUNT_OK) {
+			sb_printf(&found, "%s%s: %s", found.len ? ", " : "",
+				  sz, dir);
+			continue;
+		}
+		doctor_verdict(r, DOCTOR_WARNING,
+			       _("The pool of %1$s pages holds %2$llu pages, "
+				 "but libvirt has no hugetlbfs mount to use "
+				 "them."),
+			       sz, ULL(p->total));
+		doctor_fix(r, "%s", advice);
+		doctor_command(r, "%s pages mount %s", f->host_cmd, sz);
+		if (root_is_host(f->env->root)) {
+			r->action.kind = DOCTOR_FIX_MOUNT;
+			r->action.mount_kib = p->size_kib;
+		}
+		sb_clear(&found);
+		return;
+	}
+	if (found.len)
+		doctor_verdict(r, DOCTOR_OK, _("hugetlbfs is mounted (%s)."),
+			       sb_str(&found));
+	else
+		doctor_verdict(r, DOCTOR_OK, _("No hugepage pool holds pages."));
+	sb_clear(&found);
+}
+
+static const struct doctor_check check_pool_mounts = {
+	.id = "hugetlbfs-pools",
+	.group = DOCTOR_GROUP_HUGEPAGES,
+	.scope = DOCTOR_SCOPE_HOST,
+	.looks_at = N_("the pools in /sys, hugetlbfs mounts in "
+		       "/proc/mounts, qemu.conf's hugetlbfs_mount"),
+	.message = NULL,
+	.cause = N_("libvirt backs hugepages with files on a hugetlbfs "
+		    "mount of the page size, found when libvirtd "
+		    "starts: a pool no mount serves is of no use to "
+		    "guests."),
+	.fix = N_("Mount one: virtshare pages mount SIZE, then restart "
+		  "libvirtd."),
+	.run = run_pool_mounts,
+};
+
 /* "2M, 1G": the sizes the host offers. */
 static char *
 sizes_offered(const struct host_info *h)
@@ -439,6 +505,6 @@ static const struct doctor_check check_pages_free = {
 };
 
 const struct doctor_check *const doctor_checks_hugepages[] = {
-	&check_boot_pages, &check_page_size, &check_hugetlbfs,
-	&check_pages_free, NULL,
+	&check_boot_pages, &check_pool_mounts, &check_page_size,
+	&check_hugetlbfs, &check_pages_free, NULL,
 };

@@ -227,6 +227,54 @@ static const struct doctor_check check_backing_dir = {
 	.run = run_backing_dir,
 };
 
+/* The same for the host: whatever guest is backed by a file later. */
+static void
+run_backing_dir_host(const struct doctor_facts *f, struct doctor_result *r)
+{
+	const struct host_mount *m;
+	bool exists;
+
+	if (!doctor_host_local(f, r))
+		return;
+	if (!f->q) {
+		doctor_verdict(r, DOCTOR_SKIPPED,
+			       _("qemu.conf cannot be read: see qemu-conf."));
+		return;
+	}
+	m = backing_mount(f, &exists);
+	if (m && !host_fstype_in_memory(m->fstype)) {
+		doctor_verdict(r, DOCTOR_WARNING,
+			       _("memory_backing_dir %1$s is on %2$s (%3$s), a "
+				 "disk: the memory of guests backed by a file "
+				 "is written there, which is slow."),
+			       f->q->memory_backing_dir, m->dir, m->fstype);
+		doctor_fix(r, _("Set memory_backing_dir = \"/dev/shm\" in %s "
+				"and restart libvirtd, or back the memory with "
+				"memfd."),
+			   f->q->path ? f->q->path : QEMUCONF_PATH);
+		return;
+	}
+	doctor_verdict(r, DOCTOR_OK, _("memory_backing_dir %1$s is in memory "
+				       "(%2$s)."),
+		       f->q->memory_backing_dir, m ? m->fstype : "?");
+}
+
+static const struct doctor_check check_backing_dir_host = {
+	.id = "backing-dir-host",
+	.group = DOCTOR_GROUP_MEMORY,
+	.scope = DOCTOR_SCOPE_HOST,
+	.looks_at = N_("qemu.conf's memory_backing_dir and the "
+		       "filesystem it is on"),
+	.message = NULL,
+	.cause = N_("Shared memory that is not memfd or hugepages is a "
+		    "file in memory_backing_dir: on a disk every guest "
+		    "page goes to the disk."),
+	.fix = N_("Set memory_backing_dir = \"/dev/shm\" in qemu.conf "
+		  "and restart libvirtd, or use memfd: virtshare share "
+		  "DOMAIN --tag TAG --dir DIR --backing memfd."),
+	.run = run_backing_dir_host,
+};
+
 static void
 run_backing_space(const struct doctor_facts *f, struct doctor_result *r)
 {
@@ -301,6 +349,6 @@ static const struct doctor_check check_backing_space = {
 };
 
 const struct doctor_check *const doctor_checks_memory[] = {
-	&check_shared, &check_memfd, &check_backing_dir, &check_backing_space,
-	NULL,
+	&check_backing_dir_host, &check_shared, &check_memfd,
+	&check_backing_dir, &check_backing_space, NULL,
 };
