@@ -41,12 +41,6 @@ lines_add_text(struct wizard *w, const char *text)
 	}
 }
 
-static char *
-kib_str(uint64_t v)
-{
-	return v == HOST_UNKNOWN ? xstrdup("?") : size_format_kib(v);
-}
-
 /* The libvirt that will run the domain, for version checks; 0 unknown. */
 static unsigned long
 libvirt_version(const struct wizard *w)
@@ -136,8 +130,8 @@ static void
 summary_host(struct wizard *w)
 {
 	const struct host_info *h = w->in->host;
-	AUTOFREE char *total = kib_str(h->mem_total_kib);
-	AUTOFREE char *avail = kib_str(h->mem_available_kib);
+	AUTOFREE char *total = render_kib(h->mem_total_kib);
+	AUTOFREE char *avail = render_kib(h->mem_available_kib);
 	AUTOFREE char *shm = h->shm_present ? size_format_kib(h->shm_size_kib)
 					    : NULL;
 
@@ -161,12 +155,9 @@ summary_pools(struct wizard *w)
 	const struct host_info *h = w->in->host;
 	struct strbuf sb = STRBUF_INIT;
 
-	if (!h->npools) {
-		line_add(w, WIZ_LINE_HEAD,
-			 xstrdup(_("Hugepages: none offered by this kernel")));
+	line_add(w, WIZ_LINE_HEAD, xstrdup(render_pools_title(h)));
+	if (!h->npools)
 		return;
-	}
-	line_add(w, WIZ_LINE_HEAD, xstrdup(_("Hugepages")));
 	/* The table `virtshare pages` prints; the mounts below it, as a
 	 * mount column would not fit 80 columns. */
 	render_pools_table(&sb, h, NULL);
@@ -189,7 +180,7 @@ static void
 summary_qemu(struct wizard *w)
 {
 	const struct qemu_settings *q = &w->in->qemu;
-	AUTOFREE char *huge = NULL, *sec = NULL;
+	AUTOFREE char *huge = NULL, *sec = NULL, *mbd = NULL;
 
 	line_add(w, WIZ_LINE_HEAD, xasprintf(_("qemu.conf (%s)"),
 					     QEMUCONF_PATH));
@@ -200,14 +191,12 @@ summary_qemu(struct wizard *w)
 	}
 	huge = q->hugetlbfs_mount_set ? render_join(&q->hugetlbfs_mount, ", ")
 				      : xstrdup(_("auto-detected"));
+	mbd = render_setting(q->memory_backing_dir, q->memory_backing_dir_set);
 	sec = q->security_driver_set ? render_join(&q->security_driver, ", ")
 				     : xstrdup(_("auto"));
 	line_add(w, WIZ_LINE_TEXT,
-		 xasprintf(_("  memory_backing_dir %1$s%2$s, hugetlbfs_mount "
-			     "%3$s"),
-			   q->memory_backing_dir,
-			   q->memory_backing_dir_set ? "" : _(" (default)"),
-			   huge));
+		 xasprintf(_("  memory_backing_dir %1$s, hugetlbfs_mount %2$s"),
+			   mbd, huge));
 	line_add(w, WIZ_LINE_TEXT,
 		 xasprintf(_("  user %1$s, group %2$s, security_driver "
 			     "%3$s%4$s"),
@@ -253,22 +242,10 @@ summary_virt(struct wizard *w)
 static void
 summary_daemons(struct wizard *w)
 {
-	const struct host_info *h = w->in->host;
-	AUTOPTR(table) t = table_new(2);
 	struct strbuf sb = STRBUF_INIT;
 
 	line_add(w, WIZ_LINE_HEAD, xstrdup(_("virtiofs daemons")));
-	for (size_t i = 0; i < h->ndaemons; i++) {
-		const struct host_daemon *d = &h->daemons[i];
-		struct strbuf what = STRBUF_INIT;
-
-		sb_add(&what, inspection_daemon_state(d));
-		if (d->descriptor)
-			sb_add(&what, _(", named by a descriptor"));
-		table_rowv(t, d->path, sb_str(&what));
-		sb_clear(&what);
-	}
-	table_render(t, 2, &sb);
+	render_daemons_table(&sb, w->in->host, false);
 	lines_add_text(w, sb_str(&sb));
 	sb_clear(&sb);
 }
