@@ -568,11 +568,8 @@ wizard_domain_open(struct wizard *w, const char *path)
 		return vs_error(VS_ERR_INVALID,
 				_("Type the path of a domain XML file, such as "
 				  "/etc/libvirt/qemu/vm1.xml."));
-	if (!(xml = file_read(path, COMPAT_XML_MAX, NULL)))
-		return vs_error_errno(VS_ERR_IO, errno,
-				      _("Cannot read the domain definition %s "
-					"(check the file name)"),
-				      path);
+	if (!(xml = file_load(path, COMPAT_XML_MAX, NULL)))
+		return -1;
 	if (!(doc = domxml_parse(xml, path)))
 		return -1;
 	if (!domxml_name(doc)) {
@@ -1373,18 +1370,13 @@ wizard_guest_text(const struct wizard *w)
 char *
 wizard_definition_now(const struct wizard *w)
 {
-	char *xml;
-
 	if (!w->domain)
 		return NULL;
 	if (!w->xml_path)
 		return w->cfg.conn ? virt_domain_xml(w->cfg.conn, w->domain,
 						     true)
 				   : NULL;
-	if (!(xml = file_read(w->xml_path, COMPAT_XML_MAX, NULL)))
-		vs_error_errno(VS_ERR_IO, errno, _("Cannot read %s"),
-			       w->xml_path);
-	return xml;
+	return file_load(w->xml_path, COMPAT_XML_MAX, NULL);
 }
 
 void

@@ -387,7 +387,11 @@ fi
 keys Enter
 expect "it asks again" "The domain definition to edit"
 keys C-u "$TESTTMP/none.xml" Enter
-expect_flow "a missing file: says to check the name" "Cannot read the domain definition $TESTTMP/none.xml (check the file name): No such file or directory"
+expect_flow "a missing file: says to check the name" "Cannot read $TESTTMP/none.xml: there is no such file. Check the file name."
+keys Enter Enter
+expect "asked again after a missing file" "The domain definition to edit"
+keys C-u "$TESTTMP" Enter
+expect_flow "a directory: says to name a file" "$TESTTMP is a directory, not a file. Name a file."
 echo "not XML" > "$TESTTMP/junk.xml"
 keys Enter Enter
 expect "asked again after the error" "The domain definition to edit"
