@@ -150,6 +150,36 @@ static const struct doctor_check check_boot_pages = {
 	.run = run_boot_pages,
 };
 
+/*
+ * Whether libvirt has a hugetlbfs mount for pages of size_kib: yes adds
+ * "2M: /dev/hugepages" to found; no gives r what to do, with the mount
+ * command (and what --fix does) when a mount is all that is missing.
+ */
+static bool
+size_mounted(const struct doctor_facts *f, struct doctor_result *r,
+	     uint64_t size_kib, struct strbuf *found)
+{
+	AUTOFREE char *advice = NULL;
+	AUTOFREE char *sz = size_format_kib(size_kib);
+	const char *dir = NULL;
+	enum pages_mount_state st =
+	    pages_mount_check(f->h, f->q, size_kib, &dir, &advice);
+
+	if (st == PAGES_MOUNT_OK) {
+		sb_printf(found, "%s%s: %s", found->len ? ", " : "", sz, dir);
+		return true;
+	}
+	doctor_fix(r, "%s", advice);
+	if (st != PAGES_MOUNT_NONE)
+		return false;
+	doctor_command(r, "%s pages mount %s", f->host_cmd, sz);
+	if (root_is_host(f->env->root)) {
+		r->action.kind = DOCTOR_FIX_MOUNT;
+		r->action.mount_kib = size_kib;
+	}
+	return false;
+}
+
 /* The pools with pages that no hugetlbfs mount serves: libvirt cannot
  * give those pages to a guest. */
 static void
@@ -157,38 +187,21 @@ run_pool_mounts(const struct doctor_facts *f, struct doctor_result *r)
 {
 	struct strbuf found = STRBUF_INIT;
 
-	if (!doctor_host_local(f, r))
+	if (!doctor_host_local(f, r) || !doctor_have_qemu_conf(f, r))
 		return;
-	if (!f->q) {
-		doctor_verdict(r, DOCTOR_SKIPPED,
-			       _("qemu.conf cannot be read: see qemu-conf."));
-		return;
-	}
 	for (size_t i = 0; i < f->h->npools; i++) {
 		const struct host_pool *p = &f->h->pools[i];
-		AUTOFREE char *advice = NULL, *sz = NULL;
-		const char *dir = NULL;
+		AUTOFREE char *sz = NULL;
 
-		if (!p->total || p->total == HOST_UNKNOWN)
+		if (!p->total || p->total == HOST_UNKNOWN ||
+		    size_mounted(f, r, p->size_kib, &found))
 			continue;
 		sz = size_format_kib(p->size_kib);
-		if (pages_mount_check(f->h, f->q, p->size_kib, &dir,
-				      &advice) == PAGES_MOUNT_OK) {
-			sb_printf(&found, "%s%s: %s", found.len ? ", " : "",
-				  sz, dir);
-			continue;
-		}
 		doctor_verdict(r, DOCTOR_WARNING,
 			       _("The pool of %1$s pages holds %2$llu pages, "
 				 "but libvirt has no hugetlbfs mount to use "
 				 "them."),
 			       sz, ULL(p->total));
-		doctor_fix(r, "%s", advice);
-		doctor_command(r, "%s pages mount %s", f->host_cmd, sz);
-		if (root_is_host(f->env->root)) {
-			r->action.kind = DOCTOR_FIX_MOUNT;
-			r->action.mount_kib = p->size_kib;
-		}
 		sb_clear(&found);
 		return;
 	}
@@ -325,20 +338,13 @@ run_hugetlbfs(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	n = page_uses(f, &use);
 	for (size_t i = 0; i < n; i++) {
-		AUTOFREE char *advice = NULL, *sz = NULL;
-		const char *dir = NULL;
-		enum pages_mount_state st;
+		AUTOFREE char *sz = NULL;
 
-		if (!use[i].size_kib || !host_pool_find(f->h, use[i].size_kib))
+		if (!use[i].size_kib ||
+		    !host_pool_find(f->h, use[i].size_kib) ||
+		    size_mounted(f, r, use[i].size_kib, &found))
 			continue;
-		st = pages_mount_check(f->h, f->q, use[i].size_kib, &dir,
-				       &advice);
 		sz = size_format_kib(use[i].size_kib);
-		if (st == PAGES_MOUNT_OK) {
-			sb_printf(&found, "%s%s: %s", found.len ? ", " : "",
-				  sz, dir);
-			continue;
-		}
 		doctor_message(r,
 			       any_hugetlbfs(f->h)
 				   ? "Unable to find any usable hugetlbfs "
@@ -350,14 +356,6 @@ run_hugetlbfs(const struct doctor_facts *f, struct doctor_result *r)
 			       _("libvirt has no hugetlbfs mount for %s pages "
 				 "to use."),
 			       sz);
-		doctor_fix(r, "%s", advice);
-		if (st == PAGES_MOUNT_NONE && root_is_host(f->env->root)) {
-			doctor_command(r, "%s pages mount %s", f->host_cmd, sz);
-			r->action.kind = DOCTOR_FIX_MOUNT;
-			r->action.mount_kib = use[i].size_kib;
-		} else if (st == PAGES_MOUNT_NONE) {
-			doctor_command(r, "%s pages mount %s", f->host_cmd, sz);
-		}
 		sb_clear(&found);
 		return;
 	}
