@@ -124,6 +124,10 @@ bool doctor_have_domcaps(const struct doctor_facts *f,
 /* Checks of files and processes need the guest's host to be this one:
  * else r is skipped. */
 bool doctor_host_local(const struct doctor_facts *f, struct doctor_result *r);
+/* Whether qemu.conf could be read (else r is skipped, pointing at the
+ * qemu-conf check). */
+bool doctor_have_qemu_conf(const struct doctor_facts *f,
+			   struct doctor_result *r);
 /* Whether the share of f has a daemon of its own (r skipped then). */
 bool doctor_share_is_external(const struct doctor_facts *f,
 			      struct doctor_result *r);

@@ -128,6 +128,16 @@ doctor_have_domcaps(const struct doctor_facts *f, struct doctor_result *r)
 }
 
 bool
+doctor_have_qemu_conf(const struct doctor_facts *f, struct doctor_result *r)
+{
+	if (f->q)
+		return true;
+	doctor_verdict(r, DOCTOR_SKIPPED,
+		       _("qemu.conf cannot be read: see qemu-conf."));
+	return false;
+}
+
+bool
 doctor_host_local(const struct doctor_facts *f, struct doctor_result *r)
 {
 	if (!f->remote)
