@@ -72,6 +72,10 @@ static const struct {
 	    "on a disk (%2$s); set memory_backing_dir = \"/dev/shm\" in "
 	    "qemu.conf."),
 	 NULL},
+	{BACKING_R_FILE_REMOTE, WRAP_NONE,
+	 N_("possible: guest memory in files under the memory_backing_dir of "
+	    "the guest's host, which is not checked on a remote host."),
+	 NULL},
 	{BACKING_R_HUGEPAGES_KEPT, WRAP_NONE,
 	 N_("the domain already uses them: they are kept."), NULL},
 	{BACKING_R_HUGEPAGES_REQUEST, WRAP_NONE,
@@ -241,6 +245,11 @@ weigh_file(const struct facts *f, struct backing_option *o)
 
 	if (!source_usable(f, "file", o))
 		return;
+	/* qemu.conf and the mounts here are this machine's, not its. */
+	if (f->in->remote) {
+		option_set(o, true, BACKING_R_FILE_REMOTE, NULL, NULL);
+		return;
+	}
 	mnt = f->in->host ? host_mount_for_path(f->in->host, dir) : NULL;
 	if (mnt && !host_fstype_in_memory(mnt->fstype))
 		option_set(o, true, BACKING_R_FILE_ON_DISK, xstrdup(dir),

@@ -21,6 +21,7 @@ enum backing_reason {
 	BACKING_R_LIBVIRT_MEMFD,     /* libvirt too old for memfd: have, since */
 	BACKING_R_FILE,              /* possible: dir */
 	BACKING_R_FILE_ON_DISK,      /* possible but slow: dir, fstype */
+	BACKING_R_FILE_REMOTE,       /* possible: the host's dir, not checked */
 	BACKING_R_HUGEPAGES_KEPT,    /* the domain uses hugepages */
 	BACKING_R_HUGEPAGES_REQUEST, /* possible on request: sizes */
 	BACKING_R_HUGEPAGES_NONE,    /* the host offers no hugepages */

@@ -559,6 +559,32 @@ cli_connect(struct cli *cli)
 	return cli->conn;
 }
 
+static const char *
+cli_uri(const struct cli *cli)
+{
+	if (cli->uri)
+		return cli->uri;
+	return getenv("LIBVIRT_DEFAULT_URI");
+}
+
+bool
+cli_is_remote(const struct cli *cli)
+{
+	return !cli->demo && virt_uri_is_remote(cli_uri(cli));
+}
+
+int
+cli_refuse_remote(const struct cli *cli, const char *what, const char *run)
+{
+	if (!cli_is_remote(cli))
+		return 0;
+	return vs_error(VS_ERR_UNSUPPORTED,
+			_("%1$s: %2$s is on another host, and this is not done "
+			  "on a remote host (libvirt cannot do it). Run '%3$s' "
+			  "there."),
+			what, cli_uri(cli), run);
+}
+
 struct virt_conn *
 cli_connect_optional(struct cli *cli, char **why)
 {

@@ -99,6 +99,21 @@ int cli_args(struct cli *cli, int argc, char **argv, int min, int max);
 struct virt_conn *cli_connect(struct cli *cli);
 struct virt_conn *cli_connect_optional(struct cli *cli, char **why);
 
+/*
+ * Whether the command's URI (-c, $VIRTSHARE_URI, else libvirt's default
+ * $LIBVIRT_DEFAULT_URI) names a daemon on another host, as
+ * virt_uri_is_remote() says; the demo is never remote.
+ */
+bool cli_is_remote(const struct cli *cli);
+/*
+ * Refuse what virtshare can only do on the host it runs on when the URI
+ * names another host: what is the whole sentence saying what cannot be
+ * done there, run the command to run on that host instead. Returns 0
+ * (not remote), or -1 after reporting VS_ERR_UNSUPPORTED.
+ */
+int cli_refuse_remote(const struct cli *cli, const char *what,
+		      const char *run);
+
 /* Directory of templates and the demo: $VIRTSHARE_DATADIR or PKGDATADIR. */
 const char *cli_datadir(void);
 

@@ -992,6 +992,17 @@ cmd_daemon(struct cli *cli, int argc, char **argv)
 			      _("Unexpected argument '%1$s' for '%2$s daemon "
 				"%3$s'. See '%2$s daemon --help'."),
 			      a.pos[0], cli->prog, a.act->name);
+	/* The daemons, their records and sockets are this machine's: none
+	 * of them serves a guest of another host (list, status and stop
+	 * would show or stop this machine's daemon of the same name). */
+	if (rc == 0) {
+		AUTOFREE char *run = xasprintf("virtshare daemon %s",
+					       a.act->name);
+
+		rc = cli_refuse_remote(cli, _("The daemon must run on the "
+					      "guest's host"),
+				       run);
+	}
 	if (rc == 0 && cli->demo && a.act->changes)
 		rc = vs_error(VS_ERR_UNSUPPORTED,
 			      _("The demo changes nothing on this host, so "

@@ -10,12 +10,6 @@
 #include "inspect.h"
 #include "table.h"
 
-static char *
-kib_str(uint64_t v)
-{
-	return v == HOST_UNKNOWN ? xstrdup("?") : size_format_kib(v);
-}
-
 static void
 section(struct strbuf *sb, const char *title)
 {
@@ -29,8 +23,8 @@ static void
 render_host(struct strbuf *sb, const struct host_info *h)
 {
 	AUTOPTR(table) t = table_new(2);
-	AUTOFREE char *total = kib_str(h->mem_total_kib);
-	AUTOFREE char *avail = kib_str(h->mem_available_kib);
+	AUTOFREE char *total = render_kib(h->mem_total_kib);
+	AUTOFREE char *avail = render_kib(h->mem_available_kib);
 	AUTOFREE char *mem = xasprintf(_("%1$s total, %2$s available"), total,
 				       avail);
 	AUTOFREE char *shm = NULL;
@@ -57,15 +51,42 @@ render_host(struct strbuf *sb, const struct host_info *h)
 	table_render(t, 2, sb);
 }
 
+/* A host seen through libvirt: what libvirt tells, and what it does not. */
 static void
-render_pools(struct strbuf *sb, const struct host_info *h)
+render_remote_host(struct strbuf *sb, const struct inspection *in)
+{
+	const struct host_info *h = in->host;
+	AUTOPTR(table) t = table_new(2);
+	AUTOFREE char *total = render_kib(h->mem_total_kib);
+	AUTOFREE char *avail = render_kib(h->mem_available_kib);
+	AUTOFREE char *mem = xasprintf(_("%1$s total, %2$s available"), total,
+				       avail);
+	AUTOFREE char *title = xasprintf(_("Host %s (through libvirt)"),
+					 in->hostname ? in->hostname : "?");
+	const char *unchecked = _("not checked on a remote host");
+
+	section(sb, title);
+	table_rowv(t, _("memory"), mem);
+	table_rowv(t, _("kernel"), unchecked);
+	table_rowv(t, _("transparent hugepages"), unchecked);
+	table_rowv(t, "/dev/shm", unchecked);
+	table_rowv(t, _("hugetlbfs mounts"), unchecked);
+	table_render(t, 2, sb);
+}
+
+static void
+render_pools(struct strbuf *sb, const struct host_info *h, bool remote)
 {
 	char **mounts;
 
-	section(sb, h->npools ? _("Hugepages") : _("Hugepages: none offered "
-						   "by this kernel"));
+	section(sb, render_pools_title(h));
 	if (!h->npools)
 		return;
+	/* No mount column: a remote host's mounts are not known here. */
+	if (remote) {
+		render_pools_table(sb, h, NULL);
+		return;
+	}
 	mounts = xcalloc(h->npools, sizeof(*mounts));
 	for (size_t i = 0; i < h->npools; i++)
 		mounts[i] = render_pool_mounts(h, h->pools[i].size_kib);
@@ -90,18 +111,12 @@ render_nodes(struct strbuf *sb, const struct host_info *h)
 	table_rowv(t, _("node"), _("memory"), _("free"));
 	for (size_t i = 0; i < h->nnodes; i++) {
 		AUTOFREE char *id = xasprintf("%d", h->nodes[i].id);
-		AUTOFREE char *mem = kib_str(h->nodes[i].mem_total_kib);
-		AUTOFREE char *fr = kib_str(h->nodes[i].mem_free_kib);
+		AUTOFREE char *mem = render_kib(h->nodes[i].mem_total_kib);
+		AUTOFREE char *fr = render_kib(h->nodes[i].mem_free_kib);
 
 		table_rowv(t, id, mem, fr);
 	}
 	table_render(t, 2, sb);
-}
-
-static char *
-setting(const char *value, bool set)
-{
-	return set ? xstrdup(value) : xasprintf(_("%s (default)"), value);
 }
 
 static void
@@ -114,12 +129,21 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 	AUTOPTR(table) t = table_new(2);
 	AUTOFREE char *title = xasprintf(_("qemu.conf (%s)"),
 					 q->path ? q->path : QEMUCONF_PATH);
-	AUTOFREE char *mbd = setting(q->memory_backing_dir,
+	AUTOFREE char *mbd = render_setting(q->memory_backing_dir,
 				     q->memory_backing_dir_set);
 	AUTOFREE char *mbd_fs = NULL, *huge = NULL, *user = NULL;
 	AUTOFREE char *group = NULL, *sec = NULL, *dbg = NULL;
 
 	section(sb, title);
+	if (in->remote) {
+		sb_printf(sb, "  %s\n", in->qemu_error);
+		if (in->qemu_label)
+			sb_printf(sb,
+				  _("  QEMU runs as %s there (uid:gid, libvirt's "
+				    "DAC label)\n"),
+				  in->qemu_label);
+		return;
+	}
 	if (in->qemu_error) {
 		sb_printf(sb, _("  unusable: %s\n"), in->qemu_error);
 		return;
@@ -147,14 +171,14 @@ render_qemu(struct strbuf *sb, const struct inspection *in)
 		huge = xasprintf(_("auto-detected: %s"), list);
 		strlist_clear(&auto_mounts);
 	}
-	user = setting(q->user, q->user_set);
-	group = setting(q->group, q->group_set);
+	user = render_setting(q->user, q->user_set);
+	group = render_setting(q->group, q->group_set);
 	if (q->security_driver_set) {
 		sec = render_join(&q->security_driver, ", ");
 	} else {
 		sec = xstrdup(_("auto (libvirt probes selinux, apparmor)"));
 	}
-	dbg = setting(q->virtiofsd_debug ? "1" : "0", q->virtiofsd_debug_set);
+	dbg = render_setting(q->virtiofsd_debug ? "1" : "0", q->virtiofsd_debug_set);
 	table_rowv(t, "memory_backing_dir", mbd);
 	if (mbd_fs)
 		table_rowv(t, "", mbd_fs);
@@ -219,29 +243,14 @@ render_virt(struct strbuf *sb, const struct inspection *in)
 }
 
 static void
-render_daemons(struct strbuf *sb, const struct host_info *h)
+render_daemons(struct strbuf *sb, const struct host_info *h, bool remote)
 {
-	AUTOPTR(table) t = table_new(2);
-
 	section(sb, _("virtiofs daemons"));
-	for (size_t i = 0; i < h->ndaemons; i++) {
-		const struct host_daemon *d = &h->daemons[i];
-		struct strbuf what = STRBUF_INIT;
-
-		sb_add(&what, inspection_daemon_state(d));
-		if (d->probed) {
-			AUTOFREE char *f = render_join(&d->features, " ");
-
-			sb_printf(&what, _(", type %1$s, features: %2$s"),
-				  d->type ? d->type : "?",
-				  d->features.n ? f : _("none"));
-		}
-		if (d->descriptor)
-			sb_printf(&what, _(", descriptor %s"), d->descriptor);
-		table_rowv(t, d->path, sb_str(&what));
-		sb_clear(&what);
+	if (remote) {
+		sb_add(sb, _("  not checked on a remote host\n"));
+		return;
 	}
-	table_render(t, 2, sb);
+	render_daemons_table(sb, h, true);
 }
 
 static char *
@@ -249,12 +258,15 @@ inspection_text(const struct inspection *in)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	render_host(&sb, in->host);
-	render_pools(&sb, in->host);
+	if (in->remote)
+		render_remote_host(&sb, in);
+	else
+		render_host(&sb, in->host);
+	render_pools(&sb, in->host, in->remote);
 	render_nodes(&sb, in->host);
 	render_qemu(&sb, in);
 	render_virt(&sb, in);
-	render_daemons(&sb, in->host);
+	render_daemons(&sb, in->host, in->remote);
 	if (in->host->warnings.n) {
 		section(&sb, _("Warnings"));
 		for (size_t i = 0; i < in->host->warnings.n; i++)

@@ -235,7 +235,7 @@ check_usage(struct cli *cli, const struct pages_action *act,
 static bool
 through_libvirt(const struct cli *cli, const struct pages_args *a)
 {
-	if (a->via_libvirt)
+	if (a->via_libvirt || cli_is_remote(cli))
 		return true;
 	return cli->uri_given && !cli->demo && !virt_uri_is_local(cli->uri);
 }
@@ -621,6 +621,12 @@ pages_mount_run(struct cli *cli, const struct pages_args *a)
 	bool created;
 
 	if (refuse_demo(cli) < 0)
+		return -1;
+	/* libvirt has no call that mounts: a hugetlbfs mount made here
+	 * would serve this machine's guests, not the host's. */
+	if (cli_refuse_remote(cli, _("hugetlbfs is mounted on the guest's "
+				     "host"),
+			      "virtshare pages mount SIZE") < 0)
 		return -1;
 	h = host_read(cli->root, 0);
 	if (pages_size_parse(h, a->argv[1], &size_kib) < 0)

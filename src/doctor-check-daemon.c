@@ -39,7 +39,7 @@ fix_with_our_daemon(const struct doctor_facts *f, struct doctor_result *r,
 			   why);
 		return;
 	}
-	w = doctor_shell_word(ours);
+	w = shell_word(ours);
 	extra = xasprintf("--binary %s", w);
 	doctor_fix(r, _("%1$s Let libvirt start virtshare's daemon %2$s for "
 			"the share."),
@@ -290,12 +290,12 @@ daemon_command(const struct doctor_facts *f, struct doctor_result *r,
 	       const struct launch_status *st, const char *verb)
 {
 	if (st->spec.domain && st->spec.tag) {
-		AUTOFREE char *d = doctor_shell_word(st->spec.domain);
-		AUTOFREE char *t = doctor_shell_word(st->spec.tag);
+		AUTOFREE char *d = shell_word(st->spec.domain);
+		AUTOFREE char *t = shell_word(st->spec.tag);
 
 		doctor_command(r, "%s daemon %s %s %s", f->cmd, verb, d, t);
 	} else {
-		AUTOFREE char *s = doctor_shell_word(st->spec.socket);
+		AUTOFREE char *s = shell_word(st->spec.socket);
 
 		doctor_command(r, "%s daemon %s --socket %s", f->cmd, verb, s);
 	}
@@ -318,10 +318,10 @@ static void
 socket_fix(const struct doctor_facts *f, struct doctor_result *r,
 	   const struct launch_status *st, const char *verb)
 {
-	AUTOFREE char *d = doctor_shell_word(f->domain);
+	AUTOFREE char *d = shell_word(f->domain);
 	AUTOFREE char *t =
-	    doctor_shell_word(f->share->tag ? f->share->tag : "");
-	AUTOFREE char *s = doctor_shell_word(f->share->socket);
+	    shell_word(f->share->tag ? f->share->tag : "");
+	AUTOFREE char *s = shell_word(f->share->socket);
 
 	if (st) {
 		doctor_fix(r, _("Start the daemon virtshare recorded for it "
@@ -552,7 +552,7 @@ run_locks(const struct doctor_facts *f, struct doctor_result *r)
 	doctor_fix(r, _("Let virtshare's daemon %s serve the share: it "
 			"implements POSIX and flock locks."),
 		   ours);
-	w = doctor_shell_word(ours);
+	w = shell_word(ours);
 	extra = xasprintf("--binary %s", w);
 	doctor_share_command(f, r, s, extra);
 	doctor_share_fix(r, s)->share.binary = xstrdup(ours);

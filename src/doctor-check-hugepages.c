@@ -150,6 +150,85 @@ static const struct doctor_check check_boot_pages = {
 	.run = run_boot_pages,
 };
 
+/*
+ * Whether libvirt has a hugetlbfs mount for pages of size_kib: yes adds
+ * "2M: /dev/hugepages" to found; no gives r what to do, with the mount
+ * command (and what --fix does) when a mount is all that is missing.
+ */
+static bool
+size_mounted(const struct doctor_facts *f, struct doctor_result *r,
+	     uint64_t size_kib, struct strbuf *found)
+{
+	AUTOFREE char *advice = NULL;
+	AUTOFREE char *sz = size_format_kib(size_kib);
+	const char *dir = NULL;
+	enum pages_mount_state st =
+	    pages_mount_check(f->h, f->q, size_kib, &dir, &advice);
+
+	if (st == PAGES_MOUNT_OK) {
+		sb_printf(found, "%s%s: %s", found->len ? ", " : "", sz, dir);
+		return true;
+	}
+	doctor_fix(r, "%s", advice);
+	if (st != PAGES_MOUNT_NONE)
+		return false;
+	doctor_command(r, "%s pages mount %s", f->host_cmd, sz);
+	if (root_is_host(f->env->root)) {
+		r->action.kind = DOCTOR_FIX_MOUNT;
+		r->action.mount_kib = size_kib;
+	}
+	return false;
+}
+
+/* The pools with pages that no hugetlbfs mount serves: libvirt cannot
+ * give those pages to a guest. */
+static void
+run_pool_mounts(const struct doctor_facts *f, struct doctor_result *r)
+{
+	struct strbuf found = STRBUF_INIT;
+
+	if (!doctor_host_local(f, r) || !doctor_have_qemu_conf(f, r))
+		return;
+	for (size_t i = 0; i < f->h->npools; i++) {
+		const struct host_pool *p = &f->h->pools[i];
+		AUTOFREE char *sz = NULL;
+
+		if (!p->total || p->total == HOST_UNKNOWN ||
+		    size_mounted(f, r, p->size_kib, &found))
+			continue;
+		sz = size_format_kib(p->size_kib);
+		doctor_verdict(r, DOCTOR_WARNING,
+			       _("The pool of %1$s pages holds %2$llu pages, "
+				 "but libvirt has no hugetlbfs mount to use "
+				 "them."),
+			       sz, ULL(p->total));
+		sb_clear(&found);
+		return;
+	}
+	if (found.len)
+		doctor_verdict(r, DOCTOR_OK, _("hugetlbfs is mounted (%s)."),
+			       sb_str(&found));
+	else
+		doctor_verdict(r, DOCTOR_OK, _("No hugepage pool holds pages."));
+	sb_clear(&found);
+}
+
+static const struct doctor_check check_pool_mounts = {
+	.id = "hugetlbfs-pools",
+	.group = DOCTOR_GROUP_HUGEPAGES,
+	.scope = DOCTOR_SCOPE_HOST,
+	.looks_at = N_("the pools in /sys, hugetlbfs mounts in "
+		       "/proc/mounts, qemu.conf's hugetlbfs_mount"),
+	.message = NULL,
+	.cause = N_("libvirt backs hugepages with files on a hugetlbfs "
+		    "mount of the page size, found when libvirtd "
+		    "starts: a pool no mount serves is of no use to "
+		    "guests."),
+	.fix = N_("Mount one: virtshare pages mount SIZE, then restart "
+		  "libvirtd."),
+	.run = run_pool_mounts,
+};
+
 /* "2M, 1G": the sizes the host offers. */
 static char *
 sizes_offered(const struct host_info *h)
@@ -259,20 +338,13 @@ run_hugetlbfs(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	n = page_uses(f, &use);
 	for (size_t i = 0; i < n; i++) {
-		AUTOFREE char *advice = NULL, *sz = NULL;
-		const char *dir = NULL;
-		enum pages_mount_state st;
+		AUTOFREE char *sz = NULL;
 
-		if (!use[i].size_kib || !host_pool_find(f->h, use[i].size_kib))
+		if (!use[i].size_kib ||
+		    !host_pool_find(f->h, use[i].size_kib) ||
+		    size_mounted(f, r, use[i].size_kib, &found))
 			continue;
-		st = pages_mount_check(f->h, f->q, use[i].size_kib, &dir,
-				       &advice);
 		sz = size_format_kib(use[i].size_kib);
-		if (st == PAGES_MOUNT_OK) {
-			sb_printf(&found, "%s%s: %s", found.len ? ", " : "",
-				  sz, dir);
-			continue;
-		}
 		doctor_message(r,
 			       any_hugetlbfs(f->h)
 				   ? "Unable to find any usable hugetlbfs "
@@ -284,14 +356,6 @@ run_hugetlbfs(const struct doctor_facts *f, struct doctor_result *r)
 			       _("libvirt has no hugetlbfs mount for %s pages "
 				 "to use."),
 			       sz);
-		doctor_fix(r, "%s", advice);
-		if (st == PAGES_MOUNT_NONE && root_is_host(f->env->root)) {
-			doctor_command(r, "%s pages mount %s", f->host_cmd, sz);
-			r->action.kind = DOCTOR_FIX_MOUNT;
-			r->action.mount_kib = use[i].size_kib;
-		} else if (st == PAGES_MOUNT_NONE) {
-			doctor_command(r, "%s pages mount %s", f->host_cmd, sz);
-		}
 		sb_clear(&found);
 		return;
 	}
@@ -439,6 +503,6 @@ static const struct doctor_check check_pages_free = {
 };
 
 const struct doctor_check *const doctor_checks_hugepages[] = {
-	&check_boot_pages, &check_page_size, &check_hugetlbfs,
-	&check_pages_free, NULL,
+	&check_boot_pages, &check_pool_mounts, &check_page_size,
+	&check_hugetlbfs, &check_pages_free, NULL,
 };

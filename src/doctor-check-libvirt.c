@@ -20,6 +20,80 @@ version_str(unsigned long v)
 }
 
 static void
+run_reachable(const struct doctor_facts *f, struct doctor_result *r)
+{
+	const struct inspection *in = f->env->in;
+
+	if (in->have_virt) {
+		/* The URI heads the section already. */
+		doctor_verdict(r, DOCTOR_OK, _("libvirt answers (its %s "
+					       "driver)."),
+			       in->virt.driver ? in->virt.driver : "?");
+		return;
+	}
+	if (!in->virt_error) {
+		doctor_verdict(r, DOCTOR_SKIPPED,
+			       _("No libvirt connection: nothing to ask."));
+		return;
+	}
+	doctor_verdict(r, DOCTOR_WARNING, _("libvirt cannot be reached: %s"),
+		       in->virt_error);
+	doctor_fix(r, _("Without libvirt only a domain XML file can be "
+			"checked or edited (--xml FILE)."));
+}
+
+static const struct doctor_check check_reachable = {
+	.id = "libvirt-answers",
+	.group = DOCTOR_GROUP_LIBVIRT,
+	.scope = DOCTOR_SCOPE_HOST,
+	.looks_at = N_("the connection to libvirt"),
+	.message = "failed to connect to the hypervisor",
+	.cause = N_("libvirtd (or virtqemud) does not run, or the URI "
+		    "names a libvirt that is not there or that refuses "
+		    "this user."),
+	.fix = N_("Start libvirtd or name the right URI with -c; a "
+		  "domain XML file needs no libvirt (--xml FILE)."),
+	.run = run_reachable,
+};
+
+static void
+run_version(const struct doctor_facts *f, struct doctor_result *r)
+{
+	unsigned long have = f->env->libvirt_version;
+	AUTOFREE char *v = NULL, *since = NULL;
+
+	if (!doctor_have_libvirt(f, r))
+		return;
+	if (!have) {
+		doctor_verdict(r, DOCTOR_SKIPPED,
+			       _("libvirt does not say its version."));
+		return;
+	}
+	v = compat_version_str(have);
+	since = compat_version_str(compat_since(COMPAT_VIRTIOFS));
+	if (compat_allows(COMPAT_VIRTIOFS, have)) {
+		doctor_verdict(r, DOCTOR_OK, _("libvirt %s knows virtiofs."), v);
+		return;
+	}
+	doctor_verdict(r, DOCTOR_ERROR,
+		       _("libvirt %1$s is older than %2$s, which virtiofs "
+			 "needs."),
+		       v, since);
+	doctor_fix(r, _("Upgrade libvirt to %s or later."), since);
+}
+
+static const struct doctor_check check_version = {
+	.id = "libvirt-virtiofs",
+	.group = DOCTOR_GROUP_LIBVIRT,
+	.scope = DOCTOR_SCOPE_HOST,
+	.looks_at = N_("libvirt's version"),
+	.message = NULL,
+	.cause = N_("libvirt knows virtiofs shares from 6.2 on."),
+	.fix = N_("Upgrade libvirt to 6.2 or later."),
+	.run = run_version,
+};
+
+static void
 run_session(const struct doctor_facts *f, struct doctor_result *r)
 {
 	const struct doctor_env *e = f->env;
@@ -141,5 +215,6 @@ static const struct doctor_check check_qemu_conf = {
 };
 
 const struct doctor_check *const doctor_checks_libvirt[] = {
-	&check_session, &check_qemu_fs, &check_qemu_conf, NULL,
+	&check_reachable, &check_version, &check_session, &check_qemu_fs,
+	&check_qemu_conf, NULL,
 };

@@ -44,12 +44,7 @@ file_backing_applies(const struct doctor_facts *f, struct doctor_result *r)
 			       domxml_memory_kind(&f->mem));
 		return false;
 	}
-	if (!f->q) {
-		doctor_verdict(r, DOCTOR_SKIPPED,
-			       _("qemu.conf cannot be read: see qemu-conf."));
-		return false;
-	}
-	return doctor_host_local(f, r);
+	return doctor_have_qemu_conf(f, r) && doctor_host_local(f, r);
 }
 
 static void
@@ -157,6 +152,17 @@ static const struct doctor_check check_memfd = {
 	.run = run_memfd,
 };
 
+/* What the domain's and the host's check of memory_backing_dir share. */
+static const char backing_dir_looks_at[] =
+    N_("qemu.conf's memory_backing_dir and the filesystem it is on");
+static const char backing_dir_cause[] =
+    N_("Shared memory that is not memfd or hugepages is a file in "
+       "memory_backing_dir: on a disk every guest page goes to the disk.");
+static const char backing_dir_fix[] =
+    N_("Set memory_backing_dir = \"/dev/shm\" in qemu.conf and restart "
+       "libvirtd, or use memfd: virtshare share DOMAIN --tag TAG --dir DIR "
+       "--backing memfd.");
+
 /* memory_backing_dir below the root, and the mount it is on. */
 static const struct host_mount *
 backing_mount(const struct doctor_facts *f, bool *exists)
@@ -214,17 +220,50 @@ static const struct doctor_check check_backing_dir = {
 	.id = "backing-dir",
 	.group = DOCTOR_GROUP_MEMORY,
 	.scope = DOCTOR_SCOPE_DOMAIN,
-	.looks_at = N_("qemu.conf's memory_backing_dir and the "
-		       "filesystem it is on"),
+	.looks_at = backing_dir_looks_at,
 	.message = "Failed to create memory backing dir",
 	.patterns = {"Failed to create memory backing dir"},
-	.cause = N_("Shared memory that is not memfd or hugepages is a "
-		    "file in memory_backing_dir: on a disk every guest "
-		    "page goes to the disk."),
-	.fix = N_("Set memory_backing_dir = \"/dev/shm\" in qemu.conf "
-		  "and restart libvirtd, or use memfd: virtshare share "
-		  "DOMAIN --tag TAG --dir DIR --backing memfd."),
+	.cause = backing_dir_cause,
+	.fix = backing_dir_fix,
 	.run = run_backing_dir,
+};
+
+/* The same for the host: whatever guest is backed by a file later. */
+static void
+run_backing_dir_host(const struct doctor_facts *f, struct doctor_result *r)
+{
+	const struct host_mount *m;
+	bool exists;
+
+	if (!doctor_host_local(f, r) || !doctor_have_qemu_conf(f, r))
+		return;
+	m = backing_mount(f, &exists);
+	if (m && !host_fstype_in_memory(m->fstype)) {
+		doctor_verdict(r, DOCTOR_WARNING,
+			       _("memory_backing_dir %1$s is on %2$s (%3$s), a "
+				 "disk: the memory of guests backed by a file "
+				 "is written there, which is slow."),
+			       f->q->memory_backing_dir, m->dir, m->fstype);
+		doctor_fix(r, _("Set memory_backing_dir = \"/dev/shm\" in %s "
+				"and restart libvirtd, or back the memory with "
+				"memfd."),
+			   f->q->path ? f->q->path : QEMUCONF_PATH);
+		return;
+	}
+	doctor_verdict(r, DOCTOR_OK, _("memory_backing_dir %1$s is in memory "
+				       "(%2$s)."),
+		       f->q->memory_backing_dir, m ? m->fstype : "?");
+}
+
+static const struct doctor_check check_backing_dir_host = {
+	.id = "backing-dir-host",
+	.group = DOCTOR_GROUP_MEMORY,
+	.scope = DOCTOR_SCOPE_HOST,
+	.looks_at = backing_dir_looks_at,
+	.message = NULL,
+	.cause = backing_dir_cause,
+	.fix = backing_dir_fix,
+	.run = run_backing_dir_host,
 };
 
 static void
@@ -301,6 +340,6 @@ static const struct doctor_check check_backing_space = {
 };
 
 const struct doctor_check *const doctor_checks_memory[] = {
-	&check_shared, &check_memfd, &check_backing_dir, &check_backing_space,
-	NULL,
+	&check_backing_dir_host, &check_shared, &check_memfd,
+	&check_backing_dir, &check_backing_space, NULL,
 };

@@ -30,8 +30,8 @@ run_tag(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	}
 	if (len > COMPAT_TAG_MAX) {
-		AUTOFREE char *d = doctor_shell_word(f->domain);
-		AUTOFREE char *t = doctor_shell_word(tag);
+		AUTOFREE char *d = shell_word(f->domain);
+		AUTOFREE char *t = shell_word(tag);
 
 		doctor_verdict(r, DOCTOR_ERROR,
 			       _("The tag '%1$s' has %2$zu bytes; a virtiofs "
@@ -160,7 +160,7 @@ run_source_dir(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	}
 	full = path_under(f->env->root, dir);
-	w = doctor_shell_word(dir);
+	w = shell_word(dir);
 	if (stat(full, &st) < 0) {
 		doctor_message(r,
 			       "the virtiofs export directory '%s' does not "
@@ -210,6 +210,9 @@ run_xattr(const struct doctor_facts *f, struct doctor_result *r)
 		doctor_verdict(r, DOCTOR_OK, _("Extended attributes are on."));
 		return;
 	}
+	/* The logs that would tell are the other host's. */
+	if (!doctor_host_local(f, r))
+		return;
 	if (!doctor_quote_logs(f, r)) {
 		doctor_verdict(r, DOCTOR_OK,
 			       _("Extended attributes are off; no sign in the "
@@ -292,7 +295,7 @@ run_idmap(const struct doctor_facts *f, struct doctor_result *r)
 				 "only that group, so files of other groups "
 				 "show as nogroup and cannot be changed."),
 			       group);
-	w = doctor_shell_word(user);
+	w = shell_word(user);
 	doctor_fix(r, _("Give the user subordinate ids (usermod --add-subuids "
 			"100000-165535 --add-subgids 100000-165535 %s), then "
 			"start the guest again; or map ids with <idmap> "

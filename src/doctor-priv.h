@@ -125,6 +125,10 @@ bool doctor_have_domcaps(const struct doctor_facts *f,
 /* Checks of files and processes need the guest's host to be this one:
  * else r is skipped. */
 bool doctor_host_local(const struct doctor_facts *f, struct doctor_result *r);
+/* Whether qemu.conf could be read (else r is skipped, pointing at the
+ * qemu-conf check). */
+bool doctor_have_qemu_conf(const struct doctor_facts *f,
+			   struct doctor_result *r);
 /* Whether the share of f has a daemon of its own (r skipped then). */
 bool doctor_share_is_external(const struct doctor_facts *f,
 			      struct doctor_result *r);
@@ -147,8 +151,6 @@ void doctor_fix_with_memfd(const struct doctor_facts *f,
 void doctor_result_clear(struct doctor_result *r);
 /* Drop the action of a result (what --fix would do) and clear it. */
 void doctor_fix_clear(struct doctor_fix *x);
-/* A word for a shell command line, quoted when it needs to be. */
-char *doctor_shell_word(const char *s);
 /* The daemon libvirt starts for shares that name none, or NULL. */
 const struct host_daemon *doctor_descriptor_daemon(const struct host_info *h);
 

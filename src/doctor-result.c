@@ -92,28 +92,6 @@ doctor_result_clear(struct doctor_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* A word for a shell command line: quoted when it needs to be. */
-char *
-doctor_shell_word(const char *s)
-{
-	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789/_.,:@%+=-";
-	struct strbuf sb = STRBUF_INIT;
-
-	if (*s && strspn(s, safe) == strlen(s))
-		return xstrdup(s);
-	sb_addc(&sb, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_add(&sb, "'\\''");
-		else
-			sb_addc(&sb, *s);
-	}
-	sb_addc(&sb, '\'');
-	return sb_steal(&sb);
-}
-
 /* ---- helpers of the checks ----------------------------------------------- */
 
 bool
@@ -150,6 +128,16 @@ doctor_have_domcaps(const struct doctor_facts *f, struct doctor_result *r)
 }
 
 bool
+doctor_have_qemu_conf(const struct doctor_facts *f, struct doctor_result *r)
+{
+	if (f->q)
+		return true;
+	doctor_verdict(r, DOCTOR_SKIPPED,
+		       _("qemu.conf cannot be read: see qemu-conf."));
+	return false;
+}
+
+bool
 doctor_host_local(const struct doctor_facts *f, struct doctor_result *r)
 {
 	if (!f->remote)
@@ -176,7 +164,7 @@ doctor_share_is_external(const struct doctor_facts *f, struct doctor_result *r)
 static char *
 source_args(const struct domxml_share *s)
 {
-	AUTOFREE char *w = doctor_shell_word(s->dir ? s->dir : s->socket);
+	AUTOFREE char *w = shell_word(s->dir ? s->dir : s->socket);
 
 	return xasprintf("%s %s", s->dir ? "--dir" : "--socket", w);
 }
@@ -185,8 +173,8 @@ void
 doctor_share_command(const struct doctor_facts *f, struct doctor_result *r,
 		     const struct domxml_share *s, const char *extra)
 {
-	AUTOFREE char *dom = doctor_shell_word(f->domain);
-	AUTOFREE char *tag = doctor_shell_word(s->tag ? s->tag : "");
+	AUTOFREE char *dom = shell_word(f->domain);
+	AUTOFREE char *tag = shell_word(s->tag ? s->tag : "");
 	AUTOFREE char *src = source_args(s);
 
 	doctor_command(r, "%s share %s --tag %s %s %s%s", f->cmd, dom, tag, src,

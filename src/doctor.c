@@ -136,12 +136,12 @@ facts_host(struct doctor_facts *f, const struct doctor_env *env,
 	f->q = in->qemu_error ? NULL : &in->qemu;
 	f->snapshots = -1;
 	if (env->conn && !xml_file) {
-		AUTOFREE char *w = doctor_shell_word(virt_uri(env->conn));
+		AUTOFREE char *w = shell_word(virt_uri(env->conn));
 
 		uri = xasprintf(" -c %s", w);
 	}
 	if (!root_is_host(env->root)) {
-		AUTOFREE char *w = doctor_shell_word(env->root);
+		AUTOFREE char *w = shell_word(env->root);
 
 		root = xasprintf(" --root %s", w);
 	}
@@ -150,7 +150,7 @@ facts_host(struct doctor_facts *f, const struct doctor_env *env,
 	f->host_cmd = xasprintf("virtshare%s%s",
 				uri && f->remote ? uri : "", root ? root : "");
 	if (xml_file) {
-		AUTOFREE char *w = doctor_shell_word(xml_file);
+		AUTOFREE char *w = shell_word(xml_file);
 
 		f->xml_suffix = xasprintf(" --xml %s", w);
 	} else {

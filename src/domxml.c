@@ -1846,6 +1846,7 @@ domxml_memory_kind(const struct domxml_memory *m)
 /* ---- backing requests ---------------------------------------------------- */
 
 static const char *const backing_names[] = {
+	[DOMXML_BACKING_UNSET] = "unset",
 	[DOMXML_BACKING_KEEP] = "keep",
 	[DOMXML_BACKING_MEMFD] = "memfd",
 	[DOMXML_BACKING_FILE] = "file",
@@ -2131,6 +2132,11 @@ backing_check(const struct domxml *d, const struct domxml_backing *b,
 {
 	const char *name = domxml_name(d) ? domxml_name(d) : d->what;
 
+	if (b->kind == DOMXML_BACKING_UNSET)
+		return vs_error(VS_ERR_INVALID,
+				_("No memory backing was chosen for domain "
+				  "'%s', not even to keep the current one."),
+				name);
 	if (b->kind == DOMXML_BACKING_KEEP)
 		return 0;
 	if (b->kind == DOMXML_BACKING_NUMA) {

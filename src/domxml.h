@@ -174,6 +174,10 @@ struct domxml_env {
 };
 
 enum domxml_backing_kind {
+	/* Zero: nothing chosen yet (a cleared backing, or a share request
+	 * whose backing backing_choose() picks). domxml_backing_set()
+	 * refuses it: keeping guest memory as it is is asked for by name. */
+	DOMXML_BACKING_UNSET,
 	DOMXML_BACKING_KEEP,      /* leave guest memory as it is */
 	DOMXML_BACKING_MEMFD,
 	DOMXML_BACKING_FILE,

@@ -496,6 +496,7 @@ host_info_free(struct host_info *h)
 {
 	if (!h)
 		return;
+	free(h->remote_uri);
 	for (size_t i = 0; i < h->nnodes; i++)
 		free(h->nodes[i].pools);
 	for (size_t i = 0; i < h->nmounts; i++) {

@@ -53,6 +53,9 @@ struct host_daemon {
 
 struct host_info {
 	char *root;
+	/* Read through libvirt from another host (virt_host_pages()): its
+	 * URI, for the commands advice names; NULL for any other host. */
+	char *remote_uri;
 	char *kernel;              /* /proc/sys/kernel/osrelease */
 	uint64_t mem_total_kib;    /* /proc/meminfo */
 	uint64_t mem_available_kib;

@@ -10,16 +10,45 @@
 
 #define INSPECT_SCHEMA 1
 
+/* What libvirt tells of a host reached over the network; the rest of it
+ * is not read here, where it would be this machine's. */
+static void
+inspection_remote(struct inspection *in, struct virt_conn *conn)
+{
+	in->remote = true;
+	if (!(in->hostname = virt_hostname(conn)))
+		vs_error_reset();
+	/* qemu.conf's user and group as libvirt applies them there. */
+	if (!(in->qemu_label = virt_qemu_dac_label(conn)))
+		vs_error_reset();
+	if (!(in->host = virt_host_pages(conn))) {
+		in->host = xcalloc(1, sizeof(*in->host));
+		in->host->mem_total_kib = in->host->mem_available_kib =
+		    HOST_UNKNOWN;
+		strlist_take(&in->host->warnings,
+			     xasprintf(_("libvirt did not describe the host: "
+					 "%s"),
+				       vs_error_message()));
+		vs_error_reset();
+	}
+	in->qemu_error = xstrdup(_("qemu.conf is on the guest's host: not "
+				   "checked on a remote host."));
+}
+
 struct inspection *
 inspection_gather(const char *root, struct virt_conn *conn,
 		  const char *why_no_virt, unsigned host_flags)
 {
 	struct inspection *in = xcalloc(1, sizeof(*in));
 
-	in->host = host_read(root, host_flags);
-	if (qemu_settings_read(root, &in->qemu) < 0) {
-		in->qemu_error = xstrdup(vs_error_message());
-		vs_error_reset();
+	if (conn && virt_is_remote(conn)) {
+		inspection_remote(in, conn);
+	} else {
+		in->host = host_read(root, host_flags);
+		if (qemu_settings_read(root, &in->qemu) < 0) {
+			in->qemu_error = xstrdup(vs_error_message());
+			vs_error_reset();
+		}
 	}
 	if (conn) {
 		if (virt_info_read(conn, &in->virt) == 0) {
@@ -39,6 +68,8 @@ inspection_free(struct inspection *in)
 {
 	if (!in)
 		return;
+	free(in->hostname);
+	free(in->qemu_label);
 	host_info_free(in->host);
 	qemu_settings_clear(&in->qemu);
 	virt_info_clear(&in->virt);
@@ -106,9 +137,13 @@ inspection_json_pools(struct json *j, const struct host_info *h)
 }
 
 static void
-json_host(struct json *j, const struct host_info *h)
+json_host(struct json *j, const struct inspection *in)
 {
+	const struct host_info *h = in->host;
+
 	json_obj_begin(j, "host");
+	json_bool(j, "remote", in->remote);
+	json_str(j, "hostname", in->hostname);
 	json_str(j, "root", h->root);
 	json_str(j, "kernel", h->kernel);
 	json_obj_begin(j, "memory");
@@ -178,6 +213,7 @@ json_qemu(struct json *j, const struct inspection *in)
 	json_str(j, "path", q->path);
 	json_bool(j, "present", q->present);
 	json_str(j, "error", in->qemu_error);
+	json_str(j, "dac_label", in->qemu_label);
 	json_obj_begin(j, "memory_backing_dir");
 	json_str(j, "value", q->memory_backing_dir);
 	json_bool(j, "set", q->memory_backing_dir_set);
@@ -284,7 +320,7 @@ inspection_json(const struct inspection *in)
 	json_init(&j);
 	json_obj_begin(&j, NULL);
 	json_int(&j, "schema", INSPECT_SCHEMA);
-	json_host(&j, in->host);
+	json_host(&j, in);
 	json_qemu(&j, in);
 	json_virt(&j, in);
 	json_daemons(&j, in->host);

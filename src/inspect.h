@@ -9,6 +9,13 @@
 #include "virt.h"
 
 struct inspection {
+	/* For a remote connection (virt_is_remote()) the host is libvirt's
+	 * view of the other host (virt_host_pages(): pools, memory, NUMA
+	 * nodes; no kernel, mounts, /dev/shm or daemons), qemu.conf is not
+	 * read (qemu_error says so) and hostname is libvirt's name for it. */
+	bool remote;
+	char *hostname;         /* remote only; NULL when libvirt did not say */
+	char *qemu_label;       /* remote only: virt_qemu_dac_label(), or NULL */
 	struct host_info *host;
 	struct qemu_settings qemu;
 	char *qemu_error;       /* why qemu.conf could not be used, or NULL */
@@ -19,8 +26,9 @@ struct inspection {
 
 /*
  * Gather everything below root; conn may be NULL (no libvirt), in which
- * case virt_error says why when why is given. Never fails: every source
- * that cannot be read becomes a message in the result. Caller frees.
+ * case virt_error says why when why is given. A remote conn replaces root
+ * (see struct inspection). Never fails: every source that cannot be read
+ * becomes a message in the result. Caller frees.
  */
 struct inspection *inspection_gather(const char *root, struct virt_conn *conn,
 				     const char *why_no_virt,

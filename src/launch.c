@@ -22,6 +22,7 @@
 #include "json.h"
 #include "launch.h"
 #include "qemuconf.h"
+#include "virt.h"
 
 #define RUNDIR_ROOT      "/run/virtshare"
 #define LOG_ROTATE_BYTES (1 << 20)
@@ -222,48 +223,22 @@ launch_spec_check_values(const struct launch_spec *spec)
 
 /* ---- who may connect ----------------------------------------------------- */
 
-/*
- * The parts of a libvirt URI that matter here: "driver[+transport]://
- * [user@]host[:port]/path[?query]". *host is "" for a local URI.
- */
-static void
-uri_split(const char *uri, char **host, char **path)
-{
-	const char *p = strstr(uri, "://"), *h, *end;
-
-	*host = xstrdup("");
-	*path = xstrdup("");
-	if (!p)
-		return;
-	h = p + 3;
-	end = h + strcspn(h, "/?");
-	if (memchr(h, '@', (size_t)(end - h)))
-		h = (const char *)memchr(h, '@', (size_t)(end - h)) + 1;
-	free(*host);
-	*host = xstrndup(h, (size_t)(end - h));
-	if (strchr(*host, ':') && (*host)[0] != '[')
-		*strchr(*host, ':') = '\0';
-	free(*path);
-	*path = xstrndup(end, strcspn(end, "?"));
-}
-
 int
 launch_spec_set_owner(struct launch_spec *spec, const char *uri,
 		      const char *root)
 {
-	AUTOFREE char *host = NULL, *path = NULL;
 	struct qemu_settings qs = {0};
 	bool session = geteuid() != 0;
 
 	if (uri) {
-		uri_split(uri, &host, &path);
-		if (*host && !STREQ(host, "localhost"))
+		/* As every other test of remoteness: ssh to localhost too. */
+		if (virt_uri_is_remote(uri))
 			return vs_error(VS_ERR_UNSUPPORTED,
 					_("The daemon must run on the guest's "
-					  "host, but %1$s is on %2$s. Run "
-					  "virtshare on %2$s."),
-					uri, host);
-		session = STREQ(path, "/session");
+					  "host, but %s is another host. Run "
+					  "virtshare there."),
+					uri);
+		session = strstr(uri, "/session") != NULL;
 	}
 	if (spec->socket_user && spec->socket_group)
 		return 0;

@@ -373,31 +373,46 @@ need_nodes(const struct host_info *h, const char *nodeset, bool *mask)
 	return 0;
 }
 
+/* "virtshare", with -c URI for a host read through libvirt from afar:
+ * without it the command would change this machine's pools. */
 static char *
-reason_short(const struct pages_need *n, const char *nodeset)
+pages_command(const struct host_info *h)
+{
+	AUTOFREE char *uri = NULL;
+
+	if (!h->remote_uri)
+		return xstrdup("virtshare");
+	uri = shell_word(h->remote_uri);
+	return xasprintf("virtshare -c %s", uri);
+}
+
+static char *
+reason_short(const struct host_info *h, const struct pages_need *n,
+	     const char *nodeset)
 {
 	AUTOFREE char *size = size_format_kib(n->page_kib);
 	AUTOFREE char *mem = size_format_kib(n->guest_mem_kib);
+	AUTOFREE char *cmd = pages_command(h);
 	uint64_t missing = n->pages - n->free;
 
 	if (n->free == HOST_UNKNOWN)
 		return xasprintf(_("The guest needs %1$llu pages of %2$s "
 				   "(%3$s) but the host does not tell how many "
-				   "are free. Check with 'virtshare pages'."),
-				 ULL(n->pages), size, mem);
+				   "are free. Check with '%4$s pages'."),
+				 ULL(n->pages), size, mem, cmd);
 	if (nodeset)
 		return xasprintf(
 		    _("The guest needs %1$llu pages of %2$s (%3$s) but only "
 		      "%4$llu are free on NUMA node(s) %5$s. Add %6$llu with "
-		      "'virtshare pages alloc %2$s %6$llu --add --node N' on "
-		      "those nodes."),
+		      "'%7$s pages alloc %2$s %6$llu --add --node N' on those "
+		      "nodes."),
 		    ULL(n->pages), size, mem, ULL(n->free), nodeset,
-		    ULL(missing));
+		    ULL(missing), cmd);
 	return xasprintf(_("The guest needs %1$llu pages of %2$s (%3$s) but "
-			   "only %4$llu are free. Add %5$llu with 'virtshare "
-			   "pages alloc %2$s %5$llu --add'."),
-			 ULL(n->pages), size, mem, ULL(n->free),
-			 ULL(missing));
+			   "only %4$llu are free. Add %5$llu with '%6$s pages "
+			   "alloc %2$s %5$llu --add'."),
+			 ULL(n->pages), size, mem, ULL(n->free), ULL(missing),
+			 cmd);
 }
 
 /* Mounts and qemu.conf, for a host read below a root. */
@@ -475,7 +490,7 @@ pages_need(const struct host_info *h, const struct qemu_settings *q,
 			vs_error_reset();
 		}
 	} else if (!out->enough) {
-		out->reason = reason_short(out, nodeset);
+		out->reason = reason_short(h, out, nodeset);
 	} else {
 		out->reason = steal_ptr(mount_reason);
 	}
@@ -842,9 +857,10 @@ libvirt_manual(void *ctx, int node, uint64_t size_kib, uint64_t count)
 	AUTOFREE char *size = size_format_kib(size_kib);
 	AUTOFREE char *cell =
 	    node >= 0 ? xasprintf(" --cellno %d", node) : xstrdup("");
+	AUTOFREE char *uri = shell_word(virt_uri(ctx));
 
-	return xasprintf("virsh -c %s allocpages %s %llu%s", virt_uri(ctx),
-			 size, ULL(count), cell);
+	return xasprintf("virsh -c %s allocpages %s %llu%s", uri, size,
+			 ULL(count), cell);
 }
 
 static const struct pages_ops sysfs_ops = {

@@ -643,7 +643,14 @@ unshare_edit(struct plan *p, struct domain_edit *e, const char *tag,
 	if (domxml_share_remove(e->d, tag, &e->notes) < 0)
 		return -1;
 	domxml_record_remove(e->d, tag, &e->notes);
-	if (socket)
+	/* A remote guest's daemon runs on its host, out of reach: a daemon
+	 * of this machine on the same socket path is another one. */
+	if (socket && t->conn && virt_is_remote(t->conn))
+		strlist_take(&e->notes,
+			     xasprintf(_("The daemon on %1$s is not stopped "
+					 "from here: stop it on that host."),
+				       socket));
+	else if (socket)
 		ret = plan_daemon_stop(p, socket, t->domain, tag,
 				       edit_active(e) && !live_gone);
 	return ret;
@@ -981,6 +988,11 @@ plan_share(struct plan *p, struct plan_target *t,
 		goto out;
 	if (!found && libvirt && root && !want.socket)
 		daemon_notes(r, in, &e);
+	else if (!found && libvirt && !root && !want.socket &&
+		 !r->share.binary)
+		strlist_add(&e.notes, _("Which virtiofs daemon libvirt starts "
+					"on the guest's host is not checked on "
+					"a remote host."));
 	if (!env.libvirt_version && !libvirt)
 		strlist_add(&e.notes, _("No libvirt was asked: the options are "
 					"not checked against a libvirt "
@@ -988,6 +1000,11 @@ plan_share(struct plan *p, struct plan_target *t,
 	if (!root)
 		strlist_add(&e.notes, _("The source directory is on another "
 					"host and was not checked."));
+	if (!root && b && b->kind == DOMXML_BACKING_FILE)
+		strlist_add(&e.notes, _("Guest memory goes to files under the "
+					"memory_backing_dir of the guest's "
+					"host, which is not checked on a "
+					"remote host."));
 	if (serve && plan_daemon_start(p, &spec, edit_active(&e)) < 0)
 		goto out;
 	if (want.tag && live_share(p, &e, r, found, env.libvirt_version) < 0)

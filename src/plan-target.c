@@ -31,6 +31,7 @@ plan_target_free(struct plan_target *t)
 	free(t->label);
 	free(t->path);
 	free(t->prev_bak);
+	free(t->saved_in);
 	free(t);
 }
 
@@ -64,13 +65,36 @@ mkdir_p(const char *path, mode_t mode)
 	return mkdir(copy, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/*
+ * Where a domain's saved definitions go below backups/: URI/DOMAIN for
+ * this machine's libvirt; HOSTNAME/UUID for a remote one, so that they
+ * stay here, keyed by the host whatever URI reaches it, and follow a
+ * renamed domain (virtshare(1), undo).
+ */
+static char *
+libvirt_saved_in(struct plan_target *t)
+{
+	AUTOFREE char *host = NULL, *uuid = NULL, *first = NULL;
+	AUTOFREE char *second = NULL;
+
+	if (virt_is_remote(t->conn) && (host = virt_hostname(t->conn)) &&
+	    (uuid = virt_domain_uuid(t->conn, t->domain))) {
+		first = file_name_of(host);
+		return xasprintf("%s/%s", first, uuid);
+	}
+	/* A remote domain not there (yet): nothing is saved for it. */
+	vs_error_reset();
+	first = file_name_of(virt_uri(t->conn));
+	second = file_name_of(t->domain);
+	return xasprintf("%s/%s", first, second);
+}
+
 static char *
 libvirt_dir(struct plan_target *t, const char *statedir)
 {
-	AUTOFREE char *uri = file_name_of(virt_uri(t->conn));
-	AUTOFREE char *dom = file_name_of(t->domain);
-
-	return xasprintf("%s/backups/%s/%s", statedir, uri, dom);
+	if (!t->saved_in)
+		t->saved_in = libvirt_saved_in(t);
+	return xasprintf("%s/backups/%s", statedir, t->saved_in);
 }
 
 static char *
@@ -158,17 +182,19 @@ plan_domain_active(struct virt_conn *conn, const char *domain)
 {
 	bool active, persistent;
 
+	AUTOFREE char *uri = NULL;
+
 	if (virt_domain_status(conn, domain, &active, &persistent) < 0)
 		return -1;
-	if (!persistent)
-		return vs_error(VS_ERR_CONFLICT,
-				_("Domain '%1$s' is transient: it has no "
-				  "persistent definition to change. Make it "
-				  "persistent first: virsh -c %2$s dumpxml "
-				  "%1$s > %1$s.xml && virsh -c %2$s define "
-				  "%1$s.xml"),
-				domain, virt_uri(conn));
-	return active;
+	if (persistent)
+		return active;
+	uri = shell_word(virt_uri(conn));
+	return vs_error(VS_ERR_CONFLICT,
+			_("Domain '%1$s' is transient: it has no persistent "
+			  "definition to change. Make it persistent first: "
+			  "virsh -c %2$s dumpxml %1$s > %1$s.xml && virsh -c "
+			  "%2$s define %1$s.xml"),
+			domain, uri);
 }
 
 static int
@@ -180,8 +206,10 @@ libvirt_active(struct plan_target *t)
 static char *
 libvirt_undo_command(struct plan_target *t)
 {
-	return xasprintf("virtshare -c %s undo %s", virt_uri(t->conn),
-			 t->domain);
+	AUTOFREE char *uri = shell_word(virt_uri(t->conn));
+	AUTOFREE char *dom = shell_word(t->domain);
+
+	return xasprintf("virtshare -c %s undo %s", uri, dom);
 }
 
 static const struct target_ops libvirt_ops = {
@@ -292,7 +320,10 @@ file_target_saved_where(struct plan_target *t, const char *statedir)
 static char *
 file_target_undo_command(struct plan_target *t)
 {
-	return xasprintf("virtshare undo %s --xml %s", t->domain, t->path);
+	AUTOFREE char *dom = shell_word(t->domain);
+	AUTOFREE char *path = shell_word(t->path);
+
+	return xasprintf("virtshare undo %s --xml %s", dom, path);
 }
 
 static const struct target_ops file_ops = {

@@ -48,6 +48,7 @@ struct plan_target {
 	bool validate;
 	char *path;
 	char *prev_bak; /* FILE.bak before the last save, NULL: none */
+	char *saved_in; /* libvirt: backups/ subdirectory, once known */
 };
 
 /*

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* render.c: the hugepage pool table and counts (inspect, pages, wizard) */
+/* render.c: host report pieces inspect, pages and the wizard all print */
 #include <inttypes.h>
 #include <string.h>
 
 #include "compat.h"
+#include "inspect.h"
 #include "render.h"
 #include "table.h"
 
@@ -11,6 +12,25 @@ char *
 render_count_str(uint64_t v)
 {
 	return v == HOST_UNKNOWN ? xstrdup("-") : xasprintf("%" PRIu64, v);
+}
+
+char *
+render_kib(uint64_t v)
+{
+	return v == HOST_UNKNOWN ? xstrdup("?") : size_format_kib(v);
+}
+
+char *
+render_setting(const char *value, bool set)
+{
+	return set ? xstrdup(value) : xasprintf(_("%s (default)"), value);
+}
+
+const char *
+render_pools_title(const struct host_info *h)
+{
+	return h->npools ? _("Hugepages")
+			 : _("Hugepages: none offered by this kernel");
 }
 
 char *
@@ -104,5 +124,33 @@ render_pools_table(struct strbuf *sb, const struct host_info *h,
 		   _("hugetlbfs mount"));
 	for (size_t i = 0; i < h->npools; i++)
 		pool_rows(t, h, i, mounts);
+	table_render(t, 2, sb);
+}
+
+void
+render_daemons_table(struct strbuf *sb, const struct host_info *h,
+		     bool details)
+{
+	AUTOPTR(table) t = table_new(2);
+
+	for (size_t i = 0; i < h->ndaemons; i++) {
+		const struct host_daemon *d = &h->daemons[i];
+		struct strbuf what = STRBUF_INIT;
+
+		sb_add(&what, inspection_daemon_state(d));
+		if (details && d->probed) {
+			AUTOFREE char *f = render_join(&d->features, " ");
+
+			sb_printf(&what, _(", type %1$s, features: %2$s"),
+				  d->type ? d->type : "?",
+				  d->features.n ? f : _("none"));
+		}
+		if (d->descriptor && details)
+			sb_printf(&what, _(", descriptor %s"), d->descriptor);
+		else if (d->descriptor)
+			sb_add(&what, _(", named by a descriptor"));
+		table_rowv(t, d->path, sb_str(&what));
+		sb_clear(&what);
+	}
 	table_render(t, 2, sb);
 }

@@ -3,6 +3,7 @@
 #ifndef VS_RENDER_H
 #define VS_RENDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "host.h"
@@ -12,6 +13,22 @@
 char *render_count_str(uint64_t v);
 /* The memory pages of size_kib hold: "2G", "0", "-" (caller frees). */
 char *render_pages_memory_str(uint64_t pages, uint64_t size_kib);
+
+/* A size in KiB as "2G", "?" for HOST_UNKNOWN (caller frees). */
+char *render_kib(uint64_t v);
+/* A qemu.conf value, "(default)" added when the file does not set it
+ * (caller frees). */
+char *render_setting(const char *value, bool set);
+/* The heading of the hugepage pools: it says when there are none.
+ * Borrowed, translated. */
+const char *render_pools_title(const struct host_info *h);
+/*
+ * Append the table of virtiofs daemons to sb: path, and whether it is
+ * there and used; with details, the type and features it prints and the
+ * descriptor naming it, else only that a descriptor names it.
+ */
+void render_daemons_table(struct strbuf *sb, const struct host_info *h,
+			  bool details);
 
 /* A libvirt or QEMU version, "?" for 0 (unknown) (caller frees). */
 char *render_version(unsigned long v);

@@ -488,6 +488,27 @@ size_parse_kib(const char *s, uint64_t *kib)
 }
 
 char *
+shell_word(const char *s)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789/_.,:@%+=-";
+	struct strbuf sb = STRBUF_INIT;
+
+	if (*s && strspn(s, safe) == strlen(s))
+		return xstrdup(s);
+	sb_addc(&sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_add(&sb, "'\\''");
+		else
+			sb_addc(&sb, *s);
+	}
+	sb_addc(&sb, '\'');
+	return sb_steal(&sb);
+}
+
+char *
 size_format_kib(uint64_t kib)
 {
 	static const char units[] = "KMGTP";

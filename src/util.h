@@ -86,6 +86,12 @@ int str_to_u64(const char *s, uint64_t *out);
 int str_to_int(const char *s, int *out);
 /* yes/no, on/off, true/false, 1/0 (any case); -1 for anything else. */
 int str_to_bool(const char *s, bool *out);
+/*
+ * s as one word of a POSIX shell command line: as it is when it holds
+ * only characters no shell treats specially, else in single quotes (a URI
+ * with '&' or '?', a path with spaces). Caller frees.
+ */
+char *shell_word(const char *s);
 
 /*
  * Sizes as people and libvirt write them. size_parse_kib() accepts "2M",

@@ -59,6 +59,7 @@ struct virt_conn *
 virt_open(const char *uri, unsigned flags)
 {
 	AUTOPTR(virt_conn) c = xcalloc(1, sizeof(*c));
+	const char *target = uri ? uri : getenv("LIBVIRT_DEFAULT_URI");
 	char *canon;
 
 	virSetErrorFunc(NULL, virt_silent);
@@ -78,6 +79,19 @@ virt_open(const char *uri, unsigned flags)
 			   "Name a readable node XML file after test://, or "
 			   "use test:///default."),
 			 uri, virt_last_message());
+		return NULL;
+	}
+	if (!c->conn && virt_uri_is_remote(target)) {
+		AUTOFREE char *w = shell_word(target);
+
+		/* Nothing to start here: the daemon is the other host's. */
+		vs_error(VS_ERR_CONNECT,
+			 _("Cannot connect to libvirt at %1$s: %2$s. That "
+			   "host must answer: for ssh, 'ssh HOST' must log in "
+			   "without a password prompt, and HOST must run "
+			   "libvirtd or virtqemud. Check with: virsh -c %3$s "
+			   "version"),
+			 target, virt_last_message(), w);
 		return NULL;
 	}
 	if (!c->conn) {
@@ -326,14 +340,16 @@ static virDomainPtr
 domain_lookup(struct virt_conn *c, const char *name)
 {
 	virDomainPtr dom = virDomainLookupByName(c->conn, name);
+	AUTOFREE char *uri = NULL;
 
 	if (dom)
 		return dom;
+	uri = shell_word(c->uri);
 	if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
 		vs_error(VS_ERR_NO_DOMAIN,
 			 _("There is no domain named '%1$s' on %2$s. List the "
-			   "domains with: virsh -c %2$s list --all"),
-			 name, c->uri);
+			   "domains with: virsh -c %3$s list --all"),
+			 name, c->uri, uri);
 	else
 		virt_fail(_("Cannot look up the domain"));
 	return NULL;
@@ -400,16 +416,53 @@ virt_domain_snapshots(struct virt_conn *c, const char *name)
 	return n;
 }
 
+char *
+virt_domain_uuid(struct virt_conn *c, const char *name)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	int rc;
+
+	if (!dom)
+		return NULL;
+	rc = virDomainGetUUIDString(dom, uuid);
+	virDomainFree(dom);
+	if (rc < 0) {
+		virt_fail(_("Cannot read the domain's UUID"));
+		return NULL;
+	}
+	return xstrdup(uuid);
+}
+
+char *
+virt_hostname(struct virt_conn *c)
+{
+	char *name = virConnectGetHostname(c->conn);
+
+	if (!name)
+		virt_fail(_("libvirt did not tell the host's name"));
+	return name;
+}
+
+bool
+virt_uri_is_remote(const char *uri)
+{
+	xmlURIPtr u;
+	const char *plus;
+	bool remote;
+
+	if (!uri || !*uri || !(u = xmlParseURI(uri)))
+		return false;
+	plus = u->scheme ? strchr(u->scheme, '+') : NULL;
+	remote = (u->server && *u->server) || (plus && !STREQ(plus, "+unix"));
+	xmlFreeURI(u);
+	return remote;
+}
+
 bool
 virt_is_remote(const struct virt_conn *c)
 {
-	const char *sep = strstr(c->uri, "://");
-	const char *host;
-
-	if (!sep)
-		return false;
-	host = sep + 3;
-	return *host != '/' && *host != '\0' && !STRPREFIX(host, "localhost/");
+	return virt_uri_is_remote(c->uri);
 }
 
 /* ---- hugepages ------------------------------------------------------------ */
@@ -418,17 +471,14 @@ bool
 virt_uri_is_local(const char *uri)
 {
 	xmlURIPtr u;
-	bool local;
 
 	if (!uri || !*uri)
 		return true;
 	/* Unparseable: let libvirt say what is wrong with it. */
 	if (!(u = xmlParseURI(uri)))
 		return false;
-	local = !(u->server && *u->server) &&
-		!(u->scheme && STREQ(u->scheme, "test"));
 	xmlFreeURI(u);
-	return local;
+	return !virt_uri_is_remote(uri) && !STRPREFIX(uri, "test:");
 }
 
 /* The first value the formatted XPath expression selects, as a number. */
@@ -483,26 +533,48 @@ read_free_pages(struct virt_conn *c, struct host_info *h,
 				       node->id, virt_last_message()));
 }
 
-/* MemTotal of the host's /proc/meminfo, or HOST_UNKNOWN. */
-static uint64_t
-node_memory_total(struct virt_conn *c)
+/* MemTotal of the host's /proc/meminfo and, as a stand-in for
+ * MemAvailable, MemFree + Buffers + Cached; HOST_UNKNOWN when not told. */
+static void
+node_memory(struct virt_conn *c, uint64_t *total, uint64_t *avail)
 {
 	AUTOFREE virNodeMemoryStatsPtr params = NULL;
-	uint64_t total = HOST_UNKNOWN;
+	uint64_t got[3] = {HOST_UNKNOWN, HOST_UNKNOWN, HOST_UNKNOWN};
+	static const char *const parts[3] = {VIR_NODE_MEMORY_STATS_FREE,
+					     VIR_NODE_MEMORY_STATS_BUFFERS,
+					     VIR_NODE_MEMORY_STATS_CACHED};
 	int n = 0;
 
+	*total = *avail = HOST_UNKNOWN;
 	if (virNodeGetMemoryStats(c->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS,
 				  NULL, &n, 0) < 0 ||
 	    n <= 0)
-		return HOST_UNKNOWN;
+		return;
 	params = xcalloc((size_t)n, sizeof(*params));
 	if (virNodeGetMemoryStats(c->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS,
 				  params, &n, 0) < 0)
-		return HOST_UNKNOWN;
-	for (int i = 0; i < n; i++)
+		return;
+	for (int i = 0; i < n; i++) {
 		if (STREQ(params[i].field, VIR_NODE_MEMORY_STATS_TOTAL))
-			total = params[i].value;
-	return total;
+			*total = params[i].value;
+		for (size_t k = 0; k < ARRAY_SIZE(parts); k++)
+			if (STREQ(params[i].field, parts[k]))
+				got[k] = params[i].value;
+	}
+	if (got[0] != HOST_UNKNOWN)
+		*avail = got[0] + (got[1] == HOST_UNKNOWN ? 0 : got[1]) +
+			 (got[2] == HOST_UNKNOWN ? 0 : got[2]);
+}
+
+/* The free memory of a NUMA cell in KiB (libvirt counts bytes). */
+static uint64_t
+cell_free_kib(struct virt_conn *c, int cell)
+{
+	unsigned long long bytes;
+
+	if (virNodeGetCellsFreeMemory(c->conn, &bytes, cell, 1) != 1)
+		return HOST_UNKNOWN;
+	return bytes / 1024;
 }
 
 static struct host_info *
@@ -521,8 +593,9 @@ caps_pages(struct virt_conn *c, bool with_free)
 		return NULL;
 	}
 	h = xcalloc(1, sizeof(*h));
-	h->mem_total_kib = node_memory_total(c);
-	h->mem_available_kib = HOST_UNKNOWN;
+	if (virt_is_remote(c))
+		h->remote_uri = xstrdup(c->uri);
+	node_memory(c, &h->mem_total_kib, &h->mem_available_kib);
 	if (h->mem_total_kib == HOST_UNKNOWN &&
 	    virNodeGetInfo(c->conn, &info) == 0)
 		h->mem_total_kib = info.memory;
@@ -563,8 +636,10 @@ caps_pages(struct virt_conn *c, bool with_free)
 				       cell, n->id, pool->size_kib))
 				pool->total = HOST_UNKNOWN;
 		}
-		if (with_free)
+		if (with_free) {
 			read_free_pages(c, h, n);
+			n->mem_free_kib = cell_free_kib(c, n->id);
+		}
 	}
 	for (size_t p = 0; p < h->npools; p++) {
 		struct host_pool *pool = &h->pools[p];
@@ -598,6 +673,29 @@ virt_host_pages(struct virt_conn *c)
 	return caps_pages(c, true);
 }
 
+char *
+virt_qemu_dac_label(struct virt_conn *c)
+{
+	AUTOFREE char *xml = virConnectGetCapabilities(c->conn);
+	struct strlist labels = {0};
+	char *label = NULL;
+	xmlDocPtr doc;
+
+	if (!xml || !(doc = xml_parse_string(xml))) {
+		virt_fail(_("Cannot read the host capabilities from libvirt"));
+		return NULL;
+	}
+	xpath_strings(doc,
+		      "/capabilities/host/secmodel[model='dac']/"
+		      "baselabel[@type='qemu' or @type='kvm']",
+		      &labels);
+	if (labels.n)
+		label = xstrdup(labels.v[0]);
+	strlist_clear(&labels);
+	xmlFreeDoc(doc);
+	return label;
+}
+
 int
 virt_pages_get(struct virt_conn *c, int node, uint64_t size_kib,
 	       uint64_t *count)
@@ -609,12 +707,15 @@ virt_pages_get(struct virt_conn *c, int node, uint64_t size_kib,
 		return -1;
 	p = node < 0 ? host_pool_find(h, size_kib)
 		     : host_node_pool_find(h, node, size_kib);
-	if (!p || p->total == HOST_UNKNOWN)
+	if (!p || p->total == HOST_UNKNOWN) {
+		AUTOFREE char *uri = shell_word(c->uri);
+
 		return vs_error(VS_ERR_LIBVIRT,
 				_("libvirt at %1$s does not report the pool "
-				  "of %2$llu KiB pages. Check the pools with "
-				  "'virtshare -c %1$s pages'."),
-				c->uri, (unsigned long long)size_kib);
+				  "of %2$llu KiB pages. Check the pools with: "
+				  "virtshare -c %3$s pages"),
+				c->uri, (unsigned long long)size_kib, uri);
+	}
 	*count = p->total;
 	return 0;
 }

@@ -103,16 +103,36 @@ int virt_domain_status(struct virt_conn *c, const char *name, bool *active,
 int virt_domain_snapshots(struct virt_conn *c, const char *name);
 
 /*
- * True when the connection's daemon runs on another host (a host in the
- * URI): paths in its domains cannot be checked here. Unlike
- * virt_uri_is_local(), the test driver is not remote.
+ * Whether uri names a daemon on another host, which virtshare reaches
+ * through libvirt only: a host part (qemu://kvm7/system, even localhost)
+ * or a transport other than unix (qemu+ssh:///system: ssh may land in
+ * another machine or container). NULL, "" and unparseable URIs are not
+ * remote. The one test of remoteness: every other one calls it.
  */
+bool virt_uri_is_remote(const char *uri);
+/* The domain's UUID as text. Caller frees; NULL after reporting
+ * VS_ERR_NO_DOMAIN or VS_ERR_LIBVIRT. */
+char *virt_domain_uuid(struct virt_conn *c, const char *name);
+/*
+ * The user and group QEMU runs as on the connection's host, as libvirt's
+ * DAC security model labels it ("+64055:+64055": uid and gid there; the
+ * names are that host's). Caller frees; NULL when the capabilities have
+ * no DAC label, or after reporting VS_ERR_LIBVIRT.
+ */
+char *virt_qemu_dac_label(struct virt_conn *c);
+/*
+ * The name of the connection's host (virConnectGetHostname: the remote
+ * host's for a remote URI). Caller frees; NULL after reporting
+ * VS_ERR_LIBVIRT.
+ */
+char *virt_hostname(struct virt_conn *c);
+/* virt_uri_is_remote() of the connection's URI: paths in its domains
+ * cannot be checked here. The test driver is not remote. */
 bool virt_is_remote(const struct virt_conn *c);
 
 /*
- * Whether uri's driver manages this machine's kernel: no host part
- * (qemu:///system, not qemu+ssh://host/system) and not the test driver.
- * NULL, libvirt's default, counts as local.
+ * Whether uri's driver manages this machine's kernel: not remote and not
+ * the test driver. NULL, libvirt's default, counts as local.
  */
 bool virt_uri_is_local(const char *uri);
 

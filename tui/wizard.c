@@ -8,6 +8,7 @@
 
 #include "render.h"
 #include "compat.h"
+#include "doctor.h"
 #include "error.h"
 #include "launch.h"
 #include "table.h"
@@ -38,12 +39,6 @@ lines_add_text(struct wizard *w, const char *text)
 		line_add(w, WIZ_LINE_TEXT, xstrndup(text, n));
 		text += n + (text[n] == '\n');
 	}
-}
-
-static char *
-kib_str(uint64_t v)
-{
-	return v == HOST_UNKNOWN ? xstrdup("?") : size_format_kib(v);
 }
 
 /* The libvirt that will run the domain, for version checks; 0 unknown. */
@@ -89,99 +84,71 @@ env_fill(const struct wizard *w, struct domxml_env *env)
 
 /* ---- page 1: the host summary -------------------------------------------- */
 
-/* What stops or slows virtiofs on this host, one sentence each. */
-static void
-problems_find(const struct wizard *w, struct strlist *into)
+/* A finding of doctor's as one paragraph: what was found, why here,
+ * what to do. */
+static char *
+finding_text(const struct doctor_result *r)
 {
-	const struct inspection *in = w->in;
-	const struct host_info *h = in->host;
-	const struct virt_info *v = &in->virt;
-	unsigned long lv = compat_libvirt(inspection_virt(in));
-	bool any_daemon = false;
-	const struct host_mount *m;
+	struct strbuf sb = STRBUF_INIT;
+	const char *fix = r->fix ? r->fix : _(r->check->fix);
+
+	sb_add(&sb, r->summary ? r->summary : "");
+	if (r->detail)
+		sb_printf(&sb, " %s", r->detail);
+	if (fix)
+		sb_printf(&sb, " %s", fix);
+	return sb_steal(&sb);
+}
+
+/*
+ * What stops or slows virtiofs on this host: what the host could not be
+ * read for, then the warnings and errors of doctor's host checks (the
+ * findings `virtshare doctor` prints for the host).
+ */
+static void
+host_findings(const struct wizard *w, struct strlist *into)
+{
+	const struct host_info *h = w->in->host;
+	AUTOPTR(doctor_report) r = doctor_report_new();
+	struct doctor_env env;
 
 	for (size_t i = 0; i < h->warnings.n; i++)
-		strlist_take(into, xstrdup(h->warnings.v[i]));
-	if (in->qemu_error)
-		strlist_take(into,
-			     xasprintf(_("qemu.conf cannot be used, so "
-					 "libvirt will not start: %s"),
-				       in->qemu_error));
-	if (!in->have_virt && !w->cfg.xml_file)
-		strlist_take(into,
-			     xasprintf(_("libvirt cannot be reached (%s): "
-					 "only a domain XML file can be "
-					 "edited."),
-				       in->virt_error ? in->virt_error
-						      : _("no connection")));
-	if (!compat_allows(COMPAT_VIRTIOFS, lv)) {
-		AUTOFREE char *have = compat_version_str(lv);
-		AUTOFREE char *since =
-		    compat_version_str(compat_since(COMPAT_VIRTIOFS));
-
-		strlist_take(into,
-			     xasprintf(_("libvirt %1$s is older than %2$s, "
-					 "which virtiofs needs: upgrade "
-					 "libvirt."),
-				       have, since));
-	}
-	if (in->have_virt && v->domcaps_known &&
-	    !strlist_has(&v->fs_drivers, "virtiofs"))
-		strlist_add(into,
-			    _("This QEMU has no virtiofs device "
-			      "(vhost-user-fs): starting a guest with a share "
-			      "fails with 'virtiofs is not supported with this "
-			      "QEMU binary'. Install a QEMU that has it "
-			      "(qemu-system-x86)."));
-	if (in->have_virt && w->cfg.conn && virt_is_session(w->cfg.conn) &&
-	    !compat_allows(COMPAT_SESSION, lv)) {
-		AUTOFREE char *have = compat_version_str(lv);
-		AUTOFREE char *since =
-		    compat_version_str(compat_since(COMPAT_SESSION));
-
-		strlist_take(into,
-			     xasprintf(_("virtiofs needs libvirt %1$s in "
-					 "session mode (qemu:///session); "
-					 "this is %2$s. Use qemu:///system."),
-				       since, have));
-	}
-	for (size_t i = 0; !in->qemu_error && i < h->npools; i++) {
-		const char *dir;
-		AUTOFREE char *advice = NULL;
-
-		if (!h->pools[i].total || h->pools[i].total == HOST_UNKNOWN)
-			continue;
-		if (pages_mount_check(h, &in->qemu, h->pools[i].size_kib, &dir,
-				      &advice) != PAGES_MOUNT_OK)
-			strlist_take(into, steal_ptr(advice));
-	}
-	m = host_mount_for_path(h, in->qemu.memory_backing_dir);
-	if (!in->qemu_error && m && !host_fstype_in_memory(m->fstype))
-		strlist_take(into,
-			     xasprintf(_("memory_backing_dir %1$s is on a "
-					 "disk (%2$s): file-backed guest "
-					 "memory will be slow. Set "
-					 "memory_backing_dir = \"/dev/shm\" "
-					 "in qemu.conf."),
-				       in->qemu.memory_backing_dir,
-				       m->fstype));
-	for (size_t i = 0; i < h->ndaemons; i++)
-		any_daemon = any_daemon || h->daemons[i].present;
-	if (!any_daemon)
-		strlist_add(into, _("No virtiofs daemon is installed: install "
-				    "virtshare-fsd (make install) or "
-				    "virtiofsd."));
+		strlist_add(into, h->warnings.v[i]);
+	doctor_env_init(&env, w->in, w->cfg.xml_file ? NULL : w->cfg.conn,
+			w->cfg.root);
+	doctor_host(r, &env);
+	for (size_t s = 0; s < r->n; s++)
+		for (size_t i = 0; i < r->sections[s].n; i++)
+			if (r->sections[s].results[i].verdict >=
+			    DOCTOR_WARNING)
+				strlist_take(into,
+					     finding_text(
+						 &r->sections[s].results[i]));
 }
 
 static void
 summary_host(struct wizard *w)
 {
 	const struct host_info *h = w->in->host;
-	AUTOFREE char *total = kib_str(h->mem_total_kib);
-	AUTOFREE char *avail = kib_str(h->mem_available_kib);
+	AUTOFREE char *total = render_kib(h->mem_total_kib);
+	AUTOFREE char *avail = render_kib(h->mem_available_kib);
 	AUTOFREE char *shm = h->shm_present ? size_format_kib(h->shm_size_kib)
 					    : NULL;
 
+	if (w->in->remote) {
+		line_add(w, WIZ_LINE_HEAD,
+			 xasprintf(_("Host %s (through libvirt)"),
+				   w->in->hostname ? w->in->hostname : "?"));
+		line_add(w, WIZ_LINE_TEXT,
+			 xasprintf(_("  memory %1$s (%2$s available), %3$zu "
+				     "NUMA nodes"),
+				   total, avail, h->nnodes));
+		line_add(w, WIZ_LINE_TEXT,
+			 xstrdup(_("  kernel, /dev/shm, hugetlbfs mounts and "
+				   "virtiofs daemons: not checked on a "
+				   "remote host")));
+		return;
+	}
 	line_add(w, WIZ_LINE_HEAD, root_is_host(h->root)
 				       ? xstrdup(_("Host"))
 				       : xasprintf(_("Host (the tree %s)"),
@@ -202,18 +169,15 @@ summary_pools(struct wizard *w)
 	const struct host_info *h = w->in->host;
 	struct strbuf sb = STRBUF_INIT;
 
-	if (!h->npools) {
-		line_add(w, WIZ_LINE_HEAD,
-			 xstrdup(_("Hugepages: none offered by this kernel")));
+	line_add(w, WIZ_LINE_HEAD, xstrdup(render_pools_title(h)));
+	if (!h->npools)
 		return;
-	}
-	line_add(w, WIZ_LINE_HEAD, xstrdup(_("Hugepages")));
 	/* The table `virtshare pages` prints; the mounts below it, as a
 	 * mount column would not fit 80 columns. */
 	render_pools_table(&sb, h, NULL);
 	lines_add_text(w, sb_str(&sb));
 	sb_clear(&sb);
-	for (size_t i = 0; i < h->npools; i++) {
+	for (size_t i = 0; !w->in->remote && i < h->npools; i++) {
 		AUTOFREE char *size = size_format_kib(h->pools[i].size_kib);
 		AUTOFREE char *dirs = render_pool_mounts(h, h->pools[i].size_kib);
 
@@ -230,10 +194,20 @@ static void
 summary_qemu(struct wizard *w)
 {
 	const struct qemu_settings *q = &w->in->qemu;
-	AUTOFREE char *huge = NULL, *sec = NULL;
+	AUTOFREE char *huge = NULL, *sec = NULL, *mbd = NULL;
 
 	line_add(w, WIZ_LINE_HEAD, xasprintf(_("qemu.conf (%s)"),
 					     QEMUCONF_PATH));
+	if (w->in->remote) {
+		line_add(w, WIZ_LINE_TEXT,
+			 xasprintf("  %s", w->in->qemu_error));
+		if (w->in->qemu_label)
+			line_add(w, WIZ_LINE_TEXT,
+				 xasprintf(_("  QEMU runs as %s there (uid:gid, "
+					     "libvirt's DAC label)"),
+					   w->in->qemu_label));
+		return;
+	}
 	if (w->in->qemu_error) {
 		line_add(w, WIZ_LINE_TEXT, xstrdup(_("  unusable: see the "
 						     "problems above")));
@@ -241,14 +215,12 @@ summary_qemu(struct wizard *w)
 	}
 	huge = q->hugetlbfs_mount_set ? render_join(&q->hugetlbfs_mount, ", ")
 				      : xstrdup(_("auto-detected"));
+	mbd = render_setting(q->memory_backing_dir, q->memory_backing_dir_set);
 	sec = q->security_driver_set ? render_join(&q->security_driver, ", ")
 				     : xstrdup(_("auto"));
 	line_add(w, WIZ_LINE_TEXT,
-		 xasprintf(_("  memory_backing_dir %1$s%2$s, hugetlbfs_mount "
-			     "%3$s"),
-			   q->memory_backing_dir,
-			   q->memory_backing_dir_set ? "" : _(" (default)"),
-			   huge));
+		 xasprintf(_("  memory_backing_dir %1$s, hugetlbfs_mount %2$s"),
+			   mbd, huge));
 	line_add(w, WIZ_LINE_TEXT,
 		 xasprintf(_("  user %1$s, group %2$s, security_driver "
 			     "%3$s%4$s"),
@@ -294,22 +266,10 @@ summary_virt(struct wizard *w)
 static void
 summary_daemons(struct wizard *w)
 {
-	const struct host_info *h = w->in->host;
-	AUTOPTR(table) t = table_new(2);
 	struct strbuf sb = STRBUF_INIT;
 
 	line_add(w, WIZ_LINE_HEAD, xstrdup(_("virtiofs daemons")));
-	for (size_t i = 0; i < h->ndaemons; i++) {
-		const struct host_daemon *d = &h->daemons[i];
-		struct strbuf what = STRBUF_INIT;
-
-		sb_add(&what, inspection_daemon_state(d));
-		if (d->descriptor)
-			sb_add(&what, _(", named by a descriptor"));
-		table_rowv(t, d->path, sb_str(&what));
-		sb_clear(&what);
-	}
-	table_render(t, 2, &sb);
+	render_daemons_table(&sb, w->in->host, false);
 	lines_add_text(w, sb_str(&sb));
 	sb_clear(&sb);
 }
@@ -320,7 +280,7 @@ summary_make(struct wizard *w)
 	struct strlist found = {0};
 
 	/* Problems first: they are what the page is for. */
-	problems_find(w, &found);
+	host_findings(w, &found);
 	if (found.n) {
 		line_add(w, WIZ_LINE_HEAD,
 			 xasprintf(P_("%zu problem", "%zu problems", found.n),

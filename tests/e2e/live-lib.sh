@@ -93,7 +93,9 @@ live_setup() {
 	_why=$(remote_can_run) || tap_skip_all "$_why"
 	# with cgroups: libvirt 9.0 crashes when it hot-plugs a <binary> share
 	# into a domain that has none (live-facts.md)
-	REMOTE_CGROUPS=1 remote_host_start vslive 2> "$live_run/host.err" ||
+	# its /tmp is its own: a tree built under /tmp must stay visible
+	REMOTE_SHOW="$(cd "$srcdir" && pwd) $(cd "$builddir" && pwd)" \
+		REMOTE_CGROUPS=1 remote_host_start vslive 2> "$live_run/host.err" ||
 		tap_bail "no private libvirtd: $(tr '\n' ' ' < "$live_run/host.err")"
 	live_hostname=vslive
 	live_uri=$(remote_unix_uri vslive)

@@ -65,7 +65,7 @@ static char *
 edit(const char *xml, const char *backing)
 {
 	AUTOPTR(domxml) d = domxml_parse(xml, "fuzz.xml");
-	struct domxml_backing b = {0};
+	struct domxml_backing b = {.kind = DOMXML_BACKING_KEEP};
 	struct domxml_share r;
 	struct domxml_env env = {0}; /* no version, no directory checks */
 	struct strlist notes = {0};

@@ -300,7 +300,7 @@ run(const struct golden *g, const char *xml, const char *what,
 {
 	AUTOPTR(domxml) d = NULL;
 	struct domxml_share r;
-	struct domxml_backing b = {0};
+	struct domxml_backing b = {.kind = DOMXML_BACKING_KEEP};
 	struct domxml_env env = {
 		.libvirt_version = version_parse(g->libvirt),
 		.session = g->session,
@@ -726,6 +726,30 @@ test_large(void)
 	strlist_clear(&diffs);
 }
 
+/* Keeping guest memory is asked for by name: a zeroed backing is none. */
+static void
+test_backing_unset(void)
+{
+	AUTOFREE char *path = xasprintf("%s/tests/golden/share-memfd.in.xml",
+					srcdir);
+	AUTOFREE char *xml = file_read(path, 1 << 20, NULL);
+	AUTOPTR(domxml) d = xml ? domxml_parse(xml, path) : NULL;
+	struct domxml_backing zero = {0};
+	struct domxml_backing keep = {.kind = DOMXML_BACKING_KEEP};
+	struct domxml_env env = {0};
+	struct strlist notes = {0};
+
+	tap_ok(d && domxml_backing_set(d, &zero, &env, &notes) < 0 &&
+		   vs_error_code() == VS_ERR_INVALID,
+	       "backing: a zeroed backing is refused, not taken as keep");
+	vs_error_reset();
+	tap_ok(d && domxml_backing_set(d, &keep, &env, &notes) == 0,
+	       "backing: keep is taken");
+	tap_is_str(domxml_backing_name(DOMXML_BACKING_KEEP), "keep",
+		   "backing: keep has its name");
+	strlist_clear(&notes);
+}
+
 static void
 test_backing_parse(void)
 {
@@ -795,6 +819,7 @@ main(void)
 	test_records();
 	test_compare_no_target();
 	test_backing_parse();
+	test_backing_unset();
 	test_idmap_parse();
 	free(root);
 	vs_error_reset();

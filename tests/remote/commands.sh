@@ -22,32 +22,8 @@ unset LIBVIRT_DEFAULT_URI VIRTSHARE_URI
 POOL2M=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 POOL1G=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 
-verdict() {	# verdict STATUS NAME [DIAGNOSTIC]
-	if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi
-}
-
-# vs ARGS...: virtshare on the host over ssh; output in $out, status in $rc.
-vs() {
-	out=$(timeout 300 "$VIRTSHARE" -c "$U" "$@" 2>&1)
-	rc=$?
-}
-
-# Pools of its own (2M: 16 pages, 12 free; 1G: 4, all free), unlike this
-# machine's; a directory /srv/vs-data that only it has.
-if REMOTE_HUGEPAGES="2048:16:12 1048576:4:4" remote_host_start $H 2> "$TESTTMP/err"; then
-	ok "host $H started"
-else
-	not_ok "host $H started" "$(cat "$TESTTMP/err")"
-	done_testing
-	exit
-fi
-U=$(remote_uri $H)
-DATA=/srv/vs-data-$$
-remote_exec $H mkdir -p "$DATA"
-for d in web db; do
-	remote_domain_xml $H $d > "$TESTTMP/$d.xml"
-	remote_virsh $H define "$TESTTMP/$d.xml" > /dev/null
-done
+# Pools of its own, unlike this machine's; a directory only it has.
+remote_test_host $H
 before=$(remote_virsh $H dumpxml --inactive web)
 local_1g=$(cat $POOL1G 2> /dev/null || echo none)
 
@@ -104,9 +80,10 @@ with_share=$(remote_virsh $H dumpxml --inactive web)
 vs unshare web data --yes
 [ $rc = 0 ] && ! remote_virsh $H dumpxml --inactive web | grep -q "<filesystem"
 verdict $? "unshare --yes: the share is gone from the host's definition" "$out"
-# Where undo finds them today: this machine's state directory, under the
-# URI as written (see the report of issue 17 for where they should be).
-saved=$(find "$VIRTSHARE_STATEDIR/backups" -path '*/web/*.xml' 2>&1)
+# This machine's state directory, under the host's name and the
+# domain's UUID (virtshare(1), undo).
+uuid=$(remote_virsh $H domuuid web | tr -d '[:space:]')
+saved=$(find "$VIRTSHARE_STATEDIR/backups/$H/$uuid" -name '*.xml' 2>&1)
 [ "$(wc -l <<< "$saved")" = 2 ]
 verdict $? "the two saved definitions are in the local state directory" "$saved"
 vs undo web --yes

@@ -26,11 +26,6 @@ fs_xml="<filesystem type='mount' accessmode='passthrough'>
     </filesystem>"
 mem_xml="<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
 
-# verdict STATUS NAME [DIAGNOSTIC]: a case from a status computed before.
-verdict() {
-	if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi
-}
-
 # start_host NAME: remote_host_start as a test case; the test ends when
 # a host cannot start, since every later case needs it.
 start_host() {

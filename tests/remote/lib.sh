@@ -35,6 +35,16 @@
 #   remote_left NAME          the processes still in it (none: empty)
 #   remote_cleanup            stop every host (the EXIT trap calls it)
 #
+# For the command tests, with tests/cli/lib.sh sourced first:
+#   verdict STATUS NAME [DIAGNOSTIC]
+#                             a case from a status computed before
+#   vs ARGS...                virtshare -c "$U": output in $out, status $rc
+#   remote_test_host NAME     start NAME as a case (the test ends if it
+#                             cannot) with hugepage pools unlike this
+#                             machine's (2M: 16, 12 free; 1G: 4, all free),
+#                             a directory $DATA only it has, and domains
+#                             web and db (their XML in $TESTTMP); sets U
+#
 # Set before remote_host_start: REMOTE_QEMU_CONF (lines added to the host's
 # qemu.conf), REMOTE_CGROUPS=1 (its QEMUs get cgroups as qemu:///system's
 # do, under names of their own: libvirt 9.0 dereferences the missing
@@ -44,6 +54,8 @@
 # hugepages and node0's, so `pages alloc` through its libvirt changes no
 # kernel pool, at most six sizes; free counts stay as given; unset: the
 # kernel's real pools, as on a real host).
+# REMOTE_SHOW (absolute directories, blank-separated): those under /tmp
+# stay visible on the host at the same path (its /tmp is its own).
 # VS_REMOTE_KEEP=1 keeps the directories of stopped hosts.
 # Set by it: REMOTE_ROOT (all hosts of this test), REMOTE_HOSTS (names).
 
@@ -166,6 +178,23 @@ _remote_writable_pools() {
 	done
 }
 
+# _remote_show aside|back: REMOTE_SHOW's directories under /tmp, bound
+# to /run/vs/show/N before /tmp is covered, then back at their paths.
+_remote_show() {
+	local i=0 m
+	for m in ${REMOTE_SHOW:-}; do
+		case $m in /tmp/*) ;; *) continue ;; esac
+		if [ "$1" = aside ]; then
+			mkdir -p "/run/vs/show/$i"
+			mount --bind "$m" "/run/vs/show/$i"
+		else
+			mkdir -p "$m"
+			mount --bind "/run/vs/show/$i" "$m"
+		fi
+		i=$((i + 1))
+	done
+}
+
 # _remote_setup DIR NAME: runs inside the new namespaces (see
 # remote_host_start), as a script of its own, before /tmp is covered.
 _remote_setup() {
@@ -191,7 +220,13 @@ _remote_setup() {
 	for m in $(awk '$3 == "hugetlbfs" { print $2 }' /proc/self/mounts); do
 		umount -l "$m"
 	done
+	# REMOTE_SHOW: directories of this machine under /tmp that the host
+	# must still see over its own /tmp (a clone built in /tmp holds the
+	# guest's kernel, its console file and the daemon): set aside under
+	# /run first, shown again at the same path after.
+	_remote_show aside
 	mount -t tmpfs -o mode=1777 vs-tmp /tmp
+	_remote_show back
 	ln -s /usr/sbin/libvirtd /run/vs/vs-libvirtd
 	ln -s /usr/sbin/virtlogd /run/vs/vs-virtlogd
 	ln -s /usr/sbin/sshd /run/vs/vs-sshd
@@ -388,4 +423,32 @@ remote_cleanup() {
 		rmdir "$REMOTE_ROOT" 2> /dev/null
 	fi
 	return $status
+}
+
+verdict() {
+	if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi
+}
+
+vs() {
+	out=$(timeout 300 "$VIRTSHARE" -c "$U" "$@" 2>&1)
+	rc=$?
+}
+
+remote_test_host() {
+	local d
+	if REMOTE_HUGEPAGES="2048:16:12 1048576:4:4" remote_host_start "$1" \
+		2> "$TESTTMP/start.err"; then
+		ok "host $1 started"
+	else
+		not_ok "host $1 started" "$(cat "$TESTTMP/start.err")"
+		done_testing
+		exit
+	fi
+	U=$(remote_uri "$1")
+	DATA=/srv/vs-data-$$
+	remote_exec "$1" mkdir -p "$DATA"
+	for d in web db; do
+		remote_domain_xml "$1" $d > "$TESTTMP/$d.xml"
+		remote_virsh "$1" define "$TESTTMP/$d.xml" > /dev/null
+	done
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "complete.h"
+#include "doctor.h"
 #include "error.h"
 #include "tap.h"
 #include "wizard.h"
@@ -168,7 +169,8 @@ test_host(void)
 	       "host: daemons");
 
 	wb = wizard_new(&cfg);
-	tap_ok(summary_has(wb, WIZ_LINE_PROBLEM, "qemu.conf cannot be used"),
+	tap_ok(summary_has(wb, WIZ_LINE_PROBLEM,
+			       "so its QEMU driver does not start"),
 	       "host: a broken qemu.conf is a problem");
 	tap_ok(summary_has(wb, WIZ_LINE_PROBLEM, "refused") &&
 		   summary_has(wb, WIZ_LINE_PROBLEM, "domain XML file"),
@@ -180,10 +182,34 @@ test_host(void)
 	wb = wizard_new(&cfg);
 	tap_ok(summary_has(wb, WIZ_LINE_PROBLEM, "hugetlbfs"),
 	       "host: a pool without a hugetlbfs mount is a problem");
+	{
+		AUTOPTR(doctor_report) r = doctor_report_new();
+		struct doctor_env env;
+
+		doctor_env_init(&env, wb->in, NULL, nomount);
+		doctor_host(r, &env);
+		size_t shown = 0, found = 0;
+
+		for (size_t i = 0; i < r->sections[0].n; i++) {
+			const struct doctor_result *res =
+			    &r->sections[0].results[i];
+
+			if (res->verdict < DOCTOR_WARNING)
+				continue;
+			found++;
+			shown += summary_has(wb, WIZ_LINE_PROBLEM, res->summary);
+		}
+		tap_ok(found && shown == found &&
+			   wb->nproblems ==
+			       wb->in->host->warnings.n + found,
+		       "host: the problems are doctor's host findings "
+		       "(%zu of %zu shown, %zu problems)",
+		       shown, found, wb->nproblems);
+	}
 	wizard_free(steal_ptr(wb));
 	cfg.root = disk;
 	wb = wizard_new(&cfg);
-	tap_ok(summary_has(wb, WIZ_LINE_PROBLEM, "on a disk"),
+	tap_ok(summary_has(wb, WIZ_LINE_PROBLEM, "a disk: the memory of guests"),
 	       "host: memory_backing_dir on a disk is a problem");
 }
 
@@ -256,8 +282,8 @@ test_domain(void)
 	       "domain: a domain XML file names its domain");
 	tap_is_int(wizard_domain_open(w, "/nonexistent.xml"), -1,
 		   "domain: a missing file is refused");
-	tap_ok(vs_error_code() == VS_ERR_IO &&
-		   has(vs_error_message(), "check the file name"),
+	tap_ok(vs_error_code() == VS_ERR_NOT_FOUND &&
+		   has(vs_error_message(), "Check the file name"),
 	       "domain: ... saying what to check");
 	vs_error_reset();
 	tap_is_int(wizard_domain_open(w, noname), -1,

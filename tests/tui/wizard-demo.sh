@@ -372,7 +372,7 @@ cp "$top_srcdir/tests/golden/share-memfd.in.xml" "$TESTTMP/vm1.xml"
 cp "$TESTTMP/vm1.xml" "$TESTTMP/vm1.orig"
 tmux_start LIBVIRT_DEFAULT_URI=test:///nonexistent.xml -- \
 	"$VIRTSHARE" --root "$VIRTSHARE_DATADIR/demo/host" wizard
-expect "no libvirt: a problem that says what still works" "only a domain XML file can"
+expect_flow "no libvirt: a problem that says what still works" "only a domain XML file can be checked or edited"
 no_cuts "host summary with a problem"
 keys Enter
 expect "the domain page offers a file" "> Open a domain XML file..."

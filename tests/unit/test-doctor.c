@@ -152,6 +152,60 @@ test_host_qemu(void)
 	}
 }
 
+/* The host checks the wizard shows too: libvirt reachable and recent
+ * enough, pools with a mount, memory_backing_dir in memory. */
+static void
+test_host_wizard(void)
+{
+	static const struct {
+		const char *name;
+		const char *host;       /* tests/data/hosts/..., NULL: qemu */
+		const char *why;        /* why libvirt could not be asked */
+		unsigned long libvirt;  /* qemu: its version */
+		const char *answers, *version, *pools, *backing;
+	} cases[] = {
+		{"QEMU 9.0 on the doctor host", NULL, NULL, 9000000, "ok", "ok",
+		 "ok", "ok"},
+		{"libvirt 6.0", NULL, NULL, 6000000, "ok", "error", "ok", "ok"},
+		{"libvirt 6.2", NULL, NULL, 6002000, "ok", "ok", "ok", "ok"},
+		{"a pool without a mount, libvirt refused", "hugepages-no-mount",
+		 "refused", 0, "warning", "skipped", "warning", "warning"},
+		{"memory_backing_dir on a disk, a file", "disk-backing-dir",
+		 NULL, 0, "skipped", "skipped", "warning", "warning"},
+		{"qemu.conf unusable", "bad-qemu-conf", "refused", 0,
+		 "warning", "skipped", "skipped", "skipped"},
+		{"a laptop: no pool, the default backing dir on a disk",
+		 "laptop", NULL, 0, "skipped", "skipped", "ok", "warning"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		AUTOFREE char *root = cases[i].host
+			? xasprintf("%s/tests/data/hosts/%s", srcdir,
+				    cases[i].host)
+			: NULL;
+		AUTOPTR(inspection) in =
+		    root ? inspection_gather(root, NULL, cases[i].why, 0)
+			 : qemu_inspection("qemu:///system", cases[i].libvirt,
+					   true, true);
+		AUTOPTR(doctor_report) r = doctor_report_new();
+		struct doctor_env env;
+
+		env_for(&env, in, false);
+		doctor_host(r, &env);
+		tap_is_str(verdict_of(r, 0, "libvirt-answers"),
+			   cases[i].answers, "%s: libvirt-answers",
+			   cases[i].name);
+		tap_is_str(verdict_of(r, 0, "libvirt-virtiofs"),
+			   cases[i].version, "%s: libvirt-virtiofs",
+			   cases[i].name);
+		tap_is_str(verdict_of(r, 0, "hugetlbfs-pools"), cases[i].pools,
+			   "%s: hugetlbfs-pools", cases[i].name);
+		tap_is_str(verdict_of(r, 0, "backing-dir-host"),
+			   cases[i].backing, "%s: backing-dir-host",
+			   cases[i].name);
+	}
+}
+
 /* A domain file of tests/data/doctor, written to a temporary file. */
 static char *
 domain_file(const char *dir, const char *name, const char *xml)
@@ -537,6 +591,7 @@ main(void)
 	test_host_reads(tmp);
 	test_quotes();
 	test_host_qemu();
+	test_host_wizard();
 	test_domain_qemu(tmp);
 	test_pending();
 	test_plan();

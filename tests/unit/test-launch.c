@@ -291,8 +291,17 @@ test_owner(void)
 		  vs_error_code() == VS_ERR_UNSUPPORTED,
 	      "a remote URI is refused with the owner given too");
 	launch_spec_clear(&s);
-	check(launch_spec_set_owner(&s, "qemu://localhost/session", "/") == 0,
-	      "localhost is local");
+	/* A network transport may land anywhere, localhost too (issue 17:
+	 * virt_uri_is_remote() is the one test). */
+	check(launch_spec_set_owner(&s, "qemu+ssh://root@localhost:2222/system",
+				    "/") < 0 &&
+		  vs_error_code() == VS_ERR_UNSUPPORTED,
+	      "ssh to localhost is refused as any remote URI");
+	launch_spec_clear(&s);
+	vs_error_reset();
+	check(launch_spec_set_owner(&s, "qemu+unix:///session?socket=/x",
+				    "/") == 0,
+	      "a unix socket is local");
 	launch_spec_clear(&s);
 }
 

@@ -19,6 +19,28 @@ static const char new_domain[] =
     "  <os><type>hvm</type></os>\n"
     "</domain>\n";
 
+/* One test of remoteness (issue 17): a host part or a network transport. */
+static const struct {
+	const char *uri;
+	bool remote;
+} remote_uris[] = {
+	{NULL, false},
+	{"", false},
+	{"qemu:///system", false},
+	{"qemu:///session", false},
+	{"qemu+unix:///system?socket=/run/x/libvirt-sock", false},
+	{"test:///default", false},
+	{"qemu+ssh://kvm7/system", true},
+	{"qemu+ssh://root@localhost:2222/system?keyfile=/k&no_verify=1", true},
+	{"qemu+ssh://localhost/system", true},
+	{"qemu+ssh:///system", true},
+	{"qemu+tcp://10.0.0.2/system", true},
+	{"qemu+tls://kvm7.example/system", true},
+	{"qemu+libssh2://root@kvm7/system", true},
+	{"qemu://kvm7/system", true},
+	{"qemu://localhost/system", true},
+};
+
 static void
 test_pure(void)
 {
@@ -30,6 +52,16 @@ test_pure(void)
 	tap_ok(!virt_uri_is_local("qemu+ssh://host/system") &&
 		   !virt_uri_is_local(URI),
 	       "virt_uri_is_local: a remote host, the test driver");
+	for (size_t i = 0; i < sizeof(remote_uris) / sizeof(*remote_uris);
+	     i++)
+		tap_ok(virt_uri_is_remote(remote_uris[i].uri) ==
+			   remote_uris[i].remote,
+		       "virt_uri_is_remote(%s): %s",
+		       remote_uris[i].uri ? remote_uris[i].uri : "NULL",
+		       remote_uris[i].remote ? "remote" : "not remote");
+	tap_ok(!virt_uri_is_local("qemu+ssh://root@localhost:2222/system") &&
+		   virt_uri_is_local("qemu+unix:///system?socket=/x/sock"),
+	       "virt_uri_is_local: ssh to localhost is not, a unix socket is");
 	tap_is_str(virt_state_name(VIR_DOMAIN_RUNNING), "running",
 		   "virt_state_name: running");
 	tap_is_str(virt_state_name(-1), "unknown",
