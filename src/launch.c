@@ -56,15 +56,6 @@ launch_state_name(enum launch_state state)
 							 : "?";
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool
 str_eq(const char *a, const char *b)
 {

@@ -522,9 +522,7 @@ size_format_kib(uint64_t kib)
 	return xasprintf("%.1f%c", (double)kib / (double)scale, units[u]);
 }
 
-/* ---- child processes ------------------------------------------------------ */
-
-static long long
+long long
 now_ms(void)
 {
 	struct timespec ts;
@@ -532,6 +530,8 @@ now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* ---- child processes ------------------------------------------------------ */
 
 int
 run_capture(char *const argv[], int timeout_ms, size_t max, char **out)

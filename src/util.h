@@ -102,6 +102,9 @@ int size_parse_kib(const char *s, uint64_t *kib);
 /* "2M", "1G", "512K", "1.5G": compact, for tables. Caller frees. */
 char *size_format_kib(uint64_t kib);
 
+/* Milliseconds of the monotonic clock (for deadlines). */
+long long now_ms(void);
+
 /*
  * Run argv with stdin from /dev/null, capturing stdout (at most max bytes)
  * and discarding stderr, killing it after timeout_ms. Returns the exit
