@@ -783,8 +783,6 @@ virt_domain_attach(struct virt_conn *c, const char *name, const char *xml)
 	return rc < 0 ? -1 : 0;
 }
 
-static long long now_ms(void);
-
 struct removal {
 	const char *alias;
 	bool removed;
@@ -858,16 +856,6 @@ out:
 		virConnectDomainEventDeregisterAny(c->conn, cb);
 	virDomainFree(dom);
 	return ret;
-}
-
-/* Milliseconds of CLOCK_MONOTONIC. */
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 int
