@@ -421,7 +421,14 @@ vu_queue_thread(void *arg)
 		return NULL;
 	}
 	log_debug("queue %u: thread started", q->vq.index);
-	for (;;) {
+	/*
+	 * stop is looked at before every wait, after the wake eventfd was
+	 * read: a read may take the wake-up of a stop that came after the
+	 * last look, and the next wait would then sleep through it (seen:
+	 * GET_VRING_BASE right after SET_VRING_ENABLE hung on a loaded
+	 * machine).
+	 */
+	while (!__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE)) {
 		if (vu_queue_process(q))
 			n = 0; /* the lock was let go: look again at once */
 		else
@@ -430,8 +437,6 @@ vu_queue_thread(void *arg)
 			log_error("queue %u: epoll_wait: %m", q->vq.index);
 			break;
 		}
-		if (__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE))
-			break;
 		for (i = 0; i < n; i++)
 			if (ev[i].data.u32 == 1 &&
 			    read(q->wake_fd, &v, sizeof(v)) < 0 &&
