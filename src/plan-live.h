@@ -50,8 +50,9 @@ int plan_live_find(struct virt_conn *conn, const char *domain,
 /*
  * Unmount tag inside the guest when its agent answers (else a warning at
  * apply time; a mount that stays busy fails the step), remove its line
- * from the guest's fstab, then detach fs_xml live and wait for libvirt's
- * DEVICE_REMOVED of alias at most timeout_s. When it does not come the
+ * from the guest's fstab, then detach fs_xml live and wait at most
+ * timeout_s for alias to leave the live definition (libvirt's
+ * DEVICE_REMOVED). When it does not, the
  * step fails saying so, and the plan puts the definition back: the
  * device is still in the running guest.
  */

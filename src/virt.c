@@ -53,8 +53,6 @@ virt_fail(const char *what)
 			virt_last_message());
 }
 
-static int virt_events_init(void);
-
 struct virt_conn *
 virt_open(const char *uri, unsigned flags)
 {
@@ -64,7 +62,7 @@ virt_open(const char *uri, unsigned flags)
 
 	virSetErrorFunc(NULL, virt_silent);
 	xmlSetGenericErrorFunc(NULL, xml_silent);
-	if (virInitialize() < 0 || virt_events_init() < 0) {
+	if (virInitialize() < 0) {
 		vs_error(VS_ERR_CONNECT, _("Cannot initialise libvirt: %s"),
 			 virt_last_message());
 		return NULL;
@@ -750,23 +748,6 @@ virt_pages_set(struct virt_conn *c, int node, uint64_t size_kib,
 
 /* ---- live devices and the guest agent ------------------------------------ */
 
-/*
- * libvirt delivers domain events through an event loop registered before
- * the connection is opened (virt_domain_detach() waits for one).
- */
-static int
-virt_events_init(void)
-{
-	static bool done;
-
-	if (done)
-		return 0;
-	if (virEventRegisterDefaultImpl() < 0)
-		return -1;
-	done = true;
-	return 0;
-}
-
 int
 virt_domain_attach(struct virt_conn *c, const char *name, const char *xml)
 {
@@ -781,31 +762,6 @@ virt_domain_attach(struct virt_conn *c, const char *name, const char *xml)
 			    "guest"));
 	virDomainFree(dom);
 	return rc < 0 ? -1 : 0;
-}
-
-struct removal {
-	const char *alias;
-	bool removed;
-};
-
-static void
-on_removed(virConnectPtr conn, virDomainPtr dom, const char *alias,
-	   void *opaque)
-{
-	struct removal *w = opaque;
-
-	(void)conn;
-	(void)dom;
-	if (alias && STREQ(alias, w->alias))
-		w->removed = true;
-}
-
-/* Wakes the event loop, so that the deadline is looked at. */
-static void
-on_tick(int timer, void *opaque)
-{
-	(void)timer;
-	(void)opaque;
 }
 
 /* Whether the live XML of dom still has a device of that alias. */
@@ -825,35 +781,28 @@ virt_domain_detach(struct virt_conn *c, const char *name, const char *xml,
 		   const char *alias, int timeout_ms)
 {
 	virDomainPtr dom = domain_lookup(c, name);
-	struct removal w = {.alias = alias};
 	long long end;
-	int cb, timer, ret = -1;
+	int ret = -1;
 
 	if (!dom)
 		return -1;
-	cb = virConnectDomainEventRegisterAny(
-	    c->conn, dom, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
-	    VIR_DOMAIN_EVENT_CALLBACK(on_removed), &w, NULL);
-	timer = virEventAddTimeout(250, on_tick, NULL, NULL);
 	if (virDomainDetachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE) < 0) {
 		virt_fail(_("libvirt could not detach the share from the "
 			    "running guest"));
 		goto out;
 	}
+	/*
+	 * libvirt drops the device from the live definition when it gets
+	 * DEVICE_REMOVED: the live XML is polled rather than the event
+	 * waited for, because an event loop registered with libvirt must
+	 * also run all the time, or the daemon's keepalive closes an idle
+	 * connection (the wizard's) and its next call hangs.
+	 */
 	end = now_ms() + timeout_ms;
-	/* Without the event (no loop), the live XML says it all the same. */
-	while (!w.removed && alias_present(dom, alias)) {
-		if (now_ms() >= end)
-			break;
-		if (cb < 0 || timer < 0 || virEventRunDefaultImpl() < 0)
-			nanosleep(&(struct timespec){0, 250000000}, NULL);
-	}
-	ret = w.removed || !alias_present(dom, alias);
+	while (alias_present(dom, alias) && now_ms() < end)
+		nanosleep(&(struct timespec){0, 250000000}, NULL);
+	ret = !alias_present(dom, alias);
 out:
-	if (timer >= 0)
-		virEventRemoveTimeout(timer);
-	if (cb >= 0)
-		virConnectDomainEventDeregisterAny(c->conn, cb);
 	virDomainFree(dom);
 	return ret;
 }

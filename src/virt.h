@@ -175,8 +175,9 @@ int virt_domain_attach(struct virt_conn *c, const char *name,
 		       const char *xml);
 /*
  * Detach the device xml from the running domain live and wait at most
- * timeout_ms for libvirt's DEVICE_REMOVED event of alias (the device's
- * live alias): the guest must release the device first. Returns 1 when
+ * timeout_ms for alias (the device's live alias) to leave the live
+ * definition, which libvirt does on DEVICE_REMOVED: the guest must
+ * release the device first. Returns 1 when
  * it is gone, 0 when it is still there after timeout_ms (not reported:
  * the caller says what that means), -1 after reporting VS_ERR_LIBVIRT.
  */
