@@ -12,6 +12,7 @@
 #      VS_BENCH_ROUNDS (1), REFERENCE_VIRTIOFSD
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$top_srcdir/tests/e2e/lib.sh"
+. "$top_srcdir/bench/ab-lib.sh"
 
 cache=${VS_BENCH_CACHE:-none}
 many=${VS_BENCH_MANY:-200}
@@ -34,35 +35,29 @@ opcodes() {
 		-e 's/.*\] \([A-Z_0-9]*\) unique [0-9]* node .*/\1/p' "$1"
 }
 
-r=1
-while [ "$r" -le "$rounds" ]; do
-for who in ours reference; do
-	if [ $who = ours ]; then d=$ours; else d=$reference; fi
-	run=$e2e_dir/run-count-$who
-	rm -rf "$run"
-	mkdir -p "$run/share"
-	flag=
-	[ "$debug" = 0 ] || flag=-d
-	# perf stat follows the daemon's threads and children (sandbox)
+# count_round WHO ROUND DAEMON RUNDIR: one guest, the daemon under perf
+# stat (which follows its threads and children: the sandbox)
+count_round() {
 	printf '#!/bin/sh\nexec perf stat -x, -o %s -e %s -- %s %s "$@"\n' \
-		"$run/stat.txt" "$events" "$d" "$flag" > "$run/daemon-d"
-	chmod +x "$run/daemon-d"
-	e2e_daemon=$run/daemon-d
-	e2e_qemu_boot "$who" "$run" memfd "$cache" "$append"
-	tr -d '\r' < "$e2e_serial" | grep '^E2E: FAIL' | sed "s/^/# $who: /"
+		"$4/stat.txt" "$events" "$3" "$flag" > "$4/daemon-d"
+	chmod +x "$4/daemon-d"
+	e2e_daemon=$4/daemon-d
+	e2e_qemu_boot "$1" "$4" memfd "$cache" "$append"
+	tr -d '\r' < "$e2e_serial" | grep '^E2E: FAIL' | sed "s/^/# $1: /"
 	tr -d '\r' < "$e2e_serial" | sed -n 's/^BENCH count-seconds //p' |
-		sed "s/^/# $who round $r: guest seconds /"
+		sed "s/^/# $1 round $2: guest seconds /"
 	tr -d '\r' < "$e2e_serial" | sed -n 's/^BENCH count-irqs //p' |
-		sed "s/^/# $who round $r: guest interrupts after /"
-	awk -F, -v who="$who" -v r="$r" '$3 ~ /./ { sub(/^syscalls:sys_enter_/, "", $3);
+		sed "s/^/# $1 round $2: guest interrupts after /"
+	awk -F, -v who="$1" -v r="$2" '$3 ~ /./ { sub(/^syscalls:sys_enter_/, "", $3);
 		line = line sprintf(" %s=%s", $3, $1) }
-		END { print "# " who " round " r ": daemon" line }' "$run/stat.txt"
-	opcodes "$run/daemon.log" > "$e2e_dir/count-$who.txt"
-	grep -i 'FUSE session:\|^.*flags2\?=' "$run/daemon.log" | sed "s/^/# $who: /"
-	[ -n "${VS_E2E_KEEP:-}" ] || rm -rf "$run"
-done
-r=$((r + 1))
-done
+		END { print "# " who " round " r ": daemon" line }' "$4/stat.txt"
+	opcodes "$4/daemon.log" > "$e2e_dir/count-$1.txt"
+	grep -i 'FUSE session:\|^.*flags2\?=' "$4/daemon.log" | sed "s/^/# $1: /"
+	[ -n "${VS_E2E_KEEP:-}" ] || rm -rf "$4"
+}
+flag=
+[ "$debug" = 0 ] || flag=-d
+ab_rounds "$rounds" count count_round
 [ "$debug" = 0 ] && exit 0
 
 # phases: mount (to the first STATFS), create, stat, unlink, the rest

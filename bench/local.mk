@@ -11,7 +11,7 @@ bench_vu_floor_LDADD = daemon/libfsd.a -lpthread
 bench_xml_bench_SOURCES = bench/xml-bench.c
 CLEANFILES += bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT) \
 	bench/xml-bench$(EXEEXT) tests/e2e/bench-fio.txt
-EXTRA_DIST += bench/fio-ab.sh bench/fuse-count.sh bench/guest-bench.sh \
+EXTRA_DIST += bench/ab-lib.sh bench/fio-ab.sh bench/fuse-count.sh bench/guest-bench.sh \
 	bench/README
 
 # The domain XML engine on 100 KB, 1 MB and 15 MB definitions (seconds).
