@@ -69,6 +69,7 @@ mem_gpa_ptr_hint(const struct mem_table *mt, uint64_t gpa, uint64_t len,
 	}
 	return mem_gpa_ptr_search(mt, gpa, len, hint);
 }
+
 /*
  * Describe [gpa, gpa + len) with up to max iovecs appended at iov (it may
  * cross from one region into an adjacent one). Returns the number used,
