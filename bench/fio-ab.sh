@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fio-ab.sh: in-guest fio and metadata jobs against our daemon (A) and
-# QEMU's C virtiofsd (B), alternating A B A B ..., medians and ratios.
+# QEMU's C virtiofsd (B), alternating A B B A A B ..., medians and ratios.
 #
 # The guest's emulated CPU (TCG) dominates and the same daemon measured
 # twice differs by up to 2x between single runs: only medians of
