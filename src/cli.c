@@ -342,7 +342,7 @@ static const struct vs_cmd commands[] = {
 	},
 	{
 		.name = "apply",
-		.usage = N_("FILE.ini [--dry-run] [--json] [--yes]"),
+		.usage = N_("FILE.ini [--dry-run] [--json] [--yes] [--jobs N]"),
 		.summary = N_("Make shares, backings, hugepages and daemons "
 			      "what an INI file says"),
 		.details = N_(
@@ -366,13 +366,28 @@ static const struct vs_cmd commands[] = {
 		    "virtshare(1)); applied\n"
 		    "               only with --yes, and then with what was "
 		    "done\n"
-		    "-c URI overrides the file's [host] uri.\n"),
+		    "  --jobs N     hosts changed at a time, for a file of "
+		    "several hosts\n"
+		    "               (default 4)\n"
+		    "-c URI overrides the file's [host] uri.\n"
+		    "\n"
+		    "A file with [host NAME] sections is planned on every host "
+		    "first (a host\n"
+		    "that cannot be reached is skipped), shown as one plan and "
+		    "asked once;\n"
+		    "then each domain is changed whole or not at all, and a "
+		    "failing domain\n"
+		    "or host does not stop the others. Exits 0 when all was "
+		    "applied, 1 when\n"
+		    "a domain failed, 3 when one was refused, 4 when a host "
+		    "was not reached.\n"),
 		.run = cmd_apply,
 	},
 	{
 		.name = "doctor",
 		.usage = N_("[DOMAIN] [--json] [--fix [--dry-run] [--yes]] "
-			    "[--xml FILE]"),
+			    "[--xml FILE] | --all-hosts FILE.ini [--json] "
+			    "[--jobs N]"),
 		.summary = N_("Find what keeps virtiofs from working, and how "
 			      "to fix it"),
 		.details = N_(
@@ -398,7 +413,14 @@ static const struct vs_cmd commands[] = {
 		    "  --dry-run    with --fix: only show the plan\n"
 		    "  --yes        with --fix: apply without asking\n"
 		    "  --xml FILE   check DOMAIN's definition in FILE, not "
-		    "libvirt's\n"),
+		    "libvirt's\n"
+		    "  --all-hosts FILE.ini\n"
+		    "               check every host of the INI file and its "
+		    "domains, a\n"
+		    "               section per host; exits 4 when a host "
+		    "cannot be reached\n"
+		    "  --jobs N     with --all-hosts: hosts checked at a time "
+		    "(default 4)\n"),
 		.run = cmd_doctor,
 	},
 };

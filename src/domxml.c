@@ -819,6 +819,12 @@ spans_free(struct domxml *d)
 	d->nspans = d->capchunks = 0;
 }
 
+void
+domxml_init(void)
+{
+	xmlInitParser();
+}
+
 struct domxml *
 domxml_parse(const char *xml, const char *what)
 {

@@ -19,6 +19,10 @@
  */
 struct domxml;
 
+/* Make libxml2 ready before threads parse definitions (it may not be
+ * made ready by two at once). */
+void domxml_init(void);
+
 /*
  * Parse a domain definition; what names it in messages (a file name,
  * "domain 'vm1'"). Returns the document (caller frees) or NULL after
