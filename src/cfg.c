@@ -888,6 +888,8 @@ read_section(struct loader *ld, const struct ini_section *s)
 		if (!STREQ(words[0], t->name))
 			continue;
 		/* [host] and [host NAME] are two kinds. */
+		const char *form = t->form;
+
 		while (n - 1 != t->nargs && i + 1 < ARRAY_SIZE(section_types) &&
 		       STREQ(t[1].name, t->name))
 			t = &section_types[++i];
@@ -895,7 +897,7 @@ read_section(struct loader *ld, const struct ini_section *s)
 			ERR(ld, s->line,
 			    _("[%1$s] is not a section virtshare knows: write "
 			      "it as %2$s."),
-			    s->header, section_types[i].form);
+			    s->header, form);
 		} else if (t->on_host != ON_NO_HOST) {
 			const char *host;
 			char *name;
