@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "cli.h"
 #include "error.h"
 #include "fleet.h"
@@ -23,7 +24,7 @@ cli_jobs(const char *arg, unsigned *jobs)
 }
 
 int
-cli_fleet_check(const struct cli *cli, const char *file)
+cli_fleet_check(const struct cli *cli, const struct cfg *c)
 {
 	const char *env = getenv("VIRTSHARE_URI");
 	bool from_env = env && cli->uri && STREQ(env, cli->uri) && !cli->demo;
@@ -33,7 +34,16 @@ cli_fleet_check(const struct cli *cli, const char *file)
 				_("%s names its hosts in [host NAME] sections, "
 				  "each with its uri: -c and --demo do not go "
 				  "with it."),
-				file);
+				c->file);
+	/* As for -c: a remote host is read through libvirt only. */
+	for (size_t i = 0; !root_is_host(cli->root) && i < c->nhosts; i++)
+		if (virt_uri_is_remote(c->hosts[i].uri))
+			return vs_error(VS_ERR_USAGE,
+					_("--root %1$s reads a host tree on "
+					  "this machine, but host %2$s of %3$s "
+					  "is another host, read through "
+					  "libvirt. Drop --root."),
+					cli->root, c->hosts[i].name, c->file);
 	return 0;
 }
 

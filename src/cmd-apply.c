@@ -77,7 +77,7 @@ apply_fleet(struct cli *cli, const struct cfg *c, const struct apply_opts *o)
 	AUTOFREE char *plan = NULL, *summary = NULL;
 	int go;
 
-	if (cli_fleet_check(cli, c->file) < 0)
+	if (cli_fleet_check(cli, c) < 0)
 		return -1;
 	f = fleet_new(c, cli->root, o->jobs ? o->jobs : FLEET_JOBS_DEFAULT);
 	cli_fleet_progress(f, o->json);

@@ -341,7 +341,7 @@ run_all_hosts(struct cli *cli, const struct doctor_opts *o)
 	AUTOPTR(fleet) f = NULL;
 	AUTOFREE char *out = NULL;
 
-	if (!c || cli_fleet_check(cli, o->all_hosts) < 0)
+	if (!c || cli_fleet_check(cli, c) < 0)
 		return -1;
 	if (!c->nhosts)
 		return vs_error(VS_ERR_USAGE,

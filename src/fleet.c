@@ -197,6 +197,26 @@ has_pools(const struct cfg *c, const char *host)
 	return false;
 }
 
+/* The parts of a host that was not reached: all skipped. */
+static void
+unreached(struct fleet_host *h, const struct cfg *c)
+{
+	const char *name = h->host->name;
+
+	for (size_t k = 0; k <= c->ndomains; k++) {
+		const struct cfg_domain *d = k ? &c->domains[k - 1] : NULL;
+		struct fleet_part *p;
+
+		if (d ? !STREQ(d->host, name) : !has_pools(c, name))
+			continue;
+		p = part_add(h, d);
+		plan_free(steal_ptr(p->plan));
+		p->result = FLEET_SKIPPED;
+		p->code = h->code;
+		p->error = xstrdup(_("Not applied: the host was not reached."));
+	}
+}
+
 static void
 plan_host(struct fleet *f, size_t i)
 {
@@ -205,8 +225,10 @@ plan_host(struct fleet *f, size_t i)
 	const char *name = h->host->name;
 	struct cfg_env env = {0};
 
-	if (reach(f, i) < 0)
+	if (reach(f, i) < 0) {
+		unreached(h, c);
 		return;
+	}
 	progress(f, i, NULL, _("planning"));
 	h->in = inspection_gather(f->root, h->conn, NULL, 0);
 	env.conn = h->conn;
@@ -426,7 +448,7 @@ fleet_render_plan(const struct fleet *f)
 		const struct fleet_host *h = &f->hosts[i];
 
 		host_heading(&sb, i, f);
-		for (size_t k = 0; k < h->nparts; k++) {
+		for (size_t k = 0; h->conn && k < h->nparts; k++) {
 			const struct fleet_part *p = &h->parts[k];
 			AUTOFREE char *summary = NULL;
 
@@ -475,7 +497,8 @@ fleet_render_summary(const struct fleet *f)
 				  _(result_titles[p->result]));
 			for (size_t l = 0; l < p->done.n; l++)
 				indented(&sb, p->done.v[l], 4);
-			if (p->error)
+			/* The host's line says why. */
+			if (p->error && h->conn)
 				indented(&sb, p->error, 4);
 		}
 	}
