@@ -351,6 +351,10 @@ doctor_host_run(struct fleet *f, size_t i)
 void
 fleet_doctor(struct fleet *f)
 {
+	size_t n;
+
+	/* The table of checks is made on first use: here, before threads. */
+	(void)doctor_checks(&n);
 	each_host(f, doctor_host_run);
 }
 
