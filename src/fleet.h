@@ -13,9 +13,11 @@
 
 /*
  * A file with [host NAME] sections (virtshare.ini(5), MANY HOSTS) is
- * worked host by host, up to jobs hosts at a time, each in a thread of
- * its own that opens and uses that host's libvirt connection alone (the
- * threads are joined before anyone else looks at it). A host is reached
+ * worked host by host, up to jobs hosts at a time, each host by one
+ * thread at a time: its libvirt connection is opened by the thread that
+ * plans it and used by no other thread at once (the threads of a phase
+ * are joined before the next phase or anyone else looks at it; libvirt
+ * connections may move between threads). A host is reached
  * and planned first: its pools are one part of its plan, each domain
  * another, and each part is applied whole or not at all (the plan
  * engine takes back a part that fails). A host that cannot be reached,
