@@ -283,11 +283,30 @@ still_applied(const struct plan *p)
 	return false;
 }
 
+/* The step a host's thread is about to apply, for progress. */
+struct step_progress {
+	struct fleet *f;
+	size_t i;
+	const struct fleet_part *p;
+};
+
+static void
+step_begins(void *arg, const struct plan_step *s)
+{
+	struct step_progress *sp = arg;
+
+	progress(sp->f, sp->i, sp->p->domain ? sp->p->domain->name : NULL,
+		 s->title);
+}
+
 static void
 apply_host(struct fleet *f, size_t i)
 {
 	struct fleet_host *h = &f->hosts[i];
-	struct plan_ctx ctx = {.statedir = f->statedir};
+	struct step_progress sp = {.f = f, .i = i};
+	struct plan_ctx ctx = {.statedir = f->statedir,
+			       .step_begins = step_begins,
+			       .arg = &sp};
 	bool pools_failed = false;
 
 	for (size_t k = 0; k < h->nparts; k++) {
@@ -305,8 +324,7 @@ apply_host(struct fleet *f, size_t i)
 					     "the domain may need them."));
 			continue;
 		}
-		progress(f, i, p->domain ? p->domain->name : NULL,
-			 p->domain ? _("applying") : _("changing hugepage pools"));
+		sp.p = p;
 		if (plan_apply(p->plan, &ctx, &p->done) == 0) {
 			p->result = FLEET_CHANGED;
 			continue;

@@ -29,6 +29,15 @@ result(const struct fleet *f, size_t host, const char *domain)
 	return p ? p->result : FLEET_RESULT__COUNT;
 }
 
+/* Progress as it comes: the fleet calls it one call at a time. */
+static void
+collect(void *arg, size_t i, size_t n, const char *host, const char *domain,
+	const char *what)
+{
+	strlist_take(arg, xasprintf("%zu/%zu %s %s: %s", i + 1, n, host,
+				    domain ? domain : "-", what));
+}
+
 /*
  * Host a: test:///default, where test gets a share. Host b: a node of
  * its own whose pool of node 7 cannot be planned (no such node), so its
@@ -54,6 +63,7 @@ test_fleet(const char *srcdir, unsigned jobs)
 	AUTOPTR(fleet) f = NULL;
 	AUTOFREE char *statedir = xstrdup("/tmp/test-fleet.XXXXXX");
 	AUTOFREE char *plan = NULL, *summary = NULL, *rm = NULL;
+	struct strlist seen = {0};
 
 	if (!tap_ok(c != NULL, "jobs %u: the file is read", jobs)) {
 		tap_diag("%s", vs_error_message());
@@ -62,6 +72,8 @@ test_fleet(const char *srcdir, unsigned jobs)
 	if (!mkdtemp(statedir))
 		return;
 	f = fleet_new(c, root, jobs);
+	f->progress = collect;
+	f->progress_arg = &seen;
 	fleet_plan(f);
 	tap_ok(f->n == 3 && f->hosts[0].conn && f->hosts[1].conn &&
 		   !f->hosts[2].conn && f->hosts[2].code == VS_ERR_CONNECT,
@@ -81,7 +93,17 @@ test_fleet(const char *srcdir, unsigned jobs)
 	       "jobs %u: the plan names each host and the refused pool's "
 	       "line",
 	       jobs);
+	tap_ok(strlist_has(&seen, "3/3 gone -: connecting") &&
+		   strlist_has(&seen, "2/3 b vm1: planning"),
+	       "jobs %u: progress while planning: host i of n, domain, step",
+	       jobs);
 	fleet_apply(f, statedir);
+	if (!tap_ok(strlist_has(&seen, "1/3 a test: Domain 'test' on "
+					"test:///default"),
+		    "jobs %u: progress while applying: each step's title",
+		    jobs))
+		for (size_t k = 0; k < seen.n; k++)
+			tap_diag("%s", seen.v[k]);
 	tap_ok(result(f, 0, "test") == FLEET_CHANGED,
 	       "jobs %u: a's test changed", jobs);
 	tap_ok(result(f, 1, "vm1") == FLEET_SKIPPED &&
@@ -100,6 +122,7 @@ test_fleet(const char *srcdir, unsigned jobs)
 		    "again",
 		    jobs))
 		tap_diag("%s", summary);
+	strlist_clear(&seen);
 	rm = xasprintf("rm -rf '%s'", statedir);
 	if (system(rm) != 0)
 		tap_diag("%s failed", rm);
