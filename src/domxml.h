@@ -268,6 +268,19 @@ int domxml_share_set(struct domxml *d, const struct domxml_share *req,
 		     const struct domxml_env *env, struct strlist *notes,
 		     struct strlist *warnings);
 /*
+ * Make sure a q35 domain has spare free pcie-root-port controllers, for
+ * devices hot-plugged later: free ones are hot-pluggable and no device's
+ * PCI address is on their bus, less one per virtiofs share without an
+ * address (libvirt gives it a port when it defines the domain). Adds
+ * <controller type='pci' index='N' model='pcie-root-port'/> for the
+ * difference, N after every PCI controller's index, with no address
+ * (libvirt fills in chassis, port and slot); the controllers there stay
+ * as they are. *added says how many, with a note. 0, or -1 after
+ * reporting VS_ERR_UNSUPPORTED (not a q35 machine) or a broken template.
+ */
+int domxml_root_ports_add(struct domxml *d, unsigned spare, unsigned *added,
+			  struct strlist *notes);
+/*
  * Add a virtio-serial <channel type='unix'> whose target is name (the
  * QEMU guest agent's org.qemu.guest_agent.0) unless one is there, with
  * a note. 0, or -1 after reporting (a broken template).

@@ -19,7 +19,8 @@
  * out. Source directories are looked up below tests/data/golden-root.
  */
 struct golden {
-	const char *op; /* "share", "unshare", "record" or "unrecord" */
+	const char *op; /* "share", "unshare", "record", "unrecord" or
+			   "ports" */
 	const char *name;
 	const char *tag;
 	const char *dir;
@@ -45,6 +46,7 @@ struct golden {
 	const char *log_level;
 	const char *socket_user;
 	const char *socket_group;
+	unsigned ports; /* ports: the spare root ports wanted */
 };
 
 #define DO_TEST(op_, name_, ...) {.op = op_, .name = name_, __VA_ARGS__}
@@ -207,6 +209,14 @@ static const struct golden cases[] = {
 	DO_TEST("unrecord", "keeps-other", .tag = "data"),
 	DO_TEST("unrecord", "last-keeps-metadata", .tag = "data"),
 	DO_TEST("unrecord", "missing", .tag = "data"),
+	/* Spare pcie-root-ports: indexes after every PCI controller's, no
+	 * address (libvirt's to give), the controllers there untouched. */
+	DO_TEST("ports", "none-free", .ports = 4),
+	DO_TEST("ports", "some-free", .ports = 4),
+	DO_TEST("ports", "enough", .ports = 4),
+	DO_TEST("ports", "new-share", .ports = 1),
+	DO_TEST("ports", "tabs", .ports = 2),
+	DO_TEST("ports", "i440fx", .ports = 4),
 };
 
 static const char *srcdir;
@@ -312,6 +322,13 @@ run(const struct golden *g, const char *xml, const char *what,
 		return NULL;
 	if (STREQ(g->op, "record") || STREQ(g->op, "unrecord"))
 		return run_record(g, d, notes);
+	if (STREQ(g->op, "ports")) {
+		unsigned added;
+
+		if (domxml_root_ports_add(d, g->ports, &added, notes) == 0)
+			out = domxml_format(d);
+		return out;
+	}
 	if (STREQ(g->op, "unshare")) {
 		if (domxml_share_remove(d, g->tag, notes) == 0)
 			out = domxml_format(d);
@@ -484,7 +501,8 @@ test_case(const struct golden *g)
 	check_reading(label, "output", out);
 	check_valid(g, label, out_path, in_path);
 	/* The same request again changes nothing and says nothing. */
-	if (STREQ(g->op, "share") || STREQ(g->op, "record")) {
+	if (STREQ(g->op, "share") || STREQ(g->op, "record") ||
+	    STREQ(g->op, "ports")) {
 		again = run(g, out, what, &notes, &warnings);
 		tap_ok(again && STREQ(again, out) && notes.n == 0,
 		       "%s: a second time changes nothing", label);
