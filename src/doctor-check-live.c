@@ -77,8 +77,10 @@ static const struct doctor_check check_hotplug = {
 	.cause = N_("A hot-plugged device needs ACPI PCI hot-plug in the "
 		    "guest and a free slot: on q35 a free pcie-root-port."),
 	.fix = N_("Add <acpi/> to <features> and spare pcie-root-port "
-		  "controllers to the definition, then shut the guest down "
-		  "and start it once; until then, share with --config-only."),
+		  "controllers to the definition (virtshare share adds 4 "
+		  "with the share, --root-ports N), then shut the guest "
+		  "down and start it once (share --restart); until then, "
+		  "share with --config-only."),
 	.run = run_hotplug,
 };
 

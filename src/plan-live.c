@@ -75,6 +75,20 @@ live_new(struct virt_conn *conn, const char *domain, const char *tag)
 
 /* ---- readiness ----------------------------------------------------------- */
 
+/* A domain's XML through hotplug_check(); -1 reported. */
+static int
+hotplug_of(const char *xml, const char *tag, unsigned long libvirt_version,
+	   struct hotplug_check *c)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "live.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOWARNING |
+					  XML_PARSE_NOERROR);
+	int r = hotplug_check(doc, tag, libvirt_version, c);
+
+	xmlFreeDoc(doc);
+	return r;
+}
+
 int
 plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 		unsigned long libvirt_version, struct strlist *why,
@@ -85,19 +99,11 @@ plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 	struct hotplug_check c;
 	struct domxml_memory m;
 	char *unshared = NULL;
-	xmlDocPtr doc;
 	bool ready;
 
-	if (!xml || !(d = domxml_parse(xml, domain)))
+	if (!xml || !(d = domxml_parse(xml, domain)) ||
+	    hotplug_of(xml, tag, libvirt_version, &c) < 0)
 		return -1;
-	doc = xmlReadMemory(xml, (int)strlen(xml), "live.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOWARNING |
-				XML_PARSE_NOERROR);
-	if (hotplug_check(doc, tag, libvirt_version, &c) < 0) {
-		xmlFreeDoc(doc);
-		return -1;
-	}
-	xmlFreeDoc(doc);
 	ready = hotplug_ready(&c);
 	for (size_t i = 0; i < c.n; i++)
 		strlist_add(c.findings[i].blocks ? why : notes,
@@ -116,6 +122,20 @@ plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 	}
 	domxml_memory_clear(&m);
 	return ready ? 1 : 0;
+}
+
+int
+plan_live_needs_root_ports(struct virt_conn *conn, const char *domain)
+{
+	AUTOFREE char *xml = virt_domain_xml(conn, domain, false);
+	struct hotplug_check c;
+	int r;
+
+	if (!xml || hotplug_of(xml, NULL, 0, &c) < 0)
+		return -1;
+	r = hotplug_find(&c, HOTPLUG_NO_ROOT_PORT) != NULL;
+	hotplug_check_clear(&c);
+	return r;
 }
 
 int

@@ -31,6 +31,13 @@ int plan_live_ready(struct virt_conn *conn, const char *domain,
 		    struct strlist *why, struct strlist *notes);
 
 /*
+ * Whether the running domain on conn is a q35 guest without a free
+ * pcie-root-port (hotplug_check()'s HOTPLUG_NO_ROOT_PORT): 1, 0, or -1
+ * reported (the live XML cannot be read).
+ */
+int plan_live_needs_root_ports(struct virt_conn *conn, const char *domain);
+
+/*
  * Attach fs_xml (a <filesystem> of tag) to the running domain live, then
  * read the live XML back: the share must be there with an alias (alias,
  * when not NULL, the one asked for). Taken back by a live detach.
