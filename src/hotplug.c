@@ -205,6 +205,20 @@ check_tag(const struct hotplug_check *c, const struct hp_ctx *x)
 			 x->tag);
 }
 
+/* Added by hotplug_check_cgroup(), not by hotplug_check(). */
+static char *
+reason_no_cgroup(void)
+{
+	return xstrdup(_("libvirt runs the guest without a cgroup "
+			 "(qemu.conf cgroup_controllers = [ ], or no cgroup "
+			 "controllers on the host), and libvirt 9.0's libvirtd "
+			 "crashes when it hot-plugs a share whose virtiofs "
+			 "daemon it starts itself into such a guest. Use a "
+			 "daemon started outside libvirt (--daemon external "
+			 "or --socket PATH), or change the definition only and "
+			 "start the guest again (--restart)."));
+}
+
 static char *
 check_machine(const struct hotplug_check *c, const struct hp_ctx *x)
 {
@@ -252,6 +266,7 @@ static const struct {
 	{HOTPLUG_ROOT_HOTPLUG_OFF, "HOTPLUG_ROOT_HOTPLUG_OFF", true,
 	 check_root_hotplug},
 	{HOTPLUG_TAG_TAKEN, "HOTPLUG_TAG_TAKEN", true, check_tag},
+	{HOTPLUG_NO_CGROUP, "HOTPLUG_NO_CGROUP", true, NULL},
 	{HOTPLUG_MACHINE_UNKNOWN, "HOTPLUG_MACHINE_UNKNOWN", false,
 	 check_machine},
 	{HOTPLUG_NO_AGENT, "HOTPLUG_NO_AGENT", false, check_agent},
@@ -292,7 +307,7 @@ hotplug_check(xmlDocPtr doc, const char *tag, unsigned long libvirt_version,
 	xmlXPathFreeContext(xc);
 
 	for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
-		char *reason = checks[i].check(out, &x);
+		char *reason = checks[i].check ? checks[i].check(out, &x) : NULL;
 
 		if (!reason)
 			continue;
@@ -301,6 +316,22 @@ hotplug_check(xmlDocPtr doc, const char *tag, unsigned long libvirt_version,
 		    checks[i].what, checks[i].blocks, reason};
 	}
 	return 0;
+}
+
+static void
+finding_add(struct hotplug_check *c, enum hotplug_what what, char *reason)
+{
+	size_t cap = c->n;
+
+	xgrow(&c->findings, &cap, c->n + 1, sizeof(*c->findings));
+	c->findings[c->n++] = (struct hotplug_finding){what, true, reason};
+}
+
+void
+hotplug_check_cgroup(struct hotplug_check *c, int has)
+{
+	if (has == 0 && !hotplug_find(c, HOTPLUG_NO_CGROUP))
+		finding_add(c, HOTPLUG_NO_CGROUP, reason_no_cgroup());
 }
 
 void

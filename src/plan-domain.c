@@ -821,6 +821,22 @@ plan_share_kind(struct plan_target *t, const char *tag,
 	return found;
 }
 
+/* Whether the share tag of the edited definition is on a socket (a
+ * daemon outside libvirt), not one libvirt starts. */
+static bool
+share_socket(const struct domain_edit *e, const char *tag)
+{
+	struct domxml_share *all = NULL;
+	size_t n = domxml_shares(e->d, &all);
+	bool socket = false;
+
+	for (size_t i = 0; i < n; i++)
+		if (all[i].tag && STREQ(all[i].tag, tag))
+			socket = all[i].socket != NULL;
+	domxml_shares_free(all, n);
+	return socket;
+}
+
 /*
  * A running q35 guest without a free root port takes no share live:
  * with the share, its definition gets r->root_ports spare ones (a
@@ -893,6 +909,9 @@ live_share(struct plan *p, struct domain_edit *e,
 		if ((ready = plan_live_ready(t->conn, t->domain, tag, version,
 					     &why, &e->notes)) < 0)
 			return -1;
+		if (!share_socket(e, tag) &&
+		    !plan_live_daemon_ready(t->conn, t->domain, &why))
+			ready = 0;
 		for (size_t i = 0; i < why.n; i++)
 			strlist_take(&e->notes,
 				     xasprintf(_("Not attached to the running "

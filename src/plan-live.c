@@ -139,6 +139,23 @@ plan_live_needs_root_ports(struct virt_conn *conn, const char *domain)
 }
 
 int
+plan_live_daemon_ready(struct virt_conn *conn, const char *domain,
+		       struct strlist *why)
+{
+	struct hotplug_check c = {0};
+	const struct hotplug_finding *f;
+	int ready = 1;
+
+	hotplug_check_cgroup(&c, virt_domain_cgroups(conn, domain));
+	if ((f = hotplug_find(&c, HOTPLUG_NO_CGROUP))) {
+		strlist_add(why, f->reason);
+		ready = 0;
+	}
+	hotplug_check_clear(&c);
+	return ready;
+}
+
+int
 plan_live_find(struct virt_conn *conn, const char *domain, const char *tag,
 	       char **fs_xml, char **alias)
 {

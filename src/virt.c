@@ -807,6 +807,47 @@ out:
 	return ret;
 }
 
+/* One cgroup probe: 1 answered, 0 no controller, -1 other error. */
+static int
+cgroup_probe_result(int rc)
+{
+	if (rc >= 0)
+		return 1;
+	return virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID ? 0 : -1;
+}
+
+int
+virt_domain_cgroups(struct virt_conn *c, const char *name)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	char *sched;
+	int n = 0, r[4];
+	bool unknown = false;
+
+	if (!dom) {
+		vs_error_reset();
+		return -1;
+	}
+	sched = virDomainGetSchedulerType(dom, &n);
+	r[0] = cgroup_probe_result(sched ? 0 : -1);
+	free(sched);
+	n = 0;
+	r[1] = cgroup_probe_result(
+	    virDomainGetMemoryParameters(dom, NULL, &n, 0));
+	n = 0;
+	r[2] = cgroup_probe_result(
+	    virDomainGetBlkioParameters(dom, NULL, &n, 0));
+	r[3] = cgroup_probe_result(virDomainGetCPUStats(dom, NULL, 0, -1, 1, 0));
+	virResetLastError();
+	virDomainFree(dom);
+	for (size_t i = 0; i < ARRAY_SIZE(r); i++) {
+		if (r[i] == 1)
+			return 1;
+		unknown |= r[i] < 0;
+	}
+	return unknown ? -1 : 0;
+}
+
 int
 virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 		    bool force)
