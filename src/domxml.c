@@ -3111,10 +3111,12 @@ domxml_root_ports_add(struct domxml *d, unsigned spare, unsigned *added,
 				  "pcie-root-port controllers are for q35 "
 				  "machines only."),
 				name);
+	/* One free is enough: counting up to spare would add one more each
+	 * time libvirt puts a new share on one of them. */
 	have = free_root_ports(d, ctl, nctl, &max_index);
-	want = (long)spare - have;
-	if (want <= 0)
+	if (have > 0 || spare == 0)
 		return 0;
+	want = (long)spare - have;
 	if (templates_load(d) < 0)
 		return -1;
 	tdev = template_child(template_root(d, TMPL_DOMAIN), "devices");

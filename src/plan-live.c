@@ -541,11 +541,18 @@ restart_apply(struct plan_step *s, const struct plan_ctx *ctx,
 	      struct strlist *done)
 {
 	struct live_step *ls = s->data;
+	int r;
 
 	(void)ctx;
-	if (virt_domain_restart(ls->conn, ls->domain, ls->timeout_s,
-				ls->force) < 0)
+	if ((r = virt_domain_restart(ls->conn, ls->domain, ls->timeout_s,
+				     ls->force)) < 0)
 		return -1;
+	if (r > 0)
+		strlist_take(done,
+			     xasprintf(_("%1$s: it did not shut down within %2$d "
+					 "seconds, so it was powered off "
+					 "(--force)."),
+				       ls->domain, ls->timeout_s));
 	strlist_take(done, xasprintf(_("%s: shut down and started again; "
 				       "the guest runs with its new "
 				       "definition."),

@@ -859,8 +859,13 @@ virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 	if (!dom)
 		return -1;
 	if (virDomainShutdown(dom) < 0) {
-		virt_fail(_("libvirt could not shut the guest down"));
-		goto out;
+		if (!force) {
+			virt_fail(_("libvirt could not shut the guest down"));
+			goto out;
+		}
+		/* Nothing to wait for: --force powers it off now. */
+		virResetLastError();
+		end = 0;
 	}
 	while (virDomainIsActive(dom) == 1 && now_ms() < end)
 		nanosleep(&(struct timespec){0, 250000000}, NULL);
@@ -879,12 +884,14 @@ virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 			virt_fail(_("libvirt could not power the guest off"));
 			goto out;
 		}
+		ret = 1;
 	}
 	if (virDomainCreate(dom) < 0) {
 		virt_fail(_("libvirt could not start the guest again"));
+		ret = -1;
 		goto out;
 	}
-	ret = 0;
+	ret = ret == 1 ? 1 : 0;
 out:
 	virDomainFree(dom);
 	return ret;

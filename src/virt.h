@@ -187,9 +187,11 @@ int virt_domain_detach(struct virt_conn *c, const char *name,
 /*
  * Shut the running domain name down (virDomainShutdown: the agent, else
  * ACPI) and wait at most timeout_s until it is off; with force, destroy
- * it when it is not. Then start it again. Returns 0, or -1 after
- * reporting (VS_ERR_LIBVIRT; VS_ERR_SYSTEM when it did not shut down in
- * time and force is not set: it still runs).
+ * it when it is not, or when libvirt cannot ask it to shut down (no
+ * agent, no ACPI). Then start it again. Returns 0 (it shut down), 1 (it
+ * was powered off), or -1 after reporting (VS_ERR_LIBVIRT; VS_ERR_SYSTEM
+ * when it did not shut down in time and force is not set: it still
+ * runs).
  */
 int virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 			bool force);

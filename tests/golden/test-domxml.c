@@ -209,7 +209,8 @@ static const struct golden cases[] = {
 	DO_TEST("unrecord", "keeps-other", .tag = "data"),
 	DO_TEST("unrecord", "last-keeps-metadata", .tag = "data"),
 	DO_TEST("unrecord", "missing", .tag = "data"),
-	/* Spare pcie-root-ports: indexes after every PCI controller's, no
+	/* Spare pcie-root-ports when none is free (some-free has two, and one
+	 * switched off: nothing): indexes after every PCI controller's, no
 	 * address (libvirt's to give), the controllers there untouched. */
 	DO_TEST("ports", "none-free", .ports = 4),
 	DO_TEST("ports", "some-free", .ports = 4),
