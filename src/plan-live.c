@@ -308,8 +308,16 @@ detach_apply(struct plan_step *s, const struct plan_ctx *ctx,
 
 	(void)ctx;
 	if ((a = agent_answering(ls, &why))) {
-		if (guest_unmount(a, ls->domain, ls->tag, true, done, &any) < 0)
-			return -1;
+		if (guest_unmount(a, ls->domain, ls->tag, true, done, &any) < 0) {
+			/* Windows unmounts by itself when the device goes. */
+			if (agent_failure(a) != AGENT_FAIL_WINDOWS)
+				return -1;
+			strlist_take(done,
+				     xasprintf(_("%1$s: not unmounted inside "
+						 "the guest first: %2$s"),
+					       ls->domain, vs_error_message()));
+			vs_error_reset();
+		}
 	} else {
 		strlist_take(done,
 			     xasprintf(_("%1$s: the guest agent does not answer "
