@@ -3133,18 +3133,17 @@ domxml_root_ports_add(struct domxml *d, unsigned spare, unsigned *added,
 	}
 	*added = (unsigned)want;
 	strlist_take(notes,
-		     xasprintf(P_("Adds %1$u spare pcie-root-port "
-					"controller (index %2$ld), so that "
-					"shares can be hot-plugged once the "
-					"guest has been shut down and started "
-					"again.",
-					"Adds %1$u spare pcie-root-port "
-					"controllers (index %2$ld to %3$ld), so "
-					"that shares can be hot-plugged once the "
-					"guest has been shut down and started "
-					"again.",
-					(unsigned long)want),
-			       (unsigned)want, max_index + 1, max_index + want));
+		     xasprintf(P_("Adds %1$u pcie-root-port controller (index "
+				  "%2$ld to %3$ld), so that %4$u stay free for "
+				  "hot-plugging shares once the guest has been "
+				  "shut down and started again.",
+				  "Adds %1$u pcie-root-port controllers (index "
+				  "%2$ld to %3$ld), so that %4$u stay free for "
+				  "hot-plugging shares once the guest has been "
+				  "shut down and started again.",
+				  (unsigned long)want),
+			       (unsigned)want, max_index + 1, max_index + want,
+			       spare));
 	return 0;
 }
 

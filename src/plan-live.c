@@ -325,8 +325,21 @@ detach_apply(struct plan_step *s, const struct plan_ctx *ctx,
 					 "unmounted inside the guest first."),
 				       ls->domain, why, ls->tag));
 	}
-	if (detach_now(ls, ls->alias) < 0)
-		return -1;
+	if (detach_now(ls, ls->alias) < 0) {
+		enum vs_code code = vs_error_code();
+		AUTOFREE char *msg = xstrdup(vs_error_message());
+
+		/* The plan says nothing of the steps' work when one fails:
+		 * this one's unmount stays done. */
+		if (!any)
+			return -1;
+		return vs_error(code,
+				_("%1$s It was unmounted inside the guest (and "
+				  "its fstab line removed) before: to use it "
+				  "there again, run: virtshare mount %2$s %3$s "
+				  "DIR [--persist]"),
+				msg, ls->domain, ls->tag);
+	}
 	strlist_take(done, xasprintf(_("%1$s: the share '%2$s' is detached "
 				       "from the running guest."),
 				     ls->domain, ls->tag));
