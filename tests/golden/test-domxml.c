@@ -817,6 +817,50 @@ test_idmap_parse(void)
 	domxml_share_clear(&s);
 }
 
+/*
+ * Devices virtshare reads are kept whole when a document is parsed: an
+ * agent channel already there is found (it was an opaque device, and a
+ * second channel was added), and so are the PCI controllers and the
+ * addresses domxml_root_ports_add() counts.
+ */
+static void
+test_parsed_devices(void)
+{
+	static const char xml[] =
+	    "<domain type='kvm'>\n"
+	    "  <name>vm</name>\n"
+	    "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+	    "  <devices>\n"
+	    "    <controller type='pci' index='0' model='pcie-root'/>\n"
+	    "    <controller type='pci' index='1' model='pcie-root-port'/>\n"
+	    "    <disk type='file' device='disk'>\n"
+	    "      <target dev='vda' bus='virtio'/>\n"
+	    "      <address type='pci' bus='0x01' slot='0x00'/>\n"
+	    "    </disk>\n"
+	    "    <channel type='unix'>\n"
+	    "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+	    "    </channel>\n"
+	    "  </devices>\n"
+	    "</domain>\n";
+	AUTOPTR(domxml) d = domxml_parse(xml, "devices.xml");
+	AUTOFREE char *out = NULL;
+	struct strlist notes = {0};
+	unsigned added = 9;
+
+	tap_ok(d && domxml_agent_add(d, "org.qemu.guest_agent.0", &notes) == 0 &&
+		   notes.n == 0,
+	       "agent channel: one there is found, none added");
+	strlist_clear(&notes);
+	tap_ok(d && domxml_root_ports_add(d, 2, &added, &notes) == 0 &&
+		   added == 2,
+	       "root ports: the one there is taken by the disk's address");
+	out = d ? domxml_format(d) : NULL;
+	tap_ok(out && strstr(out, "index='2' model='pcie-root-port'") &&
+		   strstr(out, "index='3' model='pcie-root-port'"),
+	       "root ports: indexes 2 and 3");
+	strlist_clear(&notes);
+}
+
 int
 main(void)
 {
@@ -835,6 +879,7 @@ main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		test_case(&cases[i]);
 	test_reading();
+	test_parsed_devices();
 	test_records();
 	test_compare_no_target();
 	test_backing_parse();
