@@ -816,13 +816,62 @@ cgroup_probe_result(int rc)
 	return virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID ? 0 : -1;
 }
 
+/*
+ * The parameters themselves, not their number: libvirt answers "how
+ * many" (nparams 0) without looking for the cgroup.
+ */
+static int
+memory_probe(virDomainPtr dom)
+{
+	int n = 0, rc;
+	virTypedParameterPtr p;
+
+	if (virDomainGetMemoryParameters(dom, NULL, &n, 0) < 0 || n <= 0)
+		return -1;
+	p = xcalloc((size_t)n, sizeof(*p));
+	rc = virDomainGetMemoryParameters(dom, p, &n, 0);
+	virTypedParamsClear(p, n);
+	free(p);
+	return rc;
+}
+
+static int
+blkio_probe(virDomainPtr dom)
+{
+	int n = 0, rc;
+	virTypedParameterPtr p;
+
+	if (virDomainGetBlkioParameters(dom, NULL, &n, 0) < 0 || n <= 0)
+		return -1;
+	p = xcalloc((size_t)n, sizeof(*p));
+	rc = virDomainGetBlkioParameters(dom, p, &n, 0);
+	virTypedParamsClear(p, n);
+	free(p);
+	return rc;
+}
+
+static int
+cpu_stats_probe(virDomainPtr dom)
+{
+	int n = virDomainGetCPUStats(dom, NULL, 0, -1, 1, 0), rc;
+	virTypedParameterPtr p;
+
+	if (n <= 0)
+		return -1;
+	p = xcalloc((size_t)n, sizeof(*p));
+	rc = virDomainGetCPUStats(dom, p, (unsigned)n, -1, 1, 0);
+	virTypedParamsClear(p, rc > 0 ? rc : 0);
+	free(p);
+	return rc;
+}
+
 int
 virt_domain_cgroups(struct virt_conn *c, const char *name)
 {
 	virDomainPtr dom = domain_lookup(c, name);
 	char *sched;
 	int n = 0, r[4];
-	bool unknown = false;
+	bool missing = false;
 
 	if (!dom) {
 		vs_error_reset();
@@ -831,21 +880,17 @@ virt_domain_cgroups(struct virt_conn *c, const char *name)
 	sched = virDomainGetSchedulerType(dom, &n);
 	r[0] = cgroup_probe_result(sched ? 0 : -1);
 	free(sched);
-	n = 0;
-	r[1] = cgroup_probe_result(
-	    virDomainGetMemoryParameters(dom, NULL, &n, 0));
-	n = 0;
-	r[2] = cgroup_probe_result(
-	    virDomainGetBlkioParameters(dom, NULL, &n, 0));
-	r[3] = cgroup_probe_result(virDomainGetCPUStats(dom, NULL, 0, -1, 1, 0));
+	r[1] = cgroup_probe_result(memory_probe(dom));
+	r[2] = cgroup_probe_result(blkio_probe(dom));
+	r[3] = cgroup_probe_result(cpu_stats_probe(dom));
 	virResetLastError();
 	virDomainFree(dom);
 	for (size_t i = 0; i < ARRAY_SIZE(r); i++) {
 		if (r[i] == 1)
 			return 1;
-		unknown |= r[i] < 0;
+		missing |= r[i] == 0;
 	}
-	return unknown ? -1 : 0;
+	return missing ? 0 : -1;
 }
 
 int

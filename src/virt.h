@@ -199,10 +199,12 @@ int virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 /*
  * Whether libvirt runs the domain name in a cgroup of its own, asked
  * through the APIs that need one (scheduler type: cpu; memory and blkio
- * parameters; CPU statistics: cpuacct): 1 when one of them answers, 0
- * when each says its controller is not there (VIR_ERR_OPERATION_INVALID,
- * as the QEMU driver does for a domain without cgroup), -1 when libvirt
- * does not tell (another error, another driver). Reports nothing.
+ * parameters; CPU statistics: cpuacct, each with its parameters, not
+ * just their number, which libvirt gives without a cgroup): 1 when one
+ * of them answers, 0 when none does and one says its controller is not
+ * there (VIR_ERR_OPERATION_INVALID, as the QEMU driver does for a domain
+ * without cgroup), -1 when libvirt does not tell (other errors, another
+ * driver). Reports nothing.
  */
 int virt_domain_cgroups(struct virt_conn *c, const char *name);
 
