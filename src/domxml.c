@@ -2984,12 +2984,33 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 	return 0;
 }
 
+/*
+ * A new device like the template's <name> (*tmpl: that element), linked
+ * into <devices> (made when missing) after the devices of its kind; NULL
+ * reported (a broken template).
+ */
+static xmlNodePtr
+device_add(struct domxml *d, const char *name, xmlNodePtr *tmpl)
+{
+	xmlNodePtr tdev, devices, e;
+
+	if (templates_load(d) < 0)
+		return NULL;
+	tdev = template_child(template_root(d, TMPL_DOMAIN), "devices");
+	*tmpl = template_child(tdev, name);
+	devices = ensure_child(d, d->root, template_root(d, TMPL_DOMAIN),
+			       "devices", NULL);
+	e = element_from(d, *tmpl);
+	insert(d, devices, e, tdev);
+	return e;
+}
+
 int
 domxml_agent_add(struct domxml *d, const char *name, struct strlist *notes)
 {
 	AUTOFREE xmlNodePtr *ch = NULL;
 	size_t n = path_nodes(d, "devices/channel", &ch);
-	xmlNodePtr tdev, tch, devices, c;
+	xmlNodePtr tch, c;
 
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *have = attr_value(child(ch[i], "target"), "name");
@@ -2997,15 +3018,9 @@ domxml_agent_add(struct domxml *d, const char *name, struct strlist *notes)
 		if (str_is(have, name))
 			return 0;
 	}
-	if (templates_load(d) < 0)
-		return -1;
-	tdev = template_child(template_root(d, TMPL_DOMAIN), "devices");
-	tch = template_child(tdev, "channel");
-	devices = ensure_child(d, d->root, template_root(d, TMPL_DOMAIN),
-			       "devices", NULL);
 	/* Not ensure_child(): other channels (spice) are no agent's. */
-	c = element_from(d, tch);
-	insert(d, devices, c, tdev);
+	if (!(c = device_add(d, "channel", &tch)))
+		return -1;
 	set_attr(ensure_child(d, c, tch, "target", NULL), "name", name);
 	strlist_take(notes,
 		     xasprintf(_("Adds the QEMU guest agent channel (%s): it "
@@ -3101,7 +3116,6 @@ domxml_root_ports_add(struct domxml *d, unsigned spare, unsigned *added,
 	const char *name = domxml_name(d) ? domxml_name(d) : d->what;
 	AUTOFREE xmlNodePtr *ctl = NULL;
 	size_t nctl = path_nodes(d, "devices/controller", &ctl);
-	xmlNodePtr tdev, tctl, devices;
 	long max_index, have, want;
 
 	*added = 0;
@@ -3117,19 +3131,14 @@ domxml_root_ports_add(struct domxml *d, unsigned spare, unsigned *added,
 	if (have > 0 || spare == 0)
 		return 0;
 	want = (long)spare - have;
-	if (templates_load(d) < 0)
-		return -1;
-	tdev = template_child(template_root(d, TMPL_DOMAIN), "devices");
-	tctl = template_child(tdev, "controller");
-	devices = ensure_child(d, d->root, template_root(d, TMPL_DOMAIN),
-			       "devices", NULL);
 	/* After every PCI controller's index: libvirt gives chassis, port
 	 * and a slot on pcie-root when it defines the domain. */
 	for (long i = 1; i <= want; i++) {
-		xmlNodePtr c = element_from(d, tctl);
+		xmlNodePtr tctl, c = device_add(d, "controller", &tctl);
 
+		if (!c)
+			return -1;
 		set_attr_u64(c, "index", (uint64_t)(max_index + i));
-		insert(d, devices, c, tdev);
 	}
 	*added = (unsigned)want;
 	strlist_take(notes,

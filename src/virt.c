@@ -821,30 +821,16 @@ cgroup_probe_result(int rc)
  * many" (nparams 0) without looking for the cgroup.
  */
 static int
-memory_probe(virDomainPtr dom)
+params_probe(virDomainPtr dom,
+	     int (*get)(virDomainPtr, virTypedParameterPtr, int *, unsigned))
 {
 	int n = 0, rc;
 	virTypedParameterPtr p;
 
-	if (virDomainGetMemoryParameters(dom, NULL, &n, 0) < 0 || n <= 0)
+	if (get(dom, NULL, &n, 0) < 0 || n <= 0)
 		return -1;
 	p = xcalloc((size_t)n, sizeof(*p));
-	rc = virDomainGetMemoryParameters(dom, p, &n, 0);
-	virTypedParamsClear(p, n);
-	free(p);
-	return rc;
-}
-
-static int
-blkio_probe(virDomainPtr dom)
-{
-	int n = 0, rc;
-	virTypedParameterPtr p;
-
-	if (virDomainGetBlkioParameters(dom, NULL, &n, 0) < 0 || n <= 0)
-		return -1;
-	p = xcalloc((size_t)n, sizeof(*p));
-	rc = virDomainGetBlkioParameters(dom, p, &n, 0);
+	rc = get(dom, p, &n, 0);
 	virTypedParamsClear(p, n);
 	free(p);
 	return rc;
@@ -880,8 +866,10 @@ virt_domain_cgroups(struct virt_conn *c, const char *name)
 	sched = virDomainGetSchedulerType(dom, &n);
 	r[0] = cgroup_probe_result(sched ? 0 : -1);
 	free(sched);
-	r[1] = cgroup_probe_result(memory_probe(dom));
-	r[2] = cgroup_probe_result(blkio_probe(dom));
+	r[1] = cgroup_probe_result(
+	    params_probe(dom, virDomainGetMemoryParameters));
+	r[2] = cgroup_probe_result(
+	    params_probe(dom, virDomainGetBlkioParameters));
 	r[3] = cgroup_probe_result(cpu_stats_probe(dom));
 	virResetLastError();
 	virDomainFree(dom);
