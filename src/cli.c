@@ -546,11 +546,37 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	}
 }
 
+static const char *
+cli_uri(const struct cli *cli)
+{
+	if (cli->uri)
+		return cli->uri;
+	return getenv("LIBVIRT_DEFAULT_URI");
+}
+
+/*
+ * --root names a host tree on this machine; a remote host is read through
+ * libvirt, so the two together would silently mix two hosts.
+ */
+static int
+cli_check_root(const struct cli *cli)
+{
+	if (root_is_host(cli->root) || !cli_is_remote(cli))
+		return 0;
+	return vs_error(VS_ERR_USAGE,
+			_("--root %1$s reads a host tree on this machine, but "
+			  "%2$s is another host, read through libvirt. Drop "
+			  "--root, or use a local URI."),
+			cli->root, cli_uri(cli));
+}
+
 int
 cli_args(struct cli *cli, int argc, char **argv, int min, int max)
 {
 	int n = argc - optind;
 
+	if (cli_check_root(cli) < 0)
+		return -1;
 	if (n >= min && n <= max)
 		return 0;
 	if (n > max)
@@ -567,17 +593,9 @@ cli_args(struct cli *cli, int argc, char **argv, int min, int max)
 struct virt_conn *
 cli_connect(struct cli *cli)
 {
-	if (!cli->conn)
+	if (!cli->conn && cli_check_root(cli) == 0)
 		cli->conn = virt_open(cli->uri, 0);
 	return cli->conn;
-}
-
-static const char *
-cli_uri(const struct cli *cli)
-{
-	if (cli->uri)
-		return cli->uri;
-	return getenv("LIBVIRT_DEFAULT_URI");
 }
 
 bool

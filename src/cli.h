@@ -87,7 +87,12 @@ enum {
 int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
-/* Require exactly/at least/at most positional arguments (reports usage). */
+/*
+ * Require exactly/at least/at most positional arguments, and global
+ * options that agree (--root names this machine's tree, so not with a
+ * remote URI; cli_connect() checks that again for a URI set later).
+ * Reports usage errors.
+ */
 int cli_args(struct cli *cli, int argc, char **argv, int min, int max);
 
 /*
