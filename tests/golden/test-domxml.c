@@ -214,6 +214,8 @@ static const struct golden cases[] = {
 	 * address (libvirt's to give), the controllers there untouched. */
 	DO_TEST("ports", "none-free", .ports = 4),
 	DO_TEST("ports", "some-free", .ports = 4),
+	/* A free port with hot-plug off does not count. */
+	DO_TEST("ports", "hotplug-off", .ports = 4),
 	DO_TEST("ports", "enough", .ports = 4),
 	DO_TEST("ports", "new-share", .ports = 1),
 	DO_TEST("ports", "tabs", .ports = 2),
