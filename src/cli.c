@@ -138,7 +138,16 @@ static const struct vs_cmd commands[] = {
 		    "                         shut it down and start it again\n"
 		    "  --force                with --restart: power it off when "
 		    "it does not\n"
-		    "                         shut down within 120 seconds\n"
+		    "                         shut down in time\n"
+		    "  --timeout SECONDS      with --restart: how long the "
+		    "shutdown may take\n"
+		    "                         (120)\n"
+		    "  --root-ports N         a running q35 guest without a "
+		    "free PCIe root\n"
+		    "                         port: add N spare pcie-root-port "
+		    "controllers to\n"
+		    "                         its definition with the share "
+		    "(4; 0: none)\n"
 		    "  --dry-run              only show the change\n"
 		    "  --yes                  apply without asking\n"
 		    "  --xml FILE             edit a domain XML file, not "
@@ -149,8 +158,8 @@ static const struct vs_cmd commands[] = {
 	},
 	{
 		.name = "unshare",
-		.usage = N_("DOMAIN TAG [--config-only] [--dry-run] [--yes] "
-			    "[--xml FILE]"),
+		.usage = N_("DOMAIN TAG [--config-only] [--timeout SECONDS] "
+			    "[--dry-run] [--yes] [--xml FILE]"),
 		.summary = N_("Remove a virtiofs share from a domain"),
 		.details = N_(
 		    "Removes the <filesystem> with that mount tag; guest "
@@ -165,6 +174,10 @@ static const struct vs_cmd commands[] = {
 		    "detached live.\n"
 		    "\n"
 		    "  --config-only  change only the definition\n"
+		    "  --timeout SECONDS  how long the running guest has to "
+		    "release the\n"
+		    "               device (30); after that the definition is "
+		    "put back\n"
 		    "  --dry-run    only show the change\n"
 		    "  --yes        apply without asking\n"
 		    "  --xml FILE   edit a domain XML file, not libvirt\n"),
