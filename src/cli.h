@@ -135,6 +135,20 @@ void cli_out(const char *s);
 void cli_options_first(int argc, char **argv, const char *shortopts,
 		       const struct option *longopts);
 
+/* A file of several hosts (cli-fleet.c). */
+struct fleet;
+struct cfg;
+#define CLI_JOBS_MAX 64
+/* --jobs N: 0, or -1 after reporting VS_ERR_USAGE. */
+int cli_jobs(const char *arg, unsigned *jobs);
+/* Refuse -c and --demo with c, a file that names its hosts, and --root
+ * when one of them is remote: 0 or -1 (reported; $VIRTSHARE_URI is not
+ * refused, only left aside). */
+int cli_fleet_check(const struct cli *cli, const struct cfg *c);
+/* Progress of f on stderr, host i of n, domain and step, when stderr is
+ * a terminal and not quiet (--json). */
+void cli_fleet_progress(struct fleet *f, bool quiet);
+
 /* Plans (cli-plan.c). */
 struct plan;
 struct plan_target;
