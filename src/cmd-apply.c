@@ -94,9 +94,15 @@ apply_fleet(struct cli *cli, const struct cfg *c, const struct apply_opts *o)
 	printf(_("Plan for %1$s on %2$zu hosts:\n\n"), c->file, f->n);
 	cli_out(plan);
 	if (!fleet_changes(f)) {
-		printf(_("\nNo changes on any host reached: everything there "
-			 "is as %s says.\n"),
-		       c->file);
+		if (fleet_status(f) == EXIT_OK)
+			printf(_("\nNo changes on any host reached: everything "
+				 "there is as %s says.\n"),
+			       c->file);
+		else
+			printf(_("\nNothing to apply: what is refused or not "
+				 "reached above stays as it is; the rest is "
+				 "as %s says.\n"),
+			       c->file);
 		return fleet_status(f);
 	}
 	if (o->dry_run) {
