@@ -62,6 +62,69 @@ live_json(const struct plan_step *s, struct json *j)
 		json_str(j, "mount", ls->dir);
 }
 
+static void
+attach_effects(const struct plan_step *s, struct strlist *now,
+	       struct strlist *later)
+{
+	const struct live_step *ls = s->data;
+
+	(void)later;
+	strlist_take(now, xasprintf(_("%1$s: the share '%2$s' is attached to "
+				      "the running guest."),
+				    ls->domain, ls->tag));
+}
+
+static void
+detach_effects(const struct plan_step *s, struct strlist *now,
+	       struct strlist *later)
+{
+	const struct live_step *ls = s->data;
+
+	(void)later;
+	strlist_take(now, xasprintf(_("%1$s: the share '%2$s' is unmounted "
+				      "inside (when the agent answers) and "
+				      "detached from the running guest."),
+				    ls->domain, ls->tag));
+}
+
+static void
+mount_effects(const struct plan_step *s, struct strlist *now,
+	      struct strlist *later)
+{
+	const struct live_step *ls = s->data;
+
+	if (!ls->now)
+		strlist_take(later,
+			     xasprintf(_("%1$s: the guest mounts the share "
+					 "'%2$s' on %3$s from its /etc/fstab."),
+				       ls->domain, ls->tag, ls->dir));
+	else if (ls->persist)
+		strlist_take(now,
+			     xasprintf(_("%1$s: the share '%2$s' is mounted on "
+					 "%3$s inside the guest, and at every "
+					 "boot (/etc/fstab)."),
+				       ls->domain, ls->tag, ls->dir));
+	else
+		strlist_take(now,
+			     xasprintf(_("%1$s: the share '%2$s' is mounted on "
+					 "%3$s inside the guest (not at boot: "
+					 "no fstab line)."),
+				       ls->domain, ls->tag, ls->dir));
+}
+
+static void
+restart_effects(const struct plan_step *s, struct strlist *now,
+		struct strlist *later)
+{
+	const struct live_step *ls = s->data;
+
+	(void)later;
+	strlist_take(now, xasprintf(_("%s: shut down and started again, so "
+				      "the guest has its new definition at "
+				      "once."),
+				    ls->domain));
+}
+
 static struct live_step *
 live_new(struct virt_conn *conn, const char *domain, const char *tag)
 {
@@ -78,7 +141,7 @@ live_new(struct virt_conn *conn, const char *domain, const char *tag)
 int
 plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 		unsigned long libvirt_version, struct strlist *why,
-		struct strlist *notes)
+		struct strlist *notes, bool *agent)
 {
 	AUTOFREE char *xml = virt_domain_xml(conn, domain, false);
 	AUTOPTR(domxml) d = NULL;
@@ -99,6 +162,8 @@ plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 	}
 	xmlFreeDoc(doc);
 	ready = hotplug_ready(&c);
+	if (agent)
+		*agent = c.agent && c.agent_connected != 0;
 	for (size_t i = 0; i < c.n; i++)
 		strlist_add(c.findings[i].blocks ? why : notes,
 			    c.findings[i].reason);
@@ -213,6 +278,7 @@ static const struct plan_step_ops attach_ops = {
 	.changes = live_changes,
 	.apply = attach_apply,
 	.revert = attach_revert,
+	.effects = attach_effects,
 	.json = live_json,
 	.free = live_step_free,
 };
@@ -303,6 +369,7 @@ static const struct plan_step_ops detach_ops = {
 	.changes = live_changes,
 	.apply = detach_apply,
 	.revert = detach_revert,
+	.effects = detach_effects,
 	.json = live_json,
 	.free = live_step_free,
 };
@@ -457,6 +524,7 @@ static const struct plan_step_ops mount_ops = {
 	.changes = live_changes,
 	.apply = mount_apply,
 	.revert = mount_revert,
+	.effects = mount_effects,
 	.json = live_json,
 	.free = live_step_free,
 };
@@ -533,6 +601,7 @@ static const struct plan_step_ops restart_ops = {
 	.changes = live_changes,
 	.apply = restart_apply,
 	.revert = restart_revert,
+	.effects = restart_effects,
 	.json = live_json,
 	.free = live_step_free,
 };
