@@ -871,7 +871,7 @@ static void
 later_add(struct domain_edit *e, const char *tag, const char *why)
 {
 	strlist_take(&e->later,
-		     xasprintf(_("%1$s: the share '%2$s' (%3$s)"),
+		     xasprintf(_("%1$s: the share '%2$s': %3$s"),
 			       edit_target(e)->domain, tag, why));
 }
 
@@ -893,14 +893,6 @@ live_share(struct plan *p, struct domain_edit *e,
 	AUTOFREE char *xml = NULL, *live_xml = NULL, *live_alias = NULL;
 	int ready, live;
 
-	/* libvirt's test driver has no live devices to change. */
-	if (t->conn && virt_is_test(t->conn) && !r->mount) {
-		if (changed && edit_active(e))
-			later_add(e, tag,
-				  _("libvirt's test driver attaches nothing to "
-				    "a running guest"));
-		return 0;
-	}
 	if (!t->conn || !edit_active(e)) {
 		if (r->mount)
 			return vs_error(VS_ERR_INVALID,
@@ -920,7 +912,15 @@ live_share(struct plan *p, struct domain_edit *e,
 		if (changed)
 			later_add(e, tag,
 				  _("the running guest is left as it is, as "
-				    "asked"));
+				    "asked."));
+		return 0;
+	}
+	/* libvirt's test driver has no live devices to change. */
+	if (t->conn && virt_is_test(t->conn) && !r->mount) {
+		if (changed)
+			later_add(e, tag,
+				  _("libvirt's test driver attaches nothing to "
+				    "a running guest."));
 		return 0;
 	}
 	if ((live = plan_live_find(t->conn, t->domain, tag, &live_xml,
@@ -935,8 +935,8 @@ live_share(struct plan *p, struct domain_edit *e,
 				      "effect once the guest is shut down and "
 				      "started again."));
 			later_add(e, tag,
-				  _("its new options: libvirt cannot change "
-				    "them in a running guest"));
+				  _("its new options wait, as libvirt cannot "
+				    "change them in a running guest."));
 		}
 	} else {
 		if ((ready = plan_live_ready(t->conn, t->domain, tag, version,
