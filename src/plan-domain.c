@@ -866,6 +866,28 @@ plan_share_kind(struct plan_target *t, const char *tag,
 	return found;
 }
 
+/*
+ * The step that mounts tag inside the running guest (now) or adds its
+ * fstab line; without an agent channel it warns that it will fail.
+ */
+static void
+mount_step(struct plan *p, const struct plan_target *t, const char *tag,
+	   const struct share_request *r, bool now, bool agent)
+{
+	plan_guest_mount(p, t->conn, t->domain, tag, r->mount,
+			 now ? r->persist_mount : true, now);
+	if (!agent)
+		strlist_take(&plan_step_at(p, plan_nsteps(p) - 1)->warnings,
+			     xasprintf(_("Domain '%1$s' has no guest agent "
+					 "to do it, so this step fails: add "
+					 "the channel (virtshare share %1$s "
+					 "--tag %2$s --agent, effective at "
+					 "the next start) and run "
+					 "qemu-guest-agent in the guest, or "
+					 "leave out the mount."),
+				       t->domain, tag));
+}
+
 /* What waits for the running guest's next start: tag, and why. */
 static void
 later_add(struct domain_edit *e, const char *tag, const char *why)
@@ -891,6 +913,7 @@ live_share(struct plan *p, struct domain_edit *e,
 	struct strbuf sb = STRBUF_INIT;
 	struct strlist why = {0};
 	AUTOFREE char *xml = NULL, *live_xml = NULL, *live_alias = NULL;
+	bool agent = true;
 	int ready, live;
 
 	if (!t->conn || !edit_active(e)) {
@@ -940,7 +963,7 @@ live_share(struct plan *p, struct domain_edit *e,
 		}
 	} else {
 		if ((ready = plan_live_ready(t->conn, t->domain, tag, version,
-					     &why, &e->notes, NULL)) < 0)
+					     &why, &e->notes, &agent)) < 0)
 			return -1;
 		for (size_t i = 0; i < why.n; i++) {
 			strlist_take(&e->notes,
@@ -964,8 +987,7 @@ live_share(struct plan *p, struct domain_edit *e,
 				      "when it starts again, or leave out "
 				      "--mount."));
 			if (r->mount)
-				plan_guest_mount(p, t->conn, t->domain, tag,
-						 r->mount, true, false);
+				mount_step(p, t, tag, r, false, agent);
 			if (r->restart)
 				plan_live_restart(p, t->conn, t->domain,
 						  PLAN_LIVE_SHUTDOWN_TIMEOUT,
@@ -978,8 +1000,7 @@ live_share(struct plan *p, struct domain_edit *e,
 		strlist_add(&e->live, tag);
 	}
 	if (r->mount)
-		plan_guest_mount(p, t->conn, t->domain, tag, r->mount,
-				 r->persist_mount, true);
+		mount_step(p, t, tag, r, true, agent);
 	return 0;
 }
 
