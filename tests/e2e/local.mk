@@ -56,3 +56,5 @@ tests_e2e_live_agent_LDADD = $(VS_CORE_LIBS)
 E2E_TESTS += tests/e2e/live-agent.e2e
 # `virtshare share --mount`, mount, umount and unshare on running guests.
 E2E_TESTS += tests/e2e/live-share.e2e
+# `virtshare apply` with live, mount and persist_mount on a running guest.
+E2E_TESTS += tests/e2e/live-apply.e2e
