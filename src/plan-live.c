@@ -27,6 +27,7 @@ struct live_step {
 	bool fstab_changed; /* applied: the guest's fstab changed */
 	bool mounted;       /* applied: mounted by the step */
 	bool force;         /* restart: destroy when it does not shut down */
+	bool as_is;         /* mount: the guest has it so already */
 };
 
 static void
@@ -518,10 +519,43 @@ mount_revert(struct plan_step *s, const struct plan_ctx *ctx)
 	return 0;
 }
 
+static bool
+mount_changes(const struct plan_step *s)
+{
+	return !((const struct live_step *)s->data)->as_is;
+}
+
+/*
+ * Whether the guest has tag mounted on dir (when now) and its fstab line
+ * (when persist) already, as its agent says; false when the agent does
+ * not answer (applying then says why). Reports nothing.
+ */
+static bool
+guest_has(struct virt_conn *conn, const char *domain, const char *tag,
+	  const char *dir, bool persist, bool now)
+{
+	AUTOPTR(agent) a = agent_open(conn, domain);
+	struct fstab_mount *m = NULL;
+	AUTOFREE char *fstab = NULL, *in_fstab = NULL;
+	bool mounted = !now;
+	long n = -1;
+
+	if (a && agent_ping(a, 5) == 0 && now && (n = agent_mounts(a, &m)) > 0)
+		for (long i = 0; i < n; i++)
+			mounted |= STREQ(m[i].tag, tag) && STREQ(m[i].dir, dir);
+	if (n > 0)
+		fstab_mounts_free(m, (size_t)n);
+	if (a && mounted && persist &&
+	    (fstab = agent_file_read(a, "/etc/fstab", 1 << 20, NULL)))
+		in_fstab = fstab_find(fstab, tag);
+	vs_error_reset();
+	return a && mounted && (!persist || (in_fstab && STREQ(in_fstab, dir)));
+}
+
 static const struct plan_step_ops mount_ops = {
 	.kind = "guest-mount",
 	.phase = PLAN_PHASE_START,
-	.changes = live_changes,
+	.changes = mount_changes,
 	.apply = mount_apply,
 	.revert = mount_revert,
 	.effects = mount_effects,
@@ -539,6 +573,8 @@ plan_guest_mount(struct plan *p, struct virt_conn *conn, const char *domain,
 	ls->dir = xstrdup(dir);
 	ls->persist = persist;
 	ls->now = now;
+	/* Applying the same file again changes nothing. */
+	ls->as_is = guest_has(conn, domain, tag, dir, persist, now);
 	s = plan_step_add(p, &mount_ops, ls,
 			  xasprintf(_("%1$s: mount the share '%2$s' on %3$s "
 				      "inside the guest"),
