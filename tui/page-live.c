@@ -44,28 +44,10 @@ static const char *const labels[F_GO] = {
 	[F_PERSIST] = N_("At every boot"),
 };
 
-/* Where the fields start: after the longest (translated) label. */
-static int
-field_column(int w)
-{
-	int col = 20;
-
-	for (int f = 0; f < F_GO; f++) {
-		int need = ui_width(_(labels[f])) + 4;
-
-		if (need > col)
-			col = need;
-	}
-	return col < w / 2 ? col : w / 2;
-}
-
 static void
 label(int y, int x, int width, enum field f)
 {
-	AUTOFREE char *l = xasprintf("%s%s", st.focus == f ? "> " : "  ",
-				     _(labels[f]));
-
-	ui_put(y, x, width, st.focus == f ? UI_HEAD : UI_NORMAL, l, false);
+	ui_form_label(y, x, width, st.focus == f, _(labels[f]));
 }
 
 /* A check box and what it means, wrapped beside it; the rows used. */
@@ -104,7 +86,8 @@ static void
 live_draw(struct tui *t, int y, int x, int h, int w)
 {
 	struct wizard *wz = t->w;
-	int fx = x + field_column(w), fw = w - (fx - x), row = y + 2, mrow;
+	int fx = x + ui_form_column(labels, F_GO, w), fw = w - (fx - x);
+	int row = y + 2, mrow;
 
 	ui_putf(y, x, w, UI_NORMAL,
 		_("Domain '%s' is running. Give it the share now?"),
@@ -129,14 +112,8 @@ live_draw(struct tui *t, int y, int x, int h, int w)
 	row += check_box(row, fx, fw, F_PERSIST, st.persist, wz->live_agent,
 			 _("a line in the guest's /etc/fstab mounts it at "
 			   "every boot (Space toggles)"));
-	if (++row < y + h) {
-		AUTOFREE char *go = xasprintf("%s[ %s ]",
-					      st.focus == F_GO ? ">" : " ",
-					      _("Continue"));
-
-		ui_put(row, fx, fw, st.focus == F_GO ? UI_SELECTED : UI_NORMAL,
-		       go, false);
-	}
+	if (++row < y + h)
+		ui_form_continue(row, fx, fw, st.focus == F_GO);
 	if (st.width != w) {
 		AUTOFREE char *text = reasons_text(wz);
 
@@ -154,13 +131,10 @@ live_draw(struct tui *t, int y, int x, int h, int w)
 static bool
 live_key(struct tui *t, int key)
 {
-	if (key == UI_TAB || key == UI_KEY(KEY_DOWN) ||
-	    (tui_is_enter(key) && st.focus != F_GO)) {
-		st.focus = (enum field)((st.focus + 1) % F_COUNT);
-		return true;
-	}
-	if (key == UI_KEY(KEY_BTAB) || key == UI_KEY(KEY_UP)) {
-		st.focus = (enum field)((st.focus + F_COUNT - 1) % F_COUNT);
+	int focus = (int)st.focus;
+
+	if (ui_form_move(&focus, F_COUNT, key)) {
+		st.focus = (enum field)focus;
 		return true;
 	}
 	if ((key == UI_KEY(KEY_PPAGE) || key == UI_KEY(KEY_NPAGE)) &&
