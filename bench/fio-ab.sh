@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fio-ab.sh: in-guest fio and metadata jobs against our daemon (A) and
-# QEMU's C virtiofsd (B), alternating A B A B ..., medians and ratios.
+# QEMU's C virtiofsd (B), alternating A B B A A B ..., medians and ratios.
 #
 # The guest's emulated CPU (TCG) dominates and the same daemon measured
 # twice differs by up to 2x between single runs: only medians of
@@ -10,6 +10,7 @@
 #      VS_BENCH_FIOSIZE (128 MiB), VS_E2E_DAEMON (ours), REFERENCE_VIRTIOFSD
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$top_srcdir/tests/e2e/lib.sh"
+. "$top_srcdir/bench/ab-lib.sh"
 
 rounds=${VS_BENCH_ROUNDS:-3}
 cache=${VS_BENCH_CACHE:-auto}
@@ -22,21 +23,16 @@ results=$e2e_dir/bench-fio.txt
 : > "$results"
 append="vs.mode=bench vs.fiotime=${VS_BENCH_FIOTIME:-5} vs.fiosize=${VS_BENCH_FIOSIZE:-128} vs.many=10000"
 
-r=1
-while [ "$r" -le "$rounds" ]; do
-	for who in ours reference; do
-		if [ $who = ours ]; then e2e_daemon=$ours; else e2e_daemon=$reference; fi
-		run=$e2e_dir/run-bench-$who
-		rm -rf "$run"
-		mkdir -p "$run/share"
-		e2e_qemu_boot "round $r $who" "$run" memfd "$cache" "$append"
-		tr -d '\r' < "$e2e_serial" | sed -n 's/^BENCH //p' |
-			sed "s/^/$who $r /" >> "$results"
-		tr -d '\r' < "$e2e_serial" | grep '^E2E: FAIL' | sed "s/^/# $who: /"
-		rm -rf "$run"
-	done
-	r=$((r + 1))
-done
+# bench_round WHO ROUND DAEMON RUNDIR: one guest, its BENCH lines kept
+bench_round() {
+	e2e_daemon=$3
+	e2e_qemu_boot "round $2 $1" "$4" memfd "$cache" "$append"
+	tr -d '\r' < "$e2e_serial" | sed -n 's/^BENCH //p' |
+		sed "s/^/$1 $2 /" >> "$results"
+	tr -d '\r' < "$e2e_serial" | grep '^E2E: FAIL' | sed "s/^/# $1: /"
+	rm -rf "$4"
+}
+ab_rounds "$rounds" bench bench_round
 
 # lines: daemon round job key=value ...; print the medians and ours/ref
 echo "# fio and metadata jobs, cache=$cache, $rounds rounds, medians"

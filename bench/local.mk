@@ -11,7 +11,8 @@ bench_vu_floor_LDADD = daemon/libfsd.a -lpthread
 bench_xml_bench_SOURCES = bench/xml-bench.c
 CLEANFILES += bench/vu-rate$(EXEEXT) bench/vu-floor$(EXEEXT) \
 	bench/xml-bench$(EXEEXT) tests/e2e/bench-fio.txt
-EXTRA_DIST += bench/fio-ab.sh bench/guest-bench.sh bench/README
+EXTRA_DIST += bench/ab-lib.sh bench/fio-ab.sh bench/fuse-count.sh bench/guest-bench.sh \
+	bench/README
 
 # The domain XML engine on 100 KB, 1 MB and 15 MB definitions (seconds).
 bench-xml: all bench/xml-bench$(EXEEXT)
@@ -39,4 +40,12 @@ bench-guest: all tests/e2e/vs-guest$(EXEEXT)
 	VS_BENCH_CACHE="$${VS_BENCH_CACHE:-none}" \
 	VS_E2E_TIMEOUT="$${VS_E2E_TIMEOUT:-900}" \
 		$(SHELL) $(abs_top_srcdir)/bench/fio-ab.sh
-.PHONY: bench bench-guest bench-xml
+# `make bench-count`: the FUSE requests per opcode a TCG guest sends each
+# daemon for the metadata jobs (2 boots, a few minutes; no timing).
+bench-count: all tests/e2e/vs-guest$(EXEEXT)
+	@echo "== FUSE requests per phase of the metadata jobs"
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	VIRTSHARE_FSD='$(abs_top_builddir)/daemon/virtshare-fsd' \
+	REFERENCE_VIRTIOFSD='$(REFERENCE_VIRTIOFSD)' \
+		$(SHELL) $(abs_top_srcdir)/bench/fuse-count.sh
+.PHONY: bench bench-count bench-guest bench-xml

@@ -133,6 +133,23 @@ mem_gpa_ptr(const struct mem_table *mt, uint64_t gpa, uint64_t len)
 }
 
 void *
+mem_gpa_ptr_search(const struct mem_table *mt, uint64_t gpa, uint64_t len,
+		   unsigned *hint)
+{
+	unsigned i;
+
+	for (i = 0; i < mt->nregions; i++) {
+		const struct mem_region *r = &mt->regions[i];
+
+		if (mem_range_in(gpa, len, r->gpa, r->size)) {
+			*hint = i;
+			return r->host + (gpa - r->gpa);
+		}
+	}
+	return NULL;
+}
+
+void *
 mem_uva_ptr(const struct mem_table *mt, uint64_t uva, uint64_t len)
 {
 	unsigned i;

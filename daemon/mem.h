@@ -46,6 +46,31 @@ void *mem_gpa_ptr(const struct mem_table *mt, uint64_t gpa, uint64_t len);
 void *mem_uva_ptr(const struct mem_table *mt, uint64_t uva, uint64_t len);
 
 /*
+ * mem_gpa_ptr() for a caller translating many addresses in a row (the
+ * buffers of one chain): *hint, a region index the caller keeps (0 to
+ * start), is tried first and set to the region found. Same result.
+ * mem_gpa_ptr_search() is its slow half (every region).
+ */
+void *mem_gpa_ptr_search(const struct mem_table *mt, uint64_t gpa,
+			 uint64_t len, unsigned *hint);
+
+static inline void *
+mem_gpa_ptr_hint(const struct mem_table *mt, uint64_t gpa, uint64_t len,
+		 unsigned *hint)
+{
+	const struct mem_region *r;
+
+	if (*hint < mt->nregions) {
+		r = &mt->regions[*hint];
+		/* mem_range_in(), inline: no sum can wrap around. */
+		if (gpa >= r->gpa && len <= r->size &&
+		    gpa - r->gpa <= r->size - len)
+			return r->host + (gpa - r->gpa);
+	}
+	return mem_gpa_ptr_search(mt, gpa, len, hint);
+}
+
+/*
  * Describe [gpa, gpa + len) with up to max iovecs appended at iov (it may
  * cross from one region into an adjacent one). Returns the number used,
  * or -1 if part of the range is unmapped or max is too small.

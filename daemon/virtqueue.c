@@ -113,13 +113,48 @@ vq_merge(struct iovec *iov, unsigned n, bool may_join, int got)
 	return got - 1;
 }
 
+/*
+ * Append the buffer [gpa, gpa + len) to the n iovecs at iov (room for
+ * max), joined to the last one when it continues it and may_join. The
+ * common case, a buffer inside one region (hint: the last one used), is
+ * a pointer sum; a buffer crossing regions goes through mem_gpa_iov().
+ * Returns how many iovecs were added, or -1 (unmapped, or no room).
+ */
+static int
+vq_add_buf(const struct mem_table *mt, uint64_t gpa, uint32_t len,
+	   bool may_join, struct iovec *iov, unsigned n, unsigned max,
+	   unsigned *hint)
+{
+	uint8_t *p;
+	int got;
+
+	if (len == 0)
+		return 0;
+	p = mem_gpa_ptr_hint(mt, gpa, len, hint);
+	if (!p) {
+		got = mem_gpa_iov(mt, gpa, len, iov + n, max - n);
+		return got < 0 ? -1 : vq_merge(iov, n, may_join, got);
+	}
+	if (may_join && n > 0 &&
+	    (uint8_t *)iov[n - 1].iov_base + iov[n - 1].iov_len == p) {
+		iov[n - 1].iov_len += len;
+		return 0;
+	}
+	if (n >= max)
+		return -1;
+	iov[n].iov_base = p;
+	iov[n].iov_len = len;
+	return 1;
+}
+
 int
 vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 	struct iovec *iov, unsigned max, unsigned *out_num, unsigned *in_num)
 {
 	const struct vring_desc *table = vq->desc;
 	unsigned table_size = vq->num, i = head, seen = 0, n = 0, nin = 0;
-	bool in_indirect = false;
+	unsigned hint = 0;
+	bool in_indirect = false, writable;
 	struct vring_desc d;
 	int got;
 
@@ -155,22 +190,17 @@ vq_walk(const struct vq *vq, const struct mem_table *mt, uint16_t head,
 			i = 0;
 			continue;
 		}
-		if (d.flags & VRING_DESC_F_WRITE) {
-			got = mem_gpa_iov(mt, d.addr, d.len, iov + n, max - n);
-			if (got < 0)
-				return -1;
-			/* Merged only with a writable buffer before it. */
-			got = vq_merge(iov, n, nin > 0, got);
+		writable = d.flags & VRING_DESC_F_WRITE;
+		/* Readable buffers must all come first. */
+		if (!writable && nin > 0)
+			return -1;
+		/* A writable one joins only a writable buffer before it. */
+		got = vq_add_buf(mt, d.addr, d.len, !writable || nin > 0, iov,
+				 n, max, &hint);
+		if (got < 0)
+			return -1;
+		if (writable)
 			nin += (unsigned)got;
-		} else {
-			/* Readable buffers must all come first. */
-			if (nin > 0)
-				return -1;
-			got = mem_gpa_iov(mt, d.addr, d.len, iov + n, max - n);
-			if (got < 0)
-				return -1;
-			got = vq_merge(iov, n, true, got);
-		}
 		n += (unsigned)got;
 		if (!(d.flags & VRING_DESC_F_NEXT))
 			break;

@@ -28,6 +28,7 @@ struct agent {
 	int exec_ms;
 	int poll_ms;
 	int mount_retry_ms;
+	int windows; /* the guest runs Windows: 1, 0, -1 not asked yet */
 };
 
 static const struct {
@@ -81,6 +82,7 @@ agent_new(const char *domain, agent_send_fn send, void *opaque,
 	a->exec_ms = 60000;
 	a->poll_ms = 100;
 	a->mount_retry_ms = 5000;
+	a->windows = -1;
 	return a;
 }
 
@@ -608,6 +610,53 @@ check_virtiofs(struct agent *a)
 		    a->domain);
 }
 
+int
+agent_os_id(struct agent *a, char **id)
+{
+	const struct json_node *ret, *n;
+	AUTOPTR(json_node) r = NULL;
+
+	*id = NULL;
+	a->fail = AGENT_FAIL_NONE;
+	r = call(a, "guest-get-osinfo", NULL, 0, &ret);
+	if (!r) {
+		/* qemu-ga before 2.10 has no guest-get-osinfo: it does not
+		 * say. */
+		if (a->fail != AGENT_FAIL_COMMAND)
+			return -1;
+		vs_error_reset();
+		a->fail = AGENT_FAIL_NONE;
+		return 0;
+	}
+	if ((n = json_get(ret, "id")) && n->type == JSON_STR && *n->str)
+		*id = xstrdup(n->str);
+	return 0;
+}
+
+/*
+ * A guest virtshare mounts in: not Windows (asked once per agent). 0,
+ * or -1 reported (AGENT_FAIL_WINDOWS, saying what Windows does instead).
+ */
+static int
+check_linux(struct agent *a, const char *tag)
+{
+	AUTOFREE char *id = NULL;
+
+	if (a->windows < 0) {
+		if (agent_os_id(a, &id) < 0)
+			return -1;
+		a->windows = id && STREQ(id, "mswindows");
+	}
+	if (!a->windows)
+		return 0;
+	return fail(a, AGENT_FAIL_WINDOWS,
+		    _("The guest of '%1$s' runs Windows, where virtshare does "
+		      "not mount shares. In the guest, install the virtio-win "
+		      "viofs driver and WinFsp, then start the VirtIO-FS "
+		      "service: the share '%2$s' appears as a drive."),
+		    a->domain, tag);
+}
+
 static int
 check_args(struct agent *a, const char *tag, const char *dir)
 {
@@ -714,7 +763,8 @@ agent_mount(struct agent *a, const char *tag, const char *dir,
 	if (already)
 		*already = false;
 	a->fail = AGENT_FAIL_NONE;
-	if (check_args(a, tag, dir) < 0 || check_virtiofs(a) < 0)
+	if (check_args(a, tag, dir) < 0 || check_linux(a, tag) < 0 ||
+	    check_virtiofs(a) < 0)
 		return -1;
 	n = agent_mounts(a, &m);
 	if (n < 0)
@@ -792,7 +842,7 @@ agent_umount(struct agent *a, const char *tag, unsigned *count)
 	if (count)
 		*count = 0;
 	a->fail = AGENT_FAIL_NONE;
-	if (check_args(a, tag, NULL) < 0)
+	if (check_args(a, tag, NULL) < 0 || check_linux(a, tag) < 0)
 		return -1;
 	n = agent_mounts(a, &m);
 	if (n < 0)
@@ -828,7 +878,7 @@ fstab_edit(struct agent *a, const char *path, const char *tag,
 	a->fail = AGENT_FAIL_NONE;
 	if (!path)
 		path = "/etc/fstab";
-	if (check_args(a, tag, dir) < 0)
+	if (check_args(a, tag, dir) < 0 || check_linux(a, tag) < 0)
 		return -1;
 	exists = guest_test(a, "-e", path);
 	if (exists < 0)

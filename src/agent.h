@@ -38,7 +38,8 @@
 	X(AGENT_FAIL_NOT_DIR, VS_ERR_INVALID)    /* mount point a file */  \
 	X(AGENT_FAIL_ELSEWHERE, VS_ERR_CONFLICT) /* tag mounted elsewhere */ \
 	X(AGENT_FAIL_DIR_BUSY, VS_ERR_CONFLICT)  /* dir holds a mount */   \
-	X(AGENT_FAIL_FSTAB, VS_ERR_CONFLICT)     /* fstab has other line */
+	X(AGENT_FAIL_FSTAB, VS_ERR_CONFLICT)     /* fstab has other line */ \
+	X(AGENT_FAIL_WINDOWS, VS_ERR_UNSUPPORTED) /* not a Linux guest */
 
 #define AGENT_FAIL_ENUM(kind, code) kind,
 enum agent_fail { AGENT_FAIL_LIST(AGENT_FAIL_ENUM) AGENT_FAIL__COUNT };
@@ -143,6 +144,14 @@ int agent_file_write(struct agent *a, const char *path, const char *data,
 long agent_mounts(struct agent *a, struct fstab_mount **out);
 
 /*
+ * The guest's operating system as its agent says (guest-get-osinfo's
+ * "id": "mswindows", "debian", ...) in *id (caller frees), NULL when it
+ * does not say (an agent without the command, a guest without
+ * /etc/os-release). 0, or -1 reported.
+ */
+int agent_os_id(struct agent *a, char **id);
+
+/*
  * Mount the share tag on dir (absolute) in the guest: the kernel has
  * virtiofs (/proc/filesystems, after a modprobe; else
  * AGENT_FAIL_NO_VIRTIOFS), tag is not mounted on another directory
@@ -153,6 +162,10 @@ long agent_mounts(struct agent *a, struct fstab_mount **out);
  * created is removed again when the mount fails. *already (may be NULL)
  * is true when tag was mounted on dir before: nothing is done then.
  * Returns 0 or -1 reported.
+ *
+ * agent_mount(), agent_umount() and the fstab edits below work in Linux
+ * guests: a Windows guest (agent_os_id() "mswindows") fails them with
+ * AGENT_FAIL_WINDOWS, whose message says how Windows mounts a share.
  */
 int agent_mount(struct agent *a, const char *tag, const char *dir,
 		bool *already);

@@ -47,6 +47,14 @@ struct cfg_error {
 	char *msg;
 };
 
+/* [domain HOST/NAME] or [share HOST/NAME TAG]: where the file puts a
+ * domain, so that a bare NAME elsewhere can be placed. */
+struct placement {
+	unsigned line;
+	char *host;
+	char *domain;
+};
+
 enum line_kind { LINE_NONE, LINE_BLANK, LINE_SECTION, LINE_KEY };
 
 struct loader {
@@ -64,6 +72,10 @@ struct loader {
 	size_t nerr;
 	size_t caperr;
 	struct cfg *cfg;
+	struct strlist hosts;     /* the names of [host NAME], file order */
+	struct placement *place;
+	size_t nplace;
+	const char *host;         /* of the section being read, or NULL */
 };
 
 static void
@@ -282,11 +294,19 @@ header_words(const char *h, char **words, int max)
 }
 
 /* The desired state being filled in. */
+static bool
+same_host(const char *a, const char *b)
+{
+	return a == b || (a && b && STREQ(a, b));
+}
+
 static struct cfg_domain *
-domain_get(struct cfg *c, const char *name, unsigned line, bool *added)
+domain_get(struct cfg *c, const char *host, const char *name, unsigned line,
+	   bool *added)
 {
 	for (size_t i = 0; i < c->ndomains; i++)
-		if (STREQ(c->domains[i].name, name)) {
+		if (same_host(c->domains[i].host, host) &&
+		    STREQ(c->domains[i].name, name)) {
 			*added = false;
 			return &c->domains[i];
 		}
@@ -294,6 +314,7 @@ domain_get(struct cfg *c, const char *name, unsigned line, bool *added)
 			      (c->ndomains + 1) * sizeof(*c->domains));
 	memset(&c->domains[c->ndomains], 0, sizeof(*c->domains));
 	c->domains[c->ndomains].name = xstrdup(name);
+	c->domains[c->ndomains].host = host ? xstrdup(host) : NULL;
 	c->domains[c->ndomains].line = line;
 	*added = true;
 	return &c->domains[c->ndomains++];
@@ -314,6 +335,8 @@ struct section_type {
 	int nargs;
 	const char *form;        /* for messages: "[share DOMAIN NAME]" */
 	const char *keys;        /* for messages: the keys it takes */
+	/* Whether the first argument may be HOST/NAME, and of what. */
+	enum { ON_NO_HOST, ON_HOST_POOL, ON_HOST_DOMAIN } on_host;
 	void (*read)(struct loader *ld, const struct ini_section *s,
 		     char **args);
 };
@@ -366,6 +389,13 @@ empty_value(struct loader *ld, const struct ini_entry *e)
 static void
 read_host(struct loader *ld, const struct ini_section *s, char **args)
 {
+	if (ld->hosts.n) {
+		ERR(ld, s->line,
+		    _("[host] without a name cannot go with [host NAME] "
+		      "sections: name this host too, as in [host %s]."),
+		    ld->hosts.v[0]);
+		return;
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		const struct ini_entry *e = &s->e[i];
 
@@ -380,11 +410,75 @@ read_host(struct loader *ld, const struct ini_section *s, char **args)
 	}
 }
 
+/* A host's name: it is shown, written in JSON and in HOST/DOMAIN. */
+static bool
+host_name_ok(const char *n)
+{
+	if (!*n)
+		return false;
+	for (; *n; n++)
+		if (!isalnum((unsigned char)*n) && !strchr(".-_", *n))
+			return false;
+	return true;
+}
+
+static void
+read_named_host(struct loader *ld, const struct ini_section *s, char **args)
+{
+	struct cfg *c = ld->cfg;
+	struct cfg_host h = {.line = s->line};
+	bool ok = true;
+
+	if (!host_name_ok(args[0])) {
+		ERR(ld, s->line,
+		    _("'%s' cannot name a host: use letters, digits, '.', "
+		      "'-' and '_', as in [host kvm7.example.org]."),
+		    args[0]);
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct ini_entry *e = &s->e[i];
+
+		if (!STREQ(e->key, "uri")) {
+			unknown_key(ld, s, e, "[host NAME]", "uri");
+			ok = false;
+		} else if (empty_value(ld, e)) {
+			ok = false;
+		} else {
+			h.uri = e->value;
+		}
+	}
+	if (ok && !h.uri && !s->broken) {
+		ERR(ld, s->line,
+		    _("[%s] needs uri = URI: the libvirt of that host, as in "
+		      "qemu+ssh://root@kvm7/system."),
+		    section_label(s));
+		ok = false;
+	}
+	for (size_t i = 0; ok && i < c->nhosts; i++)
+		if (STREQ(c->hosts[i].uri, h.uri)) {
+			ERR(ld, s->line,
+			    _("[%1$s] has the uri of [host %2$s] (line %3$u): "
+			      "one libvirt is one host, so give it one "
+			      "section."),
+			    section_label(s), c->hosts[i].name,
+			    c->hosts[i].line);
+			ok = false;
+		}
+	if (!ok)
+		return;
+	h.name = xstrdup(args[0]);
+	h.uri = xstrdup(h.uri);
+	c->hosts = xrealloc(c->hosts, (c->nhosts + 1) * sizeof(*c->hosts));
+	c->hosts[c->nhosts++] = h;
+}
+
 static void
 read_hugepages(struct loader *ld, const struct ini_section *s, char **args)
 {
 	struct cfg *c = ld->cfg;
 	struct cfg_pool pool = {.line = s->line, .node = -1};
+	AUTOFREE char *host = ld->host ? xstrdup(ld->host) : NULL;
 	AUTOFREE char *size = xstrdup(args[0]);
 	char *at_ = strchr(size, '@');
 	unsigned line = s->line;
@@ -436,6 +530,7 @@ read_hugepages(struct loader *ld, const struct ini_section *s, char **args)
 		}
 	if (!ok)
 		return;
+	pool.host = steal_ptr(host);
 	c->pools = xrealloc(c->pools, (c->npools + 1) * sizeof(*c->pools));
 	c->pools[c->npools++] = pool;
 }
@@ -444,7 +539,8 @@ static void
 read_domain(struct loader *ld, const struct ini_section *s, char **args)
 {
 	bool added, b;
-	struct cfg_domain *d = domain_get(ld->cfg, args[0], s->line, &added);
+	struct cfg_domain *d =
+	    domain_get(ld->cfg, ld->host, args[0], s->line, &added);
 
 	d->line = s->line;
 	for (size_t i = 0; i < s->n; i++) {
@@ -609,6 +705,7 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 
 	share_request_init(r);
 	r->replace = true;
+	sh.host = ld->host ? xstrdup(ld->host) : NULL;
 	sh.domain = xstrdup(args[0]);
 	sh.name = xstrdup(args[1]);
 	/* Who runs the daemon decides where the other options go. */
@@ -616,6 +713,7 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 	    share_request_daemon(r, v, "daemon") < 0) {
 		/* The other keys would be read for the wrong daemon. */
 		take_error(ld, line);
+		free(sh.host);
 		free(sh.domain);
 		free(sh.name);
 		share_request_clear(r);
@@ -683,7 +781,8 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 		ok = false;
 	}
 	for (size_t i = 0; ok && i < c->nshares; i++)
-		if (STREQ(c->shares[i].domain, sh.domain) &&
+		if (same_host(c->shares[i].host, sh.host) &&
+		    STREQ(c->shares[i].domain, sh.domain) &&
 		    STREQ(c->shares[i].req.share.tag, r->share.tag)) {
 			ERR(ld, s->line,
 			    _("The tag '%1$s' of domain '%2$s' is also the "
@@ -693,22 +792,169 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 			ok = false;
 		}
 	if (!ok) {
+		free(sh.host);
 		free(sh.domain);
 		free(sh.name);
 		share_request_clear(r);
 		return;
 	}
-	domain_get(c, sh.domain, s->line, &added);
+	domain_get(c, sh.host, sh.domain, s->line, &added);
 	c->shares = xrealloc(c->shares, (c->nshares + 1) * sizeof(*c->shares));
 	c->shares[c->nshares++] = sh;
 }
 
 static const struct section_type section_types[] = {
-	{"host", 0, "[host]", "uri", read_host},
-	{"hugepages", 1, "[hugepages SIZE]", "pages", read_hugepages},
-	{"domain", 1, "[domain NAME]", "backing, prune", read_domain},
-	{"share", 2, "[share DOMAIN NAME]", NULL, read_share},
+	{"host", 0, "[host] or [host NAME]", "uri", ON_NO_HOST, read_host},
+	{"host", 1, "[host NAME]", "uri", ON_NO_HOST, read_named_host},
+	{"hugepages", 1, "[hugepages SIZE]", "pages", ON_HOST_POOL,
+	 read_hugepages},
+	{"domain", 1, "[domain NAME]", "backing, prune", ON_HOST_DOMAIN,
+	 read_domain},
+	{"share", 2, "[share DOMAIN NAME]", NULL, ON_HOST_DOMAIN, read_share},
 };
+
+/* The hosts a file names, for messages: "kvm1, kvm2". */
+static char *
+host_list(const struct loader *ld)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < ld->hosts.n; i++)
+		sb_printf(&sb, "%s%s", i ? ", " : "", ld->hosts.v[i]);
+	return sb_steal(&sb);
+}
+
+/* The first pass's view of the hosts and of the domains put on one. */
+static void
+scan_addresses(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->nsec; i++) {
+		char *w[3] = {NULL, NULL, NULL};
+		int n = ld->sec[i].header
+			    ? header_words(ld->sec[i].header, w, 3)
+			    : 0;
+		char *slash = n >= 2 ? strchr(w[1], '/') : NULL;
+
+		if (n == 2 && STREQ(w[0], "host") && host_name_ok(w[1]) &&
+		    !strlist_has(&ld->hosts, w[1])) {
+			strlist_add(&ld->hosts, w[1]);
+		} else if (slash && (STREQ(w[0], "domain") ||
+				     STREQ(w[0], "share"))) {
+			struct placement *pl;
+
+			ld->place = xrealloc(ld->place, (ld->nplace + 1) *
+							    sizeof(*ld->place));
+			pl = &ld->place[ld->nplace++];
+			pl->line = ld->sec[i].line;
+			pl->host = xstrndup(w[1], (size_t)(slash - w[1]));
+			pl->domain = xstrdup(slash + 1);
+		}
+		for (int k = 0; k < 3; k++)
+			free(w[k]);
+	}
+}
+
+/* The host a bare domain name is on: the one host the file puts it on
+ * with HOST/. NULL with *other set: on two; NULL alone: on none. */
+static const char *
+placed_on(const struct loader *ld, const char *domain,
+	  const struct placement **first, const struct placement **other)
+{
+	*first = *other = NULL;
+	for (size_t i = 0; i < ld->nplace; i++) {
+		const struct placement *pl = &ld->place[i];
+
+		if (!STREQ(pl->domain, domain) ||
+		    !strlist_has(&ld->hosts, pl->host))
+			continue;
+		if (!*first)
+			*first = pl;
+		else if (!STREQ((*first)->host, pl->host) && !*other)
+			*other = pl;
+	}
+	return *first && !*other ? (*first)->host : NULL;
+}
+
+/*
+ * What word of section s is about: "kvm7/vm1" or "vm1" (a domain when
+ * domain, else a pool's size). *host is borrowed from ld->hosts (NULL:
+ * a file of one host), *name the caller's. 0, or -1 after reporting
+ * (quiet: nothing reported).
+ */
+static int
+address(struct loader *ld, const struct ini_section *s, const char *word,
+	bool domain, bool quiet, const char **host, char **name)
+{
+	const char *slash = strchr(word, '/');
+	const struct placement *a, *b;
+	AUTOFREE char *h = NULL, *hosts = host_list(ld);
+	const char *found;
+	size_t i;
+
+	*host = NULL;
+	*name = NULL;
+	if (slash) {
+		h = xstrndup(word, (size_t)(slash - word));
+		if (!*h || !slash[1] || strchr(slash + 1, '/')) {
+			if (!quiet)
+				ERR(ld, s->line,
+				    _("[%s] is not a section virtshare knows: "
+				      "write HOST/NAME, as in [share kvm7/vm1 "
+				      "data]."),
+				    s->header);
+			return -1;
+		}
+		if (!ld->hosts.n) {
+			if (!quiet)
+				ERR(ld, s->line,
+				    _("[%1$s] puts '%2$s' on host '%3$s', but "
+				      "the file names no host: add a [host "
+				      "%3$s] section with its uri, or leave "
+				      "out '%3$s/'."),
+				    s->header, slash + 1, h);
+			return -1;
+		}
+		for (i = 0; i < ld->hosts.n; i++)
+			if (STREQ(ld->hosts.v[i], h))
+				break;
+		if (i == ld->hosts.n) {
+			if (!quiet)
+				ERR(ld, s->line,
+				    _("[%1$s] names host '%2$s', which has no "
+				      "[host %2$s] section. The file's hosts "
+				      "are: %3$s."),
+				    s->header, h, hosts);
+			return -1;
+		}
+		*host = ld->hosts.v[i];
+		*name = xstrdup(slash + 1);
+		return 0;
+	}
+	if (ld->hosts.n <= 1) {
+		*host = ld->hosts.n ? ld->hosts.v[0] : NULL;
+		*name = xstrdup(word);
+		return 0;
+	}
+	if (domain && (found = placed_on(ld, word, &a, &b))) {
+		*host = found;
+		*name = xstrdup(word);
+		return 0;
+	}
+	if (quiet)
+		return -1;
+	if (domain && b)
+		ERR(ld, s->line,
+		    _("[%1$s]: domain '%2$s' is on host %3$s (line %4$u) and "
+		      "on host %5$s (line %6$u): write %3$s/%2$s or %5$s/%2$s "
+		      "to say which."),
+		    s->header, word, a->host, a->line, b->host, b->line);
+	else
+		ERR(ld, s->line,
+		    _("[%1$s]: on which host? The file names several: write "
+		      "HOST/%2$s with one of %3$s."),
+		    s->header, word, hosts);
+	return -1;
+}
 
 static void
 read_section(struct loader *ld, const struct ini_section *s)
@@ -742,13 +988,33 @@ read_section(struct loader *ld, const struct ini_section *s)
 
 		if (!STREQ(words[0], t->name))
 			continue;
-		if (n - 1 != t->nargs)
+		/* [host] and [host NAME] are two kinds. */
+		const char *form = t->form;
+
+		while (n - 1 != t->nargs && i + 1 < ARRAY_SIZE(section_types) &&
+		       STREQ(t[1].name, t->name))
+			t = &section_types[++i];
+		if (n - 1 != t->nargs) {
 			ERR(ld, s->line,
 			    _("[%1$s] is not a section virtshare knows: write "
 			      "it as %2$s."),
-			    s->header, t->form);
-		else
+			    s->header, form);
+		} else if (t->on_host != ON_NO_HOST) {
+			const char *host;
+			char *name;
+
+			if (address(ld, s, words[1],
+				    t->on_host == ON_HOST_DOMAIN, false, &host,
+				    &name) == 0) {
+				free(words[1]);
+				words[1] = name;
+				ld->host = host;
+				t->read(ld, s, words + 1);
+				ld->host = NULL;
+			}
+		} else {
 			t->read(ld, s, words + 1);
+		}
 		goto out;
 	}
 	ERR(ld, s->line,
@@ -760,6 +1026,35 @@ out:
 		free(words[i]);
 }
 
+/*
+ * The words of a section's header with its HOST/NAME written out where
+ * the file says which host (so that [domain vm1] and [domain kvm1/vm1]
+ * of a file whose vm1 is on kvm1 are the same section). As
+ * header_words().
+ */
+static int
+canon_words(struct loader *ld, const struct ini_section *s, char **w)
+{
+	int n = header_words(s->header, w, 3);
+	const char *host;
+	char *name;
+
+	if (n < 2 || !ld->hosts.n)
+		return n;
+	for (size_t i = 0; i < ARRAY_SIZE(section_types); i++)
+		if (STREQ(section_types[i].name, w[0]) &&
+		    section_types[i].on_host != ON_NO_HOST &&
+		    address(ld, s, w[1],
+			    section_types[i].on_host == ON_HOST_DOMAIN, true,
+			    &host, &name) == 0) {
+			free(w[1]);
+			w[1] = xasprintf("%s/%s", host, name);
+			free(name);
+			break;
+		}
+	return n;
+}
+
 /* Two sections with the same header. */
 static void
 duplicate_sections(struct loader *ld)
@@ -769,7 +1064,7 @@ duplicate_sections(struct loader *ld)
 		int na;
 
 		if (!ld->sec[i].header ||
-		    (na = header_words(ld->sec[i].header, a, 3)) < 0)
+		    (na = canon_words(ld, &ld->sec[i], a)) < 0)
 			continue;
 		for (size_t j = 0; j < i; j++) {
 			char *b[3] = {NULL, NULL, NULL};
@@ -777,7 +1072,7 @@ duplicate_sections(struct loader *ld)
 			bool same;
 
 			if (!ld->sec[j].header ||
-			    (nb = header_words(ld->sec[j].header, b, 3)) < 0)
+			    (nb = canon_words(ld, &ld->sec[j], b)) < 0)
 				continue;
 			same = na == nb && na <= 3;
 			for (int k = 0; same && k < na; k++)
@@ -862,6 +1157,12 @@ loader_clear(struct loader *ld)
 	for (size_t i = 0; i < ld->nerr; i++)
 		free(ld->err[i].msg);
 	free(ld->err);
+	strlist_clear(&ld->hosts);
+	for (size_t i = 0; i < ld->nplace; i++) {
+		free(ld->place[i].host);
+		free(ld->place[i].domain);
+	}
+	free(ld->place);
 	cfg_free(ld->cfg);
 }
 
@@ -880,6 +1181,7 @@ cfg_parse(const char *file, const char *text, size_t len)
 	/* Its first error line is ours already, with every other one. */
 	(void)ini_parse_stream(reader, &ld, handler, &ld);
 	line_done(&ld);
+	scan_addresses(&ld);
 	duplicate_sections(&ld);
 	for (size_t i = 0; i < ld.nsec; i++)
 		if (ld.sec[i].line || !ld.sec[i].header)
@@ -911,16 +1213,26 @@ cfg_free(struct cfg *c)
 	free(c->file);
 	free(c->comment);
 	free(c->uri);
-	for (size_t i = 0; i < c->npools; i++)
+	for (size_t i = 0; i < c->nhosts; i++) {
+		free(c->hosts[i].name);
+		free(c->hosts[i].uri);
+		free(c->hosts[i].comment);
+	}
+	free(c->hosts);
+	for (size_t i = 0; i < c->npools; i++) {
 		free(c->pools[i].comment);
+		free(c->pools[i].host);
+	}
 	free(c->pools);
 	for (size_t i = 0; i < c->ndomains; i++) {
+		free(c->domains[i].host);
 		free(c->domains[i].name);
 		free(c->domains[i].comment);
 		domxml_backing_clear(&c->domains[i].backing);
 	}
 	free(c->domains);
 	for (size_t i = 0; i < c->nshares; i++) {
+		free(c->shares[i].host);
 		free(c->shares[i].domain);
 		free(c->shares[i].name);
 		free(c->shares[i].comment);
@@ -949,17 +1261,28 @@ word_add(struct strbuf *sb, const char *w)
 	sb_printf(sb, quote ? " \"%s\"" : " %s", w);
 }
 
+/* The first word: HOST/NAME, or NAME in a file of one host. */
+static void
+addressed_add(struct strbuf *sb, const char *host, const char *name)
+{
+	AUTOFREE char *w = host ? xasprintf("%s/%s", host, name) : NULL;
+
+	word_add(sb, w ? w : name);
+}
+
 static void
 format_pool(struct strbuf *sb, const struct cfg_pool *pool)
 {
 	AUTOFREE char *size = size_format_kib(pool->size_kib);
+	AUTOFREE char *at = pool->node >= 0
+				? xasprintf("%s@%d", size, pool->node)
+				: NULL;
 
 	gap_add(sb);
 	sb_add_lines(sb, "; ", pool->comment);
-	if (pool->node >= 0)
-		sb_printf(sb, "[hugepages %s@%d]\n", size, pool->node);
-	else
-		sb_printf(sb, "[hugepages %s]\n", size);
+	sb_add(sb, "[hugepages");
+	addressed_add(sb, pool->host, at ? at : size);
+	sb_add(sb, "]\n");
 	sb_printf(sb, "pages = %llu\n", (unsigned long long)pool->pages);
 }
 
@@ -970,7 +1293,7 @@ format_share(struct strbuf *sb, const struct cfg_share *s)
 
 	gap_add(sb);
 	sb_add(sb, "[share");
-	word_add(sb, s->domain);
+	addressed_add(sb, s->host, s->domain);
 	word_add(sb, s->name);
 	sb_add(sb, "]\n");
 	sb_add_lines(sb, "; ", s->comment);
@@ -1003,7 +1326,7 @@ format_domain(struct strbuf *sb, const struct cfg *c,
 	if (d->backing_given || d->prune || d->comment) {
 		gap_add(sb);
 		sb_add(sb, "[domain");
-		word_add(sb, d->name);
+		addressed_add(sb, d->host, d->name);
 		sb_add(sb, "]\n");
 		sb_add_lines(sb, "; ", d->comment);
 		if (d->backing_given) {
@@ -1015,8 +1338,21 @@ format_domain(struct strbuf *sb, const struct cfg *c,
 			sb_add(sb, "prune = yes\n");
 	}
 	for (size_t i = 0; i < c->nshares; i++)
-		if (STREQ(c->shares[i].domain, d->name))
+		if (same_host(c->shares[i].host, d->host) &&
+		    STREQ(c->shares[i].domain, d->name))
 			format_share(sb, &c->shares[i]);
+}
+
+/* The pools and domains of host (NULL: a file of one host). */
+static void
+format_host_parts(struct strbuf *sb, const struct cfg *c, const char *host)
+{
+	for (size_t i = 0; i < c->npools; i++)
+		if (same_host(c->pools[i].host, host))
+			format_pool(sb, &c->pools[i]);
+	for (size_t i = 0; i < c->ndomains; i++)
+		if (same_host(c->domains[i].host, host))
+			format_domain(sb, c, &c->domains[i]);
 }
 
 char *
@@ -1029,11 +1365,27 @@ cfg_format(const struct cfg *c)
 		gap_add(&sb);
 		sb_printf(&sb, "[host]\nuri = %s\n", c->uri);
 	}
-	for (size_t i = 0; i < c->npools; i++)
-		format_pool(&sb, &c->pools[i]);
-	for (size_t i = 0; i < c->ndomains; i++)
-		format_domain(&sb, c, &c->domains[i]);
+	if (!c->nhosts)
+		format_host_parts(&sb, c, NULL);
+	for (size_t i = 0; i < c->nhosts; i++) {
+		gap_add(&sb);
+		sb_add(&sb, "[host");
+		word_add(&sb, c->hosts[i].name);
+		sb_add(&sb, "]\n");
+		sb_add_lines(&sb, "; ", c->hosts[i].comment);
+		sb_printf(&sb, "uri = %s\n", c->hosts[i].uri);
+		format_host_parts(&sb, c, c->hosts[i].name);
+	}
 	return sb_steal(&sb);
+}
+
+const struct cfg_host *
+cfg_host_find(const struct cfg *c, const char *name)
+{
+	for (size_t i = 0; i < c->nhosts; i++)
+		if (STREQ(c->hosts[i].name, name))
+			return &c->hosts[i];
+	return NULL;
 }
 
 /* ---- the plan ------------------------------------------------------------ */
@@ -1051,7 +1403,8 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 		return;
 	}
 	for (size_t i = 0; i < c->nshares; i++)
-		present |= STREQ(c->shares[i].domain, d->name) &&
+		present |= same_host(c->shares[i].host, d->host) &&
+			   STREQ(c->shares[i].domain, d->name) &&
 			   !c->shares[i].absent;
 	/* Once for the domain: as asked, else chosen when it gets shares. */
 	if ((d->backing_given || present) &&
@@ -1065,7 +1418,7 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 		struct share_request r;
 		int rc;
 
-		if (!STREQ(s->domain, d->name))
+		if (!same_host(s->host, d->host) || !STREQ(s->domain, d->name))
 			continue;
 		strlist_add(&keep, s->req.share.tag);
 		if (s->absent) {
@@ -1098,20 +1451,55 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 	strlist_clear(&keep);
 }
 
+static void
+plan_pools_of(struct loader *ld, const struct cfg *c, const char *host,
+	      const struct cfg_env *env, struct plan *p)
+{
+	for (size_t i = 0; i < c->npools; i++)
+		if (same_host(c->pools[i].host, host) &&
+		    plan_pages(p, &env->pages, env->pools, c->pools[i].size_kib,
+			       c->pools[i].node, c->pools[i].pages) < 0)
+			take_error(ld, c->pools[i].line);
+}
+
+/* Report what planning found wrong, as cfg_parse() does. */
+static int
+plan_done(struct loader *ld)
+{
+	if (!ld->nerr)
+		return 0;
+	report_errors(ld);
+	free(ld->err);
+	return -1;
+}
+
 int
 cfg_plan(const struct cfg *c, const struct cfg_env *env, struct plan *p)
 {
 	struct loader ld = {.file = c->file};
 
-	for (size_t i = 0; i < c->npools; i++)
-		if (plan_pages(p, &env->pages, env->pools, c->pools[i].size_kib,
-			       c->pools[i].node, c->pools[i].pages) < 0)
-			take_error(&ld, c->pools[i].line);
+	plan_pools_of(&ld, c, NULL, env, p);
 	for (size_t i = 0; i < c->ndomains; i++)
 		plan_domain_of(&ld, c, &c->domains[i], env, p);
-	if (!ld.nerr)
-		return 0;
-	report_errors(&ld);
-	free(ld.err);
-	return -1;
+	return plan_done(&ld);
+}
+
+int
+cfg_plan_pools(const struct cfg *c, const char *host,
+	       const struct cfg_env *env, struct plan *p)
+{
+	struct loader ld = {.file = c->file};
+
+	plan_pools_of(&ld, c, host, env, p);
+	return plan_done(&ld);
+}
+
+int
+cfg_plan_domain(const struct cfg *c, const struct cfg_domain *d,
+		const struct cfg_env *env, struct plan *p)
+{
+	struct loader ld = {.file = c->file};
+
+	plan_domain_of(&ld, c, d, env, p);
+	return plan_done(&ld);
 }

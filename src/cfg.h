@@ -31,12 +31,28 @@
  *
  * Sections and keys are checked as a whole before anything is planned;
  * every error is reported with its file and line, all of them at once.
+ *
+ * A file for several hosts names each in a [host NAME] section with its
+ * uri, and puts a domain on its host by writing HOST/DOMAIN where the
+ * domain is named ([domain kvm7/vm1], [share kvm7/vm1 data]) and a pool
+ * by HOST/SIZE ([hugepages kvm7/2M]). A bare DOMAIN is on the one host
+ * the file names it on with HOST/, or on the file's only host; anything
+ * else is refused as ambiguous (virtshare.ini(5), MANY HOSTS).
  */
+
+/* [host NAME]: one host of a file for several. */
+struct cfg_host {
+	unsigned line;
+	char *comment;     /* cfg_format() writes it below the header */
+	char *name;        /* letters, digits, '.', '-' and '_' */
+	char *uri;
+};
 
 /* [hugepages SIZE] or [hugepages SIZE@NODE]: a pool of at least pages. */
 struct cfg_pool {
 	unsigned line;     /* of the section */
 	char *comment;     /* cfg_format() writes it above the section */
+	char *host;        /* the [host NAME], NULL in a file of one host */
 	uint64_t size_kib;
 	int node;          /* the host NUMA node, -1: the system-wide pool */
 	uint64_t pages;
@@ -46,6 +62,7 @@ struct cfg_pool {
 struct cfg_domain {
 	unsigned line;
 	char *comment;     /* cfg_format() writes it below the header */
+	char *host;        /* the [host NAME], NULL in a file of one host */
 	char *name;
 	bool prune;
 	bool backing_given;
@@ -56,6 +73,7 @@ struct cfg_domain {
 struct cfg_share {
 	unsigned line;
 	char *comment;            /* cfg_format() writes it below the header */
+	char *host;               /* its domain's host, as cfg_domain's */
 	char *domain;
 	char *name;
 	bool absent;              /* state = absent: the share is removed */
@@ -70,6 +88,9 @@ struct cfg {
 	char *comment;
 	char *uri;                  /* [host] uri, or NULL */
 	unsigned uri_line;
+	struct cfg_host *hosts;     /* [host NAME] sections, in file order;
+				     * none: a file of one host (uri) */
+	size_t nhosts;
 	struct cfg_pool *pools;
 	size_t npools;
 	struct cfg_domain *domains; /* in the order they are first named */
@@ -96,9 +117,14 @@ DEFINE_AUTOPTR(cfg)
  * something or has a comment) and its shares in file order, the options
  * in the order of share_option_names and the tag only when it is not the
  * share's name. Formatting what cfg_parse() read of that text gives the
- * same text again. Caller frees.
+ * same text again. A file of several hosts is written host by host:
+ * [host NAME], then that host's pools and domains, every one of them
+ * with its HOST/. Caller frees.
  */
 char *cfg_format(const struct cfg *c);
+
+/* The [host NAME] of that name, or NULL. */
+const struct cfg_host *cfg_host_find(const struct cfg *c, const char *name);
 
 #define CFG_FILE_MAX (4 << 20)
 
@@ -120,8 +146,17 @@ struct cfg_env {
  * each domain is changed whole or not at all. Every refusal is
  * collected, with the line of its section; returns 0, or -1 after
  * reporting them all as cfg_parse() does (p then holds what could be
- * planned, to be freed, not applied).
+ * planned, to be freed, not applied). For a file of one host.
  */
 int cfg_plan(const struct cfg *c, const struct cfg_env *env, struct plan *p);
+/*
+ * The parts of cfg_plan(), for a file of several hosts (fleet.h): the
+ * pools of host (NULL: a file of one host), or the changes of domain d
+ * alone. As cfg_plan().
+ */
+int cfg_plan_pools(const struct cfg *c, const char *host,
+		   const struct cfg_env *env, struct plan *p);
+int cfg_plan_domain(const struct cfg *c, const struct cfg_domain *d,
+		    const struct cfg_env *env, struct plan *p);
 
 #endif

@@ -138,7 +138,16 @@ static const struct vs_cmd commands[] = {
 		    "                         shut it down and start it again\n"
 		    "  --force                with --restart: power it off when "
 		    "it does not\n"
-		    "                         shut down within 120 seconds\n"
+		    "                         shut down in time\n"
+		    "  --timeout SECONDS      with --restart: how long the "
+		    "shutdown may take\n"
+		    "                         (120)\n"
+		    "  --root-ports N         a running q35 guest without a "
+		    "free PCIe root\n"
+		    "                         port: add N spare pcie-root-port "
+		    "controllers to\n"
+		    "                         its definition with the share "
+		    "(4; 0: none)\n"
 		    "  --dry-run              only show the change\n"
 		    "  --yes                  apply without asking\n"
 		    "  --xml FILE             edit a domain XML file, not "
@@ -149,8 +158,8 @@ static const struct vs_cmd commands[] = {
 	},
 	{
 		.name = "unshare",
-		.usage = N_("DOMAIN TAG [--config-only] [--dry-run] [--yes] "
-			    "[--xml FILE]"),
+		.usage = N_("DOMAIN TAG [--config-only] [--timeout SECONDS] "
+			    "[--dry-run] [--yes] [--xml FILE]"),
 		.summary = N_("Remove a virtiofs share from a domain"),
 		.details = N_(
 		    "Removes the <filesystem> with that mount tag; guest "
@@ -165,6 +174,10 @@ static const struct vs_cmd commands[] = {
 		    "detached live.\n"
 		    "\n"
 		    "  --config-only  change only the definition\n"
+		    "  --timeout SECONDS  how long the running guest has to "
+		    "release the\n"
+		    "               device (30); after that the definition is "
+		    "put back\n"
 		    "  --dry-run    only show the change\n"
 		    "  --yes        apply without asking\n"
 		    "  --xml FILE   edit a domain XML file, not libvirt\n"),
@@ -342,7 +355,7 @@ static const struct vs_cmd commands[] = {
 	},
 	{
 		.name = "apply",
-		.usage = N_("FILE.ini [--dry-run] [--json] [--yes]"),
+		.usage = N_("FILE.ini [--dry-run] [--json] [--yes] [--jobs N]"),
 		.summary = N_("Make shares, backings, hugepages and daemons "
 			      "what an INI file says"),
 		.details = N_(
@@ -366,13 +379,28 @@ static const struct vs_cmd commands[] = {
 		    "virtshare(1)); applied\n"
 		    "               only with --yes, and then with what was "
 		    "done\n"
-		    "-c URI overrides the file's [host] uri.\n"),
+		    "  --jobs N     hosts changed at a time, for a file of "
+		    "several hosts\n"
+		    "               (default 4)\n"
+		    "-c URI overrides the file's [host] uri.\n"
+		    "\n"
+		    "A file with [host NAME] sections is planned on every host "
+		    "first (a host\n"
+		    "that cannot be reached is skipped), shown as one plan and "
+		    "asked once;\n"
+		    "then each domain is changed whole or not at all, and a "
+		    "failing domain\n"
+		    "or host does not stop the others. Exits 0 when all was "
+		    "applied, 1 when\n"
+		    "a domain failed, 3 when one was refused, 4 when a host "
+		    "was not reached.\n"),
 		.run = cmd_apply,
 	},
 	{
 		.name = "doctor",
 		.usage = N_("[DOMAIN] [--json] [--fix [--dry-run] [--yes]] "
-			    "[--xml FILE]"),
+			    "[--xml FILE] | --all-hosts FILE.ini [--json] "
+			    "[--jobs N]"),
 		.summary = N_("Find what keeps virtiofs from working, and how "
 			      "to fix it"),
 		.details = N_(
@@ -398,7 +426,14 @@ static const struct vs_cmd commands[] = {
 		    "  --dry-run    with --fix: only show the plan\n"
 		    "  --yes        with --fix: apply without asking\n"
 		    "  --xml FILE   check DOMAIN's definition in FILE, not "
-		    "libvirt's\n"),
+		    "libvirt's\n"
+		    "  --all-hosts FILE.ini\n"
+		    "               check every host of the INI file and its "
+		    "domains, a\n"
+		    "               section per host; exits 4 when a host "
+		    "cannot be reached\n"
+		    "  --jobs N     with --all-hosts: hosts checked at a time "
+		    "(default 4)\n"),
 		.run = cmd_doctor,
 	},
 };
@@ -533,11 +568,37 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	}
 }
 
+static const char *
+cli_uri(const struct cli *cli)
+{
+	if (cli->uri)
+		return cli->uri;
+	return getenv("LIBVIRT_DEFAULT_URI");
+}
+
+/*
+ * --root names a host tree on this machine; a remote host is read through
+ * libvirt, so the two together would silently mix two hosts.
+ */
+static int
+cli_check_root(const struct cli *cli)
+{
+	if (root_is_host(cli->root) || !cli_is_remote(cli))
+		return 0;
+	return vs_error(VS_ERR_USAGE,
+			_("--root %1$s reads a host tree on this machine, but "
+			  "%2$s is another host, read through libvirt. Drop "
+			  "--root, or use a local URI."),
+			cli->root, cli_uri(cli));
+}
+
 int
 cli_args(struct cli *cli, int argc, char **argv, int min, int max)
 {
 	int n = argc - optind;
 
+	if (cli_check_root(cli) < 0)
+		return -1;
 	if (n >= min && n <= max)
 		return 0;
 	if (n > max)
@@ -554,17 +615,9 @@ cli_args(struct cli *cli, int argc, char **argv, int min, int max)
 struct virt_conn *
 cli_connect(struct cli *cli)
 {
-	if (!cli->conn)
+	if (!cli->conn && cli_check_root(cli) == 0)
 		cli->conn = virt_open(cli->uri, 0);
 	return cli->conn;
-}
-
-static const char *
-cli_uri(const struct cli *cli)
-{
-	if (cli->uri)
-		return cli->uri;
-	return getenv("LIBVIRT_DEFAULT_URI");
 }
 
 bool

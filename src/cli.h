@@ -87,7 +87,12 @@ enum {
 int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
-/* Require exactly/at least/at most positional arguments (reports usage). */
+/*
+ * Require exactly/at least/at most positional arguments, and global
+ * options that agree (--root names this machine's tree, so not with a
+ * remote URI; cli_connect() checks that again for a URI set later).
+ * Reports usage errors.
+ */
 int cli_args(struct cli *cli, int argc, char **argv, int min, int max);
 
 /*
@@ -129,6 +134,20 @@ void cli_out(const char *s);
  */
 void cli_options_first(int argc, char **argv, const char *shortopts,
 		       const struct option *longopts);
+
+/* A file of several hosts (cli-fleet.c). */
+struct fleet;
+struct cfg;
+#define CLI_JOBS_MAX 64
+/* --jobs N: 0, or -1 after reporting VS_ERR_USAGE. */
+int cli_jobs(const char *arg, unsigned *jobs);
+/* Refuse -c and --demo with c, a file that names its hosts, and --root
+ * when one of them is remote: 0 or -1 (reported; $VIRTSHARE_URI is not
+ * refused, only left aside). */
+int cli_fleet_check(const struct cli *cli, const struct cfg *c);
+/* Progress of f on stderr, host i of n, domain and step, when stderr is
+ * a terminal and not quiet (--json). */
+void cli_fleet_progress(struct fleet *f, bool quiet);
 
 /* Plans (cli-plan.c). */
 struct plan;

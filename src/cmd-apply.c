@@ -7,19 +7,24 @@
 #include "cfg.h"
 #include "cli.h"
 #include "error.h"
+#include "fleet.h"
 #include "json.h"
 #include "plan.h"
 
+/* A file of one host; of several (fleet.h): FLEET_SCHEMA. */
 #define APPLY_SCHEMA 1
+#define FLEET_SCHEMA 2
 
 enum {
 	OPT_JSON = CLI_OPT_FIRST_OWN,
+	OPT_JOBS,
 };
 
 struct apply_opts {
 	bool dry_run;
 	bool yes;
 	bool json;
+	unsigned jobs;
 };
 
 /*
@@ -40,6 +45,83 @@ apply_connect(struct cli *cli, const struct cfg *c)
 	return cli_connect(cli);
 }
 
+/* ---- a file of several hosts -------------------------------------------- */
+
+static void
+fleet_print_json(const struct cfg *c, const struct fleet *f, bool applied)
+{
+	struct json j;
+	AUTOFREE char *doc = NULL;
+
+	json_init(&j);
+	json_obj_begin(&j, NULL);
+	json_int(&j, "schema", FLEET_SCHEMA);
+	json_str(&j, "file", c->file);
+	json_bool(&j, "changes", fleet_changes(f));
+	json_bool(&j, "applied", applied);
+	json_int(&j, "status", fleet_status(f));
+	fleet_json(f, &j);
+	json_obj_end(&j);
+	doc = json_steal(&j);
+	cli_out(doc);
+}
+
+/*
+ * Every host planned first, one plan shown, asked once, then applied
+ * host by host. The exit status is fleet_status()'s.
+ */
+static int
+apply_fleet(struct cli *cli, const struct cfg *c, const struct apply_opts *o)
+{
+	AUTOPTR(fleet) f = NULL;
+	AUTOFREE char *plan = NULL, *summary = NULL;
+	int go;
+
+	if (cli_fleet_check(cli, c) < 0)
+		return -1;
+	f = fleet_new(c, cli->root, o->jobs ? o->jobs : FLEET_JOBS_DEFAULT);
+	cli_fleet_progress(f, o->json);
+	fleet_plan(f);
+	if (o->json) {
+		bool go_on = o->yes && !o->dry_run && fleet_changes(f);
+
+		if (go_on)
+			fleet_apply(f, plan_statedir());
+		fleet_print_json(c, f, go_on);
+		return fleet_status(f);
+	}
+	plan = fleet_render_plan(f);
+	printf(_("Plan for %1$s on %2$zu hosts:\n\n"), c->file, f->n);
+	cli_out(plan);
+	if (!fleet_changes(f)) {
+		if (fleet_status(f) == EXIT_OK)
+			printf(_("\nNo changes on any host reached: everything "
+				 "there is as %s says.\n"),
+			       c->file);
+		else
+			printf(_("\nNothing to apply: what is refused or not "
+				 "reached above stays as it is; the rest is "
+				 "as %s says.\n"),
+			       c->file);
+		return fleet_status(f);
+	}
+	if (o->dry_run) {
+		cli_out(_("\nDry run: nothing was changed.\n"));
+		return fleet_status(f);
+	}
+	fputs("\n", stdout);
+	if ((go = cli_confirm(o->yes, _("Apply these changes on every host "
+					"reached? [y/N]"))) <= 0)
+		return go < 0 ? -1 : EXIT_FAILED;
+	fleet_apply(f, plan_statedir());
+	summary = fleet_render_summary(f);
+	fputs("\n", stdout);
+	cli_out(summary);
+	return fleet_status(f);
+}
+
+/* ---- a file of one host ------------------------------------------------- */
+
 /*
  * Where pools are read and changed: the host tree of --root (or the
  * demo's), this host for a local URI, else through libvirt.
@@ -47,14 +129,7 @@ apply_connect(struct cli *cli, const struct cfg *c)
 static struct host_info *
 apply_pools(struct cli *cli, struct virt_conn *conn, struct pages_target *t)
 {
-	memset(t, 0, sizeof(*t));
-	if (cli->demo || !root_is_host(cli->root) ||
-	    virt_uri_is_local(virt_uri(conn))) {
-		t->root = cli->root;
-		return host_read(cli->root, 0);
-	}
-	t->conn = conn;
-	return virt_host_pages(conn);
+	return fleet_pools_read(conn, cli->root, cli->demo, t);
 }
 
 static void
@@ -122,6 +197,7 @@ cmd_apply(struct cli *cli, int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		CLI_CHANGE_LONGOPTS,
 		{"json", no_argument, NULL, OPT_JSON},
+		{"jobs", required_argument, NULL, OPT_JOBS},
 		{NULL, 0, NULL, 0},
 	};
 	struct apply_opts o = {0};
@@ -146,9 +222,15 @@ cmd_apply(struct cli *cli, int argc, char **argv)
 			o.yes = true;
 		else if (ch == OPT_JSON)
 			o.json = true;
+		else if (ch == OPT_JOBS && cli_jobs(optarg, &o.jobs) < 0)
+			return -1;
 	}
 	if (cli_args(cli, argc, argv, 1, 1) < 0 ||
-	    !(c = cfg_load(argv[optind])) || !(conn = apply_connect(cli, c)))
+	    !(c = cfg_load(argv[optind])))
+		return -1;
+	if (c->nhosts)
+		return apply_fleet(cli, c, &o);
+	if (!(conn = apply_connect(cli, c)))
 		return -1;
 	in = inspection_gather(cli->root, conn, NULL, 0);
 	env.conn = conn;

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "cli.h"
 #include "doctor.h"
 #include "error.h"
+#include "fleet.h"
 #include "inspect.h"
 #include "plan.h"
 #include "table.h"
@@ -17,7 +19,12 @@ enum {
 	OPT_JSON = CLI_OPT_FIRST_OWN,
 	OPT_FIX,
 	OPT_XML,
+	OPT_ALL_HOSTS,
+	OPT_JOBS,
 };
+
+/* `doctor --all-hosts FILE --json`: a document of its own. */
+#define ALL_HOSTS_SCHEMA 1
 
 struct doctor_opts {
 	bool json;
@@ -26,6 +33,8 @@ struct doctor_opts {
 	bool yes;
 	const char *xml;
 	const char *domain;
+	const char *all_hosts; /* the INI file */
+	unsigned jobs;
 };
 
 /* Append text to sb wrapped at WRAP_WIDTH, every line after the first
@@ -233,6 +242,125 @@ exit_status(const struct doctor_report *r)
 	return r->counts[DOCTOR_ERROR] ? EXIT_FAILED : EXIT_OK;
 }
 
+/* ---- --all-hosts FILE.ini ----------------------------------------------- */
+
+static void
+all_hosts_json(const struct cfg *c, const struct fleet *f)
+{
+	struct json j;
+	AUTOFREE char *doc = NULL;
+
+	json_init(&j);
+	json_obj_begin(&j, NULL);
+	json_int(&j, "schema", ALL_HOSTS_SCHEMA);
+	json_str(&j, "file", c->file);
+	json_arr_begin(&j, "hosts");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+
+		json_obj_begin(&j, NULL);
+		json_str(&j, "name", h->host->name);
+		json_str(&j, "uri", h->host->uri);
+		json_bool(&j, "reached", h->conn != NULL);
+		if (h->error) {
+			json_obj_begin(&j, "error");
+			json_str(&j, "code", vs_error_name(h->code));
+			json_str(&j, "message", h->error);
+			json_obj_end(&j);
+		} else {
+			json_null(&j, "error");
+		}
+		if (h->report)
+			doctor_json_add(h->report, &j, "report");
+		else
+			json_null(&j, "report");
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	doc = json_steal(&j);
+	cli_out(doc);
+}
+
+static char *
+all_hosts_text(const struct fleet *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned errors = 0, warnings = 0;
+	size_t reached = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+		AUTOFREE char *text = h->report ? render_text(h->report) : NULL;
+
+		sb_printf(&sb, _("%1$s=== Host %2$s (%3$s), %4$zu of %5$zu "
+				 "===\n"),
+			  i ? "\n" : "", h->host->name, h->host->uri, i + 1,
+			  f->n);
+		if (!h->conn) {
+			labelled(&sb, 0, _("Not reached:"), h->error);
+			continue;
+		}
+		reached++;
+		if (h->error)
+			labelled(&sb, 0, _("Domains not looked at:"), h->error);
+		if (text)
+			sb_add(&sb, text);
+		errors += h->report ? h->report->counts[DOCTOR_ERROR] : 0;
+		warnings += h->report ? h->report->counts[DOCTOR_WARNING] : 0;
+	}
+	sb_printf(&sb,
+		  _("\nAll hosts: %1$zu of %2$zu reached; %3$u error(s), %4$u "
+		    "warning(s).\n"),
+		  reached, f->n, errors, warnings);
+	return sb_steal(&sb);
+}
+
+/* 4 when a host was not reached (or its domains not looked at), else 1
+ * when a check found an error, else 0. */
+static int
+all_hosts_status(const struct fleet *f)
+{
+	int status = EXIT_OK;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+
+		if (!h->conn || h->error)
+			return EXIT_LIBVIRT;
+		if (h->report && h->report->counts[DOCTOR_ERROR])
+			status = EXIT_FAILED;
+	}
+	return status;
+}
+
+static int
+run_all_hosts(struct cli *cli, const struct doctor_opts *o)
+{
+	AUTOPTR(cfg) c = cfg_load(o->all_hosts);
+	AUTOPTR(fleet) f = NULL;
+	AUTOFREE char *out = NULL;
+
+	if (!c || cli_fleet_check(cli, c) < 0)
+		return -1;
+	if (!c->nhosts)
+		return vs_error(VS_ERR_USAGE,
+				_("%1$s names no host in a [host NAME] "
+				  "section: for one host, run '%2$s doctor' "
+				  "with -c URI."),
+				o->all_hosts, cli->prog);
+	f = fleet_new(c, cli->root, o->jobs ? o->jobs : FLEET_JOBS_DEFAULT);
+	cli_fleet_progress(f, o->json);
+	fleet_doctor(f);
+	if (o->json) {
+		all_hosts_json(c, f);
+	} else {
+		out = all_hosts_text(f);
+		cli_out(out);
+	}
+	return all_hosts_status(f);
+}
+
 /* Plan the fixes, show and apply them, then look again. */
 static int
 run_fix(struct cli *cli, const struct doctor_opts *o,
@@ -283,6 +411,8 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 		{"fix", no_argument, NULL, OPT_FIX},
 		CLI_CHANGE_LONGOPTS,
 		{"xml", required_argument, NULL, OPT_XML},
+		{"all-hosts", required_argument, NULL, OPT_ALL_HOSTS},
+		{"jobs", required_argument, NULL, OPT_JOBS},
 		{NULL, 0, NULL, 0},
 	};
 	struct doctor_opts o = {0};
@@ -304,10 +434,24 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 		o.yes |= c == CLI_OPT_YES;
 		if (c == OPT_XML)
 			o.xml = optarg;
+		if (c == OPT_ALL_HOSTS)
+			o.all_hosts = optarg;
+		if (c == OPT_JOBS && cli_jobs(optarg, &o.jobs) < 0)
+			return -1;
 	}
 	if (cli_args(cli, argc, argv, 0, 1) < 0)
 		return -1;
 	o.domain = optind < argc ? argv[optind] : NULL;
+	if (o.all_hosts && (o.domain || o.xml || o.fix))
+		return vs_error(VS_ERR_USAGE,
+				_("--all-hosts FILE.ini checks every host and "
+				  "domain of the file: it goes with --json and "
+				  "--jobs, not with DOMAIN, --xml or --fix."));
+	if (o.jobs && !o.all_hosts)
+		return vs_error(VS_ERR_USAGE,
+				_("--jobs goes with --all-hosts FILE.ini."));
+	if (o.all_hosts && !o.dry_run && !o.yes)
+		return run_all_hosts(cli, &o);
 	if (o.xml && !o.domain)
 		return vs_error(VS_ERR_USAGE,
 				_("--xml FILE needs the domain's name: %s "

@@ -38,7 +38,21 @@ enum {
 	OPT_AGENT,
 	OPT_RESTART,
 	OPT_FORCE,
+	OPT_ROOT_PORTS,
+	OPT_TIMEOUT,
 };
+
+/* A --timeout or --root-ports value: a whole number in [min, max]. */
+static int
+number_opt(const char *opt, const char *value, int min, int max, int *out)
+{
+	if (str_to_int(value, out) < 0 || *out < min || *out > max)
+		return vs_error(VS_ERR_USAGE,
+				_("%1$s takes a whole number from %2$d to %3$d, "
+				  "not '%4$s'."),
+				opt, min, max, value);
+	return 0;
+}
 
 /* The options of both commands that do not describe the share. */
 struct run_opts {
@@ -187,6 +201,8 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		{"agent", no_argument, NULL, OPT_AGENT},
 		{"restart", no_argument, NULL, OPT_RESTART},
 		{"force", no_argument, NULL, OPT_FORCE},
+		{"root-ports", required_argument, NULL, OPT_ROOT_PORTS},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		RUN_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
@@ -202,7 +218,7 @@ cmd_share(struct cli *cli, int argc, char **argv)
 	bool persist = false;
 	const char *mount = NULL;
 	size_t ngiven = 0;
-	int c, ret = -1;
+	int c, n, ret = -1;
 
 	share_request_init(&req);
 	cli_options_first(argc, argv, "", opts);
@@ -235,6 +251,14 @@ cmd_share(struct cli *cli, int argc, char **argv)
 			req.restart = true;
 		} else if (c == OPT_FORCE) {
 			req.force = true;
+		} else if (c == OPT_ROOT_PORTS) {
+			if (number_opt("--root-ports", optarg, 0, 32, &n) < 0)
+				goto out;
+			req.root_ports = (unsigned)n;
+		} else if (c == OPT_TIMEOUT) {
+			if (number_opt("--timeout", optarg, 1, 3600, &n) < 0)
+				goto out;
+			req.shutdown_timeout = n;
 		} else if (c == OPT_BACKING) {
 			domxml_backing_clear(&req.backing);
 			if (domxml_backing_parse(optarg, &req.backing) < 0)
@@ -276,6 +300,12 @@ cmd_share(struct cli *cli, int argc, char **argv)
 					 "on."));
 		goto out;
 	}
+	if (req.shutdown_timeout && !req.restart) {
+		vs_error(VS_ERR_USAGE, _("--timeout goes with --restart: it is "
+					 "how long the guest has to shut "
+					 "down."));
+		goto out;
+	}
 	if (req.force && !req.restart) {
 		vs_error(VS_ERR_USAGE, _("--force goes with --restart: it powers "
 					 "off a guest that does not shut "
@@ -306,6 +336,7 @@ cmd_unshare(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"config-only", no_argument, NULL, OPT_CONFIG_ONLY},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		RUN_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
@@ -313,7 +344,7 @@ cmd_unshare(struct cli *cli, int argc, char **argv)
 	AUTOPTR(plan) p = plan_new();
 	struct plan_target *t;
 	unsigned flags = 0;
-	int c;
+	int c, timeout = PLAN_LIVE_DETACH_TIMEOUT;
 
 	cli_options_first(argc, argv, "", opts);
 	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
@@ -321,13 +352,17 @@ cmd_unshare(struct cli *cli, int argc, char **argv)
 			return EXIT_OK;
 		if (c == OPT_CONFIG_ONLY)
 			flags |= PLAN_UNSHARE_CONFIG_ONLY;
-		else if (!run_opt(c, &o))
+		else if (c == OPT_TIMEOUT) {
+			if (number_opt("--timeout", optarg, 1, 3600,
+				       &timeout) < 0)
+				return -1;
+		} else if (!run_opt(c, &o))
 			return -1;
 	}
 	if (cli_args(cli, argc, argv, 2, 2) < 0)
 		return -1;
 	if (!(t = cli_target(cli, argv[optind], o.xml)) ||
-	    plan_unshare(p, t, argv[optind + 1], flags) < 0)
+	    plan_unshare_within(p, t, argv[optind + 1], flags, timeout) < 0)
 		return -1;
 	return cli_plan_run(cli, p, o.dry_run, o.yes);
 }

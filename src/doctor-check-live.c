@@ -44,6 +44,9 @@ run_hotplug(const struct doctor_facts *f, struct doctor_result *r)
 		return;
 	}
 	xmlFreeDoc(doc);
+	if (f->env->conn)
+		hotplug_check_cgroup(&c,
+				     virt_domain_cgroups(f->env->conn, f->domain));
 	for (size_t i = 0; i < c.n; i++)
 		if (c.findings[i].blocks)
 			sb_printf(&why, "%s%s", why.len ? " " : "",
@@ -70,15 +73,18 @@ static const struct doctor_check check_hotplug = {
 	.scope = DOCTOR_SCOPE_DOMAIN,
 	.looks_at = N_("the running definition: ACPI, "
 		       "free PCIe root ports, i440fx hot-plug, the guest "
-		       "agent channel; libvirt's version"),
+		       "agent channel; libvirt's version; whether libvirt "
+		       "runs the guest in a cgroup"),
 	.message = "Bus 'pci.0' does not support hotplugging",
 	.patterns = {"does not support hotplugging",
 		     "No more available PCI slots"},
 	.cause = N_("A hot-plugged device needs ACPI PCI hot-plug in the "
 		    "guest and a free slot: on q35 a free pcie-root-port."),
 	.fix = N_("Add <acpi/> to <features> and spare pcie-root-port "
-		  "controllers to the definition, then shut the guest down "
-		  "and start it once; until then, share with --config-only."),
+		  "controllers to the definition (virtshare share adds 4 "
+		  "with the share, --root-ports N), then shut the guest "
+		  "down and start it once (share --restart); until then, "
+		  "share with --config-only."),
 	.run = run_hotplug,
 };
 

@@ -442,40 +442,47 @@ json_result(struct json *j, const struct doctor_result *r)
 	json_obj_end(j);
 }
 
+void
+doctor_json_add(const struct doctor_report *r, struct json *j,
+		const char *key)
+{
+	json_obj_begin(j, key);
+	json_int(j, "schema", DOCTOR_SCHEMA);
+	json_str(j, "verdict", doctor_verdict_name(doctor_worst(r)));
+	json_obj_begin(j, "counts");
+	for (int v = 0; v < DOCTOR_VERDICT__COUNT; v++)
+		json_u64(j, doctor_verdict_name((enum doctor_verdict)v),
+			 r->counts[v]);
+	json_obj_end(j);
+	json_arr_begin(j, "sections");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct doctor_section *s = &r->sections[i];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "domain", s->domain);
+		json_str(j, "state", s->state);
+		json_str(j, "source", s->source);
+		json_arr_begin(j, "checks");
+		for (size_t k = 0; k < s->n; k++)
+			json_result(j, &s->results[k]);
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_arr_begin(j, "notes");
+	for (size_t i = 0; i < r->notes.n; i++)
+		json_str(j, NULL, r->notes.v[i]);
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
 char *
 doctor_json(const struct doctor_report *r)
 {
 	struct json j;
 
 	json_init(&j);
-	json_obj_begin(&j, NULL);
-	json_int(&j, "schema", DOCTOR_SCHEMA);
-	json_str(&j, "verdict", doctor_verdict_name(doctor_worst(r)));
-	json_obj_begin(&j, "counts");
-	for (int v = 0; v < DOCTOR_VERDICT__COUNT; v++)
-		json_u64(&j, doctor_verdict_name((enum doctor_verdict)v),
-			 r->counts[v]);
-	json_obj_end(&j);
-	json_arr_begin(&j, "sections");
-	for (size_t i = 0; i < r->n; i++) {
-		const struct doctor_section *s = &r->sections[i];
-
-		json_obj_begin(&j, NULL);
-		json_str(&j, "domain", s->domain);
-		json_str(&j, "state", s->state);
-		json_str(&j, "source", s->source);
-		json_arr_begin(&j, "checks");
-		for (size_t k = 0; k < s->n; k++)
-			json_result(&j, &s->results[k]);
-		json_arr_end(&j);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_arr_begin(&j, "notes");
-	for (size_t i = 0; i < r->notes.n; i++)
-		json_str(&j, NULL, r->notes.v[i]);
-	json_arr_end(&j);
-	json_obj_end(&j);
+	doctor_json_add(r, &j, NULL);
 	return json_steal(&j);
 }
 

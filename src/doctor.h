@@ -199,6 +199,9 @@ enum doctor_verdict doctor_worst(const struct doctor_report *r);
  * in virtshare(1)). Caller frees.
  */
 char *doctor_json(const struct doctor_report *r);
+/* The same document as the member key of j (NULL: a value). */
+void doctor_json_add(const struct doctor_report *r, struct json *j,
+		     const char *key);
 
 /*
  * Add to p the fixes of r that virtshare can make: domain edits through

@@ -585,7 +585,7 @@ line_end(const char *src)
  * edits whole, and every other element of the levels it inserts into
  * (the domain's children, the devices, <metadata>'s children) as an
  * opaque node: its name, no attributes, no content (the scan copies its
- * source bytes). The tree then grows with what virtshare uses, not with
+ * source bytes) but a device's <alias> and <address>. The tree then grows with what virtshare uses, not with
  * the document.
  */
 enum dx_keep {
@@ -610,8 +610,13 @@ static const struct {
 	{KEEP_SKIPPED, NULL, NULL, KEEP_SKIPPED},
 	{KEEP_NONE, NULL, NULL, KEEP_SKIPPED},
 	{KEEP_DEVICE, "alias", NULL, KEEP_ALL},
+	/* Which PCI buses are taken (domxml_root_ports_add). */
+	{KEEP_DEVICE, "address", NULL, KEEP_ALL},
 	{KEEP_DEVICE, NULL, NULL, KEEP_SKIPPED},
 	{KEEP_DEVICES, "filesystem", NULL, KEEP_ALL},
+	/* Read: the PCI controllers, the agent's channel. */
+	{KEEP_DEVICES, "controller", NULL, KEEP_ALL},
+	{KEEP_DEVICES, "channel", NULL, KEEP_ALL},
 	{KEEP_DEVICES, NULL, NULL, KEEP_DEVICE},
 	{KEEP_DOC, "domain", NULL, KEEP_ROOT},
 	{KEEP_DOC, NULL, NULL, KEEP_ALL},
@@ -817,6 +822,12 @@ spans_free(struct domxml *d)
 	free(d->chunks);
 	d->chunks = NULL;
 	d->nspans = d->capchunks = 0;
+}
+
+void
+domxml_init(void)
+{
+	xmlInitParser();
 }
 
 struct domxml *
@@ -2979,12 +2990,33 @@ domxml_share_set(struct domxml *d, const struct domxml_share *req,
 	return 0;
 }
 
+/*
+ * A new device like the template's <name> (*tmpl: that element), linked
+ * into <devices> (made when missing) after the devices of its kind; NULL
+ * reported (a broken template).
+ */
+static xmlNodePtr
+device_add(struct domxml *d, const char *name, xmlNodePtr *tmpl)
+{
+	xmlNodePtr tdev, devices, e;
+
+	if (templates_load(d) < 0)
+		return NULL;
+	tdev = template_child(template_root(d, TMPL_DOMAIN), "devices");
+	*tmpl = template_child(tdev, name);
+	devices = ensure_child(d, d->root, template_root(d, TMPL_DOMAIN),
+			       "devices", NULL);
+	e = element_from(d, *tmpl);
+	insert(d, devices, e, tdev);
+	return e;
+}
+
 int
 domxml_agent_add(struct domxml *d, const char *name, struct strlist *notes)
 {
 	AUTOFREE xmlNodePtr *ch = NULL;
 	size_t n = path_nodes(d, "devices/channel", &ch);
-	xmlNodePtr tdev, tch, devices, c;
+	xmlNodePtr tch, c;
 
 	for (size_t i = 0; i < n; i++) {
 		AUTOFREE char *have = attr_value(child(ch[i], "target"), "name");
@@ -2992,21 +3024,141 @@ domxml_agent_add(struct domxml *d, const char *name, struct strlist *notes)
 		if (str_is(have, name))
 			return 0;
 	}
-	if (templates_load(d) < 0)
-		return -1;
-	tdev = template_child(template_root(d, TMPL_DOMAIN), "devices");
-	tch = template_child(tdev, "channel");
-	devices = ensure_child(d, d->root, template_root(d, TMPL_DOMAIN),
-			       "devices", NULL);
 	/* Not ensure_child(): other channels (spice) are no agent's. */
-	c = element_from(d, tch);
-	insert(d, devices, c, tdev);
+	if (!(c = device_add(d, "channel", &tch)))
+		return -1;
 	set_attr(ensure_child(d, c, tch, "target", NULL), "name", name);
 	strlist_take(notes,
 		     xasprintf(_("Adds the QEMU guest agent channel (%s): it "
 				 "exists from the next start of the guest, "
 				 "which needs qemu-guest-agent installed."),
 			       name));
+	return 0;
+}
+
+/* ---- spare PCIe root ports ----------------------------------------------- */
+
+/* A PCI bus or controller index as libvirt writes it ("0x03", "3"); -1
+ * when there is none. */
+static long
+pci_number(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s)
+		return -1;
+	v = strtol(s, &end, 0);
+	return end != s && *end == '\0' && v >= 0 ? v : -1;
+}
+
+/* Whether the domain is a PCIe machine (q35): its machine type says so,
+ * or it has a pcie-root controller. */
+static bool
+is_pcie_machine(const struct domxml *d, xmlNodePtr *ctl, size_t nctl)
+{
+	AUTOFREE char *machine =
+	    attr_value(child(child(d->root, "os"), "type"), "machine");
+
+	for (size_t i = 0; i < nctl; i++) {
+		AUTOFREE char *type = attr_value(ctl[i], "type");
+		AUTOFREE char *model = attr_value(ctl[i], "model");
+
+		if (str_is(type, "pci") && str_is(model, "pcie-root"))
+			return true;
+	}
+	return machine && strstr(machine, "q35");
+}
+
+/*
+ * The free pcie-root-ports of the definition (hot-pluggable, no device's
+ * PCI address on their bus) less the virtiofs shares that have no
+ * address yet (libvirt gives each one of them at define), and the
+ * highest PCI controller index.
+ */
+static long
+free_root_ports(const struct domxml *d, xmlNodePtr *ctl, size_t nctl,
+		long *max_index)
+{
+	AUTOFREE xmlNodePtr *addr = NULL, *fs = NULL;
+	size_t naddr = path_nodes(d, "devices/*/address", &addr);
+	size_t nfs = path_nodes(d, "devices/filesystem", &fs);
+	long free_ports = 0;
+
+	*max_index = 0;
+	for (size_t i = 0; i < nctl; i++) {
+		AUTOFREE char *type = attr_value(ctl[i], "type");
+		AUTOFREE char *model = attr_value(ctl[i], "model");
+		AUTOFREE char *idx = attr_value(ctl[i], "index");
+		AUTOFREE char *hotplug = NULL;
+		long index = pci_number(idx);
+		bool used = index < 0;
+
+		if (!str_is(type, "pci"))
+			continue;
+		if (index > *max_index)
+			*max_index = index;
+		if (!str_is(model, "pcie-root-port"))
+			continue;
+		hotplug = attr_value(child(ctl[i], "target"), "hotplug");
+		used |= str_is(hotplug, "off");
+		for (size_t j = 0; j < naddr && !used; j++) {
+			AUTOFREE char *atype = attr_value(addr[j], "type");
+			AUTOFREE char *bus = attr_value(addr[j], "bus");
+
+			used = str_is(atype, "pci") && pci_number(bus) == index;
+		}
+		free_ports += !used;
+	}
+	for (size_t i = 0; i < nfs; i++)
+		free_ports -= child(fs[i], "address") == NULL;
+	return free_ports;
+}
+
+int
+domxml_root_ports_add(struct domxml *d, unsigned spare, unsigned *added,
+		      struct strlist *notes)
+{
+	const char *name = domxml_name(d) ? domxml_name(d) : d->what;
+	AUTOFREE xmlNodePtr *ctl = NULL;
+	size_t nctl = path_nodes(d, "devices/controller", &ctl);
+	long max_index, have, want;
+
+	*added = 0;
+	if (!is_pcie_machine(d, ctl, nctl))
+		return vs_error(VS_ERR_UNSUPPORTED,
+				_("Domain '%s' is not a q35 (PCIe) machine: "
+				  "pcie-root-port controllers are for q35 "
+				  "machines only."),
+				name);
+	/* One free is enough: counting up to spare would add one more each
+	 * time libvirt puts a new share on one of them. */
+	have = free_root_ports(d, ctl, nctl, &max_index);
+	if (have > 0 || spare == 0)
+		return 0;
+	want = (long)spare - have;
+	/* After every PCI controller's index: libvirt gives chassis, port
+	 * and a slot on pcie-root when it defines the domain. */
+	for (long i = 1; i <= want; i++) {
+		xmlNodePtr tctl, c = device_add(d, "controller", &tctl);
+
+		if (!c)
+			return -1;
+		set_attr_u64(c, "index", (uint64_t)(max_index + i));
+	}
+	*added = (unsigned)want;
+	strlist_take(notes,
+		     xasprintf(P_("Adds %1$u pcie-root-port controller (index "
+				  "%2$ld to %3$ld), so that %4$u stay free for "
+				  "hot-plugging shares once the guest has been "
+				  "shut down and started again.",
+				  "Adds %1$u pcie-root-port controllers (index "
+				  "%2$ld to %3$ld), so that %4$u stay free for "
+				  "hot-plugging shares once the guest has been "
+				  "shut down and started again.",
+				  (unsigned long)want),
+			       (unsigned)want, max_index + 1, max_index + want,
+			       spare));
 	return 0;
 }
 

@@ -19,6 +19,10 @@
  */
 struct domxml;
 
+/* Make libxml2 ready before threads parse definitions (it may not be
+ * made ready by two at once). */
+void domxml_init(void);
+
 /*
  * Parse a domain definition; what names it in messages (a file name,
  * "domain 'vm1'"). Returns the document (caller frees) or NULL after
@@ -267,6 +271,22 @@ int domxml_tag_check(const struct domxml *d, const char *tag, const char *dir,
 int domxml_share_set(struct domxml *d, const struct domxml_share *req,
 		     const struct domxml_env *env, struct strlist *notes,
 		     struct strlist *warnings);
+/*
+ * Give a q35 domain without a free pcie-root-port spare ones, for
+ * devices hot-plugged later. Free ones are hot-pluggable and no device's
+ * PCI address is on their bus, less one per virtiofs share without an
+ * address (libvirt gives it a port when it defines the domain). When
+ * none is left, adds <controller type='pci' index='N'
+ * model='pcie-root-port'/> so that spare are free once the shares have
+ * theirs; N after every PCI controller's index, no address (libvirt
+ * fills in chassis, port and slot); the controllers there stay as they
+ * are. With one free, nothing changes (so the edit is the same after
+ * libvirt has placed the shares). *added says how many, with a note. 0,
+ * or -1 after reporting VS_ERR_UNSUPPORTED (not a q35 machine) or a
+ * broken template.
+ */
+int domxml_root_ports_add(struct domxml *d, unsigned spare, unsigned *added,
+			  struct strlist *notes);
 /*
  * Add a virtio-serial <channel type='unix'> whose target is name (the
  * QEMU guest agent's org.qemu.guest_agent.0) unless one is there, with

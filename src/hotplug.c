@@ -171,14 +171,15 @@ check_root_port(const struct hotplug_check *c, const struct hp_ctx *x)
 		return NULL;
 	if (c->root_ports == 0)
 		return xstrdup(_("The q35 domain has no pcie-root-port "
-				 "controller for a hot-plugged device. Add "
-				 "spare pcie-root-port controllers to the "
-				 "definition; they exist from the next start "
-				 "of the guest."));
+				 "controller for a hot-plugged device. "
+				 "virtshare share adds spare ones to the "
+				 "definition with the share (--root-ports N); "
+				 "they exist from the next start of the "
+				 "guest."));
 	return xasprintf(_("All %1$u pcie-root-port controllers of the q35 "
-			   "domain are in use. Add spare pcie-root-port "
-			   "controllers to the definition; they exist from the "
-			   "next start of the guest."),
+			   "domain are in use. virtshare share adds spare ones "
+			   "to the definition with the share (--root-ports N); "
+			   "they exist from the next start of the guest."),
 			 c->root_ports);
 }
 
@@ -202,6 +203,20 @@ check_tag(const struct hotplug_check *c, const struct hp_ctx *x)
 			   "the guest rejects). Choose another tag, or unshare "
 			   "that one first."),
 			 x->tag);
+}
+
+/* Added by hotplug_check_cgroup(), not by hotplug_check(). */
+static char *
+reason_no_cgroup(void)
+{
+	return xstrdup(_("libvirt runs the guest without a cgroup "
+			 "(qemu.conf cgroup_controllers = [ ], or no cgroup "
+			 "controllers on the host), and libvirt 9.0's libvirtd "
+			 "crashes when it hot-plugs a share whose virtiofs "
+			 "daemon it starts itself into such a guest. Use a "
+			 "daemon started outside libvirt (--daemon external "
+			 "or --socket PATH), or change the definition only and "
+			 "start the guest again (--restart)."));
 }
 
 static char *
@@ -251,6 +266,7 @@ static const struct {
 	{HOTPLUG_ROOT_HOTPLUG_OFF, "HOTPLUG_ROOT_HOTPLUG_OFF", true,
 	 check_root_hotplug},
 	{HOTPLUG_TAG_TAKEN, "HOTPLUG_TAG_TAKEN", true, check_tag},
+	{HOTPLUG_NO_CGROUP, "HOTPLUG_NO_CGROUP", true, NULL},
 	{HOTPLUG_MACHINE_UNKNOWN, "HOTPLUG_MACHINE_UNKNOWN", false,
 	 check_machine},
 	{HOTPLUG_NO_AGENT, "HOTPLUG_NO_AGENT", false, check_agent},
@@ -291,7 +307,7 @@ hotplug_check(xmlDocPtr doc, const char *tag, unsigned long libvirt_version,
 	xmlXPathFreeContext(xc);
 
 	for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
-		char *reason = checks[i].check(out, &x);
+		char *reason = checks[i].check ? checks[i].check(out, &x) : NULL;
 
 		if (!reason)
 			continue;
@@ -300,6 +316,22 @@ hotplug_check(xmlDocPtr doc, const char *tag, unsigned long libvirt_version,
 		    checks[i].what, checks[i].blocks, reason};
 	}
 	return 0;
+}
+
+static void
+finding_add(struct hotplug_check *c, enum hotplug_what what, char *reason)
+{
+	size_t cap = c->n;
+
+	xgrow(&c->findings, &cap, c->n + 1, sizeof(*c->findings));
+	c->findings[c->n++] = (struct hotplug_finding){what, true, reason};
+}
+
+void
+hotplug_check_cgroup(struct hotplug_check *c, int has)
+{
+	if (has == 0 && !hotplug_find(c, HOTPLUG_NO_CGROUP))
+		finding_add(c, HOTPLUG_NO_CGROUP, reason_no_cgroup());
 }
 
 void

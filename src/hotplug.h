@@ -28,6 +28,9 @@ enum hotplug_what {
 	HOTPLUG_NO_ROOT_PORT,       /* blocks: q35 without a free root port */
 	HOTPLUG_ROOT_HOTPLUG_OFF,   /* blocks: i440fx pci-root hotplug='off' */
 	HOTPLUG_TAG_TAKEN,          /* blocks: a device has the tag already */
+	HOTPLUG_NO_CGROUP,          /* blocks a daemon libvirt starts: the
+				       domain has no cgroup (libvirt 9.0
+				       segfaults); hotplug_check_cgroup() */
 	HOTPLUG_MACHINE_UNKNOWN,    /* not checked: a machine we do not know */
 	HOTPLUG_NO_AGENT,           /* no guest agent channel: no mount */
 	HOTPLUG_AGENT_DISCONNECTED, /* the channel is there, no agent in it */
@@ -69,6 +72,20 @@ struct hotplug_check {
 int hotplug_check(xmlDocPtr doc, const char *tag,
 		  unsigned long libvirt_version, struct hotplug_check *out);
 void hotplug_check_clear(struct hotplug_check *c);
+
+/*
+ * Add what virt_domain_cgroups() said of the running domain (has, 1, 0
+ * or -1) to c: with 0, the blocking finding HOTPLUG_NO_CGROUP. It
+ * blocks only a share whose virtiofs daemon libvirt starts itself
+ * (<binary> or none, not <source socket>): libvirt 9.0's
+ * qemuDomainAttachFSDevice() puts that daemon into the domain's cgroup
+ * without checking there is one (qemuVirtioFSSetupCgroup() with
+ * priv->cgroup NULL), and libvirtd dies of the NULL pointer, leaving
+ * the guest unmanaged until it restarts. The start path checks
+ * (qemuSetupCgroup...), so a share in the definition is fine at the next
+ * start.
+ */
+void hotplug_check_cgroup(struct hotplug_check *c, int has);
 
 /* No finding blocks the attach. */
 bool hotplug_ready(const struct hotplug_check *c);

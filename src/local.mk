@@ -30,6 +30,7 @@ src_libvirtshare_a_SOURCES = \
 	src/pages.c src/pages.h src/pages-priv.h \
 	src/launch.c src/launch.h \
 	src/cfg.c src/cfg.h \
+	src/fleet.c src/fleet.h \
 	src/doctor.c src/doctor.h src/doctor-priv.h \
 	src/doctor-checks.c src/doctor-result.c src/doctor-logs.c \
 	src/doctor-check-libvirt.c src/doctor-check-memory.c \
@@ -44,7 +45,7 @@ src_libvirtshare_a_SOURCES = \
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_QEMU_LIBS) $(LIBVIRT_LIBS) \
-	$(INIH_LIBS) $(LTLIBINTL)
+	$(INIH_LIBS) $(LTLIBINTL) -lpthread
 
 bin_PROGRAMS += src/virtshare
 src_virtshare_CPPFLAGS = $(src_libvirtshare_a_CPPFLAGS)
@@ -53,6 +54,7 @@ src_virtshare_SOURCES = \
 	src/cli.c src/cli.h \
 	src/cmd-inspect.c \
 	src/cli-plan.c \
+	src/cli-fleet.c \
 	src/cmd-share.c \
 	src/cmd-mount.c \
 	src/cmd-shares.c \

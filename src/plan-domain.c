@@ -866,6 +866,42 @@ plan_share_kind(struct plan_target *t, const char *tag,
 	return found;
 }
 
+/* Whether the share tag of the edited definition is on a socket (a
+ * daemon outside libvirt), not one libvirt starts. */
+static bool
+share_socket(const struct domain_edit *e, const char *tag)
+{
+	struct domxml_share *all = NULL;
+	size_t n = domxml_shares(e->d, &all);
+	bool socket = false;
+
+	for (size_t i = 0; i < n; i++)
+		if (all[i].tag && STREQ(all[i].tag, tag))
+			socket = all[i].socket != NULL;
+	domxml_shares_free(all, n);
+	return socket;
+}
+
+/*
+ * A running q35 guest without a free root port takes no share live:
+ * with the share, its definition gets r->root_ports spare ones (a
+ * guest that has some but not free gets them too: the next hot-plug
+ * needs one). -1 reported.
+ */
+static int
+spare_ports(struct domain_edit *e, const struct share_request *r)
+{
+	const struct plan_target *t = edit_target(e);
+	unsigned added;
+	int need;
+
+	if (!r->root_ports)
+		return 0;
+	if ((need = plan_live_needs_root_ports(t->conn, t->domain)) <= 0)
+		return need;
+	return domxml_root_ports_add(e->d, r->root_ports, &added, &e->notes);
+}
+
 /*
  * The step that mounts tag inside the running guest (now) or adds its
  * fstab line; without an agent channel it warns that it will fail.
@@ -965,6 +1001,9 @@ live_share(struct plan *p, struct domain_edit *e,
 		if ((ready = plan_live_ready(t->conn, t->domain, tag, version,
 					     &why, &e->notes, &agent)) < 0)
 			return -1;
+		if (!share_socket(e, tag) &&
+		    !plan_live_daemon_ready(t->conn, t->domain, &why))
+			ready = 0;
 		for (size_t i = 0; i < why.n; i++) {
 			strlist_take(&e->notes,
 				     xasprintf(_("Not attached to the running "
@@ -976,6 +1015,8 @@ live_share(struct plan *p, struct domain_edit *e,
 		if (!ready && !r->restart)
 			later_add(e, tag, sb_str(&sb));
 		sb_clear(&sb);
+		if (!ready && spare_ports(e, r) < 0)
+			return -1;
 		if (!ready) {
 			if (r->mount && !r->persist_mount)
 				return vs_error(
@@ -989,9 +1030,12 @@ live_share(struct plan *p, struct domain_edit *e,
 			if (r->mount)
 				mount_step(p, t, tag, r, false, agent);
 			if (r->restart)
-				plan_live_restart(p, t->conn, t->domain,
-						  PLAN_LIVE_SHUTDOWN_TIMEOUT,
-						  r->force);
+				plan_live_restart(
+				    p, t->conn, t->domain,
+				    r->shutdown_timeout
+					? r->shutdown_timeout
+					: PLAN_LIVE_SHUTDOWN_TIMEOUT,
+				    r->force);
 			return 0;
 		}
 		xml = domxml_share_xml(e->d, tag);
@@ -1140,7 +1184,7 @@ plan_domain(struct plan *p, struct plan_target *t)
  */
 static int
 unshare_live(struct plan *p, struct domain_edit *e, const char *tag,
-	     unsigned flags)
+	     unsigned flags, int timeout_s)
 {
 	const struct plan_target *et = edit_target(e);
 	AUTOFREE char *live_xml = NULL, *live_alias = NULL;
@@ -1154,7 +1198,7 @@ unshare_live(struct plan *p, struct domain_edit *e, const char *tag,
 		return -1;
 	if (live > 0)
 		plan_live_detach(p, et->conn, et->domain, tag, live_xml,
-				 live_alias, PLAN_LIVE_DETACH_TIMEOUT);
+				 live_alias, timeout_s);
 	return unshare_edit(p, e, tag, flags & PLAN_UNSHARE_MISSING_OK,
 			    live > 0);
 }
@@ -1163,12 +1207,19 @@ int
 plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
 	     unsigned flags)
 {
+	return plan_unshare_within(p, t, tag, flags, PLAN_LIVE_DETACH_TIMEOUT);
+}
+
+int
+plan_unshare_within(struct plan *p, struct plan_target *t, const char *tag,
+		    unsigned flags, int timeout_s)
+{
 	struct domain_edit e;
 	size_t mark = plan_nsteps(p);
 
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
-	if (unshare_live(p, &e, tag, flags) < 0) {
+	if (unshare_live(p, &e, tag, flags, timeout_s) < 0) {
 		edit_abort(&e);
 		plan_truncate(p, mark);
 		return -1;
@@ -1191,7 +1242,8 @@ plan_prune(struct plan *p, struct plan_target *t, const struct strlist *keep)
 	for (size_t i = 0; i < n && ret == 0; i++)
 		if (all[i].tag && !strlist_has(keep, all[i].tag))
 			ret = unshare_live(p, &e, all[i].tag,
-					   PLAN_UNSHARE_MISSING_OK);
+					   PLAN_UNSHARE_MISSING_OK,
+					   PLAN_LIVE_DETACH_TIMEOUT);
 	domxml_shares_free(all, n);
 	if (ret < 0) {
 		edit_abort(&e);

@@ -62,6 +62,10 @@ int plan_share(struct plan *p, struct plan_target *t,
  */
 int plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
 		 unsigned flags);
+/* As plan_unshare(); a running guest has timeout_s seconds (not
+ * PLAN_LIVE_DETACH_TIMEOUT) to release the device. */
+int plan_unshare_within(struct plan *p, struct plan_target *t,
+			const char *tag, unsigned flags, int timeout_s);
 enum plan_unshare_flags {
 	PLAN_UNSHARE_MISSING_OK = 1 << 0,
 	/* A running guest keeps the share until it stops. */

@@ -309,6 +309,8 @@ plan_apply(struct plan *p, const struct plan_ctx *ctx, struct strlist *done)
 
 		if (!s->ops->changes(s))
 			continue;
+		if (ctx->step_begins)
+			ctx->step_begins(ctx->arg, s);
 		if (s->ops->apply(s, ctx, done) < 0)
 			break;
 		s->applied = true;

@@ -32,6 +32,9 @@ enum plan_phase {
 
 struct plan_ctx {
 	const char *statedir; /* saved definitions, for undo */
+	/* When set, told before each step is applied (progress). */
+	void (*step_begins)(void *arg, const struct plan_step *s);
+	void *arg;
 };
 
 /* One kind of step. */

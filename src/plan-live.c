@@ -139,6 +139,20 @@ live_new(struct virt_conn *conn, const char *domain, const char *tag)
 
 /* ---- readiness ----------------------------------------------------------- */
 
+/* A domain's XML through hotplug_check(); -1 reported. */
+static int
+hotplug_of(const char *xml, const char *tag, unsigned long libvirt_version,
+	   struct hotplug_check *c)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "live.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOWARNING |
+					  XML_PARSE_NOERROR);
+	int r = hotplug_check(doc, tag, libvirt_version, c);
+
+	xmlFreeDoc(doc);
+	return r;
+}
+
 int
 plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 		unsigned long libvirt_version, struct strlist *why,
@@ -149,19 +163,11 @@ plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 	struct hotplug_check c;
 	struct domxml_memory m;
 	char *unshared = NULL;
-	xmlDocPtr doc;
 	bool ready;
 
-	if (!xml || !(d = domxml_parse(xml, domain)))
+	if (!xml || !(d = domxml_parse(xml, domain)) ||
+	    hotplug_of(xml, tag, libvirt_version, &c) < 0)
 		return -1;
-	doc = xmlReadMemory(xml, (int)strlen(xml), "live.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOWARNING |
-				XML_PARSE_NOERROR);
-	if (hotplug_check(doc, tag, libvirt_version, &c) < 0) {
-		xmlFreeDoc(doc);
-		return -1;
-	}
-	xmlFreeDoc(doc);
 	ready = hotplug_ready(&c);
 	if (agent)
 		*agent = c.agent && c.agent_connected != 0;
@@ -182,6 +188,37 @@ plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 	}
 	domxml_memory_clear(&m);
 	return ready ? 1 : 0;
+}
+
+int
+plan_live_needs_root_ports(struct virt_conn *conn, const char *domain)
+{
+	AUTOFREE char *xml = virt_domain_xml(conn, domain, false);
+	struct hotplug_check c;
+	int r;
+
+	if (!xml || hotplug_of(xml, NULL, 0, &c) < 0)
+		return -1;
+	r = hotplug_find(&c, HOTPLUG_NO_ROOT_PORT) != NULL;
+	hotplug_check_clear(&c);
+	return r;
+}
+
+int
+plan_live_daemon_ready(struct virt_conn *conn, const char *domain,
+		       struct strlist *why)
+{
+	struct hotplug_check c = {0};
+	const struct hotplug_finding *f;
+	int ready = 1;
+
+	hotplug_check_cgroup(&c, virt_domain_cgroups(conn, domain));
+	if ((f = hotplug_find(&c, HOTPLUG_NO_CGROUP))) {
+		strlist_add(why, f->reason);
+		ready = 0;
+	}
+	hotplug_check_clear(&c);
+	return ready;
 }
 
 int
@@ -338,8 +375,16 @@ detach_apply(struct plan_step *s, const struct plan_ctx *ctx,
 
 	(void)ctx;
 	if ((a = agent_answering(ls, &why))) {
-		if (guest_unmount(a, ls->domain, ls->tag, true, done, &any) < 0)
-			return -1;
+		if (guest_unmount(a, ls->domain, ls->tag, true, done, &any) < 0) {
+			/* Windows unmounts by itself when the device goes. */
+			if (agent_failure(a) != AGENT_FAIL_WINDOWS)
+				return -1;
+			strlist_take(done,
+				     xasprintf(_("%1$s: not unmounted inside "
+						 "the guest first: %2$s"),
+					       ls->domain, vs_error_message()));
+			vs_error_reset();
+		}
 	} else {
 		strlist_take(done,
 			     xasprintf(_("%1$s: the guest agent does not answer "
@@ -347,8 +392,21 @@ detach_apply(struct plan_step *s, const struct plan_ctx *ctx,
 					 "unmounted inside the guest first."),
 				       ls->domain, why, ls->tag));
 	}
-	if (detach_now(ls, ls->alias) < 0)
-		return -1;
+	if (detach_now(ls, ls->alias) < 0) {
+		enum vs_code code = vs_error_code();
+		AUTOFREE char *msg = xstrdup(vs_error_message());
+
+		/* The plan says nothing of the steps' work when one fails:
+		 * this one's unmount stays done. */
+		if (!any)
+			return -1;
+		return vs_error(code,
+				_("%1$s It was unmounted inside the guest (and "
+				  "its fstab line removed) before: to use it "
+				  "there again, run: virtshare mount %2$s %3$s "
+				  "DIR [--persist]"),
+				msg, ls->domain, ls->tag);
+	}
 	strlist_take(done, xasprintf(_("%1$s: the share '%2$s' is detached "
 				       "from the running guest."),
 				     ls->domain, ls->tag));
@@ -608,11 +666,18 @@ restart_apply(struct plan_step *s, const struct plan_ctx *ctx,
 	      struct strlist *done)
 {
 	struct live_step *ls = s->data;
+	int r;
 
 	(void)ctx;
-	if (virt_domain_restart(ls->conn, ls->domain, ls->timeout_s,
-				ls->force) < 0)
+	if ((r = virt_domain_restart(ls->conn, ls->domain, ls->timeout_s,
+				     ls->force)) < 0)
 		return -1;
+	if (r > 0)
+		strlist_take(done,
+			     xasprintf(_("%1$s: it did not shut down within %2$d "
+					 "seconds, so it was powered off "
+					 "(--force)."),
+				       ls->domain, ls->timeout_s));
 	strlist_take(done, xasprintf(_("%s: shut down and started again; "
 				       "the guest runs with its new "
 				       "definition."),

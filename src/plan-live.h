@@ -34,6 +34,23 @@ int plan_live_ready(struct virt_conn *conn, const char *domain,
 		    struct strlist *why, struct strlist *notes, bool *agent);
 
 /*
+ * Whether the running domain on conn is a q35 guest without a free
+ * pcie-root-port (hotplug_check()'s HOTPLUG_NO_ROOT_PORT): 1, 0, or -1
+ * reported (the live XML cannot be read).
+ */
+int plan_live_needs_root_ports(struct virt_conn *conn, const char *domain);
+
+/*
+ * Whether libvirt can start the virtiofs daemon of a share it hot-plugs
+ * into the running domain: not when the domain has no cgroup
+ * (hotplug_check_cgroup(): libvirt 9.0's libvirtd crashes). 1, or 0
+ * with the reason added to why; 1 too when libvirt does not tell.
+ * Reports nothing.
+ */
+int plan_live_daemon_ready(struct virt_conn *conn, const char *domain,
+			   struct strlist *why);
+
+/*
  * Attach fs_xml (a <filesystem> of tag) to the running domain live, then
  * read the live XML back: the share must be there with an alias (alias,
  * when not NULL, the one asked for). Taken back by a live detach.

@@ -13,6 +13,7 @@ share_request_init(struct share_request *r)
 {
 	memset(r, 0, sizeof(*r));
 	domxml_share_init(&r->share);
+	r->root_ports = SHARE_ROOT_PORTS_DEFAULT;
 }
 
 void

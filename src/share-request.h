@@ -52,7 +52,18 @@ struct share_request {
 	 * down in time. */
 	bool restart;
 	bool force;
+	int shutdown_timeout; /* seconds for the shutdown; 0: the default */
+	/*
+	 * A running q35 guest with no free PCIe root port cannot take the
+	 * share now: the definition gets this many spare pcie-root-port
+	 * controllers with it (0: none), so that the next hot-plug works
+	 * after the next start, as virt-install leaves spare ones.
+	 */
+	unsigned root_ports;
 };
+
+/* The spare root ports share_request_init() asks for. */
+#define SHARE_ROOT_PORTS_DEFAULT 4
 
 void share_request_init(struct share_request *r);
 void share_request_clear(struct share_request *r);

@@ -807,6 +807,80 @@ out:
 	return ret;
 }
 
+/* One cgroup probe: 1 answered, 0 no controller, -1 other error. */
+static int
+cgroup_probe_result(int rc)
+{
+	if (rc >= 0)
+		return 1;
+	return virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID ? 0 : -1;
+}
+
+/*
+ * The parameters themselves, not their number: libvirt answers "how
+ * many" (nparams 0) without looking for the cgroup.
+ */
+static int
+params_probe(virDomainPtr dom,
+	     int (*get)(virDomainPtr, virTypedParameterPtr, int *, unsigned))
+{
+	int n = 0, rc;
+	virTypedParameterPtr p;
+
+	if (get(dom, NULL, &n, 0) < 0 || n <= 0)
+		return -1;
+	p = xcalloc((size_t)n, sizeof(*p));
+	rc = get(dom, p, &n, 0);
+	virTypedParamsClear(p, n);
+	free(p);
+	return rc;
+}
+
+static int
+cpu_stats_probe(virDomainPtr dom)
+{
+	int n = virDomainGetCPUStats(dom, NULL, 0, -1, 1, 0), rc;
+	virTypedParameterPtr p;
+
+	if (n <= 0)
+		return -1;
+	p = xcalloc((size_t)n, sizeof(*p));
+	rc = virDomainGetCPUStats(dom, p, (unsigned)n, -1, 1, 0);
+	virTypedParamsClear(p, rc > 0 ? rc : 0);
+	free(p);
+	return rc;
+}
+
+int
+virt_domain_cgroups(struct virt_conn *c, const char *name)
+{
+	virDomainPtr dom = domain_lookup(c, name);
+	char *sched;
+	int n = 0, r[4];
+	bool missing = false;
+
+	if (!dom) {
+		vs_error_reset();
+		return -1;
+	}
+	sched = virDomainGetSchedulerType(dom, &n);
+	r[0] = cgroup_probe_result(sched ? 0 : -1);
+	free(sched);
+	r[1] = cgroup_probe_result(
+	    params_probe(dom, virDomainGetMemoryParameters));
+	r[2] = cgroup_probe_result(
+	    params_probe(dom, virDomainGetBlkioParameters));
+	r[3] = cgroup_probe_result(cpu_stats_probe(dom));
+	virResetLastError();
+	virDomainFree(dom);
+	for (size_t i = 0; i < ARRAY_SIZE(r); i++) {
+		if (r[i] == 1)
+			return 1;
+		missing |= r[i] == 0;
+	}
+	return missing ? 0 : -1;
+}
+
 int
 virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 		    bool force)
@@ -818,8 +892,13 @@ virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 	if (!dom)
 		return -1;
 	if (virDomainShutdown(dom) < 0) {
-		virt_fail(_("libvirt could not shut the guest down"));
-		goto out;
+		if (!force) {
+			virt_fail(_("libvirt could not shut the guest down"));
+			goto out;
+		}
+		/* Nothing to wait for: --force powers it off now. */
+		virResetLastError();
+		end = 0;
 	}
 	while (virDomainIsActive(dom) == 1 && now_ms() < end)
 		nanosleep(&(struct timespec){0, 250000000}, NULL);
@@ -838,12 +917,14 @@ virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 			virt_fail(_("libvirt could not power the guest off"));
 			goto out;
 		}
+		ret = 1;
 	}
 	if (virDomainCreate(dom) < 0) {
 		virt_fail(_("libvirt could not start the guest again"));
+		ret = -1;
 		goto out;
 	}
-	ret = 0;
+	ret = ret == 1 ? 1 : 0;
 out:
 	virDomainFree(dom);
 	return ret;

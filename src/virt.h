@@ -187,12 +187,26 @@ int virt_domain_detach(struct virt_conn *c, const char *name,
 /*
  * Shut the running domain name down (virDomainShutdown: the agent, else
  * ACPI) and wait at most timeout_s until it is off; with force, destroy
- * it when it is not. Then start it again. Returns 0, or -1 after
- * reporting (VS_ERR_LIBVIRT; VS_ERR_SYSTEM when it did not shut down in
- * time and force is not set: it still runs).
+ * it when it is not, or when libvirt cannot ask it to shut down (no
+ * agent, no ACPI). Then start it again. Returns 0 (it shut down), 1 (it
+ * was powered off), or -1 after reporting (VS_ERR_LIBVIRT; VS_ERR_SYSTEM
+ * when it did not shut down in time and force is not set: it still
+ * runs).
  */
 int virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 			bool force);
+
+/*
+ * Whether libvirt runs the domain name in a cgroup of its own, asked
+ * through the APIs that need one (scheduler type: cpu; memory and blkio
+ * parameters; CPU statistics: cpuacct, each with its parameters, not
+ * just their number, which libvirt gives without a cgroup): 1 when one
+ * of them answers, 0 when none does and one says its controller is not
+ * there (VIR_ERR_OPERATION_INVALID, as the QEMU driver does for a domain
+ * without cgroup), -1 when libvirt does not tell (other errors, another
+ * driver). Reports nothing.
+ */
+int virt_domain_cgroups(struct virt_conn *c, const char *name);
 
 /* Why a command to the guest agent got no reply. */
 enum virt_agent_err {

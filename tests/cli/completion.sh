@@ -71,6 +71,9 @@ same "--dir offers directories only" \
 	"$(comp share vm --dir "$TESTTMP/")"
 same "--xml offers files" "$TESTTMP/file-c" \
 	"$(comp shares vm --xml "$TESTTMP/file")"
+same "doctor --all-hosts offers files" "$TESTTMP/file-c" \
+	"$(comp doctor --all-hosts "$TESTTMP/file")"
+same "apply --jobs: a number, nothing offered" "" "$(comp apply --jobs "")"
 same "-c offers URIs" "test:///default" "$(comp -c test:)"
 same "an option's value is not taken for the command" \
 	"$(sort <<< "$commands")" "$(comp --root / "")"

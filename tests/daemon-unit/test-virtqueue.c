@@ -307,6 +307,55 @@ test_merge(void)
 	tap_ok(out == 1 && in == 1, "  not merged across the direction");
 }
 
+/*
+ * Buffers in another region, and one that crosses into it: each iovec
+ * points where mem_gpa_ptr() says (the walk remembers the last region
+ * it used and must not use it for an address outside it).
+ */
+static void
+test_regions(void)
+{
+	struct vq_elem *e = NULL;
+	unsigned out, in;
+	uint64_t hi = GUEST_SIZE; /* the second region, right after */
+
+	if (mem_add(&mt, guest_fd, hi, 0x2000, UVA_BASE + hi, 0x10000) != 0) {
+		tap_ok(false, "a second region");
+		return;
+	}
+	reset(true, false);
+	set_desc(IND_GPA, 0, hi + 0x100, 64, VRING_DESC_F_NEXT, 1);
+	set_desc(IND_GPA, 1, OUT_GPA, 64, VRING_DESC_F_NEXT, 2);
+	set_desc(IND_GPA, 2, hi + 0x200, 16, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
+		 3);
+	set_desc(IND_GPA, 3, hi - 16, 32, VRING_DESC_F_WRITE, 0);
+	set_desc(DESC_GPA, 0, IND_GPA, 4 * 16, VRING_DESC_F_INDIRECT, 0);
+	avail_add(0);
+	tap_is_int(pop(&out, &in, &e), 1, "buffers in two regions");
+	tap_ok(out == 2 && in == 3, "  2 readable, 3 writable iovecs");
+	tap_ok(e && e->out[0].iov_base == mem_gpa_ptr(&mt, hi + 0x100, 64) &&
+		   e->out[1].iov_base == mem_gpa_ptr(&mt, OUT_GPA, 64) &&
+		   e->in[0].iov_base == mem_gpa_ptr(&mt, hi + 0x200, 16),
+	       "  each where its region maps it");
+	tap_ok(e && e->in[1].iov_base == mem_gpa_ptr(&mt, hi - 16, 16) &&
+		   e->in[1].iov_len == 16 &&
+		   e->in[2].iov_base == mem_gpa_ptr(&mt, hi, 16) &&
+		   e->in[2].iov_len == 16 && e->in_len == 48,
+	       "  the crossing one split at the boundary");
+	free(e);
+
+	/* past the second region's end, right after a buffer in it */
+	set_desc(IND_GPA, 0, hi + 0x100, 64, VRING_DESC_F_NEXT, 1);
+	set_desc(IND_GPA, 1, hi + 0x2000 - 8, 16, VRING_DESC_F_WRITE, 0);
+	set_desc(DESC_GPA, 1, IND_GPA, 2 * 16, VRING_DESC_F_INDIRECT, 0);
+	avail_add(1);
+	tap_is_int(pop(&out, &in, NULL), 0,
+		   "a buffer running out of the region: chain skipped");
+	tap_ok(last_used().id == 1 && last_used().len == 0,
+	       "  returned unused");
+	mem_remove(&mt, hi, 0x2000, UVA_BASE + hi);
+}
+
 static void
 test_broken(void)
 {
@@ -406,6 +455,7 @@ main(void)
 	test_chains();
 	test_indirect();
 	test_merge();
+	test_regions();
 	test_broken();
 	test_notify();
 	test_rewalk();

@@ -137,9 +137,10 @@ lookup_id(uint64_t parent, const char *name)
 	return e.nodeid;
 }
 
-/* @extra: more daemon arguments, NULL-terminated (may be NULL) */
+/* start_daemon() with the -o options @options instead of the suite's */
 static struct spawn *
-start_daemon(const char *name, bool use_fd, const char *const *extra)
+start_daemon_with(const char *name, const char *options, bool use_fd,
+                  const char *const *extra)
 {
 	const char *args[8];
 	struct spawn_opts o = {
@@ -147,7 +148,7 @@ start_daemon(const char *name, bool use_fd, const char *const *extra)
 	    .binary = daemon_path,
 	    .shared_dir = share,
 	    .workdir = workdir,
-	    .options = "cache=none,xattr,posix_lock,flock",
+	    .options = options,
 	    .use_fd = use_fd,
 	};
 	int n = 0;
@@ -158,6 +159,14 @@ start_daemon(const char *name, bool use_fd, const char *const *extra)
 		args[n++] = "-d";
 	args[n] = NULL;
 	return spawn_start(&o, name);
+}
+
+/* @extra: more daemon arguments, NULL-terminated (may be NULL) */
+static struct spawn *
+start_daemon(const char *name, bool use_fd, const char *const *extra)
+{
+	return start_daemon_with(name, "cache=none,xattr,posix_lock,flock",
+	                         use_fd, extra);
 }
 
 static void
@@ -1580,6 +1589,115 @@ t_killpriv(void)
 	kp_session("privilege bits, sandbox none", none);
 }
 
+/*
+ * What each cache mode makes the guest send. With cache=none the guest
+ * must ask again for every name and attribute (timeouts 0, no negative
+ * entries), never cache data (direct I/O, no writeback cache) and must
+ * not be told to use READDIRPLUS, which only adds lookups then; and every
+ * mode must let it send requests in parallel and 1 MiB at once. The
+ * guest's offer is Linux 6.1's virtiofs (flags and flags2 0xb of its
+ * INIT, seen in the reference daemon's debug log).
+ */
+#define GUEST_6_1_INIT_FLAGS 0x7bfffffbu
+
+static const struct cache_case {
+	const char *mode;
+	uint64_t valid_min, valid_max; /* entry and attribute timeouts (s) */
+} cache_cases[] = {
+    {"none", 0, 0},
+    {"auto", 1, 1},
+    {"always", 3600, UINT64_MAX},
+};
+
+static void
+t_cache_mode(const struct cache_case *cc)
+{
+	struct vuclient_opts vo = {
+	    .want_indirect = true,
+	    .want_event_idx = true,
+	};
+	struct fuse_getattr_in gin = {0};
+	struct fuse_attr_out aout;
+	struct fuse_open_in oin = {.flags = O_RDONLY};
+	struct fuse_open_out oout;
+	struct fuse_entry_out e;
+	char label[64], options[64];
+	bool none = !strcmp(cc->mode, "none");
+	uint32_t fl;
+	long r;
+
+	snprintf(label, sizeof(label), "cache=%s", cc->mode);
+	snprintf(options, sizeof(options), "cache=%s", cc->mode);
+	daemon_proc = start_daemon_with("fsd-cache", options, false, NULL);
+	if (!daemon_proc)
+		bail("cannot start the daemon");
+	connect_client(label, &vo);
+	is_res(fusecl_init(fc, GUEST_6_1_INIT_FLAGS), 0, "%s: INIT", label);
+	fl = fc->init.flags;
+	tap_diag("%s: INIT flags %#x max_pages %u max_background %u", label,
+	         fl, fc->init.max_pages, fc->init.max_background);
+	tap_ok((fl & FUSE_ASYNC_READ) && (fl & FUSE_PARALLEL_DIROPS),
+	       "%s: INIT: async reads, parallel directory operations", label);
+	tap_ok((fl & FUSE_MAX_PAGES) && fc->init.max_pages >= 256 &&
+	           fc->init.max_write >= (1u << 20),
+	       "%s: INIT: 1 MiB requests (max_pages %u, max_write %u)", label,
+	       fc->init.max_pages, fc->init.max_write);
+	tap_ok(!(fl & (FUSE_NO_OPEN_SUPPORT | FUSE_NO_OPENDIR_SUPPORT)),
+	       "%s: INIT: OPEN and OPENDIR stay (answered, not ENOSYS)",
+	       label);
+	if (none) {
+		tap_ok(!(fl & FUSE_DO_READDIRPLUS),
+		       "%s: INIT: no READDIRPLUS (only lookups without a "
+		       "cache)",
+		       label);
+		tap_ok(!(fl & FUSE_WRITEBACK_CACHE),
+		       "%s: INIT: no writeback cache", label);
+	}
+
+	is_res(fusecl_lookup(fc, FUSE_ROOT_ID, "hello.txt", &e), 0,
+	       "%s: LOOKUP", label);
+	tap_ok(e.entry_valid >= cc->valid_min &&
+	           e.entry_valid <= cc->valid_max &&
+	           e.attr_valid >= cc->valid_min &&
+	           e.attr_valid <= cc->valid_max &&
+	           (cc->valid_max || (!e.entry_valid_nsec && !e.attr_valid_nsec)),
+	       "%s: LOOKUP: entry %llu.%09u s, attributes %llu.%09u s", label,
+	       (unsigned long long)e.entry_valid, e.entry_valid_nsec,
+	       (unsigned long long)e.attr_valid, e.attr_valid_nsec);
+	r = fusecl_call(fc, FUSE_GETATTR, e.nodeid, &gin, sizeof(gin), NULL,
+	                &aout, sizeof(aout));
+	is_res(r, sizeof(aout), "%s: GETATTR", label);
+	tap_ok(aout.attr_valid >= cc->valid_min &&
+	           aout.attr_valid <= cc->valid_max &&
+	           (cc->valid_max || !aout.attr_valid_nsec),
+	       "%s: GETATTR: attributes %llu.%09u s", label,
+	       (unsigned long long)aout.attr_valid, aout.attr_valid_nsec);
+	r = fusecl_call(fc, FUSE_OPEN, e.nodeid, &oin, sizeof(oin), NULL, &oout,
+	                sizeof(oout));
+	is_res(r, sizeof(oout), "%s: OPEN", label);
+	if (none)
+		tap_ok(oout.open_flags & FOPEN_DIRECT_IO,
+		       "%s: OPEN: direct I/O (open flags %#x)", label,
+		       oout.open_flags);
+	if (r == sizeof(oout))
+		fusecl_release(fc, FUSE_RELEASE, e.nodeid, oout.fh);
+	if (none)
+		is_res(fusecl_lookup(fc, FUSE_ROOT_ID, "no-such-file", &e),
+		       -ENOENT, "%s: LOOKUP of a missing name: ENOENT, no "
+		       "negative entry",
+		       label);
+	disconnect_client(label);
+}
+
+static void
+t_cache_modes(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cache_cases) / sizeof(cache_cases[0]); i++)
+		t_cache_mode(&cache_cases[i]);
+}
+
 static void
 populate_share(void)
 {
@@ -1676,6 +1794,7 @@ main(int argc, char **argv)
 	disconnect_client("--socket-path");
 
 	t_transport();
+	t_cache_modes();
 	t_killpriv();
 	return tap_done();
 }

@@ -58,3 +58,7 @@ E2E_TESTS += tests/e2e/live-agent.e2e
 E2E_TESTS += tests/e2e/live-share.e2e
 # `virtshare apply` with live, mount and persist_mount on a running guest.
 E2E_TESTS += tests/e2e/live-apply.e2e
+# What live-share.e2e leaves out: --restart --force, a guest that never
+# releases a device, share --agent, spare root ports, a daemon virtshare
+# starts for a hot-plug, and a libvirtd without cgroups.
+E2E_TESTS += tests/e2e/live-more.e2e

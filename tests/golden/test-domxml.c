@@ -19,7 +19,8 @@
  * out. Source directories are looked up below tests/data/golden-root.
  */
 struct golden {
-	const char *op; /* "share", "unshare", "record" or "unrecord" */
+	const char *op; /* "share", "unshare", "record", "unrecord" or
+			   "ports" */
 	const char *name;
 	const char *tag;
 	const char *dir;
@@ -45,6 +46,7 @@ struct golden {
 	const char *log_level;
 	const char *socket_user;
 	const char *socket_group;
+	unsigned ports; /* ports: the spare root ports wanted */
 };
 
 #define DO_TEST(op_, name_, ...) {.op = op_, .name = name_, __VA_ARGS__}
@@ -207,6 +209,17 @@ static const struct golden cases[] = {
 	DO_TEST("unrecord", "keeps-other", .tag = "data"),
 	DO_TEST("unrecord", "last-keeps-metadata", .tag = "data"),
 	DO_TEST("unrecord", "missing", .tag = "data"),
+	/* Spare pcie-root-ports when none is free (some-free has two, and one
+	 * switched off: nothing): indexes after every PCI controller's, no
+	 * address (libvirt's to give), the controllers there untouched. */
+	DO_TEST("ports", "none-free", .ports = 4),
+	DO_TEST("ports", "some-free", .ports = 4),
+	/* A free port with hot-plug off does not count. */
+	DO_TEST("ports", "hotplug-off", .ports = 4),
+	DO_TEST("ports", "enough", .ports = 4),
+	DO_TEST("ports", "new-share", .ports = 1),
+	DO_TEST("ports", "tabs", .ports = 2),
+	DO_TEST("ports", "i440fx", .ports = 4),
 };
 
 static const char *srcdir;
@@ -312,6 +325,13 @@ run(const struct golden *g, const char *xml, const char *what,
 		return NULL;
 	if (STREQ(g->op, "record") || STREQ(g->op, "unrecord"))
 		return run_record(g, d, notes);
+	if (STREQ(g->op, "ports")) {
+		unsigned added;
+
+		if (domxml_root_ports_add(d, g->ports, &added, notes) == 0)
+			out = domxml_format(d);
+		return out;
+	}
 	if (STREQ(g->op, "unshare")) {
 		if (domxml_share_remove(d, g->tag, notes) == 0)
 			out = domxml_format(d);
@@ -484,7 +504,8 @@ test_case(const struct golden *g)
 	check_reading(label, "output", out);
 	check_valid(g, label, out_path, in_path);
 	/* The same request again changes nothing and says nothing. */
-	if (STREQ(g->op, "share") || STREQ(g->op, "record")) {
+	if (STREQ(g->op, "share") || STREQ(g->op, "record") ||
+	    STREQ(g->op, "ports")) {
 		again = run(g, out, what, &notes, &warnings);
 		tap_ok(again && STREQ(again, out) && notes.n == 0,
 		       "%s: a second time changes nothing", label);
@@ -798,6 +819,50 @@ test_idmap_parse(void)
 	domxml_share_clear(&s);
 }
 
+/*
+ * Devices virtshare reads are kept whole when a document is parsed: an
+ * agent channel already there is found (it was an opaque device, and a
+ * second channel was added), and so are the PCI controllers and the
+ * addresses domxml_root_ports_add() counts.
+ */
+static void
+test_parsed_devices(void)
+{
+	static const char xml[] =
+	    "<domain type='kvm'>\n"
+	    "  <name>vm</name>\n"
+	    "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+	    "  <devices>\n"
+	    "    <controller type='pci' index='0' model='pcie-root'/>\n"
+	    "    <controller type='pci' index='1' model='pcie-root-port'/>\n"
+	    "    <disk type='file' device='disk'>\n"
+	    "      <target dev='vda' bus='virtio'/>\n"
+	    "      <address type='pci' bus='0x01' slot='0x00'/>\n"
+	    "    </disk>\n"
+	    "    <channel type='unix'>\n"
+	    "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+	    "    </channel>\n"
+	    "  </devices>\n"
+	    "</domain>\n";
+	AUTOPTR(domxml) d = domxml_parse(xml, "devices.xml");
+	AUTOFREE char *out = NULL;
+	struct strlist notes = {0};
+	unsigned added = 9;
+
+	tap_ok(d && domxml_agent_add(d, "org.qemu.guest_agent.0", &notes) == 0 &&
+		   notes.n == 0,
+	       "agent channel: one there is found, none added");
+	strlist_clear(&notes);
+	tap_ok(d && domxml_root_ports_add(d, 2, &added, &notes) == 0 &&
+		   added == 2,
+	       "root ports: the one there is taken by the disk's address");
+	out = d ? domxml_format(d) : NULL;
+	tap_ok(out && strstr(out, "index='2' model='pcie-root-port'") &&
+		   strstr(out, "index='3' model='pcie-root-port'"),
+	       "root ports: indexes 2 and 3");
+	strlist_clear(&notes);
+}
+
 int
 main(void)
 {
@@ -816,6 +881,7 @@ main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		test_case(&cases[i]);
 	test_reading();
+	test_parsed_devices();
 	test_records();
 	test_compare_no_target();
 	test_backing_parse();

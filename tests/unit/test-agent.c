@@ -36,6 +36,8 @@ struct fake {
 	size_t chunk;             /* read at most this per guest-file-read */
 	const char *busy_dir;     /* umount there: EBUSY */
 	const char *broken;       /* this command fails (status 1) */
+	const char *os_id;        /* guest-get-osinfo's id (NULL: none) */
+	bool no_osinfo;           /* an agent without guest-get-osinfo */
 	struct {
 		int status;
 		char *out, *err;
@@ -429,6 +431,15 @@ fake_send(void *opaque, const char *text, int timeout_s,
 		return do_status(f, cmd);
 	if (STRPREFIX(ex, "guest-file-"))
 		return do_file(f, ex, cmd, kind, detail);
+	if (STREQ(ex, "guest-get-osinfo") && !f->no_osinfo) {
+		AUTOFREE char *id = f->os_id ? xasprintf(",\"id\":\"%s\"",
+							 f->os_id)
+					     : xstrdup("");
+
+		return xasprintf("{\"return\":{\"kernel-release\":\"6.1.0\","
+				 "\"machine\":\"x86_64\"%s}}",
+				 id);
+	}
 	*kind = AGENT_FAIL_COMMAND;
 	*detail = xasprintf("The command %s has not been found", ex);
 	return NULL;
@@ -859,6 +870,64 @@ test_base64(void)
 	}
 }
 
+/* A Windows guest gets the Windows instructions, and nothing is run in
+ * it; a guest whose agent does not say is taken as Linux. */
+static void
+test_windows(void)
+{
+	static const struct {
+		const char *id;
+		bool no_osinfo;
+		bool windows;
+	} guests[] = {
+		{"mswindows", false, true},
+		{"debian", false, false},
+		{NULL, false, false}, /* no /etc/os-release */
+		{NULL, true, false},  /* qemu-ga without guest-get-osinfo */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(guests); i++) {
+		const char *what = guests[i].no_osinfo ? "no guest-get-osinfo"
+				   : guests[i].id	   ? guests[i].id
+							   : "no id";
+		struct fake f;
+		AUTOPTR(agent) a = NULL;
+		AUTOFREE char *id = NULL, *log = NULL;
+		bool changed = true;
+		int rc;
+
+		fake_init(&f);
+		f.os_id = guests[i].id;
+		f.no_osinfo = guests[i].no_osinfo;
+		a = fake_agent(&f);
+		tap_is_int(agent_os_id(a, &id), 0, "os %s: asked", what);
+		tap_is_str(id, guests[i].id, "os %s: its id", what);
+		rc = agent_mount(a, "vsa", "/mnt/vsa", NULL);
+		if (!guests[i].windows) {
+			tap_is_int(rc, 0, "os %s: mounted", what);
+			strlist_clear(&f.log);
+			fake_clear(&f);
+			continue;
+		}
+		expect_fail(a, rc, AGENT_FAIL_WINDOWS, "os mswindows: mount");
+		tap_ok(strstr(vs_error_message(), "virtio-win viofs driver") &&
+			   strstr(vs_error_message(), "VirtIO-FS service") &&
+			   strstr(vs_error_message(), "'vsa'"),
+		       "os mswindows: the message says what Windows does");
+		log = ran(&f);
+		tap_is_str(log, "", "os mswindows: nothing ran in the guest");
+		tap_ok(!mounted(&f, "vsa"), "os mswindows: nothing mounted");
+		expect_fail(a, agent_umount(a, "vsa", NULL), AGENT_FAIL_WINDOWS,
+			    "os mswindows: umount");
+		expect_fail(a,
+			    agent_fstab_add(a, NULL, "vsa", "/mnt/vsa", &changed),
+			    AGENT_FAIL_WINDOWS, "os mswindows: fstab line");
+		tap_ok(!changed, "os mswindows: no fstab changed");
+		vs_error_reset();
+		fake_clear(&f);
+	}
+}
+
 int
 main(void)
 {
@@ -868,6 +937,7 @@ main(void)
 	test_files();
 	test_mount();
 	test_fstab();
+	test_windows();
 	for (int k = 0; k < AGENT_FAIL__COUNT; k++)
 		tap_ok(STRPREFIX(agent_fail_name(k), "AGENT_FAIL_"),
 		       "failure %d has a name (%s)", k, agent_fail_name(k));

@@ -208,6 +208,148 @@ test_live_keys(void)
 	share_keys_case("dir = /srv/a\nmounted = /mnt\n",
 			"state, live, mount, persist_mount, tag",
 			"an unknown key lists the live keys");
+
+/* A file of several hosts, written host by host with every HOST/. */
+static void
+test_hosts_written(void)
+{
+	static const char text[] =
+	    "[host b]\n"
+	    "uri = test:///b\n"
+	    "[host a]\n"
+	    "uri = test:///a\n"
+	    "[share vm2 data]\n"
+	    "dir = /srv/data\n"
+	    "[share a/vm2 logs]\n"
+	    "dir = /srv/logs\n"
+	    "[domain b/vm1]\n"
+	    "prune = yes\n"
+	    "[share b/vm1 data]\n"
+	    "dir = /srv/b\n"
+	    "[hugepages a/2M@0]\n"
+	    "pages = 8\n"
+	    "[share \"b/big vm\" data]\n"
+	    "dir = /srv/b\n";
+	static const char want[] =
+	    "[host b]\n"
+	    "uri = test:///b\n"
+	    "\n"
+	    "[domain b/vm1]\n"
+	    "prune = yes\n"
+	    "\n"
+	    "[share b/vm1 data]\n"
+	    "dir = /srv/b\n"
+	    "\n"
+	    "[share \"b/big vm\" data]\n"
+	    "dir = /srv/b\n"
+	    "\n"
+	    "[host a]\n"
+	    "uri = test:///a\n"
+	    "\n"
+	    "[hugepages a/2M@0]\n"
+	    "pages = 8\n"
+	    "\n"
+	    "[share a/vm2 data]\n"
+	    "dir = /srv/data\n"
+	    "\n"
+	    "[share a/vm2 logs]\n"
+	    "dir = /srv/logs\n";
+	AUTOPTR(cfg) c = cfg_parse("hosts.ini", text, strlen(text));
+	AUTOFREE char *out = c ? cfg_format(c) : NULL;
+
+	if (!c)
+		tap_diag("%s", vs_error_message());
+	tap_is_str(out, want, "hosts: each with its pools and domains");
+	tap_ok(c && c->nhosts == 2 && c->ndomains == 3 &&
+		   STREQ(c->domains[0].host, "a") &&
+		   STREQ(c->domains[1].host, "b"),
+	       "hosts: vm2 named alone is on a, where a/vm2 puts it");
+	tap_ok(c && cfg_host_find(c, "a") == &c->hosts[1] &&
+		   !cfg_host_find(c, "c"),
+	       "cfg_host_find");
+}
+
+/* Every refusal of the host sections and of HOST/NAME. */
+static void
+test_hosts_refused(void)
+{
+	static const struct {
+		const char *name;
+		const char *text;
+		const char *err;
+	} cases[] = {
+	    {"unknown host", "[host a]\nuri = test:///a\n[share c/vm1 d]\n"
+			     "dir = /d\n",
+	     "x.ini:3: [share c/vm1 d] names host 'c', which has no [host c] "
+	     "section. The file's hosts are: a."},
+	    {"host prefix without hosts", "[share a/vm1 d]\ndir = /d\n",
+	     "x.ini:1: [share a/vm1 d] puts 'vm1' on host 'a', but the file "
+	     "names no host"},
+	    {"domain on two hosts, bare",
+	     "[host a]\nuri = test:///a\n[host b]\nuri = test:///b\n"
+	     "[domain a/vm1]\n[domain b/vm1]\n[share vm1 d]\ndir = /d\n",
+	     "x.ini:7: [share vm1 d]: domain 'vm1' is on host a (line 5) and "
+	     "on host b (line 6): write a/vm1 or b/vm1 to say which."},
+	    {"domain on no host, several hosts",
+	     "[host a]\nuri = test:///a\n[host b]\nuri = test:///b\n"
+	     "[domain vm1]\n",
+	     "x.ini:5: [domain vm1]: on which host? The file names several: "
+	     "write HOST/vm1 with one of a, b."},
+	    {"pool on no host, several hosts",
+	     "[host a]\nuri = test:///a\n[host b]\nuri = test:///b\n"
+	     "[hugepages 2M]\npages = 1\n",
+	     "x.ini:5: [hugepages 2M]: on which host? The file names "
+	     "several: write HOST/2M with one of a, b."},
+	    {"host without uri", "[host a]\n",
+	     "x.ini:1: [host a] needs uri = URI"},
+	    {"host with another key", "[host a]\nuri = test:///a\nport = 1\n",
+	     "x.ini:3: Unknown key 'port' in [host a]. [host NAME] takes: uri."},
+	    {"bad host name", "[host a:b]\nuri = test:///a\n",
+	     "x.ini:1: 'a:b' cannot name a host"},
+	    {"two hosts, one uri",
+	     "[host a]\nuri = test:///a\n[host b]\nuri = test:///a\n",
+	     "x.ini:3: [host b] has the uri of [host a] (line 1)"},
+	    {"host twice", "[host a]\nuri = test:///a\n[host a]\n"
+			   "uri = test:///b\n",
+	     "x.ini:3: [host a] comes twice (first on line 1)"},
+	    {"[host] with [host NAME]",
+	     "[host]\nuri = test:///x\n[host a]\nuri = test:///a\n",
+	     "x.ini:1: [host] without a name cannot go with [host NAME] "
+	     "sections: name this host too, as in [host a]."},
+	    {"same domain section, bare and with its host",
+	     "[host a]\nuri = test:///a\n[host b]\nuri = test:///b\n"
+	     "[domain a/vm1]\nprune = yes\n[domain vm1]\nprune = no\n",
+	     "x.ini:7: [domain vm1] comes twice (first on line 5)"},
+	    {"HOST/ with no name", "[host a]\nuri = test:///a\n"
+				   "[domain a/]\n",
+	     "x.ini:3: [domain a/] is not a section virtshare knows: write "
+	     "HOST/NAME"},
+	    {"one tag twice on one host",
+	     "[host a]\nuri = test:///a\n[share a/vm1 d]\ndir = /d\n"
+	     "[share vm1 e]\ntag = d\ndir = /e\n",
+	     "x.ini:5: The tag 'd' of domain 'vm1' is also the tag of the "
+	     "share on line 3"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		AUTOPTR(cfg) c = cfg_parse("x.ini", cases[i].text,
+					   strlen(cases[i].text));
+
+		if (!tap_ok(!c && strstr(vs_error_message(), cases[i].err),
+			    "refused: %s", cases[i].name))
+			tap_diag("got: %s", c ? "(accepted)" : vs_error_message());
+		vs_error_reset();
+	}
+	/* One tag on two hosts' domains of one name is two shares. */
+	{
+		static const char text[] =
+		    "[host a]\nuri = test:///a\n[host b]\nuri = test:///b\n"
+		    "[share a/vm1 d]\ndir = /d\n[share b/vm1 d]\ndir = /d\n";
+		AUTOPTR(cfg) c = cfg_parse("x.ini", text, strlen(text));
+
+		tap_ok(c && c->nshares == 2 && c->ndomains == 2,
+		       "accepted: one tag in vm1 of a and vm1 of b");
+	}
 }
 
 int
@@ -222,6 +364,8 @@ main(void)
 	golden = xasprintf("%s/tests/golden", srcdir);
 	test_written();
 	test_live_keys();
+	test_hosts_written();
+	test_hosts_refused();
 	each_file(templates, "", false);
 	each_file(golden, "ini-", true);
 	return tap_done();

@@ -12,6 +12,7 @@
 #include "hotplug.h"
 #include "tap.h"
 #include "util.h"
+#include "virt.h"
 
 #define V_9_0 9000000UL
 #define V_7_8 7008000UL
@@ -124,6 +125,52 @@ run_case(const struct hp_case *t)
 	xmlFreeDoc(doc);
 }
 
+/*
+ * A domain without cgroup blocks a daemon libvirt starts (libvirt 9.0
+ * segfaults): hotplug_check_cgroup() with what virt_domain_cgroups()
+ * says.
+ */
+static void
+test_cgroup(void)
+{
+	xmlDocPtr doc = load("q35-ready.xml");
+	struct hotplug_check c;
+	const struct hotplug_finding *f;
+	struct virt_conn *conn;
+
+	hotplug_check(doc, "vsa", V_9_0, &c);
+	tap_ok(hotplug_ready(&c), "cgroup: q35-ready is ready");
+	hotplug_check_cgroup(&c, 1);
+	hotplug_check_cgroup(&c, -1);
+	tap_ok(hotplug_ready(&c) && !hotplug_find(&c, HOTPLUG_NO_CGROUP),
+	       "cgroup: one, or libvirt does not tell: still ready");
+	hotplug_check_cgroup(&c, 0);
+	hotplug_check_cgroup(&c, 0);
+	f = hotplug_find(&c, HOTPLUG_NO_CGROUP);
+	tap_ok(f && f->blocks && !hotplug_ready(&c),
+	       "cgroup: none blocks the attach");
+	tap_ok(f && strstr(f->reason, "cgroup_controllers") &&
+		   strstr(f->reason, "--socket") &&
+		   strstr(f->reason, "--restart"),
+	       "cgroup: the reason says why and what to do (%s)",
+	       f ? f->reason : "none");
+	tap_is_int(c.n, 1, "cgroup: added once");
+	tap_is_str(hotplug_what_name(HOTPLUG_NO_CGROUP), "HOTPLUG_NO_CGROUP",
+		   "cgroup: its name");
+	hotplug_check_clear(&c);
+	xmlFreeDoc(doc);
+
+	/* The test driver answers the scheduler type: a cgroup, as far as
+	 * libvirt tells. */
+	conn = virt_open("test:///default", 0);
+	tap_is_int(conn ? virt_domain_cgroups(conn, "test") : -2, 1,
+		   "virt_domain_cgroups: test:///default's 'test' answers");
+	tap_is_int(conn ? virt_domain_cgroups(conn, "nosuch") : -2, -1,
+		   "virt_domain_cgroups: no such domain: cannot tell");
+	tap_is_int(vs_error_code(), VS_OK, "... and nothing reported");
+	virt_conn_free(conn);
+}
+
 int
 main(void)
 {
@@ -151,6 +198,8 @@ main(void)
 	tap_is_int(c.n, 0, "not a domain: no findings");
 	xmlFreeDoc(doc);
 	tap_is_int(hotplug_check(NULL, NULL, 0, &c), -1, "no document: refused");
+	vs_error_reset();
+	test_cgroup();
 	xmlCleanupParser();
 	return tap_done();
 }
