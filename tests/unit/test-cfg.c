@@ -208,6 +208,7 @@ test_live_keys(void)
 	share_keys_case("dir = /srv/a\nmounted = /mnt\n",
 			"state, live, mount, persist_mount, tag",
 			"an unknown key lists the live keys");
+}
 
 /* A file of several hosts, written host by host with every HOST/. */
 static void
