@@ -112,6 +112,13 @@ char *plan_summary(const struct plan *p);
 void plan_effects(const struct plan *p, struct strlist *now,
 		  struct strlist *later);
 /*
+ * plan_effects() as text: now_head, then each line of now after bullet,
+ * then later_head and later's lines; a heading only when it has lines,
+ * "" when neither has. Caller frees.
+ */
+char *plan_effects_text(const struct plan *p, const char *now_head,
+			const char *later_head, const char *bullet);
+/*
  * The steps as a JSON array member "steps", in the order they run:
  * kind, phase, title, changes, notes, warnings and what each kind adds
  * (the schema is in virtshare(1), under apply).

@@ -1474,24 +1474,11 @@ wizard_apply(struct wizard *w)
 char *
 wizard_effects_text(const struct wizard *w)
 {
-	struct strlist now = {0}, later = {0};
-	struct strbuf sb = STRBUF_INIT;
-
-	if (w->plan)
-		plan_effects(w->plan, &now, &later);
-	if (now.n)
-		sb_add(&sb, _("What the guest sees now:\n"));
-	for (size_t i = 0; i < now.n; i++)
-		sb_printf(&sb, "- %s\n", now.v[i]);
-	if (now.n && later.n)
-		sb_addc(&sb, '\n');
-	if (later.n)
-		sb_add(&sb, _("What waits for the guest's next start:\n"));
-	for (size_t i = 0; i < later.n; i++)
-		sb_printf(&sb, "- %s\n", later.v[i]);
-	strlist_clear(&now);
-	strlist_clear(&later);
-	return sb_steal(&sb);
+	if (!w->plan)
+		return xstrdup("");
+	return plan_effects_text(w->plan, _("What the guest sees now:\n"),
+				 _("What waits for the guest's next start:\n"),
+				 "- ");
 }
 
 char *
