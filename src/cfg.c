@@ -574,7 +574,7 @@ share_keys(void)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	sb_add(&sb, "daemon, state");
+	sb_add(&sb, "daemon, state, live, mount, persist_mount");
 	for (size_t i = 0; share_option_names[i]; i++) {
 		sb_add(&sb, ", ");
 		for (const char *c = share_option_names[i]; *c; c++)
@@ -595,6 +595,101 @@ share_option_of(const char *key)
 		if (*c == '_')
 			*c = '-';
 	return share_option_known(name) ? steal_ptr(name) : NULL;
+}
+
+/* ---- what a running guest gets: live, mount, persist_mount --------------- */
+
+/* A yes/no key into *b; -1 after keeping the error. */
+static int
+take_bool(struct loader *ld, const struct ini_entry *e, bool *b)
+{
+	if (str_to_bool(e->value, b) == 0)
+		return 0;
+	ERR(ld, e->line, _("%1$s takes yes or no, not '%2$s'."), e->key,
+	    e->value);
+	return -1;
+}
+
+static int
+take_live(struct loader *ld, struct share_request *r,
+	  const struct ini_entry *e)
+{
+	bool live;
+
+	if (take_bool(ld, e, &live) < 0)
+		return -1;
+	r->config_only = !live;
+	return 0;
+}
+
+static int
+take_mount(struct loader *ld, struct share_request *r,
+	   const struct ini_entry *e)
+{
+	if (share_request_mount(r, e->value, e->key) == 0)
+		return 0;
+	take_error(ld, e->line);
+	return -1;
+}
+
+static int
+take_persist(struct loader *ld, struct share_request *r,
+	     const struct ini_entry *e)
+{
+	return take_bool(ld, e, &r->persist_mount);
+}
+
+static const struct live_key {
+	const char *name;
+	int (*take)(struct loader *ld, struct share_request *r,
+		    const struct ini_entry *e);
+} live_keys[] = {
+	{"live", take_live},
+	{"mount", take_mount},
+	{"persist_mount", take_persist},
+};
+
+static const struct live_key *
+live_key_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(live_keys); i++)
+		if (STREQ(live_keys[i].name, name))
+			return &live_keys[i];
+	return NULL;
+}
+
+/* The rules between them and state; false after keeping the errors. */
+static bool
+live_keys_check(struct loader *ld, const struct ini_section *s,
+		const struct cfg_share *sh)
+{
+	const struct share_request *r = &sh->req;
+	unsigned line = s->line;
+	bool ok = true;
+
+	if (r->mount && sh->absent) {
+		entry_value(s, "mount", &line);
+		ERR(ld, line,
+		    _("mount is for a share that is there; with state = "
+		      "absent the share is unmounted and removed: leave "
+		      "mount out."));
+		ok = false;
+	}
+	if (r->persist_mount && !r->mount) {
+		entry_value(s, "persist_mount", &line);
+		ERR(ld, line,
+		    _("persist_mount goes with mount = DIR: the directory "
+		      "the guest mounts the share on."));
+		ok = false;
+	}
+	if (r->mount && r->config_only && !sh->absent) {
+		entry_value(s, "mount", &line);
+		ERR(ld, line,
+		    _("mount needs the share in the running guest, and live "
+		      "= no leaves it out: give one of them."));
+		ok = false;
+	}
+	return ok;
 }
 
 static void
@@ -640,10 +735,14 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct ini_entry *e = &s->e[i];
 		AUTOFREE char *name = share_option_of(e->key);
+		const struct live_key *lk = live_key_find(e->key);
 
 		if (STREQ(e->key, "daemon") || STREQ(e->key, "state"))
 			continue;
-		if (!name) {
+		if (lk) {
+			if (empty_value(ld, e) || lk->take(ld, r, e) < 0)
+				ok = false;
+		} else if (!name) {
 			unknown_key(ld, s, e, "[share DOMAIN NAME]", keys);
 			ok = false;
 		} else if (empty_value(ld, e)) {
@@ -660,6 +759,8 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 	}
 	/* A line of the section was lost: what seems missing may be there. */
 	if (s->broken)
+		ok = false;
+	if (ok && !live_keys_check(ld, s, &sh))
 		ok = false;
 	if (ok && !sh.absent && r->daemon == SHARE_DAEMON_LIBVIRT &&
 	    !r->share.dir) {
@@ -1210,6 +1311,12 @@ format_share(struct strbuf *sb, const struct cfg_share *s)
 			sb_addc(sb, *c == '-' ? '_' : *c);
 		sb_printf(sb, " = %s\n", v);
 	}
+	if (r->config_only)
+		sb_add(sb, "live = no\n");
+	if (r->mount)
+		sb_printf(sb, "mount = %s\n", r->mount);
+	if (r->persist_mount)
+		sb_add(sb, "persist_mount = yes\n");
 }
 
 static void
@@ -1315,10 +1422,14 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 			continue;
 		strlist_add(&keep, s->req.share.tag);
 		if (s->absent) {
+			/* A running guest lets go of it now, as unshare
+			 * does, unless live = no. */
 			rc = plan_unshare(
 			    p, plan_target_libvirt(env->conn, d->name),
 			    s->req.share.tag,
-			    PLAN_UNSHARE_MISSING_OK | PLAN_UNSHARE_CONFIG_ONLY);
+			    PLAN_UNSHARE_MISSING_OK |
+				(s->req.config_only ? PLAN_UNSHARE_CONFIG_ONLY
+						    : 0));
 		} else {
 			share_request_copy(&r, &s->req);
 			/* The domain's backing is in place already: each
@@ -1326,8 +1437,6 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 			domxml_backing_clear(&r.backing);
 			r.backing.kind = DOMXML_BACKING_KEEP;
 			r.backing_given = true;
-			/* apply changes definitions only, for now. */
-			r.config_only = true;
 			rc = plan_share(p,
 					plan_target_libvirt(env->conn, d->name),
 					&r, env->in, env->root);

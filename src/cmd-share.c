@@ -313,7 +313,8 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	req.config_only = config_only;
-	req.mount = mount ? xstrdup(mount) : NULL;
+	if (mount && share_request_mount(&req, mount, "--mount") < 0)
+		goto out;
 	req.persist_mount = persist;
 	if (!t && !(t = cli_target(cli, argv[optind], o.xml)))
 		goto out;

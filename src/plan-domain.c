@@ -28,6 +28,7 @@ struct domain_step {
 	struct strlist edits;   /* what the edits said they change */
 	struct strlist use_up;  /* saved definitions used up once applied */
 	struct strlist live;    /* tags also attached to the running guest */
+	struct strlist later;   /* what waits for the next start, and why */
 };
 
 static void
@@ -45,6 +46,7 @@ domain_step_free(void *data)
 	strlist_clear(&ds->edits);
 	strlist_clear(&ds->use_up);
 	strlist_clear(&ds->live);
+	strlist_clear(&ds->later);
 	free(ds);
 }
 
@@ -184,6 +186,38 @@ domain_revert(struct plan_step *s, const struct plan_ctx *ctx)
 	return 0;
 }
 
+static char *memory_print(const char *xml);
+
+/* A guest of libvirt: what waits for its next start. */
+static void
+domain_effects(const struct plan_step *s, struct strlist *now,
+	       struct strlist *later)
+{
+	const struct domain_step *ds = s->data;
+	AUTOFREE char *before = NULL, *after = NULL;
+
+	(void)now;
+	if (!ds->t->conn || ds->restore)
+		return;
+	if (!ds->active) {
+		strlist_take(later,
+			     xasprintf(_("%s: not running; the guest has the "
+					 "changed definition when it starts."),
+				       ds->t->domain));
+		return;
+	}
+	for (size_t i = 0; i < ds->later.n; i++)
+		strlist_add(later, ds->later.v[i]);
+	before = memory_print(ds->old_xml);
+	after = memory_print(ds->new_xml);
+	if (!STREQ(before, after))
+		strlist_take(later,
+			     xasprintf(_("%s: the new memory backing, once the "
+					 "guest is shut down and started (not "
+					 "rebooted from inside)."),
+				       ds->t->domain));
+}
+
 static const struct plan_step_ops domain_step_ops = {
 	.kind = "domain-definition",
 	.phase = PLAN_PHASE_DOMAIN,
@@ -191,6 +225,7 @@ static const struct plan_step_ops domain_step_ops = {
 	.render = domain_render,
 	.apply = domain_apply,
 	.revert = domain_revert,
+	.effects = domain_effects,
 	.json = domain_json,
 	.free = domain_step_free,
 };
@@ -203,6 +238,7 @@ struct domain_edit {
 	struct strlist notes;
 	struct strlist warnings;
 	struct strlist live;     /* tags attached to the running guest */
+	struct strlist later;    /* what waits for the next start, and why */
 };
 
 static struct plan_step *
@@ -226,6 +262,7 @@ edit_abort(struct domain_edit *e)
 	strlist_clear(&e->notes);
 	strlist_clear(&e->warnings);
 	strlist_clear(&e->live);
+	strlist_clear(&e->later);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -375,6 +412,8 @@ edit_commit(struct plan *p, struct domain_edit *e)
 			strlist_add(&s->warnings, e->warnings.v[i]);
 	for (size_t i = 0; i < e->live.n; i++)
 		strlist_add(&ds->live, e->live.v[i]);
+	for (size_t i = 0; i < e->later.n; i++)
+		strlist_add(&ds->later, e->later.v[i]);
 	step_notes(s);
 	e->step = NULL;
 	edit_abort(e);
@@ -642,6 +681,12 @@ unshare_edit(struct plan *p, struct domain_edit *e, const char *tag,
 		return 0;
 	if (domxml_share_remove(e->d, tag, &e->notes) < 0)
 		return -1;
+	if (edit_active(e) && !live_gone)
+		strlist_take(&e->later,
+			     xasprintf(_("%1$s: the share '%2$s' leaves the "
+					 "guest (the running guest keeps it "
+					 "until then)."),
+				       t->domain, tag));
 	domxml_record_remove(e->d, tag, &e->notes);
 	/* A remote guest's daemon runs on its host, out of reach: a daemon
 	 * of this machine on the same socket path is another one. */
@@ -858,24 +903,55 @@ spare_ports(struct domain_edit *e, const struct share_request *r)
 }
 
 /*
+ * The step that mounts tag inside the running guest (now) or adds its
+ * fstab line; without an agent channel it warns that it will fail.
+ */
+static void
+mount_step(struct plan *p, const struct plan_target *t, const char *tag,
+	   const struct share_request *r, bool now, bool agent)
+{
+	plan_guest_mount(p, t->conn, t->domain, tag, r->mount,
+			 now ? r->persist_mount : true, now);
+	if (!agent)
+		strlist_take(&plan_step_at(p, plan_nsteps(p) - 1)->warnings,
+			     xasprintf(_("Domain '%1$s' has no guest agent "
+					 "to do it, so this step fails: add "
+					 "the channel (virtshare share %1$s "
+					 "--tag %2$s --agent, effective at "
+					 "the next start) and run "
+					 "qemu-guest-agent in the guest, or "
+					 "leave out the mount."),
+				       t->domain, tag));
+}
+
+/* What waits for the running guest's next start: tag, and why. */
+static void
+later_add(struct domain_edit *e, const char *tag, const char *why)
+{
+	strlist_take(&e->later,
+		     xasprintf(_("%1$s: the share '%2$s': %3$s"),
+			       edit_target(e)->domain, tag, why));
+}
+
+/*
  * A share of a running guest of libvirt (r->share.tag, now in the edited
- * definition): hot-plugged when the guest can take it (unless
- * r->config_only), and mounted inside when r->mount says where; else the
- * plan says why and the definition alone changes. -1 reported.
+ * definition; changed: its element changed): hot-plugged when the guest
+ * can take it (unless r->config_only), and mounted inside when r->mount
+ * says where; else the plan says why and the definition alone changes.
+ * -1 reported.
  */
 static int
 live_share(struct plan *p, struct domain_edit *e,
-	   const struct share_request *r, bool found, unsigned long version)
+	   const struct share_request *r, bool changed, unsigned long version)
 {
 	const struct plan_target *t = edit_target(e);
 	const char *tag = r->share.tag;
+	struct strbuf sb = STRBUF_INIT;
 	struct strlist why = {0};
 	AUTOFREE char *xml = NULL, *live_xml = NULL, *live_alias = NULL;
+	bool agent = true;
 	int ready, live;
 
-	/* libvirt's test driver has no live devices to change. */
-	if (t->conn && virt_is_test(t->conn) && !r->mount)
-		return 0;
 	if (!t->conn || !edit_active(e)) {
 		if (r->mount)
 			return vs_error(VS_ERR_INVALID,
@@ -892,32 +968,53 @@ live_share(struct plan *p, struct domain_edit *e,
 					_("--mount needs the share in the "
 					  "running guest, and --config-only "
 					  "leaves it out: give one of them."));
+		if (changed)
+			later_add(e, tag,
+				  _("the running guest is left as it is, as "
+				    "asked."));
+		return 0;
+	}
+	/* libvirt's test driver has no live devices to change. */
+	if (t->conn && virt_is_test(t->conn) && !r->mount) {
+		if (changed)
+			later_add(e, tag,
+				  _("libvirt's test driver attaches nothing to "
+				    "a running guest."));
 		return 0;
 	}
 	if ((live = plan_live_find(t->conn, t->domain, tag, &live_xml,
 				   &live_alias)) < 0)
 		return -1;
 	if (live) {
-		if (found)
+		if (changed) {
 			strlist_add(&e->notes,
 				    _("libvirt cannot change the options of a "
 				      "virtiofs share of a running guest (no "
 				      "live update): changed options take "
 				      "effect once the guest is shut down and "
 				      "started again."));
+			later_add(e, tag,
+				  _("its new options wait, as libvirt cannot "
+				    "change them in a running guest."));
+		}
 	} else {
 		if ((ready = plan_live_ready(t->conn, t->domain, tag, version,
-					     &why, &e->notes)) < 0)
+					     &why, &e->notes, &agent)) < 0)
 			return -1;
 		if (!share_socket(e, tag) &&
 		    !plan_live_daemon_ready(t->conn, t->domain, &why))
 			ready = 0;
-		for (size_t i = 0; i < why.n; i++)
+		for (size_t i = 0; i < why.n; i++) {
 			strlist_take(&e->notes,
 				     xasprintf(_("Not attached to the running "
 						 "guest: %s"),
 					       why.v[i]));
+			sb_printf(&sb, "%s%s", i ? " " : "", why.v[i]);
+		}
 		strlist_clear(&why);
+		if (!ready && !r->restart)
+			later_add(e, tag, sb_str(&sb));
+		sb_clear(&sb);
 		if (!ready && spare_ports(e, r) < 0)
 			return -1;
 		if (!ready) {
@@ -931,8 +1028,7 @@ live_share(struct plan *p, struct domain_edit *e,
 				      "when it starts again, or leave out "
 				      "--mount."));
 			if (r->mount)
-				plan_guest_mount(p, t->conn, t->domain, tag,
-						 r->mount, true, false);
+				mount_step(p, t, tag, r, false, agent);
 			if (r->restart)
 				plan_live_restart(
 				    p, t->conn, t->domain,
@@ -948,8 +1044,7 @@ live_share(struct plan *p, struct domain_edit *e,
 		strlist_add(&e->live, tag);
 	}
 	if (r->mount)
-		plan_guest_mount(p, t->conn, t->domain, tag, r->mount,
-				 r->persist_mount, true);
+		mount_step(p, t, tag, r, true, agent);
 	return 0;
 }
 
@@ -966,6 +1061,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	struct domxml_record rec = {0};
 	struct launch_spec spec = {0};
 	AUTOFREE char *socket = NULL, *dir = NULL, *given_socket = NULL;
+	AUTOFREE char *before = NULL, *after = NULL;
 	bool libvirt = plan_target_is_libvirt(t);
 	/* No source: the options of the share of that tag change. */
 	bool options_only = !r->share.dir && !r->share.socket &&
@@ -1022,6 +1118,7 @@ plan_share(struct plan *p, struct plan_target *t,
 	/* The share's own rules first: they are about what was asked. */
 	if ((found = domxml_share_check(e.d, &want, &env, &e.warnings)) < 0)
 		goto out;
+	before = want.tag ? domxml_share_xml(e.d, want.tag) : NULL;
 	if (domxml_backing_set(e.d, b, &env, &e.notes) < 0 ||
 	    domxml_share_set(e.d, &want, &env, &e.notes, &e.warnings) < 0 ||
 	    (serve && domxml_record_set(e.d, &rec, &e.notes) < 0) ||
@@ -1051,7 +1148,10 @@ plan_share(struct plan *p, struct plan_target *t,
 					"remote host."));
 	if (serve && plan_daemon_start(p, &spec, edit_active(&e)) < 0)
 		goto out;
-	if (want.tag && live_share(p, &e, r, found, env.libvirt_version) < 0)
+	after = want.tag ? domxml_share_xml(e.d, want.tag) : NULL;
+	if (want.tag &&
+	    live_share(p, &e, r, !before || !after || !STREQ(before, after),
+		       env.libvirt_version) < 0)
 		goto out;
 	edit_commit(p, &e);
 	ret = 0;
@@ -1077,6 +1177,32 @@ plan_domain(struct plan *p, struct plan_target *t)
 	return 0;
 }
 
+/*
+ * Remove the share of tag from the definition being edited and, unless
+ * PLAN_UNSHARE_CONFIG_ONLY, from the running guest that has it: unmounted
+ * inside and detached first, then its daemon stops. -1 reported.
+ */
+static int
+unshare_live(struct plan *p, struct domain_edit *e, const char *tag,
+	     unsigned flags, int timeout_s)
+{
+	const struct plan_target *et = edit_target(e);
+	AUTOFREE char *live_xml = NULL, *live_alias = NULL;
+	int live = 0;
+
+	if (et->conn && !virt_is_test(et->conn) && edit_active(e) &&
+	    !(flags & PLAN_UNSHARE_CONFIG_ONLY))
+		live = plan_live_find(et->conn, et->domain, tag, &live_xml,
+				      &live_alias);
+	if (live < 0)
+		return -1;
+	if (live > 0)
+		plan_live_detach(p, et->conn, et->domain, tag, live_xml,
+				 live_alias, timeout_s);
+	return unshare_edit(p, e, tag, flags & PLAN_UNSHARE_MISSING_OK,
+			    live > 0);
+}
+
 int
 plan_unshare(struct plan *p, struct plan_target *t, const char *tag,
 	     unsigned flags)
@@ -1089,25 +1215,11 @@ plan_unshare_within(struct plan *p, struct plan_target *t, const char *tag,
 		    unsigned flags, int timeout_s)
 {
 	struct domain_edit e;
-	const struct plan_target *et;
-	AUTOFREE char *live_xml = NULL, *live_alias = NULL;
 	size_t mark = plan_nsteps(p);
-	int live = 0;
 
 	if (edit_begin(p, t, &e) < 0)
 		return -1;
-	et = edit_target(&e);
-	/* The running guest lets go of it first, then its daemon stops. */
-	if (et->conn && !virt_is_test(et->conn) && edit_active(&e) &&
-	    !(flags & PLAN_UNSHARE_CONFIG_ONLY))
-		live = plan_live_find(et->conn, et->domain, tag, &live_xml,
-				      &live_alias);
-	if (live > 0)
-		plan_live_detach(p, et->conn, et->domain, tag, live_xml,
-				 live_alias, timeout_s);
-	if (live < 0 ||
-	    unshare_edit(p, &e, tag, flags & PLAN_UNSHARE_MISSING_OK,
-			 live > 0) < 0) {
+	if (unshare_live(p, &e, tag, flags, timeout_s) < 0) {
 		edit_abort(&e);
 		plan_truncate(p, mark);
 		return -1;
@@ -1129,7 +1241,9 @@ plan_prune(struct plan *p, struct plan_target *t, const struct strlist *keep)
 	n = domxml_shares(e.d, &all);
 	for (size_t i = 0; i < n && ret == 0; i++)
 		if (all[i].tag && !strlist_has(keep, all[i].tag))
-			ret = unshare_edit(p, &e, all[i].tag, true, false);
+			ret = unshare_live(p, &e, all[i].tag,
+					   PLAN_UNSHARE_MISSING_OK,
+					   PLAN_LIVE_DETACH_TIMEOUT);
 	domxml_shares_free(all, n);
 	if (ret < 0) {
 		edit_abort(&e);

@@ -73,7 +73,8 @@ enum plan_unshare_flags {
 };
 /*
  * Remove every virtiofs share of t's domain whose tag keep does not
- * list, each as plan_unshare() does. As plan_share().
+ * list, each as plan_unshare() does (a running guest lets go of it
+ * live). As plan_share().
  */
 int plan_prune(struct plan *p, struct plan_target *t,
 	       const struct strlist *keep);

@@ -160,6 +160,7 @@ plan_summary(const struct plan *p)
 {
 	AUTOFREE struct plan_step **order = run_order(p);
 	struct strbuf sb = STRBUF_INIT;
+	AUTOFREE char *effects = NULL;
 
 	for (size_t k = 0; order[k]; k++) {
 		const struct plan_step *s = order[k];
@@ -169,7 +170,41 @@ plan_summary(const struct plan *p)
 			  s->ops->changes(s) ? _("change") : _("as is"),
 			  s->title);
 	}
+	effects = plan_effects_text(p, _("\nThe running guests, at once:\n"),
+				    _("\nAt the guests' next start:\n"), "  ");
+	sb_add(&sb, effects);
 	return sb_steal(&sb);
+}
+
+char *
+plan_effects_text(const struct plan *p, const char *now_head,
+		  const char *later_head, const char *bullet)
+{
+	struct strlist now = {0}, later = {0};
+	struct strbuf sb = STRBUF_INIT;
+
+	plan_effects(p, &now, &later);
+	if (now.n)
+		sb_add(&sb, now_head);
+	for (size_t i = 0; i < now.n; i++)
+		sb_printf(&sb, "%s%s\n", bullet, now.v[i]);
+	if (later.n)
+		sb_add(&sb, later_head);
+	for (size_t i = 0; i < later.n; i++)
+		sb_printf(&sb, "%s%s\n", bullet, later.v[i]);
+	strlist_clear(&now);
+	strlist_clear(&later);
+	return sb_steal(&sb);
+}
+
+void
+plan_effects(const struct plan *p, struct strlist *now, struct strlist *later)
+{
+	AUTOFREE struct plan_step **order = run_order(p);
+
+	for (size_t k = 0; order[k]; k++)
+		if (order[k]->ops->effects && order[k]->ops->changes(order[k]))
+			order[k]->ops->effects(order[k], now, later);
 }
 
 static const char *const phase_names[] = {

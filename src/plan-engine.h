@@ -54,6 +54,11 @@ struct plan_step_ops {
 		     struct strlist *done);
 	/* Take back an applied step. 0, or -1 reported. */
 	int (*revert)(struct plan_step *s, const struct plan_ctx *ctx);
+	/* What the step means for a running guest once it is applied:
+	 * a translated line per thing it sees at once to now, per thing
+	 * that waits for its next start to later. May be NULL. */
+	void (*effects)(const struct plan_step *s, struct strlist *now,
+			struct strlist *later);
 	/* Add the step's own members to the JSON object of the step. */
 	void (*json)(const struct plan_step *s, struct json *j);
 	void (*free)(void *data);
@@ -92,9 +97,27 @@ char *plan_render(const struct plan *p);
 char *plan_render_changes(const struct plan *p);
 /*
  * The plan in one line per step, in the order they run: what changes
- * and what already is as asked. Caller frees.
+ * and what already is as asked; then, when it changes what a guest
+ * sees, plan_effects() under "At once" and "At the next start". Caller
+ * frees.
  */
 char *plan_summary(const struct plan *p);
+/*
+ * What the guests see once the steps that change something are applied,
+ * in the order they run: a line per thing at once (now: attached live,
+ * mounted at DIR) and per thing that waits for a guest's next start
+ * (later, saying why: not running, memory not shared, ...). Lines are
+ * added to both lists.
+ */
+void plan_effects(const struct plan *p, struct strlist *now,
+		  struct strlist *later);
+/*
+ * plan_effects() as text: now_head, then each line of now after bullet,
+ * then later_head and later's lines; a heading only when it has lines,
+ * "" when neither has. Caller frees.
+ */
+char *plan_effects_text(const struct plan *p, const char *now_head,
+			const char *later_head, const char *bullet);
 /*
  * The steps as a JSON array member "steps", in the order they run:
  * kind, phase, title, changes, notes, warnings and what each kind adds

@@ -27,6 +27,7 @@ struct live_step {
 	bool fstab_changed; /* applied: the guest's fstab changed */
 	bool mounted;       /* applied: mounted by the step */
 	bool force;         /* restart: destroy when it does not shut down */
+	bool as_is;         /* mount: the guest has it so already */
 };
 
 static void
@@ -62,6 +63,69 @@ live_json(const struct plan_step *s, struct json *j)
 		json_str(j, "mount", ls->dir);
 }
 
+static void
+attach_effects(const struct plan_step *s, struct strlist *now,
+	       struct strlist *later)
+{
+	const struct live_step *ls = s->data;
+
+	(void)later;
+	strlist_take(now, xasprintf(_("%1$s: the share '%2$s' is attached to "
+				      "the running guest."),
+				    ls->domain, ls->tag));
+}
+
+static void
+detach_effects(const struct plan_step *s, struct strlist *now,
+	       struct strlist *later)
+{
+	const struct live_step *ls = s->data;
+
+	(void)later;
+	strlist_take(now, xasprintf(_("%1$s: the share '%2$s' is unmounted "
+				      "inside (when the agent answers) and "
+				      "detached from the running guest."),
+				    ls->domain, ls->tag));
+}
+
+static void
+mount_effects(const struct plan_step *s, struct strlist *now,
+	      struct strlist *later)
+{
+	const struct live_step *ls = s->data;
+
+	if (!ls->now)
+		strlist_take(later,
+			     xasprintf(_("%1$s: the guest mounts the share "
+					 "'%2$s' on %3$s from its /etc/fstab."),
+				       ls->domain, ls->tag, ls->dir));
+	else if (ls->persist)
+		strlist_take(now,
+			     xasprintf(_("%1$s: the share '%2$s' is mounted on "
+					 "%3$s inside the guest, and at every "
+					 "boot (/etc/fstab)."),
+				       ls->domain, ls->tag, ls->dir));
+	else
+		strlist_take(now,
+			     xasprintf(_("%1$s: the share '%2$s' is mounted on "
+					 "%3$s inside the guest (not at boot: "
+					 "no fstab line)."),
+				       ls->domain, ls->tag, ls->dir));
+}
+
+static void
+restart_effects(const struct plan_step *s, struct strlist *now,
+		struct strlist *later)
+{
+	const struct live_step *ls = s->data;
+
+	(void)later;
+	strlist_take(now, xasprintf(_("%s: shut down and started again, so "
+				      "the guest has its new definition at "
+				      "once."),
+				    ls->domain));
+}
+
 static struct live_step *
 live_new(struct virt_conn *conn, const char *domain, const char *tag)
 {
@@ -92,7 +156,7 @@ hotplug_of(const char *xml, const char *tag, unsigned long libvirt_version,
 int
 plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 		unsigned long libvirt_version, struct strlist *why,
-		struct strlist *notes)
+		struct strlist *notes, bool *agent)
 {
 	AUTOFREE char *xml = virt_domain_xml(conn, domain, false);
 	AUTOPTR(domxml) d = NULL;
@@ -105,6 +169,8 @@ plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 	    hotplug_of(xml, tag, libvirt_version, &c) < 0)
 		return -1;
 	ready = hotplug_ready(&c);
+	if (agent)
+		*agent = c.agent && c.agent_connected != 0;
 	for (size_t i = 0; i < c.n; i++)
 		strlist_add(c.findings[i].blocks ? why : notes,
 			    c.findings[i].reason);
@@ -250,6 +316,7 @@ static const struct plan_step_ops attach_ops = {
 	.changes = live_changes,
 	.apply = attach_apply,
 	.revert = attach_revert,
+	.effects = attach_effects,
 	.json = live_json,
 	.free = live_step_free,
 };
@@ -361,6 +428,7 @@ static const struct plan_step_ops detach_ops = {
 	.changes = live_changes,
 	.apply = detach_apply,
 	.revert = detach_revert,
+	.effects = detach_effects,
 	.json = live_json,
 	.free = live_step_free,
 };
@@ -509,12 +577,46 @@ mount_revert(struct plan_step *s, const struct plan_ctx *ctx)
 	return 0;
 }
 
+static bool
+mount_changes(const struct plan_step *s)
+{
+	return !((const struct live_step *)s->data)->as_is;
+}
+
+/*
+ * Whether the guest has tag mounted on dir (when now) and its fstab line
+ * (when persist) already, as its agent says; false when the agent does
+ * not answer (applying then says why). Reports nothing.
+ */
+static bool
+guest_has(struct virt_conn *conn, const char *domain, const char *tag,
+	  const char *dir, bool persist, bool now)
+{
+	AUTOPTR(agent) a = agent_open(conn, domain);
+	struct fstab_mount *m = NULL;
+	AUTOFREE char *fstab = NULL, *in_fstab = NULL;
+	bool mounted = !now;
+	long n = -1;
+
+	if (a && agent_ping(a, 5) == 0 && now && (n = agent_mounts(a, &m)) > 0)
+		for (long i = 0; i < n; i++)
+			mounted |= STREQ(m[i].tag, tag) && STREQ(m[i].dir, dir);
+	if (n > 0)
+		fstab_mounts_free(m, (size_t)n);
+	if (a && mounted && persist &&
+	    (fstab = agent_file_read(a, "/etc/fstab", 1 << 20, NULL)))
+		in_fstab = fstab_find(fstab, tag);
+	vs_error_reset();
+	return a && mounted && (!persist || (in_fstab && STREQ(in_fstab, dir)));
+}
+
 static const struct plan_step_ops mount_ops = {
 	.kind = "guest-mount",
 	.phase = PLAN_PHASE_START,
-	.changes = live_changes,
+	.changes = mount_changes,
 	.apply = mount_apply,
 	.revert = mount_revert,
+	.effects = mount_effects,
 	.json = live_json,
 	.free = live_step_free,
 };
@@ -529,6 +631,8 @@ plan_guest_mount(struct plan *p, struct virt_conn *conn, const char *domain,
 	ls->dir = xstrdup(dir);
 	ls->persist = persist;
 	ls->now = now;
+	/* Applying the same file again changes nothing. */
+	ls->as_is = guest_has(conn, domain, tag, dir, persist, now);
 	s = plan_step_add(p, &mount_ops, ls,
 			  xasprintf(_("%1$s: mount the share '%2$s' on %3$s "
 				      "inside the guest"),
@@ -598,6 +702,7 @@ static const struct plan_step_ops restart_ops = {
 	.changes = live_changes,
 	.apply = restart_apply,
 	.revert = restart_revert,
+	.effects = restart_effects,
 	.json = live_json,
 	.free = live_step_free,
 };

@@ -24,11 +24,14 @@ struct plan;
  * live XML through hotplug_check() (libvirt_version 0: not checked) and
  * its memory shared. Returns 1 (ready), 0 (not: a translated sentence
  * per reason added to why), or -1 after reporting (the live XML cannot
- * be read). The findings that do not block (no agent) go to notes.
+ * be read). The findings that do not block (no agent) go to notes;
+ * *agent (when not NULL) says whether the guest has an agent channel
+ * that is not known to be disconnected, so that a mount inside can be
+ * offered.
  */
 int plan_live_ready(struct virt_conn *conn, const char *domain,
 		    const char *tag, unsigned long libvirt_version,
-		    struct strlist *why, struct strlist *notes);
+		    struct strlist *why, struct strlist *notes, bool *agent);
 
 /*
  * Whether the running domain on conn is a q35 guest without a free

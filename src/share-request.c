@@ -411,6 +411,24 @@ share_request_get(const struct share_request *r, const char *name)
 }
 
 int
+share_request_mount(struct share_request *r, const char *dir,
+		    const char *shown)
+{
+	/* It ends up on the guest's mount command line and in its fstab. */
+	if (str_text_check(dir, shown) < 0)
+		return -1;
+	if (dir[0] != '/' || strpbrk(dir, " \t\n"))
+		return vs_error(VS_ERR_INVALID,
+				_("%1$s takes the mount point inside the "
+				  "guest, an absolute path without blanks such "
+				  "as /mnt/data, not '%2$s'."),
+				shown, dir);
+	free(r->mount);
+	r->mount = xstrdup(dir);
+	return 0;
+}
+
+int
 share_request_check(const struct share_request *r)
 {
 	if (r->daemon != SHARE_DAEMON_EXTERNAL || r->launch.dir ||

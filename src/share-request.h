@@ -111,6 +111,13 @@ int share_request_set(struct share_request *r, const char *name,
  */
 char *share_request_get(const struct share_request *r, const char *name);
 /*
+ * Set where the guest's agent mounts the share (r->mount): an absolute
+ * path inside the guest, shown naming the setting in messages
+ * ("--mount", "mount"). 0, or -1 after reporting VS_ERR_INVALID.
+ */
+int share_request_mount(struct share_request *r, const char *dir,
+			const char *shown);
+/*
  * The rules between options, once all are set: an external share with
  * daemon options needs the directory virtshare-fsd serves. (A missing
  * tag or source is the caller's to say, in its own words.) Returns 0 or

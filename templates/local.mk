@@ -18,6 +18,7 @@ dist_ini_DATA = \
 	templates/ini/numa.ini \
 	templates/ini/external.ini \
 	templates/ini/session.ini \
+	templates/ini/live.ini \
 	templates/ini/fleet.ini
 # The demo host is a directory tree: install it whole.
 install-data-local: install-demo-host

@@ -21,6 +21,7 @@ tui_libtui_a_SOURCES = \
 	tui/page-backing.c \
 	tui/page-pages.c \
 	tui/page-daemon.c \
+	tui/page-live.c \
 	tui/page-review.c \
 	tui/page-done.c
 

@@ -19,6 +19,7 @@ static const struct page_ops *const pages[WIZ_NPAGES] = {
 	[WIZ_BACKING] = &page_backing,
 	[WIZ_PAGES] = &page_pages,
 	[WIZ_DAEMON] = &page_daemon,
+	[WIZ_LIVE] = &page_live,
 	[WIZ_REVIEW] = &page_review,
 	[WIZ_DONE] = &page_done,
 };

@@ -24,6 +24,7 @@ done_text(const struct wizard *w)
 {
 	struct strbuf sb = STRBUF_INIT;
 	AUTOFREE char *guest = wizard_guest_text(w);
+	AUTOFREE char *effects = wizard_effects_text(w);
 
 	sb_add(&sb, _("What changed:\n"));
 	for (size_t i = 0; i < w->done.n; i++)
@@ -32,6 +33,10 @@ done_text(const struct wizard *w)
 		sb_printf(&sb, "%s %s\n", w->daemon_failed ? "!" : "-",
 			  w->daemon_result);
 	sb_addc(&sb, '\n');
+	if (*effects) {
+		sb_add(&sb, effects);
+		sb_addc(&sb, '\n');
+	}
 	sb_add(&sb, guest);
 	return sb_steal(&sb);
 }
@@ -101,8 +106,9 @@ const struct page_ops page_done = {
 	.title = N_("Done"),
 	.help = N_("What was changed, where the previous definition is saved "
 		   "(and the command that puts it back), and how the guest "
-		   "mounts the share. A running guest sees the change once it "
-		   "is shut down and started again. x shows the domain's "
+		   "mounts the share. For a running guest, what it sees "
+		   "already (the share attached, mounted at a directory) and "
+		   "what waits for its next start. x shows the domain's "
 		   "definition as libvirt (or the file) has it now; n shares "
 		   "another directory; Enter or q quits."),
 	.keys = N_("Enter/q quit  n another share  x show definition  F1 "

@@ -138,29 +138,10 @@ static const char *const labels[F_GO] = {
 	[F_XATTR] = N_("Extended attrs"),
 };
 
-/* Where the fields start: 20 columns in, further when a (translated)
- * label needs it, at most half the width W. */
-static int
-field_column(int w)
-{
-	int col = 20;
-
-	for (int f = 0; f < F_GO; f++) {
-		int need = ui_width(_(labels[f])) + 4;
-
-		if (need > col)
-			col = need;
-	}
-	return col < w / 2 ? col : w / 2;
-}
-
 static void
 label(int y, int x, int width, enum field f)
 {
-	AUTOFREE char *l = xasprintf("%s%s", st.focus == f ? "> " : "  ",
-				     _(labels[f]));
-
-	ui_put(y, x, width, st.focus == f ? UI_HEAD : UI_NORMAL, l, false);
+	ui_form_label(y, x, width, st.focus == f, _(labels[f]));
 }
 
 /* The matches of the last completion that fit width cells, with "..."
@@ -212,7 +193,8 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 	AUTOFREE char *cache = NULL, *xattr = NULL;
 	enum wiz_check dc = wizard_dir_check(wz, dir, &dmsg);
 	enum wiz_check tc = wizard_tag_check(wz, tag, dir, &tmsg);
-	int fx = x + field_column(w), fw = w - (fx - x), row;
+	int fx = x + ui_form_column(labels, F_GO, w), fw = w - (fx - x);
+	int row;
 
 	if (tc == WIZ_CHECK_EXISTS)
 		prefill(wz, tag);
@@ -251,14 +233,8 @@ share_draw(struct tui *t, int y, int x, int h, int w)
 	row += option(row, x, fx, fw, F_CACHE, cache, _(cache_help[st.cache]));
 	xattr = xasprintf("< %-7s >", xattr_name(st.xattr));
 	row += option(row, x, fx, fw, F_XATTR, xattr, xattr_help(st.xattr));
-	if (++row < y + h) {
-		AUTOFREE char *go = xasprintf("%s[ %s ]",
-					      st.focus == F_GO ? ">" : " ",
-					      _("Continue"));
-
-		ui_put(row, fx, fw, st.focus == F_GO ? UI_SELECTED : UI_NORMAL,
-		       go, false);
-	}
+	if (++row < y + h)
+		ui_form_continue(row, fx, fw, st.focus == F_GO);
 	/* The fields last: the focused one places the cursor. */
 	ui_input_draw(&st.tag, y + 6, fx, fw < 38 ? fw : 38, st.focus == F_TAG);
 	ui_input_draw(&st.dir, y + 2, fx, fw, st.focus == F_DIR);
@@ -323,7 +299,7 @@ share_key(struct tui *t, int key)
 	struct ui_input *in = st.focus == F_DIR   ? &st.dir
 			      : st.focus == F_TAG ? &st.tag
 						  : NULL;
-	int r;
+	int r, focus = (int)st.focus;
 
 	if (key == UI_KEY(KEY_F(2))) {
 		browse(t);
@@ -333,13 +309,8 @@ share_key(struct tui *t, int key)
 		complete(t);
 		return true;
 	}
-	if (key == UI_TAB || key == UI_KEY(KEY_DOWN) ||
-	    (tui_is_enter(key) && st.focus != F_GO)) {
-		st.focus = (enum field)((st.focus + 1) % F_COUNT);
-		return true;
-	}
-	if (key == UI_KEY(KEY_BTAB) || key == UI_KEY(KEY_UP)) {
-		st.focus = (enum field)((st.focus + F_COUNT - 1) % F_COUNT);
+	if (ui_form_move(&focus, F_COUNT, key)) {
+		st.focus = (enum field)focus;
 		return true;
 	}
 	if (in && (r = ui_input_key(in, key)) >= 0) {

@@ -48,6 +48,7 @@ extern const struct page_ops page_share;
 extern const struct page_ops page_backing;
 extern const struct page_ops page_pages;
 extern const struct page_ops page_daemon;
+extern const struct page_ops page_live;
 extern const struct page_ops page_review;
 extern const struct page_ops page_done;
 

@@ -1013,3 +1013,52 @@ ui_browse(const char *root, const char *start)
 	strlist_clear(&subdirs);
 	return ret;
 }
+
+/* ---- forms ---------------------------------------------------------------- */
+
+int
+ui_form_column(const char *const *labels, int n, int w)
+{
+	int col = 20;
+
+	for (int f = 0; f < n; f++) {
+		int need = ui_width(_(labels[f])) + 4;
+
+		if (need > col)
+			col = need;
+	}
+	return col < w / 2 ? col : w / 2;
+}
+
+void
+ui_form_label(int y, int x, int width, bool focused, const char *label)
+{
+	AUTOFREE char *l = xasprintf("%s%s", focused ? "> " : "  ", label);
+
+	ui_put(y, x, width, focused ? UI_HEAD : UI_NORMAL, l, false);
+}
+
+void
+ui_form_continue(int y, int x, int width, bool focused)
+{
+	AUTOFREE char *go = xasprintf("%s[ %s ]", focused ? ">" : " ",
+				      _("Continue"));
+
+	ui_put(y, x, width, focused ? UI_SELECTED : UI_NORMAL, go, false);
+}
+
+bool
+ui_form_move(int *focus, int count, int key)
+{
+	if (key == UI_TAB || key == UI_KEY(KEY_DOWN) ||
+	    ((key == UI_ENTER || key == UI_KEY(KEY_ENTER)) &&
+	     *focus != count - 1)) {
+		*focus = (*focus + 1) % count;
+		return true;
+	}
+	if (key == UI_KEY(KEY_BTAB) || key == UI_KEY(KEY_UP)) {
+		*focus = (*focus + count - 1) % count;
+		return true;
+	}
+	return false;
+}

@@ -132,6 +132,25 @@ int ui_input_key(struct ui_input *in, int key);
 void ui_input_draw(struct ui_input *in, int y, int x, int width,
 		   bool focused);
 
+/* ---- forms: labelled fields in a column, a Continue button ------------- */
+
+/*
+ * Where the fields of a form start: 20 columns in, further when one of
+ * the n (untranslated, N_()) labels needs it once translated, at most
+ * half the width w.
+ */
+int ui_form_column(const char *const *labels, int n, int w);
+/* A field's label, "> " before it and highlighted when it has focus. */
+void ui_form_label(int y, int x, int width, bool focused, const char *label);
+/* The translated Continue button, ">" before it when focused. */
+void ui_form_continue(int y, int x, int width, bool focused);
+/*
+ * Move the focus among count fields (the last one the button): Tab,
+ * Down, and Enter off the button go to the next, Up and Shift-Tab to the
+ * previous. True when key moved it.
+ */
+bool ui_form_move(int *focus, int count, int key);
+
 /* A scrollable text: wrapped lines and the first one shown. */
 struct ui_view {
 	struct strlist lines;

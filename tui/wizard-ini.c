@@ -67,6 +67,9 @@ ini_share(const struct wizard *w, const struct share_request *req,
 			       s->name, s->name);
 	share_request_init(r);
 	r->share.tag = xstrdup(s->name);
+	r->config_only = req->config_only;
+	r->mount = xstrdup0(req->mount);
+	r->persist_mount = req->persist_mount;
 	if (!req->share.socket) {
 		r->share.dir = req->share.dir ? xstrdup(req->share.dir)
 					      : xstrdup("");

@@ -380,6 +380,12 @@ share_clear(struct wizard *w)
 	w->cache = WIZ_CACHE_DEFAULT;
 	w->xattr = DOMXML_UNSET;
 	w->updates = false;
+	w->live_known = w->live_ready = w->live_agent = w->live = false;
+	strlist_clear(&w->live_why);
+	strlist_clear(&w->live_notes);
+	free(w->mount);
+	w->mount = NULL;
+	w->persist = false;
 	backing_clear(w);
 	daemon_clear(w);
 	plan_clear(w);
@@ -416,6 +422,8 @@ wizard_page_shown(const struct wizard *w, enum wiz_page_id id)
 		return wizard_pages_short(w) || w->alloc_result;
 	if (id == WIZ_DONE)
 		return w->applied;
+	if (id == WIZ_LIVE)
+		return w->running;
 	return id < WIZ_NPAGES;
 }
 
@@ -566,18 +574,20 @@ wizard_domain_choose(struct wizard *w, const char *name)
 {
 	AUTOFREE char *xml = NULL;
 	struct domxml *doc;
+	int active;
 
 	if (!w->cfg.conn)
 		return vs_error(VS_ERR_CONNECT,
 				_("There is no libvirt connection: open a "
 				  "domain XML file instead."));
 	/* The check plan_share() makes, before the user fills the pages. */
-	if (plan_domain_active(w->cfg.conn, name) < 0)
+	if ((active = plan_domain_active(w->cfg.conn, name)) < 0)
 		return -1;
 	if (!(xml = virt_domain_xml(w->cfg.conn, name, true)) ||
 	    !(doc = domxml_parse(xml, name)))
 		return -1;
 	domain_take(w, name, NULL, doc);
+	w->running = active > 0;
 	return 0;
 }
 
@@ -606,6 +616,7 @@ wizard_domain_open(struct wizard *w, const char *path)
 	}
 	name = xstrdup(domxml_name(doc));
 	domain_take(w, name, path, doc);
+	w->running = false; /* a file: no guest to change */
 	return 0;
 }
 
@@ -1217,7 +1228,86 @@ daemon_kind(const struct wizard *w)
 				       : WIZ_DAEMON_DESCRIPTOR;
 }
 
-/* ---- page 7: review ------------------------------------------------------ */
+/* ---- page 7: the running guest ------------------------------------------ */
+
+int
+wizard_live_load(struct wizard *w)
+{
+	int ready;
+
+	strlist_clear(&w->live_why);
+	strlist_clear(&w->live_notes);
+	if (!w->running || !w->cfg.conn)
+		return 0;
+	/* libvirt's test driver has no live devices (plan_share()). */
+	if (virt_is_test(w->cfg.conn))
+		strlist_add(&w->live_notes,
+			    _("This is libvirt's test driver (the demo): its "
+			      "domains run, but it attaches nothing to them "
+			      "and has no guest agent, so the share reaches "
+			      "the guest at its next start."));
+	if ((ready = plan_live_ready(w->cfg.conn, w->domain, w->tag,
+				     libvirt_version(w), &w->live_why,
+				     &w->live_notes, &w->live_agent)) < 0)
+		return -1;
+	w->live_ready = ready > 0;
+	/* Now, when it can, until the user says otherwise. */
+	if (!w->live_known || !w->live_ready)
+		w->live = w->live_ready;
+	w->live_known = true;
+	return 0;
+}
+
+int
+wizard_live_set(struct wizard *w, bool live, const char *mount, bool persist)
+{
+	struct share_request r;
+	bool has_mount = mount && *mount;
+	int ret = -1;
+
+	share_request_init(&r);
+	if (live && !w->live_ready) {
+		vs_error(VS_ERR_UNSUPPORTED,
+			 _("The running guest cannot take the share now (the "
+			   "page says why): it gets it at its next start."));
+		goto out;
+	}
+	if (has_mount && share_request_mount(&r, mount, _("The mount point")) <
+			     0)
+		goto out;
+	if (persist && !has_mount) {
+		vs_error(VS_ERR_USAGE,
+			 _("Mounting at every boot needs the mount point: "
+			   "type the directory inside the guest."));
+		goto out;
+	}
+	if (has_mount && !w->live_agent) {
+		vs_error(VS_ERR_UNSUPPORTED,
+			 _("The guest has no agent to mount the share with: "
+			   "leave the mount point empty and mount it by hand "
+			   "(the last page says how)."));
+		goto out;
+	}
+	if (has_mount && !live && !persist) {
+		vs_error(VS_ERR_USAGE,
+			 _("The share is not in the running guest now, so it "
+			   "cannot be mounted now: choose mounting at every "
+			   "boot (the guest mounts it when it starts again), "
+			   "or leave the mount point empty."));
+		goto out;
+	}
+	w->live = live;
+	free(w->mount);
+	w->mount = steal_ptr(r.mount);
+	w->persist = persist;
+	plan_clear(w);
+	ret = 0;
+out:
+	share_request_clear(&r);
+	return ret;
+}
+
+/* ---- page 8: review ------------------------------------------------------ */
 
 static void
 plan_clear(struct wizard *w)
@@ -1266,6 +1356,12 @@ wizard_request(const struct wizard *w, struct share_request *r)
 		if (o->recommended)
 			backing_choice_notes(&w->choice, &r->backing_why);
 	}
+	/* A running guest: now or at its next start, as chosen. */
+	/* One that cannot take it now is left to plan_share(), which
+	 * says why. */
+	r->config_only = w->running && w->live_ready && !w->live;
+	r->mount = w->running ? xstrdup0(w->mount) : NULL;
+	r->persist_mount = w->running && w->mount && w->persist;
 }
 
 int
@@ -1373,7 +1469,17 @@ wizard_apply(struct wizard *w)
 	return 0;
 }
 
-/* ---- page 8: done -------------------------------------------------------- */
+/* ---- page 9: done -------------------------------------------------------- */
+
+char *
+wizard_effects_text(const struct wizard *w)
+{
+	if (!w->plan)
+		return xstrdup("");
+	return plan_effects_text(w->plan, _("What the guest sees now:\n"),
+				 _("What waits for the guest's next start:\n"),
+				 "- ");
+}
 
 char *
 wizard_guest_text(const struct wizard *w)

@@ -32,6 +32,7 @@ enum wiz_page_id {
 	WIZ_BACKING,
 	WIZ_PAGES,
 	WIZ_DAEMON,
+	WIZ_LIVE,
 	WIZ_REVIEW,
 	WIZ_DONE,
 	WIZ_NPAGES,
@@ -142,6 +143,17 @@ struct wizard {
 	struct wiz_daemon_opt dopts[WIZ_NDAEMONS];
 	size_t dsel;
 	char *socket;        /* external: where the daemon listens */
+
+	/* page 7 when the domain runs: the running guest */
+	bool running;        /* the chosen domain of libvirt runs */
+	bool live_known;     /* wizard_live_load() has looked */
+	bool live_ready;     /* it can take the share now */
+	bool live_agent;     /* it has an agent channel to mount with */
+	struct strlist live_why;   /* why it cannot take the share now */
+	struct strlist live_notes; /* what else (no agent) */
+	bool live;           /* share it now (else at the next start) */
+	char *mount;         /* where the guest mounts it, or NULL */
+	bool persist;        /* and at every boot (its fstab) */
 
 	/* page 7: the plan */
 	struct plan *plan;
@@ -264,7 +276,26 @@ int wizard_pages_alloc(struct wizard *w, int node, uint64_t count);
 void wizard_daemon_load(struct wizard *w);
 int wizard_daemon_select(struct wizard *w, size_t i);
 
-/* ---- page 7: review ---------------------------------------------------- */
+/* ---- page 7: the running guest (only when the domain runs) ------------- */
+
+/*
+ * Ask plan_live_ready() whether the running guest can take the share
+ * now, and whether it has an agent to mount it with: live_ready,
+ * live_agent, live_why, live_notes; live is offered (and chosen) only
+ * when it is ready. 0, or -1 reported (the live XML cannot be read).
+ */
+int wizard_live_load(struct wizard *w);
+/*
+ * Take the choices: share now (only when ready), the mount point inside
+ * the guest (NULL or "": none; absolute) and persist (needs a mount
+ * point). A mount needs the agent, and the share now or persist (the
+ * fstab line, for the next start). 0, or -1 reported saying what to
+ * change.
+ */
+int wizard_live_set(struct wizard *w, bool live, const char *mount,
+		    bool persist);
+
+/* ---- page 8: review ---------------------------------------------------- */
 
 /*
  * The share request the choices make (what `virtshare share` would be
@@ -291,7 +322,15 @@ char *wizard_ini(const struct wizard *w);
 /* Write wizard_ini() to path (0644, atomically). 0, or -1 reported. */
 int wizard_ini_save(const struct wizard *w, const char *path);
 
-/* ---- page 8: done ------------------------------------------------------ */
+/* ---- page 9: done ------------------------------------------------------ */
+
+/*
+ * What the guest sees of the applied plan (plan_effects()): the lines
+ * for now (attached, mounted at DIR) and for its next start, each list
+ * under its heading; "" when the plan says nothing of a guest. Caller
+ * frees.
+ */
+char *wizard_effects_text(const struct wizard *w);
 
 /* The guest side: mount command, fstab line, Windows note. Caller frees. */
 char *wizard_guest_text(const struct wizard *w);

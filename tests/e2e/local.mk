@@ -56,6 +56,8 @@ tests_e2e_live_agent_LDADD = $(VS_CORE_LIBS)
 E2E_TESTS += tests/e2e/live-agent.e2e
 # `virtshare share --mount`, mount, umount and unshare on running guests.
 E2E_TESTS += tests/e2e/live-share.e2e
+# `virtshare apply` with live, mount and persist_mount on a running guest.
+E2E_TESTS += tests/e2e/live-apply.e2e
 # What live-share.e2e leaves out: --restart --force, a guest that never
 # releases a device, share --agent, spare root ports, a daemon virtshare
 # starts for a hot-plug, and a libvirtd without cgroups.

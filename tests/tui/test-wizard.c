@@ -603,6 +603,90 @@ test_daemon(void)
 
 /* ---- pages 7 and 8 ------------------------------------------------------- */
 
+/*
+ * The running guest page: shown only for a running domain of libvirt;
+ * the demo's 'build' cannot take the share now and has no agent, which
+ * the page says, and the choices are checked; applied, the done page
+ * says what waits for the guest's next start.
+ */
+static void
+test_live(void)
+{
+	AUTOPTR(virt_conn) c = demo_conn();
+	AUTOPTR(wizard) w = demo_wizard(c);
+	AUTOFREE char *effects = NULL, *ini = NULL;
+	struct share_request r;
+
+	wizard_domain_choose(w, "web");
+	tap_ok(!w->running && !wizard_page_shown(w, WIZ_LIVE) &&
+		       wizard_nsteps(w) == 7,
+	       "live: no running guest page for a domain that is shut off");
+	tap_is_int(wizard_domain_choose(w, "build"), 0, "live: build chosen");
+	tap_ok(w->running && wizard_page_shown(w, WIZ_LIVE) &&
+		       wizard_nsteps(w) == 8 &&
+		       wizard_next(w, WIZ_DAEMON) == WIZ_LIVE &&
+		       wizard_next(w, WIZ_LIVE) == WIZ_REVIEW,
+	       "live: a running domain gets the page, after the daemon");
+	wizard_share_set(w, "/srv/data", "data", false, WIZ_CACHE_DEFAULT,
+			 DOMXML_UNSET);
+	tap_is_int(wizard_live_load(w), 0, "live: the running guest read");
+	tap_ok(!w->live_ready && !w->live && !w->live_agent &&
+		       w->live_why.n > 0,
+	       "live: build cannot take it now, with the reasons");
+	tap_ok(w->live_notes.n > 0 &&
+		       has(w->live_notes.v[0], "test driver (the demo)") &&
+		       has(w->live_notes.v[0], "no guest agent"),
+	       "live: the demo says its test driver attaches nothing and has "
+	       "no agent");
+	tap_ok(wizard_live_set(w, true, NULL, false) < 0 &&
+		       has(vs_error_message(), "cannot take the share now"),
+	       "live: share now refused when it cannot take it");
+	vs_error_reset();
+	tap_ok(wizard_live_set(w, false, "/mnt/data", true) < 0 &&
+		       has(vs_error_message(), "no agent"),
+	       "live: a mount point refused without an agent");
+	vs_error_reset();
+	/* As if the guest had an agent: the mount point's own rules. */
+	w->live_agent = true;
+	tap_ok(wizard_live_set(w, false, "mnt/data", true) < 0 &&
+		       has(vs_error_message(), "absolute path"),
+	       "live: a relative mount point refused");
+	vs_error_reset();
+	tap_ok(wizard_live_set(w, false, "", true) < 0 &&
+		       has(vs_error_message(), "needs the mount point"),
+	       "live: every boot without a mount point refused");
+	vs_error_reset();
+	tap_ok(wizard_live_set(w, false, "/mnt/data", false) < 0 &&
+		       has(vs_error_message(), "cannot be mounted now"),
+	       "live: a mount now refused when the share is not there now");
+	vs_error_reset();
+	tap_ok(wizard_live_set(w, false, "/mnt/data", true) == 0 &&
+		       STREQ(w->mount, "/mnt/data") && w->persist,
+	       "live: mounted at every boot: taken");
+	wizard_request(w, &r);
+	tap_ok(!r.config_only && STREQ(r.mount, "/mnt/data") &&
+		       r.persist_mount,
+	       "live: the request carries the mount, and leaves the guest "
+	       "to plan_share()");
+	share_request_clear(&r);
+	ini = wizard_ini(w);
+	tap_ok(has(ini, "mount = /mnt/data\npersist_mount = yes\n"),
+	       "live: the INI has mount and persist_mount");
+	w->live_agent = false;
+	tap_is_int(wizard_live_set(w, false, "", false), 0,
+		   "live: nothing mounted: taken");
+	wizard_backing_load(w);
+	wizard_daemon_load(w);
+	tap_is_int(wizard_plan(w), 0, "live: the plan is made");
+	tap_is_int(wizard_apply(w), 0, "live: applied on the demo");
+	effects = wizard_effects_text(w);
+	tap_ok(has(effects, "What waits for the guest's next start:\n- build: "
+			    "the share 'data': libvirt's test driver") &&
+		       !has(effects, "sees now"),
+	       "live: the done page says the share waits for the next "
+	       "start, and why");
+}
+
 static void
 test_review_apply(void)
 {
@@ -804,6 +888,7 @@ main(void)
 	test_pages();
 	test_daemon();
 	test_review_apply();
+	test_live();
 	test_external_demo();
 	test_file();
 	test_complete();

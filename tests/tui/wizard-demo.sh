@@ -258,7 +258,7 @@ expect "Down reaches Continue" ">[ Continue ]"
 keys Enter
 expect_flow "Continue on it: a dialog says so and what to do" "The source directory /srv/nowhere does not exist on this host. Create it first, or check the path."
 keys Enter
-if wait_for ">[ Continue ]" && screen | grep -q "Step 3 of 7: Share"; then
+if wait_for ">[ Continue ]" && screen | grep -q "Step 3 of 8: Share"; then
 	ok "... and the share page stays"
 else
 	not_ok "... and the share page stays" "$(screen)"
@@ -278,11 +278,27 @@ expect_flow "Continue on it: says to give one" "The mount tag is empty."
 keys Enter Up Up Up Up data
 expect "a good tag at last" "ok: 4 of 36 bytes; a new share."
 keys Down Down Down Down Enter
-expect "on to guest memory" "Step 4 of 7: Memory backing"
+expect "on to guest memory" "Step 4 of 8: Memory backing"
 keys Enter
-expect "bad input: the daemon" "Step 5 of 7: Daemon"
+expect "bad input: the daemon" "Step 5 of 8: Daemon"
 keys Enter
-expect "bad input: the review" "Step 6 of 7: Review"
+# build runs: the running guest page, which the demo cannot serve now.
+expect "a running domain: the running guest page" "Step 6 of 8: Running guest"
+expect "... asks whether to share now" "Domain 'build' is running. Give it the share now?"
+expect "... not possible now on the demo" "[-] not possible now (see below): the guest gets the"
+expect "... the demo's test driver is named" "This is libvirt's test driver (the demo): its domains run, but it"
+expect "... no agent: the mount point says to leave it" "no agent to mount with: leave it empty (the last page"
+no_cuts "running guest page"
+keys NPage
+expect "PgDn: the reasons follow" "Why the guest cannot take it now:"
+keybar "the mount point's keys" \
+	"Tab/Enter/Down next field  Up previous field  PgDn more  Esc back  F1 help"
+keys Up Space
+expect "Share now stays off: not possible" "[-] not possible now"
+keys Down /mnt/data Down Down Enter
+expect_flow "a mount point without an agent: refused, saying what to do" "The guest has no agent to mount the share with: leave the mount point empty"
+keys Enter Up Up C-u Down Down Enter
+expect "bad input: the review" "Step 7 of 8: Review"
 keys Tab Tab
 expect "Save as INI" ">[ Save as INI ]"
 keys Enter

@@ -515,6 +515,67 @@ test_running_guest(void)
 	close_fd(&fd);
 }
 
+/* The plan of text on the test driver: its summary, and the kind of its
+ * steps that run once the domains are defined (caller frees both). */
+static int
+plan_text(const char *text, char **summary, char **kinds)
+{
+	AUTOPTR(cfg) c = cfg_parse("live.ini", text, strlen(text));
+	AUTOPTR(plan) p = plan_new();
+	struct cfg_env env = {.conn = conn, .in = in, .root = "/"};
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!c || cfg_plan(c, &env, p) < 0) {
+		tap_diag("%s", vs_error_message());
+		vs_error_reset();
+		return -1;
+	}
+	for (size_t i = 0; i < plan_nsteps(p); i++)
+		sb_printf(&sb, "%s ", plan_step_at(p, i)->ops->kind);
+	*kinds = sb_steal(&sb);
+	*summary = plan_summary(p);
+	return 0;
+}
+
+/*
+ * live, mount and persist_mount reach the plan as share's options do:
+ * the running 'web server' of the test driver cannot take a share live,
+ * so a mount waits for its fstab; live = no leaves the guest alone.
+ */
+static void
+test_live_keys(void)
+{
+	AUTOFREE char *text = xasprintf("[share \"web server\" lk]\n"
+					"dir = %s/data\n"
+					"mount = /mnt/lk\n"
+					"persist_mount = yes\n",
+					tmp);
+	AUTOFREE char *no = xasprintf("[share \"web server\" lk]\n"
+				      "dir = %s/data\n"
+				      "live = no\n",
+				      tmp);
+	AUTOFREE char *sum = NULL, *kinds = NULL, *sum2 = NULL, *kinds2 = NULL;
+
+	tap_ok(plan_text(text, &sum, &kinds) == 0 &&
+		       strstr(kinds, "guest-mount"),
+	       "mount, persist_mount on a running guest: the fstab line is "
+	       "a step");
+	tap_ok(sum && strstr(sum, "At the guests' next start:") &&
+		       strstr(sum, "web server: the share 'lk': The domain") &&
+		       strstr(sum, "mounts the share 'lk' on /mnt/lk from "
+				   "its /etc/fstab"),
+	       "... and the summary says what waits for the next start");
+	tap_ok(plan_text(no, &sum2, &kinds2) == 0 &&
+		       !strstr(kinds2, "guest-mount") &&
+		       strstr(sum2, "web server: the share 'lk': the running "
+				    "guest is left as it is, as asked."),
+	       "live = no: the definition only, and the summary says so");
+	tap_ok(apply_text("[share \"web server\" lk]\nmount = /mnt/lk\n"
+			  "state = absent\n",
+			  &(bool){false}, NULL) < 0,
+	       "mount with state = absent: refused");
+}
+
 /*
  * The example files of templates/ini on the demo's test driver, each on
  * a connection of its own: planned; those that change only definitions
@@ -621,6 +682,7 @@ main(void)
 	test_daemon_fails();
 	test_remove_external();
 	test_running_guest();
+	test_live_keys();
 	test_revert_fails();
 	test_templates();
 	inspection_free(in);

@@ -81,10 +81,18 @@ test_written(void)
 	    "thread_pool = 0\n"
 	    "idmap = uid:0:100000:65536,gid:0:100000:65536\n"
 	    "[share vm2 other]\n"
+	    "persist_mount = yes\n"
+	    "mount = /mnt/data2\n"
 	    "tag = data2\n"
 	    "daemon = external\n"
 	    "dir = /srv/data\n"
 	    "readonly = no\n"
+	    "[share vm2 gone]\n"
+	    "state = absent\n"
+	    "live = no\n"
+	    "[share vm2 kept]\n"
+	    "live = yes\n"
+	    "dir = /srv/kept\n"
 	    "[domain vm2]\n"
 	    "backing = hugepages:2M@0\n"
 	    "prune = yes\n"
@@ -107,11 +115,99 @@ test_written(void)
 	    "daemon = external\n"
 	    "tag = data2\n"
 	    "dir = /srv/data\n"
-	    "readonly = no\n";
+	    "readonly = no\n"
+	    "mount = /mnt/data2\n"
+	    "persist_mount = yes\n"
+	    "\n"
+	    "[share vm2 gone]\n"
+	    "state = absent\n"
+	    "live = no\n"
+	    "\n"
+	    "[share vm2 kept]\n"
+	    "dir = /srv/kept\n";
 	AUTOPTR(cfg) c = cfg_parse("written.ini", text, strlen(text));
 	AUTOFREE char *out = c ? cfg_format(c) : NULL;
 
 	tap_is_str(out, want, "every kind of section and value, in order");
+}
+
+/* One [share] section: read, or refused with the line and message. */
+static void
+share_keys_case(const char *keys, const char *error, const char *name)
+{
+	AUTOFREE char *text = xasprintf("[share vm1 data]\n%s", keys);
+	AUTOPTR(cfg) c = cfg_parse("k.ini", text, strlen(text));
+
+	if (!error) {
+		if (!tap_ok(c != NULL, "%s: read", name))
+			tap_diag("%s", vs_error_message());
+	} else if (!tap_ok(!c && strstr(vs_error_message(), error),
+			   "%s: refused with '%s'", name, error)) {
+		tap_diag("%s", c ? "(read)" : vs_error_message());
+	}
+	vs_error_reset();
+}
+
+/* live, mount and persist_mount: what they set, and their rules. */
+static void
+test_live_keys(void)
+{
+	static const char text[] = "[share vm1 a]\n"
+				   "dir = /srv/a\n"
+				   "mount = /mnt/a\n"
+				   "persist_mount = yes\n"
+				   "[share vm1 b]\n"
+				   "dir = /srv/b\n"
+				   "live = no\n"
+				   "[share vm1 c]\n"
+				   "dir = /srv/c\n";
+	AUTOPTR(cfg) c = cfg_parse("live.ini", text, strlen(text));
+
+	if (!tap_ok(c && c->nshares == 3, "live keys: read"))
+		return;
+	tap_ok(!c->shares[0].req.config_only &&
+		       STREQ(c->shares[0].req.mount, "/mnt/a") &&
+		       c->shares[0].req.persist_mount,
+	       "mount and persist_mount set the request; live by default");
+	tap_ok(c->shares[1].req.config_only && !c->shares[1].req.mount,
+	       "live = no: the definition only");
+	tap_ok(!c->shares[2].req.config_only && !c->shares[2].req.persist_mount,
+	       "no keys: live, nothing mounted");
+	share_keys_case("dir = /srv/a\nlive = on\nmount = /mnt/a\n"
+			"persist_mount = 1\n",
+			NULL, "switches as on/off, 1/0");
+	share_keys_case("dir = /srv/a\nlive = maybe\n",
+			"k.ini:3: live takes yes or no, not 'maybe'.",
+			"live = maybe");
+	share_keys_case("dir = /srv/a\nmount = mnt/a\n",
+			"k.ini:3: mount takes the mount point inside the "
+			"guest, an absolute path",
+			"a relative mount point");
+	share_keys_case("dir = /srv/a\nmount = /mnt/a b\n",
+			"k.ini:3: mount takes the mount point",
+			"a mount point with a blank");
+	share_keys_case("dir = /srv/a\npersist_mount = yes\n",
+			"k.ini:3: persist_mount goes with mount = DIR",
+			"persist_mount without mount");
+	share_keys_case("dir = /srv/a\npersist_mount = no\n", NULL,
+			"persist_mount = no without mount");
+	share_keys_case("state = absent\nmount = /mnt/a\n",
+			"k.ini:3: mount is for a share that is there",
+			"mount with state = absent");
+	share_keys_case("dir = /srv/a\nlive = no\nmount = /mnt/a\n",
+			"k.ini:4: mount needs the share in the running guest, "
+			"and live = no",
+			"mount with live = no");
+	share_keys_case("state = absent\nlive = no\n", NULL,
+			"state = absent with live = no");
+	share_keys_case("dir = /srv/a\nmount =\n", "k.ini:3: 'mount' has no "
+			"value", "an empty mount");
+	share_keys_case("dir = /srv/a\npersist-mount = yes\n",
+			"keys are written with '_', as in persist_mount",
+			"persist-mount");
+	share_keys_case("dir = /srv/a\nmounted = /mnt\n",
+			"state, live, mount, persist_mount, tag",
+			"an unknown key lists the live keys");
 }
 
 /* A file of several hosts, written host by host with every HOST/. */
@@ -268,6 +364,7 @@ main(void)
 	templates = xasprintf("%s/templates/ini", srcdir);
 	golden = xasprintf("%s/tests/golden", srcdir);
 	test_written();
+	test_live_keys();
 	test_hosts_written();
 	test_hosts_refused();
 	each_file(templates, "", false);

@@ -480,6 +480,111 @@ test_live(const struct inspection *in)
 	       "domxml_share_xml: the <filesystem> of the tag, whole");
 }
 
+/* Whether l has a line with both a and b. */
+static bool
+has_line(const struct strlist *l, const char *a, const char *b)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strstr(l->v[i], a) && (!b || strstr(l->v[i], b)))
+			return true;
+	return false;
+}
+
+/*
+ * What a plan says the guests see at once and at their next start
+ * (plan_effects(), in plan_summary()), for the cases the test driver
+ * has: a running guest it attaches nothing to, one that cannot take the
+ * share live (the fstab line, a restart), live = no, a domain that does
+ * not run.
+ */
+static void
+test_effects(const struct inspection *in)
+{
+	AUTOPTR(plan) p = plan_new();
+	struct strlist now = {0}, later = {0};
+	struct share_request r;
+	AUTOFREE char *summary = NULL;
+
+	request(&r, "fxa", "/srv/data");
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) == 0,
+	       "effects: a share of the running test domain planned");
+	plan_effects(p, &now, &later);
+	tap_ok(now.n == 0 &&
+		       has_line(&later, "test: the share 'fxa'",
+				"test driver attaches nothing"),
+	       "... nothing at once; at the next start, saying why");
+	summary = plan_summary(p);
+	tap_ok(strstr(summary, "At the guests' next start:\n  test: the "
+			       "share 'fxa'") &&
+		       !strstr(summary, "at once:"),
+	       "... and the summary says so under its heading");
+	strlist_clear(&later);
+	share_request_clear(&r);
+
+	plan_truncate(p, 0);
+	request(&r, "fxb", "/srv/data");
+	r.mount = xstrdup("/mnt/fxb");
+	r.persist_mount = true;
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) == 0,
+	       "effects: --mount --persist on a guest that cannot take it");
+	plan_effects(p, &now, &later);
+	tap_ok(now.n == 0 && has_line(&later, "test: the share 'fxb'",
+				      "memory is not shared"),
+	       "... at the next start, because its memory is not shared");
+	tap_ok(has_line(&later, "mounts the share 'fxb' on /mnt/fxb",
+			"/etc/fstab"),
+	       "... and mounted then from the guest's fstab");
+	strlist_clear(&later);
+
+	plan_truncate(p, 0);
+	r.restart = true;
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) == 0,
+	       "effects: the same with --restart");
+	plan_effects(p, &now, &later);
+	tap_ok(has_line(&now, "test: shut down and started again", NULL) &&
+		       !has_line(&later, "test: the share 'fxb':", NULL),
+	       "... at once: the restart, and the share waits for nothing");
+	strlist_clear(&now);
+	strlist_clear(&later);
+	share_request_clear(&r);
+
+	plan_truncate(p, 0);
+	request(&r, "fxc", "/srv/data");
+	r.config_only = true;
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "test"), &r, in,
+			  root) == 0,
+	       "effects: --config-only (live = no) on the running guest");
+	plan_effects(p, &now, &later);
+	tap_ok(has_line(&later, "test: the share 'fxc'", "left as it is"),
+	       "... at the next start: left alone, as asked");
+	strlist_clear(&later);
+	share_request_clear(&r);
+
+	plan_truncate(p, 0);
+	request(&r, "fxd", "/srv/data");
+	tap_ok(plan_share(p, plan_target_libvirt(conn, "vmoff"), &r, in,
+			  root) == 0,
+	       "effects: a share of a domain that does not run");
+	plan_effects(p, &now, &later);
+	tap_ok(now.n == 0 && later.n == 1 &&
+		       has_line(&later, "vmoff: not running", NULL),
+	       "... once: the guest has it when it starts");
+	strlist_clear(&later);
+	share_request_clear(&r);
+
+	/* Nothing changes: nothing to say. */
+	plan_truncate(p, 0);
+	tap_ok(plan_unshare(p, plan_target_libvirt(conn, "test"), "nosuch",
+			    PLAN_UNSHARE_MISSING_OK) == 0,
+	       "effects: removing a share that is not there");
+	plan_effects(p, &now, &later);
+	tap_ok(now.n == 0 && later.n == 0, "... says nothing");
+	vs_error_reset();
+}
+
 /* A copy of the golden input name as domain dom with uuid prefix uuid4. */
 static int
 define_as(const char *name, const char *dom, const char *uuid4)
@@ -682,6 +787,7 @@ main(void)
 	test_canonical_dirs(in);
 	test_options_only(in);
 	test_live(in);
+	test_effects(in);
 	virt_conn_free(conn);
 	cmd = xasprintf("rm -rf '%s'", statedir);
 	if (system(cmd) != 0)
