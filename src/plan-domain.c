@@ -166,7 +166,7 @@ domain_apply(struct plan_step *s, const struct plan_ctx *ctx,
 
 		strlist_take(done, xasprintf(_("%1$s: changed. The previous "
 					       "definition is saved in %2$s; "
-					       "'%3$s' puts it back."),
+					       "to put it back, run: %3$s"),
 					     ds->t->label, saved, undo));
 	}
 	return 0;
