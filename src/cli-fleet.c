@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli-fleet.c: what apply and doctor share for a file of several hosts */
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -26,10 +25,7 @@ cli_jobs(const char *arg, unsigned *jobs)
 int
 cli_fleet_check(const struct cli *cli, const struct cfg *c)
 {
-	const char *env = getenv("VIRTSHARE_URI");
-	bool from_env = env && cli->uri && STREQ(env, cli->uri) && !cli->demo;
-
-	if (cli->demo || (cli->uri_given && !from_env))
+	if (cli->uri_given && !cli->uri_from_env)
 		return vs_error(VS_ERR_USAGE,
 				_("%s names its hosts in [host NAME] sections, "
 				  "each with its uri: -c and --demo do not go "

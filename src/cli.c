@@ -510,14 +510,23 @@ usage_cmd(const char *prog, const struct vs_cmd *cmd)
 	fputs(_(exit_help), stdout);
 }
 
+/* The URI from -c, --demo (from_env false) or $VIRTSHARE_URI; takes uri. */
+static void
+set_uri(struct cli *cli, char *uri, bool from_env)
+{
+	free(cli->uri);
+	cli->uri = uri;
+	cli->uri_given = true;
+	cli->uri_from_env = from_env;
+}
+
 static void
 set_demo(struct cli *cli)
 {
-	free(cli->uri);
 	free(cli->root);
-	cli->uri = xasprintf("test://%s/demo/node.xml", cli_datadir());
+	set_uri(cli, xasprintf("test://%s/demo/node.xml", cli_datadir()),
+		false);
 	cli->root = xasprintf("%s/demo/host", cli_datadir());
-	cli->uri_given = true;
 	cli->demo = true;
 }
 
@@ -535,9 +544,7 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 		c = getopt_long(argc, argv, shorts, longopts, NULL);
 		switch (c) {
 		case 'c':
-			free(cli->uri);
-			cli->uri = xstrdup(optarg);
-			cli->uri_given = true;
+			set_uri(cli, xstrdup(optarg), false);
 			continue;
 		case CLI_OPT_ROOT:
 			free(cli->root);
@@ -700,17 +707,13 @@ cli_main(int argc, char **argv)
 	int c;
 
 	cli.root = xstrdup("/");
-	if ((env = getenv("VIRTSHARE_URI")) && *env) {
-		cli.uri = xstrdup(env);
-		cli.uri_given = true;
-	}
+	if ((env = getenv("VIRTSHARE_URI")) && *env)
+		set_uri(&cli, xstrdup(env), true);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:c:hV", global, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			free(cli.uri);
-			cli.uri = xstrdup(optarg);
-			cli.uri_given = true;
+			set_uri(&cli, xstrdup(optarg), false);
 			break;
 		case CLI_OPT_ROOT:
 			free(cli.root);

@@ -25,6 +25,7 @@ struct cli {
 	const struct vs_cmd *cmd; /* the running subcommand */
 	char *uri;                /* -c/--connect, or the demo's */
 	bool uri_given;           /* -c, --demo or $VIRTSHARE_URI */
+	bool uri_from_env;        /* $VIRTSHARE_URI, not an option */
 	char *root;               /* --root, "/" by default */
 	bool demo;                /* --demo */
 	struct virt_conn *conn;   /* opened on first use */

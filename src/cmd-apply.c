@@ -34,10 +34,7 @@ struct apply_opts {
 static struct virt_conn *
 apply_connect(struct cli *cli, const struct cfg *c)
 {
-	const char *env = getenv("VIRTSHARE_URI");
-	bool from_env = env && cli->uri && STREQ(env, cli->uri) && !cli->demo;
-
-	if (c->uri && (!cli->uri_given || from_env)) {
+	if (c->uri && (!cli->uri_given || cli->uri_from_env)) {
 		free(cli->uri);
 		cli->uri = xstrdup(c->uri);
 		cli->uri_given = true;
