@@ -883,22 +883,19 @@ share_socket(const struct domain_edit *e, const char *tag)
 }
 
 /*
- * A running q35 guest without a free root port takes no share live:
- * with the share, its definition gets r->root_ports spare ones (a
- * guest that has some but not free gets them too: the next hot-plug
- * needs one). -1 reported.
+ * A running q35 guest without a free root port (facts->no_root_port)
+ * takes no share live: with the share, its definition gets
+ * r->root_ports spare ones (a guest that has some but not free gets
+ * them too: the next hot-plug needs one). -1 reported.
  */
 static int
-spare_ports(struct domain_edit *e, const struct share_request *r)
+spare_ports(struct domain_edit *e, const struct share_request *r,
+	    const struct plan_live_facts *facts)
 {
-	const struct plan_target *t = edit_target(e);
 	unsigned added;
-	int need;
 
-	if (!r->root_ports)
+	if (!r->root_ports || !facts->no_root_port)
 		return 0;
-	if ((need = plan_live_needs_root_ports(t->conn, t->domain)) <= 0)
-		return need;
 	return domxml_root_ports_add(e->d, r->root_ports, &added, &e->notes);
 }
 
@@ -949,7 +946,8 @@ live_share(struct plan *p, struct domain_edit *e,
 	struct strbuf sb = STRBUF_INIT;
 	struct strlist why = {0};
 	AUTOFREE char *xml = NULL, *live_xml = NULL, *live_alias = NULL;
-	bool agent = true;
+	/* A share already in the guest is not looked at again. */
+	struct plan_live_facts facts = {.agent = true};
 	int ready, live;
 
 	if (!t->conn || !edit_active(e)) {
@@ -999,7 +997,7 @@ live_share(struct plan *p, struct domain_edit *e,
 		}
 	} else {
 		if ((ready = plan_live_ready(t->conn, t->domain, tag, version,
-					     &why, &e->notes, &agent)) < 0)
+					     &why, &e->notes, &facts)) < 0)
 			return -1;
 		if (!share_socket(e, tag) &&
 		    !plan_live_daemon_ready(t->conn, t->domain, &why))
@@ -1015,7 +1013,7 @@ live_share(struct plan *p, struct domain_edit *e,
 		if (!ready && !r->restart)
 			later_add(e, tag, sb_str(&sb));
 		sb_clear(&sb);
-		if (!ready && spare_ports(e, r) < 0)
+		if (!ready && spare_ports(e, r, &facts) < 0)
 			return -1;
 		if (!ready) {
 			if (r->mount && !r->persist_mount)
@@ -1028,7 +1026,7 @@ live_share(struct plan *p, struct domain_edit *e,
 				      "when it starts again, or leave out "
 				      "--mount."));
 			if (r->mount)
-				mount_step(p, t, tag, r, false, agent);
+				mount_step(p, t, tag, r, false, facts.agent);
 			if (r->restart)
 				plan_live_restart(
 				    p, t->conn, t->domain,
@@ -1044,7 +1042,7 @@ live_share(struct plan *p, struct domain_edit *e,
 		strlist_add(&e->live, tag);
 	}
 	if (r->mount)
-		mount_step(p, t, tag, r, true, agent);
+		mount_step(p, t, tag, r, true, facts.agent);
 	return 0;
 }
 

@@ -156,7 +156,7 @@ hotplug_of(const char *xml, const char *tag, unsigned long libvirt_version,
 int
 plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 		unsigned long libvirt_version, struct strlist *why,
-		struct strlist *notes, bool *agent)
+		struct strlist *notes, struct plan_live_facts *facts)
 {
 	AUTOFREE char *xml = virt_domain_xml(conn, domain, false);
 	AUTOPTR(domxml) d = NULL;
@@ -169,8 +169,11 @@ plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 	    hotplug_of(xml, tag, libvirt_version, &c) < 0)
 		return -1;
 	ready = hotplug_ready(&c);
-	if (agent)
-		*agent = c.agent && c.agent_connected != 0;
+	if (facts) {
+		facts->agent = c.agent && c.agent_connected != 0;
+		facts->no_root_port =
+		    hotplug_find(&c, HOTPLUG_NO_ROOT_PORT) != NULL;
+	}
 	for (size_t i = 0; i < c.n; i++)
 		strlist_add(c.findings[i].blocks ? why : notes,
 			    c.findings[i].reason);
@@ -188,20 +191,6 @@ plan_live_ready(struct virt_conn *conn, const char *domain, const char *tag,
 	}
 	domxml_memory_clear(&m);
 	return ready ? 1 : 0;
-}
-
-int
-plan_live_needs_root_ports(struct virt_conn *conn, const char *domain)
-{
-	AUTOFREE char *xml = virt_domain_xml(conn, domain, false);
-	struct hotplug_check c;
-	int r;
-
-	if (!xml || hotplug_of(xml, NULL, 0, &c) < 0)
-		return -1;
-	r = hotplug_find(&c, HOTPLUG_NO_ROOT_PORT) != NULL;
-	hotplug_check_clear(&c);
-	return r;
 }
 
 int

@@ -19,26 +19,26 @@ struct plan;
  * must outlive the plan.
  */
 
+/* What plan_live_ready() saw in the running guest besides its verdict. */
+struct plan_live_facts {
+	bool agent;        /* an agent channel not known to be disconnected,
+			    * so that a mount inside can be offered */
+	bool no_root_port; /* q35 without a free pcie-root-port
+			    * (HOTPLUG_NO_ROOT_PORT): spare ones help */
+};
+
 /*
  * Whether the running domain on conn can take the share tag now: its
  * live XML through hotplug_check() (libvirt_version 0: not checked) and
  * its memory shared. Returns 1 (ready), 0 (not: a translated sentence
  * per reason added to why), or -1 after reporting (the live XML cannot
  * be read). The findings that do not block (no agent) go to notes;
- * *agent (when not NULL) says whether the guest has an agent channel
- * that is not known to be disconnected, so that a mount inside can be
- * offered.
+ * facts, when not NULL, gets what else the live XML said.
  */
 int plan_live_ready(struct virt_conn *conn, const char *domain,
 		    const char *tag, unsigned long libvirt_version,
-		    struct strlist *why, struct strlist *notes, bool *agent);
-
-/*
- * Whether the running domain on conn is a q35 guest without a free
- * pcie-root-port (hotplug_check()'s HOTPLUG_NO_ROOT_PORT): 1, 0, or -1
- * reported (the live XML cannot be read).
- */
-int plan_live_needs_root_ports(struct virt_conn *conn, const char *domain);
+		    struct strlist *why, struct strlist *notes,
+		    struct plan_live_facts *facts);
 
 /*
  * Whether libvirt can start the virtiofs daemon of a share it hot-plugs

@@ -1233,6 +1233,7 @@ daemon_kind(const struct wizard *w)
 int
 wizard_live_load(struct wizard *w)
 {
+	struct plan_live_facts facts;
 	int ready;
 
 	strlist_clear(&w->live_why);
@@ -1248,8 +1249,9 @@ wizard_live_load(struct wizard *w)
 			      "the guest at its next start."));
 	if ((ready = plan_live_ready(w->cfg.conn, w->domain, w->tag,
 				     libvirt_version(w), &w->live_why,
-				     &w->live_notes, &w->live_agent)) < 0)
+				     &w->live_notes, &facts)) < 0)
 		return -1;
+	w->live_agent = facts.agent;
 	w->live_ready = ready > 0;
 	/* Now, when it can, until the user says otherwise. */
 	if (!w->live_known || !w->live_ready)
