@@ -887,6 +887,7 @@ virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 {
 	virDomainPtr dom = domain_lookup(c, name);
 	long long end = now_ms() + timeout_s * 1000LL;
+	bool powered_off = false;
 	int ret = -1;
 
 	if (!dom)
@@ -917,14 +918,13 @@ virt_domain_restart(struct virt_conn *c, const char *name, int timeout_s,
 			virt_fail(_("libvirt could not power the guest off"));
 			goto out;
 		}
-		ret = 1;
+		powered_off = true;
 	}
 	if (virDomainCreate(dom) < 0) {
 		virt_fail(_("libvirt could not start the guest again"));
-		ret = -1;
 		goto out;
 	}
-	ret = ret == 1 ? 1 : 0;
+	ret = powered_off ? 1 : 0;
 out:
 	virDomainFree(dom);
 	return ret;
