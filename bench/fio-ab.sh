@@ -7,7 +7,11 @@
 # twice differs by up to 2x between single runs: only medians of
 # alternated rounds, from one run on one machine, mean anything.
 # env: VS_BENCH_ROUNDS (3), VS_BENCH_CACHE (auto), VS_BENCH_FIOTIME (5 s),
-#      VS_BENCH_FIOSIZE (128 MiB), VS_E2E_DAEMON (ours), REFERENCE_VIRTIOFSD
+#      VS_BENCH_FIOSIZE (128 MiB), VS_E2E_DAEMON (ours), REFERENCE_VIRTIOFSD,
+#      VS_BENCH_JOBS (job,job: only these, "meta" for the metadata jobs),
+#      VS_BENCH_CPU (1: the jobs run on the guest's vCPU 1; N, or any),
+#      VS_BENCH_PERF (1: the daemon under perf stat; its CPU time, context
+#      switches and migrations per boot), with the guest's interrupts per job
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/bench/ab-lib.sh"
@@ -22,13 +26,32 @@ ours=$e2e_daemon
 results=$e2e_dir/bench-fio.txt
 : > "$results"
 append="vs.mode=bench vs.fiotime=${VS_BENCH_FIOTIME:-5} vs.fiosize=${VS_BENCH_FIOSIZE:-128} vs.many=10000"
+[ -z "${VS_BENCH_JOBS:-}" ] || append="$append vs.jobs=$VS_BENCH_JOBS"
+# The guest takes the request queue's interrupts on vCPU 0: a job on that
+# vCPU runs at 0.55-0.65x the speed it has on vCPU 1 (either daemon), and
+# unpinned the scheduler picks one per boot, which swamped the daemons'
+# difference (libaio qd16 at 12 000 or 20 000 IOPS by the boot).
+bench_cpu=${VS_BENCH_CPU:-1}
+[ "$bench_cpu" = any ] || append="$append vs.benchcpu=$bench_cpu"
+perf_events=task-clock,context-switches,cpu-migrations
 
 # bench_round WHO ROUND DAEMON RUNDIR: one guest, its BENCH lines kept
 bench_round() {
 	e2e_daemon=$3
+	if [ "${VS_BENCH_PERF:-0}" = 1 ]; then
+		printf '#!/bin/sh\nexec perf stat -x, -o %s -e %s -- %s "$@"\n' \
+			"$4/stat.txt" "$perf_events" "$3" > "$4/daemon-perf"
+		chmod +x "$4/daemon-perf"
+		e2e_daemon=$4/daemon-perf
+	fi
 	e2e_qemu_boot "round $2 $1" "$4" memfd "$cache" "$append"
 	tr -d '\r' < "$e2e_serial" | sed -n 's/^BENCH //p' |
 		sed "s/^/$1 $2 /" >> "$results"
+	tr -d '\r' < "$e2e_serial" | sed -n 's/^BENCH-INFO //p' |
+		sed "s/^/# $1 round $2: guest /"
+	[ ! -f "$4/stat.txt" ] || awk -F, -v who="$1" -v r="$2" '$3 ~ /./ {
+		line = line sprintf(" %s=%s", $3, $1) }
+		END { print "# " who " round " r ": daemon" line }' "$4/stat.txt"
 	tr -d '\r' < "$e2e_serial" | grep '^E2E: FAIL' | sed "s/^/# $1: /"
 	rm -rf "$4"
 }

@@ -4,7 +4,8 @@
 # file-operation suite (or the benchmarks), report on the console, power off.
 #
 # Kernel command line: vs.tag=TAG vs.mode=test|bench vs.md5mb=N vs.many=N
-#   vs.fiosize=MB vs.fiotime=S
+#   vs.fiosize=MB vs.fiotime=S vs.jobs=JOB,JOB (bench: only these jobs)
+#   vs.benchcpu=N (bench: the jobs run on that vCPU only)
 # Console protocol, read by tests/e2e/lib.sh:
 #   E2E: PASS name | E2E: FAIL name (why)   one line per case
 #   E2E-INFO ...  BENCH name key=value ...  free-form facts
@@ -15,7 +16,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 
-TAG=vsfs MODE=test MD5MB=16 MANY=1000 FIOSIZE=128 FIOTIME=5
+TAG=vsfs MODE=test MD5MB=16 MANY=1000 FIOSIZE=128 FIOTIME=5 JOBS= BENCHCPU=
 for kv in $(cat /proc/cmdline); do
 	case $kv in
 	vs.tag=*) TAG=${kv#*=} ;;
@@ -24,6 +25,8 @@ for kv in $(cat /proc/cmdline); do
 	vs.many=*) MANY=${kv#*=} ;;
 	vs.fiosize=*) FIOSIZE=${kv#*=} ;;
 	vs.fiotime=*) FIOTIME=${kv#*=} ;;
+	vs.jobs=*) JOBS=${kv#*=} ;;
+	vs.benchcpu=*) BENCHCPU=${kv#*=} ;;
 	esac
 done
 
