@@ -904,6 +904,66 @@ test_readonly_and_destroy(void)
 	srv = rw;
 }
 
+/* FORGET nlookup of nodeid (no reply). */
+static void
+forget(uint64_t nodeid, uint64_t nlookup)
+{
+	struct fuse_forget_in in = { .nlookup = nlookup };
+	struct req r;
+
+	req_init(&r, FUSE_FORGET, nodeid);
+	req_add(&r, &in, sizeof(in));
+	send_req(&r);
+}
+
+/*
+ * LOOKUP stats the name first or opens it first, guessing from the last
+ * lookup whether the guest still holds the inode: every pairing of guess
+ * and truth must count the same lookups and name the same inode.
+ */
+static void
+test_lookup_guess(void)
+{
+	struct fuse_entry_out p, p2, q, n;
+	char from[256];
+
+	host_write("p.txt", "p\n");
+	host_write("q.txt", "q\n");
+	tap_is_int(lookup(FUSE_ROOT_ID, "p.txt", &p), 0, "LOOKUP a new name");
+	tap_is_int(lookup(FUSE_ROOT_ID, "p.txt", &p2), 0,
+		   "LOOKUP it again (held)");
+	tap_is_int(p2.nodeid, p.nodeid, "  same node id");
+	tap_is_int(lookup(FUSE_ROOT_ID, "q.txt", &q), 0,
+		   "LOOKUP a new name after a held one");
+	tap_ok(q.nodeid != p.nodeid && q.attr.size == 2,
+	       "  its own node id and attributes");
+	tap_is_int(lookup(FUSE_ROOT_ID, "p.txt", &p2), 0,
+		   "LOOKUP a held name after a new one");
+	tap_is_int(p2.nodeid, p.nodeid, "  same node id");
+	/* The name now names another file: a new inode, whatever comes first. */
+	snprintf(from, sizeof(from), "%s", host_path("q.txt"));
+	tap_ok(rename(from, host_path("p.txt")) == 0,
+	       "host: q.txt renamed over p.txt");
+	tap_is_int(lookup(FUSE_ROOT_ID, "p.txt", &n), 0,
+		   "LOOKUP a name replaced on the host");
+	tap_is_int(n.nodeid, q.nodeid, "  the node id of the file it names now");
+	tap_is_int(lookup(FUSE_ROOT_ID, "p.txt", &n), 0, "LOOKUP it again");
+	tap_is_int(n.nodeid, q.nodeid, "  still that one");
+	/* p was looked up three times, q once and twice as p.txt. */
+	forget(p.nodeid, 2);
+	tap_is_int(do_getattr(p.nodeid, NULL), 0,
+		   "two FORGETs of three lookups: the node stays");
+	forget(p.nodeid, 1);
+	tap_is_int(do_getattr(p.nodeid, NULL), -ESTALE,
+		   "  the third frees it");
+	forget(q.nodeid, 2);
+	tap_is_int(do_getattr(q.nodeid, NULL), 0,
+		   "two FORGETs of three lookups of the other");
+	forget(q.nodeid, 1);
+	tap_is_int(do_getattr(q.nodeid, NULL), -ESTALE, "  the third frees it");
+	unlink(host_path("p.txt"));
+}
+
 int
 main(void)
 {
@@ -928,6 +988,7 @@ main(void)
 	tap_ok(fs && srv, "passthrough on %s", dir);
 	test_init();
 	test_lookup();
+	test_lookup_guess();
 	test_symlinks();
 	test_files();
 	test_dirs();
