@@ -29,6 +29,9 @@ struct agent {
 	int poll_ms;
 	int mount_retry_ms;
 	int windows; /* the guest runs Windows: 1, 0, -1 not asked yet */
+	/* libvirt's message when the agent did not answer: it is not asked
+	 * again (each try waits libvirt's guest-sync, 5 s) */
+	char *silent;
 };
 
 static const struct {
@@ -94,6 +97,7 @@ agent_free(struct agent *a)
 	if (a->release)
 		a->release(a->opaque);
 	free(a->domain);
+	free(a->silent);
 	free(a);
 }
 
@@ -132,11 +136,19 @@ call(struct agent *a, const char *cmd, const char *args, int timeout_s,
 	struct json_node *root;
 	const char *d;
 
-	text = xasprintf("{\"execute\":\"%s\",\"arguments\":%s}", cmd,
-			 args ? args : "{}");
-	reply = a->send(a->opaque, text, timeout_s > 0 ? timeout_s : a->cmd_s,
-			&kind, &detail);
+	if (a->silent) {
+		kind = AGENT_FAIL_NO_ANSWER;
+		detail = xstrdup(a->silent);
+	} else {
+		text = xasprintf("{\"execute\":\"%s\",\"arguments\":%s}",
+				 cmd, args ? args : "{}");
+		reply = a->send(a->opaque, text,
+				timeout_s > 0 ? timeout_s : a->cmd_s, &kind,
+				&detail);
+	}
 	d = detail ? detail : "";
+	if (!reply && kind == AGENT_FAIL_NO_ANSWER && !a->silent)
+		a->silent = xstrdup(d);
 	if (!reply) {
 		switch (kind) {
 		case AGENT_FAIL_NO_DOMAIN:
@@ -610,15 +622,16 @@ check_virtiofs(struct agent *a)
 		    a->domain);
 }
 
-int
-agent_os_id(struct agent *a, char **id)
+/* agent_os_id() within timeout_s (0: the limit). */
+static int
+os_id(struct agent *a, int timeout_s, char **id)
 {
 	const struct json_node *ret, *n;
 	AUTOPTR(json_node) r = NULL;
 
 	*id = NULL;
 	a->fail = AGENT_FAIL_NONE;
-	r = call(a, "guest-get-osinfo", NULL, 0, &ret);
+	r = call(a, "guest-get-osinfo", NULL, timeout_s, &ret);
 	if (!r) {
 		/* qemu-ga before 2.10 has no guest-get-osinfo: it does not
 		 * say. */
@@ -633,22 +646,37 @@ agent_os_id(struct agent *a, char **id)
 	return 0;
 }
 
+int
+agent_os_id(struct agent *a, char **id)
+{
+	return os_id(a, 0, id);
+}
+
+int
+agent_windows(struct agent *a, int timeout_s)
+{
+	AUTOFREE char *id = NULL;
+
+	a->fail = AGENT_FAIL_NONE;
+	if (a->windows < 0) {
+		if (os_id(a, timeout_s, &id) < 0)
+			return -1;
+		a->windows = id && STREQ(id, "mswindows");
+	}
+	return a->windows;
+}
+
 /*
- * A guest virtshare mounts in: not Windows (asked once per agent). 0,
- * or -1 reported (AGENT_FAIL_WINDOWS, saying what Windows does instead).
+ * A guest virtshare mounts in: not Windows. 0, or -1 reported
+ * (AGENT_FAIL_WINDOWS, saying what Windows does instead).
  */
 static int
 check_linux(struct agent *a, const char *tag)
 {
-	AUTOFREE char *id = NULL;
+	int windows = agent_windows(a, 0);
 
-	if (a->windows < 0) {
-		if (agent_os_id(a, &id) < 0)
-			return -1;
-		a->windows = id && STREQ(id, "mswindows");
-	}
-	if (!a->windows)
-		return 0;
+	if (windows <= 0)
+		return windows;
 	return fail(a, AGENT_FAIL_WINDOWS,
 		    _("The guest of '%1$s' runs Windows, where virtshare does "
 		      "not mount shares. In the guest, install the virtio-win "

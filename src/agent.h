@@ -81,6 +81,12 @@ DEFINE_AUTOPTR(agent)
 enum agent_fail agent_failure(const struct agent *a);
 
 /*
+ * An agent that did not answer once (AGENT_FAIL_NO_ANSWER) is not asked
+ * again: every later command of a fails at once the same way. libvirt
+ * precedes a command with guest-sync, which waits up to 5 s
+ * (QEMU_AGENT_WAIT_TIME) whatever timeout the command has, so a second
+ * try would only wait as long again.
+ *
  * Limits: each agent command waits cmd_s seconds (default 10); a guest
  * command runs at most exec_ms (default 60000) and is polled every
  * poll_ms (default 100, doubling to 1000); a mount of a tag the guest has
@@ -150,6 +156,14 @@ long agent_mounts(struct agent *a, struct fstab_mount **out);
  * /etc/os-release). 0, or -1 reported.
  */
 int agent_os_id(struct agent *a, char **id);
+/*
+ * Whether the guest runs Windows (agent_os_id() "mswindows"): 1 or 0, or
+ * -1 reported. Asked once per agent, within timeout_s seconds (0: the
+ * limit of agent_set_limits()), and kept: agent_mount() and the others
+ * below use the answer. An agent that does not say counts as Linux. As
+ * the first command to an agent it is also its ping.
+ */
+int agent_windows(struct agent *a, int timeout_s);
 
 /*
  * Mount the share tag on dir (absolute) in the guest: the kernel has

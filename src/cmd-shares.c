@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent-list.h"
 #include "agent.h"
 #include "cli.h"
 #include "compat.h"
@@ -136,16 +137,10 @@ record_text(const struct domxml_record *r)
 	return sb_steal(&sb);
 }
 
-/*
- * What the running guest has mounted, when its agent answers: the
- * virtiofs mounts (count >= 0), or -1 with why (caller frees) saying
- * why it is not known. Reports nothing.
- */
+/* What the running guest has mounted, when it runs (else not asked). */
 struct guest_mounts {
 	bool running;
-	long n;                 /* -1: not known */
-	struct fstab_mount *m;
-	char *why;
+	struct agent_list list;
 };
 
 static void
@@ -156,37 +151,15 @@ guest_mounts_read(struct virt_conn *conn, const char *domain,
 	bool persistent;
 
 	memset(g, 0, sizeof(*g));
-	g->n = -1;
 	if (!conn || virt_is_test(conn) ||
 	    virt_domain_status(conn, domain, &g->running, &persistent) < 0 ||
 	    !g->running) {
+		g->running = false;
 		vs_error_reset();
 		return;
 	}
-	if (!(a = agent_open(conn, domain)) || agent_ping(a, 5) < 0 ||
-	    (g->n = agent_mounts(a, &g->m)) < 0)
-		g->why = xstrdup(vs_error_message());
-	vs_error_reset();
-}
-
-static void
-guest_mounts_clear(struct guest_mounts *g)
-{
-	fstab_mounts_free(g->m, g->n > 0 ? (size_t)g->n : 0);
-	free(g->why);
-}
-
-/* Where the guest has tag mounted, ", " between. Caller frees. */
-static char *
-mounted_on(const struct guest_mounts *g, const char *tag)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (long i = 0; i < g->n; i++)
-		if (tag && STREQ(g->m[i].tag, tag))
-			sb_printf(&sb, "%s%s", sb.len ? ", " : "",
-				  g->m[i].dir);
-	return sb_steal(&sb);
+	a = agent_open(conn, domain);
+	agent_list_read(a, &g->list);
 }
 
 static void
@@ -195,14 +168,22 @@ mounts_text(const struct guest_mounts *g, const struct domxml_share *s,
 {
 	if (!g->running || !n)
 		return;
-	if (g->n < 0) {
+	if (g->list.state == AGENT_LIST_WINDOWS) {
+		sb_add(sb, _("The guest runs Windows: its mounts cannot be read "
+			     "through the guest agent, so whether it has the "
+			     "shares mounted is unknown. In the guest, the "
+			     "VirtIO-FS service shows each share it mounts as "
+			     "a drive letter.\n"));
+		return;
+	}
+	if (g->list.state == AGENT_LIST_UNKNOWN) {
 		sb_printf(sb, _("The guest runs; whether it has the shares "
 				"mounted is not known: %s\n"),
-			  g->why ? g->why : "");
+			  g->list.why ? g->list.why : "");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		AUTOFREE char *on = mounted_on(g, s[i].tag);
+		AUTOFREE char *on = agent_list_dirs(&g->list, s[i].tag);
 
 		if (*on)
 			sb_printf(sb, _("The running guest has '%1$s' mounted "
@@ -397,14 +378,9 @@ shares_json(const struct domxml *d, const struct domxml_share *s, size_t n,
 		json_str(&j, "alias", s[i].alias);
 		json_record(&j, s[i].socket ? record_of(recs, nrec, s[i].tag)
 					    : NULL);
-		/* Only when the running guest's agent said. */
-		if (g->n >= 0) {
-			json_arr_begin(&j, "mounted_on");
-			for (long k = 0; k < g->n; k++)
-				if (s[i].tag && STREQ(g->m[k].tag, s[i].tag))
-					json_str(&j, NULL, g->m[k].dir);
-			json_arr_end(&j);
-		}
+		/* Only when the guest runs (null: not known, Windows). */
+		if (g->running)
+			agent_list_json(&j, &g->list, s[i].tag);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -467,7 +443,7 @@ cmd_shares(struct cli *cli, int argc, char **argv)
 	n = domxml_shares(d, &s);
 	guest_mounts_read(n ? conn : NULL, argv[optind], &g);
 	out = json ? shares_json(d, s, n, &g) : shares_text(d, s, n, &g);
-	guest_mounts_clear(&g);
+	agent_list_clear(&g.list);
 	domxml_shares_free(s, n);
 	cli_out(out);
 	return EXIT_OK;

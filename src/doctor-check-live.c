@@ -7,6 +7,7 @@
 
 #include <libxml/parser.h>
 
+#include "agent-list.h"
 #include "agent.h"
 #include "doctor-priv.h"
 #include "error.h"
@@ -92,17 +93,17 @@ static const struct doctor_check check_hotplug = {
 static void
 run_mounted(const struct doctor_facts *f, struct doctor_result *r)
 {
+	const struct doctor_env *env = f->env;
 	AUTOPTR(agent) a = NULL;
-	struct fstab_mount *m = NULL;
+	struct agent_list l;
 	struct strbuf missing = STRBUF_INIT;
-	long n;
 
-	if (!f->live || !f->env->conn) {
+	if (!f->live || !env->conn) {
 		doctor_verdict(r, DOCTOR_SKIPPED,
 			       _("The domain is not running."));
 		return;
 	}
-	if (virt_is_test(f->env->conn)) {
+	if (!env->agent_open && virt_is_test(env->conn)) {
 		doctor_verdict(r, DOCTOR_SKIPPED,
 			       _("libvirt's test driver has no guest agent."));
 		return;
@@ -112,29 +113,40 @@ run_mounted(const struct doctor_facts *f, struct doctor_result *r)
 			       _("The running guest has no virtiofs share."));
 		return;
 	}
-	if (!(a = agent_open(f->env->conn, f->domain)) ||
-	    agent_ping(a, 5) < 0 || (n = agent_mounts(a, &m)) < 0) {
+	a = env->agent_open ? env->agent_open(env, f->domain)
+			    : agent_open(env->conn, f->domain);
+	agent_list_read(a, &l);
+	if (l.state == AGENT_LIST_WINDOWS) {
 		doctor_verdict(r, DOCTOR_SKIPPED,
-			       _("The guest agent does not answer: %s"),
-			       vs_error_message());
-		vs_error_reset();
+			       _("The guest runs Windows: its mounts cannot be "
+				 "read through the guest agent."));
+		doctor_detail(r, _("In the guest, check that the VirtIO-FS "
+				   "service (virtio-win viofs driver and "
+				   "WinFsp) runs: it shows each share it "
+				   "mounts as a drive letter."));
+		agent_list_clear(&l);
+		return;
+	}
+	if (l.state == AGENT_LIST_UNKNOWN) {
+		doctor_verdict(r, DOCTOR_SKIPPED,
+			       _("Whether the guest has the shares mounted is "
+				 "not known: %s"),
+			       l.why);
+		agent_list_clear(&l);
 		return;
 	}
 	for (size_t i = 0; i < f->nlive; i++) {
 		const char *tag = f->live_shares[i].tag;
-		bool found = false;
+		AUTOFREE char *on = agent_list_dirs(&l, tag);
 
-		for (long k = 0; tag && k < n; k++)
-			if (STREQ(m[k].tag, tag)) {
-				doctor_detail(r, _("'%1$s' is mounted on %2$s."),
-					      tag, m[k].dir);
-				found = true;
-			}
-		if (!found && tag)
+		if (tag && *on)
+			doctor_detail(r, _("'%1$s' is mounted on %2$s."), tag,
+				      on);
+		else if (tag)
 			sb_printf(&missing, "%s'%s'", missing.len ? ", " : "",
 				  tag);
 	}
-	fstab_mounts_free(m, (size_t)n);
+	agent_list_clear(&l);
 	if (!missing.len) {
 		doctor_verdict(r, DOCTOR_OK,
 			       _("The running guest has every share mounted."));
@@ -153,7 +165,7 @@ static const struct doctor_check check_mounted = {
 	.group = DOCTOR_GROUP_LIFECYCLE,
 	.scope = DOCTOR_SCOPE_DOMAIN,
 	.looks_at = N_("the running guest's /proc/mounts, through the QEMU "
-		       "guest agent"),
+		       "guest agent (not on Windows guests)"),
 	.message = NULL,
 	.cause = N_("A share reaches the guest as a device; the guest still "
 		    "has to mount it."),

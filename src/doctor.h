@@ -52,6 +52,8 @@ enum doctor_scope {
 	DOCTOR_SCOPE_SHARE,  /* once per virtiofs share of a domain */
 };
 
+struct agent;
+
 /* The facts one run sees (opaque: built by doctor.c). */
 struct doctor_facts;
 struct doctor_result;
@@ -157,6 +159,12 @@ struct doctor_env {
 	 * libvirt's QEMU logs and its own daemon logs. */
 	const char *qemu_logdir;
 	const char *libvirt_logdir;
+	/* The guest agent of domain: NULL opens it through conn
+	 * (agent_open(); none on libvirt's test driver); tests give a
+	 * simulated one. It returns a new agent, or NULL reported. */
+	struct agent *(*agent_open)(const struct doctor_env *env,
+				    const char *domain);
+	void *agent_opaque; /* for agent_open */
 };
 
 /*

@@ -41,7 +41,8 @@ src_libvirtshare_a_SOURCES = \
 	src/hotplug.c src/hotplug.h \
 	src/plan-live.c src/plan-live.h \
 	src/base64.c src/base64.h \
-	src/agent.c src/agent.h src/agent-virt.c
+	src/agent.c src/agent.h src/agent-virt.c \
+	src/agent-list.c src/agent-list.h
 
 # Everything that links the core needs these.
 VS_CORE_LIBS = src/libvirtshare.a $(XML_LIBS) $(LIBVIRT_QEMU_LIBS) $(LIBVIRT_LIBS) \

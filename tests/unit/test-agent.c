@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent-list.h"
 #include "agent.h"
 #include "base64.h"
 #include "error.h"
@@ -30,6 +31,8 @@ struct fake {
 	bool virtiofs_module;     /* modprobe virtiofs works */
 	bool no_modprobe;         /* modprobe missing: guest-exec fails */
 	enum agent_fail transport; /* every command fails so when set */
+	int sends;                /* commands sent to the agent */
+	int timeouts[8];          /* the timeout of each of the first ones */
 	int unprobed;             /* mounts that see EINVAL first */
 	int running_polls;        /* statuses with exited:false first */
 	bool never_exits;
@@ -416,11 +419,14 @@ fake_send(void *opaque, const char *text, int timeout_s,
 	AUTOPTR(json_node) cmd = json_parse(text, strlen(text));
 	const char *ex = json_get(cmd, "execute")->str;
 
+	if (f->sends < (int)ARRAY_SIZE(f->timeouts))
+		f->timeouts[f->sends] = timeout_s;
+	f->sends++;
 	if (f->transport != AGENT_FAIL_NONE) {
 		*kind = f->transport;
 		*detail = xstrdup(f->transport == AGENT_FAIL_NO_CHANNEL
 				      ? "argument unsupported: QEMU guest agent is not configured"
-				      : "Guest agent is not responding: QEMU guest agent is not connected");
+				      : "Guest agent is not responding: Guest agent not available for now");
 		return NULL;
 	}
 	if (STREQ(ex, "guest-ping"))
@@ -928,6 +934,122 @@ test_windows(void)
 	}
 }
 
+/* "mounted_on" of tag as agent_list_json() writes it: "[...]" of its
+ * directories, "null", or "absent". Caller frees. */
+static char *
+list_json(const struct agent_list *l, const char *tag)
+{
+	struct json j;
+	AUTOFREE char *text = NULL;
+	AUTOPTR(json_node) root = NULL;
+	const struct json_node *n;
+	struct strbuf sb = STRBUF_INIT;
+
+	json_init(&j);
+	json_obj_begin(&j, NULL);
+	agent_list_json(&j, l, tag);
+	json_obj_end(&j);
+	text = json_steal(&j);
+	root = json_parse(text, strlen(text));
+	n = root ? json_get(root, "mounted_on") : NULL;
+	if (!n)
+		return xstrdup("absent");
+	if (n->type == JSON_NULL)
+		return xstrdup("null");
+	sb_addc(&sb, '[');
+	for (size_t i = 0; n->type == JSON_ARR && i < n->n; i++)
+		sb_printf(&sb, "%s%s", i ? "," : "", n->kids[i].str);
+	sb_addc(&sb, ']');
+	return sb_steal(&sb);
+}
+
+/*
+ * What shares and doctor's guest-mounts see: a Linux guest's mounts, a
+ * Windows guest's unknown ones (nothing read there), and an agent that
+ * does not answer, asked once with a short timeout and not again.
+ */
+static void
+test_list(void)
+{
+	struct fake f;
+	struct agent_list l;
+	AUTOPTR(agent) a = NULL;
+	AUTOFREE char *dirs = NULL, *js = NULL;
+
+	fake_init(&f);
+	f.os_id = "debian";
+	strlist_add(&f.mnt_tags, "vsa");
+	strlist_add(&f.mnt_dirs, "/mnt/a");
+	a = fake_agent(&f);
+	agent_list_read(a, &l);
+	tap_is_int(l.state, AGENT_LIST_MOUNTS, "list linux: its mounts");
+	tap_is_int(f.timeouts[0], AGENT_LIST_TIMEOUT_S,
+		   "list linux: the first command waits %d s",
+		   AGENT_LIST_TIMEOUT_S);
+	dirs = agent_list_dirs(&l, "vsa");
+	tap_is_str(dirs, "/mnt/a", "list linux: where vsa is mounted");
+	free(dirs);
+	dirs = agent_list_dirs(&l, "vsb");
+	tap_is_str(dirs, "", "list linux: vsb is not mounted");
+	js = list_json(&l, "vsa");
+	tap_is_str(js, "[/mnt/a]", "list linux: mounted_on in JSON");
+	agent_list_clear(&l);
+	agent_free(steal_ptr(a));
+	fake_clear(&f);
+
+	fake_init(&f);
+	f.os_id = "mswindows";
+	a = fake_agent(&f);
+	agent_list_read(a, &l);
+	tap_is_int(l.state, AGENT_LIST_WINDOWS, "list windows: not read");
+	tap_is_int(f.sends, 1, "list windows: only the OS is asked");
+	free(dirs);
+	dirs = agent_list_dirs(&l, "vsa");
+	tap_ok(dirs == NULL, "list windows: where vsa is mounted is unknown");
+	free(js);
+	js = list_json(&l, "vsa");
+	tap_is_str(js, "null", "list windows: mounted_on is null in JSON");
+	expect_fail(a, agent_mount(a, "vsa", "/mnt/a", NULL),
+		    AGENT_FAIL_WINDOWS, "list windows, then mount");
+	tap_is_int(f.sends, 1, "list windows, then mount: the OS is not "
+			       "asked twice");
+	vs_error_reset();
+	agent_list_clear(&l);
+	agent_free(steal_ptr(a));
+	fake_clear(&f);
+
+	fake_init(&f);
+	f.transport = AGENT_FAIL_NO_ANSWER;
+	a = fake_agent(&f);
+	agent_list_read(a, &l);
+	tap_is_int(l.state, AGENT_LIST_UNKNOWN, "list silent: unknown");
+	tap_ok(l.why && strstr(l.why, "does not answer"),
+	       "list silent: says the agent does not answer: %s",
+	       l.why ? l.why : "");
+	tap_is_int(f.sends, 1, "list silent: one command");
+	tap_is_int(f.timeouts[0], AGENT_LIST_TIMEOUT_S,
+		   "list silent: with the short timeout");
+	tap_is_int(vs_error_code(), VS_OK, "list silent: nothing reported");
+	free(js);
+	js = list_json(&l, "vsa");
+	tap_is_str(js, "absent", "list silent: no mounted_on in JSON");
+	expect_fail(a, agent_mount(a, "vsa", "/mnt/a", NULL),
+		    AGENT_FAIL_NO_ANSWER, "list silent, then mount");
+	tap_ok(strstr(vs_error_message(), "qemu-guest-agent") != NULL,
+	       "list silent, then mount: says what to do");
+	tap_is_int(f.sends, 1, "list silent, then mount: not asked again");
+	vs_error_reset();
+	agent_list_clear(&l);
+	fake_clear(&f);
+
+	vs_error(VS_ERR_NO_DOMAIN, "no domain x");
+	agent_list_read(NULL, &l);
+	tap_ok(l.state == AGENT_LIST_UNKNOWN && l.why &&
+		       STREQ(l.why, "no domain x"),
+	       "list without an agent: unknown, why as reported");
+	agent_list_clear(&l);
+}
+
 int
 main(void)
 {
@@ -938,6 +1060,7 @@ main(void)
 	test_mount();
 	test_fstab();
 	test_windows();
+	test_list();
 	for (int k = 0; k < AGENT_FAIL__COUNT; k++)
 		tap_ok(STRPREFIX(agent_fail_name(k), "AGENT_FAIL_"),
 		       "failure %d has a name (%s)", k, agent_fail_name(k));

@@ -5,6 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent-list.h"
+#include "agent.h"
+#include "base64.h"
 #include "doctor.h"
 #include "doctor-priv.h"
 #include "error.h"
@@ -347,6 +350,117 @@ test_pending(void)
 	       "and says to shut the guest down");
 }
 
+/*
+ * A qemu-ga for guest-mounts: the OS it names, the /proc/mounts it
+ * gives, or silence (libvirt's answer when it does not answer).
+ */
+struct doctor_agent {
+	const char *os_id;
+	const char *mounts;
+	bool silent;
+	int sends;
+	int first_timeout;
+};
+
+static char *
+doctor_agent_send(void *opaque, const char *cmd, int timeout_s,
+		  enum agent_fail *kind, char **detail)
+{
+	struct doctor_agent *g = opaque;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!g->sends++)
+		g->first_timeout = timeout_s;
+	if (g->silent) {
+		*kind = AGENT_FAIL_NO_ANSWER;
+		*detail = xstrdup("Guest agent is not responding: Guest agent "
+				  "not available for now");
+		return NULL;
+	}
+	if (strstr(cmd, "\"guest-get-osinfo\""))
+		return xasprintf("{\"return\":{\"id\":\"%s\"}}", g->os_id);
+	if (strstr(cmd, "\"guest-file-open\"") && strstr(cmd, "/proc/mounts"))
+		return xstrdup("{\"return\":7}");
+	if (strstr(cmd, "\"guest-file-read\"")) {
+		sb_add(&sb, "{\"return\":{\"buf-b64\":\"");
+		base64_encode(&sb, g->mounts, strlen(g->mounts));
+		sb_add(&sb, "\",\"eof\":true}}");
+		return sb_steal(&sb);
+	}
+	if (strstr(cmd, "\"guest-file-close\""))
+		return xstrdup("{\"return\":{}}");
+	*kind = AGENT_FAIL_COMMAND;
+	*detail = xstrdup("failed to open file");
+	return NULL;
+}
+
+static struct agent *
+doctor_agent_open(const struct doctor_env *env, const char *domain)
+{
+	return agent_new(domain, doctor_agent_send, env->agent_opaque, NULL);
+}
+
+/* guest-mounts of the running test domain "good" (share tag "data"). */
+static void
+test_guest_mounts(void)
+{
+	static const struct {
+		const char *name, *os_id, *mounts;
+		bool silent;
+		const char *verdict, *summary, *detail;
+		int sends;
+	} cases[] = {
+		{"linux, mounted", "debian", "data /mnt/data virtiofs rw 0 0\n",
+		 false, "ok", "every share mounted", "'data' is mounted on "
+		 "/mnt/data", 4},
+		{"linux, not mounted", "debian", "proc /proc proc rw 0 0\n",
+		 false, "warning", "has not mounted 'data'", NULL, 4},
+		{"windows", "mswindows", "", false, "skipped", "runs Windows",
+		 "VirtIO-FS service", 1},
+		{"agent silent", "debian", "", true, "skipped",
+		 "does not answer", NULL, 1},
+	};
+	AUTOFREE char *uri =
+	    xasprintf("test://%s/tests/data/doctor/node.xml", srcdir);
+	AUTOFREE char *root = xasprintf("%s/tests/data/doctor/host", srcdir);
+	AUTOPTR(virt_conn) conn = virt_open(uri, 0);
+	AUTOPTR(inspection) in = NULL;
+
+	if (!tap_ok(conn != NULL, "guest-mounts: the test driver opens"))
+		return;
+	in = inspection_gather(root, conn, NULL, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		AUTOPTR(doctor_report) r = doctor_report_new();
+		struct doctor_agent g = {cases[i].os_id, cases[i].mounts,
+					 cases[i].silent, 0, 0};
+		const struct doctor_result *res;
+		struct doctor_env env;
+
+		doctor_env_init(&env, in, conn, root);
+		env.agent_open = doctor_agent_open;
+		env.agent_opaque = &g;
+		tap_ok(doctor_domain(r, &env, "good") == 0, "%s: doctor good",
+		       cases[i].name);
+		res = find(r, 0, "guest-mounts");
+		tap_is_str(res ? doctor_verdict_name(res->verdict) : NULL,
+			   cases[i].verdict, "%s: guest-mounts", cases[i].name);
+		tap_ok(res && res->summary &&
+			       strstr(res->summary, cases[i].summary),
+		       "%s: it says '%s': %s", cases[i].name, cases[i].summary,
+		       res && res->summary ? res->summary : "");
+		if (cases[i].detail)
+			tap_ok(res && res->detail &&
+				       strstr(res->detail, cases[i].detail),
+			       "%s: the detail says '%s'", cases[i].name,
+			       cases[i].detail);
+		tap_is_int(g.sends, cases[i].sends, "%s: commands to the agent",
+			   cases[i].name);
+		tap_is_int(g.first_timeout, AGENT_LIST_TIMEOUT_S,
+			   "%s: the first waits %d s", cases[i].name,
+			   AGENT_LIST_TIMEOUT_S);
+	}
+}
+
 /* What --fix would do: a plan from the report. */
 static void
 test_plan(void)
@@ -594,6 +708,7 @@ main(void)
 	test_host_wizard();
 	test_domain_qemu(tmp);
 	test_pending();
+	test_guest_mounts();
 	test_plan();
 	test_pages_rollback(tmp);
 	{
