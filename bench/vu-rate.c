@@ -42,6 +42,10 @@
  * create+unlink is CREATE, RELEASE, UNLINK and FORGET of a new file
  * per operation, as a guest's creat, close and unlink; mostly the host
  * file system's work, so it varies with the disk's other users.
+ * lookup+forget is LOOKUP of a name and FORGET of the inode it returned,
+ * as a guest with cache=none (entry timeout 0) sends for every path
+ * component: it drops the dentry, and so the inode, as soon as nothing
+ * uses it, and the next LOOKUP of the name is new to the daemon.
  *
  * all with cache=none, alternately (floor ours inline pool ref, floor
  * ...). CPU is what the daemon (all its threads and forked children)
@@ -60,6 +64,7 @@ enum op {
 	OP_WRITE4K,
 	OP_OPENREL,
 	OP_CREATE,	/* CREATE, RELEASE and UNLINK of a new file */
+	OP_LOOKUP_FORGET, /* LOOKUP, then FORGET of what it returned */
 	OP_LOOKUP_MANY, /* the memory test: a different name each time */
 	OP_N
 };
@@ -78,6 +83,7 @@ static const struct {
     [OP_WRITE4K] = {"write-4k", FUSE_WRITE, 4096},
     [OP_OPENREL] = {"open+release", FUSE_OPEN, 0, 2},
     [OP_CREATE] = {"create+unlink", FUSE_CREATE, 0, 4},
+    [OP_LOOKUP_FORGET] = {"lookup+forget", FUSE_LOOKUP, 0, 2},
     [OP_LOOKUP_MANY] = {"lookup-many", FUSE_LOOKUP, 0},
 };
 
@@ -91,6 +97,7 @@ static const struct test {
     {OP_READ4K, 1, 40000},    {OP_READ128K, 1, 10000},
     {OP_READ1M, 1, 3000},     {OP_WRITE4K, 1, 40000},
     {OP_OPENREL, 1, 20000},   {OP_CREATE, 1, 2000},
+    {OP_LOOKUP_FORGET, 1, 20000},
     {OP_GETATTR, 4, 40000},
     {OP_LOOKUP, 4, 40000},    {OP_READ4K, 4, 40000},
     {OP_WRITE4K, 4, 40000},   {OP_READ1M, 4, 3000},
@@ -278,6 +285,19 @@ slot_post(struct driver *d, struct slot *s, enum op op, long i)
 		nodeid = FUSE_ROOT_ID;
 		arglen = (uint32_t)sizeof("data.bin");
 		memcpy(s->arg, "data.bin", arglen);
+		replen = sizeof(struct fuse_entry_out);
+		break;
+	case OP_LOOKUP_FORGET:
+		if (s->step == 1) {
+			opcode = FUSE_FORGET;
+			nodeid = ((struct fuse_entry_out *)s->reply)->nodeid;
+			((struct fuse_forget_in *)s->arg)->nlookup = 1;
+			arglen = sizeof(struct fuse_forget_in);
+			break;
+		}
+		nodeid = FUSE_ROOT_ID;
+		arglen = (uint32_t)sizeof("fresh.bin");
+		memcpy(s->arg, "fresh.bin", arglen);
 		replen = sizeof(struct fuse_entry_out);
 		break;
 	case OP_LOOKUP_MANY:
@@ -786,6 +806,13 @@ make_share(bool many)
 			break;
 	if (fd < 0 || i < DATA_SIZE >> 20) {
 		perror("data.bin");
+		exit(1);
+	}
+	close(fd);
+	snprintf(path, sizeof(path), "%s/fresh.bin", share);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		perror(path);
 		exit(1);
 	}
 	close(fd);

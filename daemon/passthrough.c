@@ -63,6 +63,12 @@ struct pt_fs {
 	bool switch_creds;	/* we run as root: act as the caller */
 	uint64_t entry_timeout;
 	uint64_t attr_timeout;
+	/*
+	 * Whether the guest still held the inode of the last name it looked
+	 * up: the guess for the next (pt_do_lookup()). Read and written
+	 * relaxed, by any thread; a wrong guess costs one system call.
+	 */
+	bool lookup_held;
 
 	/* Everything below is under lock. */
 	pthread_mutex_t lock;
@@ -473,17 +479,22 @@ pt_inode_lookup_known(struct pt_fs *fs, const struct stat *st,
 
 /*
  * Register a guest lookup of the object fd (O_PATH) describes: the
- * existing inode of st_dev/st_ino, or a new one that takes fd. fd is
- * consumed either way. Returns 0 with *nodeid, or ENFILE at the cap.
+ * existing inode of st_dev/st_ino, or a new one that takes fd; *held,
+ * unless NULL, says which. fd is consumed either way. Returns 0 with
+ * *nodeid, or ENFILE at the cap.
  */
 static int
 pt_inode_lookup_fd(struct pt_fs *fs, int fd, const struct stat *st,
-		   uint64_t *nodeid)
+		   uint64_t *nodeid, bool *held)
 {
 	struct pt_inode *in;
+	bool known;
 
 	pthread_mutex_lock(&fs->lock);
-	if (pt_inode_count_locked(fs, st, nodeid)) {
+	known = pt_inode_count_locked(fs, st, nodeid);
+	if (held)
+		*held = known;
+	if (known) {
 		pthread_mutex_unlock(&fs->lock);
 		close(fd);
 		return 0;
@@ -786,24 +797,26 @@ pt_do_lookup(struct pt_fs *fs, struct pt_inode *dir, const char *name,
 {
 	struct stat st;
 	uint64_t nodeid;
+	bool held;
 	int fd, err;
 
 	if (dir->type != S_IFDIR)
 		return ENOTDIR;
 	/*
-	 * A name the guest looked up before is one fstatat: the inode it
-	 * names is in the table, held open, so its number cannot have been
-	 * reused meanwhile. Only a new inode is opened (and stated again
-	 * through its fd, which is what it is keyed by).
+	 * A name whose inode the guest holds is one fstatat: the inode is
+	 * in the table, held open, so its number cannot have been reused
+	 * meanwhile. A new inode is opened and stated through its fd (what
+	 * it is keyed by): a first fstatat would be a third system call.
+	 * Which comes first follows the last lookup: with cache=none the
+	 * guest forgets an inode as soon as no dentry uses it, so nearly
+	 * every name is new to us; with caching it looks up names it holds.
 	 */
-	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno;
-	if (pt_inode_lookup_known(fs, &st, &nodeid)) {
-		pt_fill_entry(fs, nodeid, &st,
-			      fs->cfg.announce_submounts &&
-				  S_ISDIR(st.st_mode) && st.st_dev != dir->dev,
-			      e);
-		return 0;
+	if (__atomic_load_n(&fs->lookup_held, __ATOMIC_RELAXED)) {
+		if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return errno;
+		if (pt_inode_lookup_known(fs, &st, &nodeid))
+			goto found;
+		__atomic_store_n(&fs->lookup_held, false, __ATOMIC_RELAXED);
 	}
 	fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -813,9 +826,12 @@ pt_do_lookup(struct pt_fs *fs, struct pt_inode *dir, const char *name,
 		close(fd);
 		return err;
 	}
-	err = pt_inode_lookup_fd(fs, fd, &st, &nodeid);
+	err = pt_inode_lookup_fd(fs, fd, &st, &nodeid, &held);
 	if (err)
 		return err;
+	if (held)
+		__atomic_store_n(&fs->lookup_held, true, __ATOMIC_RELAXED);
+found:
 	pt_fill_entry(fs, nodeid, &st,
 		      fs->cfg.announce_submounts && S_ISDIR(st.st_mode) &&
 			  st.st_dev != dir->dev,
@@ -1349,7 +1365,7 @@ pt_create(struct pt_fs *fs, const struct pt_cred *cred, uint64_t parent,
 		err = errno;
 		goto out;
 	}
-	err = pt_inode_lookup_fd(fs, pfd, &st, &nodeid);
+	err = pt_inode_lookup_fd(fs, pfd, &st, &nodeid, NULL);
 	if (err)
 		goto out;
 	in = pt_inode_get(fs, nodeid);
