@@ -539,6 +539,7 @@ static void
 read_domain(struct loader *ld, const struct ini_section *s, char **args)
 {
 	bool added, b;
+	int n;
 	struct cfg_domain *d =
 	    domain_get(ld->cfg, ld->host, args[0], s->line, &added);
 
@@ -561,9 +562,23 @@ read_domain(struct loader *ld, const struct ini_section *s, char **args)
 				    e->value);
 			else
 				d->prune = b;
+		} else if (STREQ(e->key, "root_ports")) {
+			if (empty_value(ld, e))
+				continue;
+			if (str_to_int(e->value, &n) < 0 || n < 0 ||
+			    n > SHARE_ROOT_PORTS_MAX) {
+				/* The words of share --root-ports. */
+				ERR(ld, e->line,
+				    _("%1$s takes a whole number from %2$d to "
+				      "%3$d, not '%4$s'."),
+				    e->key, 0, SHARE_ROOT_PORTS_MAX, e->value);
+				continue;
+			}
+			d->root_ports = (unsigned)n;
+			d->root_ports_given = true;
 		} else {
 			unknown_key(ld, s, e, "[domain NAME]",
-				    "backing, prune");
+				    "backing, prune, root_ports");
 		}
 	}
 }
@@ -742,6 +757,13 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 		if (lk) {
 			if (empty_value(ld, e) || lk->take(ld, r, e) < 0)
 				ok = false;
+		} else if (STREQ(e->key, "root_ports")) {
+			/* share --root-ports is where a user looks first. */
+			ERR(ld, e->line,
+			    _("root_ports is a key of [domain NAME], not of a "
+			      "share: the spare root ports are the domain's, "
+			      "for all its shares."));
+			ok = false;
 		} else if (!name) {
 			unknown_key(ld, s, e, "[share DOMAIN NAME]", keys);
 			ok = false;
@@ -808,8 +830,8 @@ static const struct section_type section_types[] = {
 	{"host", 1, "[host NAME]", "uri", ON_NO_HOST, read_named_host},
 	{"hugepages", 1, "[hugepages SIZE]", "pages", ON_HOST_POOL,
 	 read_hugepages},
-	{"domain", 1, "[domain NAME]", "backing, prune", ON_HOST_DOMAIN,
-	 read_domain},
+	{"domain", 1, "[domain NAME]", "backing, prune, root_ports",
+	 ON_HOST_DOMAIN, read_domain},
 	{"share", 2, "[share DOMAIN NAME]", NULL, ON_HOST_DOMAIN, read_share},
 };
 
@@ -1323,7 +1345,7 @@ static void
 format_domain(struct strbuf *sb, const struct cfg *c,
 	      const struct cfg_domain *d)
 {
-	if (d->backing_given || d->prune || d->comment) {
+	if (d->backing_given || d->prune || d->root_ports_given || d->comment) {
 		gap_add(sb);
 		sb_add(sb, "[domain");
 		addressed_add(sb, d->host, d->name);
@@ -1336,6 +1358,8 @@ format_domain(struct strbuf *sb, const struct cfg *c,
 		}
 		if (d->prune)
 			sb_add(sb, "prune = yes\n");
+		if (d->root_ports_given)
+			sb_printf(sb, "root_ports = %u\n", d->root_ports);
 	}
 	for (size_t i = 0; i < c->nshares; i++)
 		if (same_host(c->shares[i].host, d->host) &&
@@ -1437,6 +1461,9 @@ plan_domain_of(struct loader *ld, const struct cfg *c,
 			domxml_backing_clear(&r.backing);
 			r.backing.kind = DOMXML_BACKING_KEEP;
 			r.backing_given = true;
+			/* The guest's controllers are the domain's to say. */
+			if (d->root_ports_given)
+				r.root_ports = d->root_ports;
 			rc = plan_share(p,
 					plan_target_libvirt(env->conn, d->name),
 					&r, env->in, env->root);

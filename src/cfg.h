@@ -24,6 +24,7 @@
  *   [domain vm1]
  *   backing = hugepages:2M    ; memfd, file, numa, hugepages[:SIZE[@NODES]]
  *   prune = no                ; yes: remove shares the file does not name
+ *   root_ports = 4            ; spare pcie-root-ports, as share --root-ports
  *   [share vm1 data]          ; the share NAME of a domain, tag NAME
  *   dir = /srv/data
  *   cache = always            ; the options of `virtshare share`, '_'
@@ -67,6 +68,10 @@ struct cfg_domain {
 	bool prune;
 	bool backing_given;
 	struct domxml_backing backing;
+	/* root_ports = N: the spare pcie-root-ports each of its shares
+	 * asks for (share_request.root_ports); else the default. */
+	bool root_ports_given;
+	unsigned root_ports;
 };
 
 /* [share DOMAIN NAME]. */

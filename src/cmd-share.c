@@ -252,7 +252,8 @@ cmd_share(struct cli *cli, int argc, char **argv)
 		} else if (c == OPT_FORCE) {
 			req.force = true;
 		} else if (c == OPT_ROOT_PORTS) {
-			if (number_opt("--root-ports", optarg, 0, 32, &n) < 0)
+			if (number_opt("--root-ports", optarg, 0,
+				       SHARE_ROOT_PORTS_MAX, &n) < 0)
 				goto out;
 			req.root_ports = (unsigned)n;
 		} else if (c == OPT_TIMEOUT) {

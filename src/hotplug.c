@@ -172,14 +172,17 @@ check_root_port(const struct hotplug_check *c, const struct hp_ctx *x)
 	if (c->root_ports == 0)
 		return xstrdup(_("The q35 domain has no pcie-root-port "
 				 "controller for a hot-plugged device. "
-				 "virtshare share adds spare ones to the "
-				 "definition with the share (--root-ports N); "
-				 "they exist from the next start of the "
-				 "guest."));
+				 "virtshare adds spare ones to the definition "
+				 "with the share (share --root-ports N; "
+				 "root_ports = N in an INI file's [domain] "
+				 "section); they exist from the next start of "
+				 "the guest."));
 	return xasprintf(_("All %1$u pcie-root-port controllers of the q35 "
-			   "domain are in use. virtshare share adds spare ones "
-			   "to the definition with the share (--root-ports N); "
-			   "they exist from the next start of the guest."),
+			   "domain are in use. virtshare adds spare ones to "
+			   "the definition with the share (share --root-ports "
+			   "N; root_ports = N in an INI file's [domain] "
+			   "section); they exist from the next start of the "
+			   "guest."),
 			 c->root_ports);
 }
 

@@ -62,8 +62,10 @@ struct share_request {
 	unsigned root_ports;
 };
 
-/* The spare root ports share_request_init() asks for. */
+/* The spare root ports share_request_init() asks for, and the most
+ * `share --root-ports` and an INI file's root_ports take. */
 #define SHARE_ROOT_PORTS_DEFAULT 4
+#define SHARE_ROOT_PORTS_MAX 32
 
 void share_request_init(struct share_request *r);
 void share_request_clear(struct share_request *r);

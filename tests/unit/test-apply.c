@@ -576,6 +576,68 @@ test_live_keys(void)
 	       "mount with state = absent: refused");
 }
 
+/* How often part is in s. */
+static int
+count_of(const char *s, const char *part)
+{
+	int n = 0;
+
+	for (const char *at = s; at && (at = strstr(at, part)); at++)
+		n++;
+	return n;
+}
+
+/*
+ * root_ports of [domain] reaches the plan of its shares as share
+ * --root-ports does: the running q35 'web server' has no root port, so
+ * its definition gets spare ones with a new share, enough for that share
+ * and N more (the test driver plans for a running guest only with a
+ * mount, hence mount and persist_mount).
+ */
+static void
+test_root_ports(void)
+{
+	static const struct {
+		const char *key;
+		int added; /* controllers in the diff */
+		const char *note;
+	} cases[] = {
+	    {"root_ports = 2\n", 3, "so that 2 stay free"},
+	    {"root_ports = 0\n", 0, NULL},
+	    {"", 1 + SHARE_ROOT_PORTS_DEFAULT, "so that 4 stay free"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		AUTOFREE char *text = xasprintf("[domain \"web server\"]\n"
+						"%s"
+						"[share \"web server\" rp]\n"
+						"dir = %s/data\n"
+						"mount = /mnt/rp\n"
+						"persist_mount = yes\n",
+						cases[i].key, tmp);
+		AUTOPTR(cfg) c = cfg_parse("ports.ini", text, strlen(text));
+		AUTOPTR(plan) p = plan_new();
+		struct cfg_env env = {.conn = conn, .in = in, .root = "/"};
+		AUTOFREE char *msg = NULL;
+		const char *key = *cases[i].key ? cases[i].key : "no key\n";
+
+		if (!tap_ok(c && cfg_plan(c, &env, p) == 0,
+			    "%.*s: planned", (int)strlen(key) - 1, key)) {
+			tap_diag("%s", vs_error_message());
+			vs_error_reset();
+			continue;
+		}
+		msg = plan_render(p);
+		tap_is_int(count_of(msg, "model='pcie-root-port'"),
+			   cases[i].added, "%.*s: pcie-root-ports added",
+			   (int)strlen(key) - 1, key);
+		tap_ok(cases[i].note ? has(msg, cases[i].note)
+				     : !has(msg, "stay free"),
+		       "%.*s: the note says how many stay free",
+		       (int)strlen(key) - 1, key);
+	}
+}
+
 /*
  * The example files of templates/ini on the demo's test driver, each on
  * a connection of its own: planned; those that change only definitions
@@ -683,6 +745,7 @@ main(void)
 	test_remove_external();
 	test_running_guest();
 	test_live_keys();
+	test_root_ports();
 	test_revert_fails();
 	test_templates();
 	inspection_free(in);

@@ -94,8 +94,11 @@ test_written(void)
 	    "live = yes\n"
 	    "dir = /srv/kept\n"
 	    "[domain vm2]\n"
+	    "root_ports = 0\n"
 	    "backing = hugepages:2M@0\n"
 	    "prune = yes\n"
+	    "[domain vm3]\n"
+	    "root_ports = 4\n"
 	    "[hugepages 2M@1]\n"
 	    "pages = 12\n";
 	static const char want[] =
@@ -110,6 +113,7 @@ test_written(void)
 	    "[domain vm2]\n"
 	    "backing = hugepages:2M@0\n"
 	    "prune = yes\n"
+	    "root_ports = 0\n"
 	    "\n"
 	    "[share vm2 other]\n"
 	    "daemon = external\n"
@@ -124,18 +128,23 @@ test_written(void)
 	    "live = no\n"
 	    "\n"
 	    "[share vm2 kept]\n"
-	    "dir = /srv/kept\n";
+	    "dir = /srv/kept\n"
+	    "\n"
+	    "[domain vm3]\n"
+	    "root_ports = 4\n";
 	AUTOPTR(cfg) c = cfg_parse("written.ini", text, strlen(text));
 	AUTOFREE char *out = c ? cfg_format(c) : NULL;
 
 	tap_is_str(out, want, "every kind of section and value, in order");
 }
 
-/* One [share] section: read, or refused with the line and message. */
+/* One section header, then keys: read, or refused with the line and
+ * message. */
 static void
-share_keys_case(const char *keys, const char *error, const char *name)
+section_case(const char *header, const char *keys, const char *error,
+	     const char *name)
 {
-	AUTOFREE char *text = xasprintf("[share vm1 data]\n%s", keys);
+	AUTOFREE char *text = xasprintf("%s\n%s", header, keys);
 	AUTOPTR(cfg) c = cfg_parse("k.ini", text, strlen(text));
 
 	if (!error) {
@@ -146,6 +155,13 @@ share_keys_case(const char *keys, const char *error, const char *name)
 		tap_diag("%s", c ? "(read)" : vs_error_message());
 	}
 	vs_error_reset();
+}
+
+/* One [share] section, as section_case(). */
+static void
+share_keys_case(const char *keys, const char *error, const char *name)
+{
+	section_case("[share vm1 data]", keys, error, name);
 }
 
 /* live, mount and persist_mount: what they set, and their rules. */
@@ -208,6 +224,58 @@ test_live_keys(void)
 	share_keys_case("dir = /srv/a\nmounted = /mnt\n",
 			"state, live, mount, persist_mount, tag",
 			"an unknown key lists the live keys");
+}
+
+/* root_ports of [domain]: what it sets, its range, and where it goes. */
+static void
+test_root_ports(void)
+{
+	static const char text[] = "[domain vm1]\n"
+				   "root_ports = 32\n"
+				   "[share vm1 a]\n"
+				   "dir = /srv/a\n"
+				   "[domain vm2]\n"
+				   "root_ports = 0\n"
+				   "[share vm3 c]\n"
+				   "dir = /srv/c\n";
+	AUTOPTR(cfg) c = cfg_parse("ports.ini", text, strlen(text));
+
+	if (!tap_ok(c && c->ndomains == 3, "root_ports: read"))
+		return;
+	tap_ok(c->domains[0].root_ports_given &&
+		       c->domains[0].root_ports == 32,
+	       "root_ports = 32: the most, set");
+	tap_ok(c->domains[1].root_ports_given &&
+		       c->domains[1].root_ports == 0,
+	       "root_ports = 0: none, set");
+	tap_ok(!c->domains[2].root_ports_given,
+	       "a domain named by its share alone: the default");
+	section_case("[domain vm1]", "root_ports = 33\n",
+		     "k.ini:2: root_ports takes a whole number from 0 to 32, "
+		     "not '33'.",
+		     "root_ports = 33");
+	section_case("[domain vm1]", "root_ports = -1\n",
+		     "k.ini:2: root_ports takes a whole number from 0 to 32, "
+		     "not '-1'.",
+		     "root_ports = -1");
+	section_case("[domain vm1]", "root_ports = 4x\n",
+		     "k.ini:2: root_ports takes a whole number from 0 to 32, "
+		     "not '4x'.",
+		     "root_ports = 4x");
+	section_case("[domain vm1]", "prune = yes\nroot_ports =\n",
+		     "k.ini:3: 'root_ports' has no value", "an empty root_ports");
+	section_case("[domain vm1]", "root-ports = 2\n",
+		     "k.ini:2: Unknown key 'root-ports' in [domain vm1]: keys "
+		     "are written with '_', as in root_ports.",
+		     "root-ports");
+	section_case("[domain vm1]", "ports = 2\n",
+		     "k.ini:2: Unknown key 'ports' in [domain vm1]. [domain "
+		     "NAME] takes: backing, prune, root_ports.",
+		     "an unknown key of [domain] lists root_ports");
+	share_keys_case("dir = /srv/a\nroot_ports = 2\n",
+			"k.ini:3: root_ports is a key of [domain NAME], not of "
+			"a share",
+			"root_ports in a [share] section");
 }
 
 /* A file of several hosts, written host by host with every HOST/. */
@@ -365,6 +433,7 @@ main(void)
 	golden = xasprintf("%s/tests/golden", srcdir);
 	test_written();
 	test_live_keys();
+	test_root_ports();
 	test_hosts_written();
 	test_hosts_refused();
 	each_file(templates, "", false);
