@@ -334,7 +334,6 @@ struct section_type {
 	const char *name;
 	int nargs;
 	const char *form;        /* for messages: "[share DOMAIN NAME]" */
-	const char *keys;        /* for messages: the keys it takes */
 	/* Whether the first argument may be HOST/NAME, and of what. */
 	enum { ON_NO_HOST, ON_HOST_POOL, ON_HOST_DOMAIN } on_host;
 	void (*read)(struct loader *ld, const struct ini_section *s,
@@ -826,13 +825,11 @@ read_share(struct loader *ld, const struct ini_section *s, char **args)
 }
 
 static const struct section_type section_types[] = {
-	{"host", 0, "[host] or [host NAME]", "uri", ON_NO_HOST, read_host},
-	{"host", 1, "[host NAME]", "uri", ON_NO_HOST, read_named_host},
-	{"hugepages", 1, "[hugepages SIZE]", "pages", ON_HOST_POOL,
-	 read_hugepages},
-	{"domain", 1, "[domain NAME]", "backing, prune, root_ports",
-	 ON_HOST_DOMAIN, read_domain},
-	{"share", 2, "[share DOMAIN NAME]", NULL, ON_HOST_DOMAIN, read_share},
+	{"host", 0, "[host] or [host NAME]", ON_NO_HOST, read_host},
+	{"host", 1, "[host NAME]", ON_NO_HOST, read_named_host},
+	{"hugepages", 1, "[hugepages SIZE]", ON_HOST_POOL, read_hugepages},
+	{"domain", 1, "[domain NAME]", ON_HOST_DOMAIN, read_domain},
+	{"share", 2, "[share DOMAIN NAME]", ON_HOST_DOMAIN, read_share},
 };
 
 /* The hosts a file names, for messages: "kvm1, kvm2". */

@@ -82,8 +82,9 @@ static const struct doctor_check check_hotplug = {
 	.cause = N_("A hot-plugged device needs ACPI PCI hot-plug in the "
 		    "guest and a free slot: on q35 a free pcie-root-port."),
 	.fix = N_("Add <acpi/> to <features> and spare pcie-root-port "
-		  "controllers to the definition (virtshare share adds 4 "
-		  "with the share, --root-ports N), then shut the guest "
+		  "controllers to the definition (virtshare share adds "
+		  "them with the share: --root-ports N, or root_ports = N "
+		  "in an INI file's [domain] section), then shut the guest "
 		  "down and start it once (share --restart); until then, "
 		  "share with --config-only."),
 	.run = run_hotplug,
