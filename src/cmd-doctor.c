@@ -262,14 +262,7 @@ all_hosts_json(const struct cfg *c, const struct fleet *f)
 		json_str(&j, "name", h->host->name);
 		json_str(&j, "uri", h->host->uri);
 		json_bool(&j, "reached", h->conn != NULL);
-		if (h->error) {
-			json_obj_begin(&j, "error");
-			json_str(&j, "code", vs_error_name(h->code));
-			json_str(&j, "message", h->error);
-			json_obj_end(&j);
-		} else {
-			json_null(&j, "error");
-		}
+		vs_error_json(&j, h->code, h->error);
 		if (h->report)
 			doctor_json_add(h->report, &j, "report");
 		else
