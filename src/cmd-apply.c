@@ -148,7 +148,7 @@ print_json(const struct cfg *c, struct virt_conn *conn, const struct plan *p,
 	for (size_t i = 0; done && i < done->n; i++)
 		json_str(&j, NULL, done->v[i]);
 	json_arr_end(&j);
-	vs_error_json(&j, vs_error_code(), failed ? vs_error_message() : NULL);
+	json_error(&j, vs_error_code(), failed ? vs_error_message() : NULL);
 	json_obj_end(&j);
 	doc = json_steal(&j);
 	cli_out(doc);

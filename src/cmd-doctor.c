@@ -262,7 +262,7 @@ all_hosts_json(const struct cfg *c, const struct fleet *f)
 		json_str(&j, "name", h->host->name);
 		json_str(&j, "uri", h->host->uri);
 		json_bool(&j, "reached", h->conn != NULL);
-		vs_error_json(&j, h->code, h->error);
+		json_error(&j, h->code, h->error);
 		if (h->report)
 			doctor_json_add(h->report, &j, "report");
 		else

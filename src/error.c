@@ -8,7 +8,6 @@
 
 #include "base.h"
 #include "error.h"
-#include "json.h"
 
 static const struct {
 	const char *name;
@@ -95,17 +94,4 @@ const char *
 vs_error_desc(enum vs_code code)
 {
 	return code_ok(code) ? _(vs_error_table[code].desc) : "";
-}
-
-void
-vs_error_json(struct json *j, enum vs_code code, const char *msg)
-{
-	if (!msg) {
-		json_null(j, "error");
-		return;
-	}
-	json_obj_begin(j, "error");
-	json_str(j, "code", vs_error_name(code));
-	json_str(j, "message", msg);
-	json_obj_end(j);
 }

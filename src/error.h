@@ -58,11 +58,4 @@ const char *vs_error_name(enum vs_code code);
 int vs_error_status(enum vs_code code);
 const char *vs_error_desc(enum vs_code code);
 
-struct json;
-/*
- * The member "error" of the object j is in: {"code": NAME, "message":
- * msg}, or null when msg is NULL (what every --json document says).
- */
-void vs_error_json(struct json *j, enum vs_code code, const char *msg);
-
 #endif

@@ -554,7 +554,7 @@ json_part(struct json *j, const struct fleet_part *p)
 	for (size_t i = 0; i < p->done.n; i++)
 		json_str(j, NULL, p->done.v[i]);
 	json_arr_end(j);
-	vs_error_json(j, p->code, p->error);
+	json_error(j, p->code, p->error);
 	json_obj_end(j);
 }
 
@@ -569,7 +569,7 @@ fleet_json(const struct fleet *f, struct json *j)
 		json_str(j, "name", h->host->name);
 		json_str(j, "uri", h->host->uri);
 		json_bool(j, "reached", h->conn != NULL);
-		vs_error_json(j, h->code, h->error);
+		json_error(j, h->code, h->error);
 		json_arr_begin(j, "parts");
 		for (size_t k = 0; k < h->nparts; k++)
 			json_part(j, &h->parts[k]);

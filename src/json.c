@@ -142,6 +142,19 @@ json_null(struct json *j, const char *key)
 	sb_add(&j->sb, "null");
 }
 
+void
+json_error(struct json *j, enum vs_code code, const char *msg)
+{
+	if (!msg) {
+		json_null(j, "error");
+		return;
+	}
+	json_obj_begin(j, "error");
+	json_str(j, "code", vs_error_name(code));
+	json_str(j, "message", msg);
+	json_obj_end(j);
+}
+
 char *
 json_steal(struct json *j)
 {

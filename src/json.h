@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "util.h"
 
 #define JSON_MAX_DEPTH 32
@@ -33,6 +34,11 @@ void json_int(struct json *j, const char *key, long long val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
+/*
+ * The member "error": {"code": NAME, "message": msg}, or null when msg
+ * is NULL (what every --json document says about a failure).
+ */
+void json_error(struct json *j, enum vs_code code, const char *msg);
 /* The finished document (caller frees); j is empty afterwards. */
 char *json_steal(struct json *j);
 
